@@ -1,0 +1,152 @@
+"""JSON control messages on /ws: names, fields, and validation.
+
+Every control frame is a JSON object with a ``type``. Inbound messages are
+checked against ``CLIENT_MESSAGES`` before any handler sees them, so handlers
+can trust field types. An optional ``ref`` string is echoed in the reply
+(and in an error) so a client can match answers to requests.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from kmserver.protocol.codec import ProtocolError
+
+PROTOCOL_VERSION = 1
+
+ROLES = ("rep", "owner", "supervisor", "admin")
+EVERYONE = "everyone"
+DOC_STATUSES = ("draft", "published")
+FLAG_REASONS = ("outdated", "incorrect", "unclear", "missing", "other")
+
+MAX_TEXT = 200  # names, titles, topics, ids
+MAX_LIST = 100_000  # 'known' can list every document of a large profile
+
+
+class ErrorCode:
+    BAD_MESSAGE = "bad_message"  # malformed JSON / frame, unknown type, bad field
+    UNSUPPORTED_PROTOCOL = "unsupported_protocol"
+    AUTH_FAILED = "auth_failed"  # same text for unknown user and wrong password
+    AUTH_THROTTLED = "auth_throttled"
+    NOT_SIGNED_IN = "not_signed_in"
+    NOT_FOUND = "not_found"  # also for documents the user may not see
+    FORBIDDEN = "forbidden"  # visible, but the user may not do this
+    INVALID_UPDATE = "invalid_update"  # CRDT bytes that do not decode
+    CONFLICT = "conflict"  # e.g. creating a document id that exists
+    TOO_LARGE = "too_large"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    kind: type  # str, int, bool, list (of str), dict
+    required: bool = True
+    max_len: int = MAX_TEXT
+
+
+def _f(kind: type, required: bool = True, max_len: int = MAX_TEXT) -> Field:
+    return Field(kind, required, max_len)
+
+
+_META_FIELDS = {
+    "title": _f(str, False),
+    "topics": _f(list, False, 50),
+    "audience": _f(list, False, 10),
+    "owner": _f(str, False),
+    "editors": _f(list, False, 50),
+    "status": _f(str, False),
+}
+
+CLIENT_MESSAGES: dict[str, dict[str, Field]] = {
+    "hello": {
+        "protocol": _f(int),
+        "token": _f(str, False, 200),
+        "user": _f(str, False),
+        "password": _f(str, False, 1024),
+        "client": _f(str, False),
+    },
+    "sync": {"cursor": _f(int), "known": _f(list, False, MAX_LIST)},
+    "open": {"doc": _f(str)},
+    "close": {"doc": _f(str)},
+    "create_doc": {"id": _f(str), "body": _f(str, False, 1_000_000), **_META_FIELDS},
+    "set_meta": {"doc": _f(str), **_META_FIELDS},
+    "logout": {},
+}
+
+
+def _check_field(name: str, value: Any, spec: Field) -> None:
+    if spec.kind is int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ProtocolError(f"field '{name}' must be a non-negative integer")
+    elif spec.kind is str:
+        if not isinstance(value, str):
+            raise ProtocolError(f"field '{name}' must be a string")
+        if len(value) > spec.max_len:
+            raise ProtocolError(f"field '{name}' is longer than {spec.max_len} characters")
+    elif spec.kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ProtocolError(f"field '{name}' must be a list of strings")
+        if len(value) > spec.max_len:
+            raise ProtocolError(f"field '{name}' has more than {spec.max_len} items")
+        if any(len(v) > MAX_TEXT for v in value):
+            raise ProtocolError(f"field '{name}' has an item longer than {MAX_TEXT} characters")
+    elif spec.kind is bool and not isinstance(value, bool):
+        raise ProtocolError(f"field '{name}' must be true or false")
+
+
+def parse_client_message(text: str) -> dict[str, Any]:
+    """Decode and validate one inbound JSON control frame."""
+    try:
+        msg = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ProtocolError("control frame is not valid JSON") from exc
+    if not isinstance(msg, dict):
+        raise ProtocolError("control frame must be a JSON object")
+    kind = msg.get("type")
+    if not isinstance(kind, str) or kind not in CLIENT_MESSAGES:
+        raise ProtocolError(f"unknown message type {kind!r}")
+    spec = CLIENT_MESSAGES[kind]
+    ref = msg.get("ref")
+    if ref is not None and (not isinstance(ref, str) or len(ref) > MAX_TEXT):
+        raise ProtocolError("field 'ref' must be a short string")
+    for name, value in msg.items():
+        if name in ("type", "ref"):
+            continue
+        if name not in spec:
+            raise ProtocolError(f"unknown field '{name}' for '{kind}'")
+        _check_field(name, value, spec[name])
+    for name, field in spec.items():
+        if field.required and name not in msg:
+            raise ProtocolError(f"'{kind}' needs field '{name}'")
+    return msg
+
+
+def validate_meta(meta: dict[str, Any]) -> None:
+    """Semantic checks on document metadata beyond field types."""
+    if "status" in meta and meta["status"] not in DOC_STATUSES:
+        raise ProtocolError(f"status must be one of {', '.join(DOC_STATUSES)}")
+    for role in meta.get("audience", []):
+        if role != EVERYONE and role not in ROLES:
+            raise ProtocolError(f"audience '{role}' is not a role or '{EVERYONE}'")
+    if "title" in meta and not meta["title"].strip():
+        raise ProtocolError("title must not be empty")
+
+
+def valid_doc_id(doc_id: str) -> bool:
+    """Ids are file-name safe: they name Markdown files on export."""
+    return (
+        0 < len(doc_id) <= MAX_TEXT
+        and doc_id.strip() == doc_id
+        and not doc_id.startswith(".")
+        and all(c.isalnum() or c in "-_." for c in doc_id)
+    )
+
+
+def encode(kind: str, **fields: Any) -> str:
+    return json.dumps({"type": kind, **fields}, ensure_ascii=False, separators=(",", ":"))
+
+
+def error(code: str, message: str, **extra: Any) -> str:
+    return encode("error", code=code, message=message, **extra)
