@@ -59,6 +59,8 @@ _META_FIELDS = {
     "status": _f(str, False),
 }
 
+META_FIELDS = tuple(_META_FIELDS)
+
 CLIENT_MESSAGES: dict[str, dict[str, Field]] = {
     "hello": {
         "protocol": _f(int),

@@ -1,0 +1,290 @@
+"""Text handling for the local search index: tokens, accent folding, fuzzy
+distance, Markdown to plain text and snippets.
+
+Pure functions with no Whoosh state, so the index (``search.py``), the query
+side and the snippet builder are guaranteed to cut and fold words the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.support.charset import accent_map
+
+# A word is a run of letters and digits. "_" is excluded on purpose: Markdown
+# uses it for emphasis ("_viktigt_"), and "\w" would glue it onto the word.
+WORD_PATTERN = r"[^\W_]+"
+WORD_RE = re.compile(WORD_PATTERN)
+
+# Longer "words" are base64, hashes or URLs glued together: noise in the index.
+MAX_WORD_LEN = 40
+
+# Whoosh's accent_map (å->a, ä->a, ö->o, é->e, ü->u, ø->o, ß->s, ...) plus the
+# ligatures it leaves alone.
+_FOLD_TABLE: dict[int, str] = {**accent_map, ord("æ"): "ae", ord("œ"): "oe"}
+
+Fragment = tuple[str, bool]
+"""A piece of snippet text and whether it is a highlighted match."""
+
+
+def fold(word: str) -> str:
+    """Strip accents from an already lower-cased word ("överklaga" -> "overklaga")."""
+    return word if word.isascii() else word.translate(_FOLD_TABLE)
+
+
+def normalize(text: str) -> str:
+    """NFC-normalize, so "o" + combining diaeresis (macOS input) is one "ö"."""
+    return unicodedata.normalize("NFC", text) if not text.isascii() else text
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of already normalized text, in order."""
+    return [w.lower() for w in WORD_RE.findall(text) if len(w) <= MAX_WORD_LEN]
+
+
+def index_terms(text: str) -> Counter[str]:
+    """Term frequencies to index for a text.
+
+    Every word is indexed as written (lower-cased) and, when it carries
+    accents, a second time in folded form. A search for "overklaga" then finds
+    "överklaga" through the folded twin, while a search for "får" can still
+    rank the exact "får" above "far" (see ``search.py``).
+    """
+    counts = Counter(words(text))
+    for word, n in list(counts.items()):
+        if not word.isascii():
+            folded = fold(word)
+            if folded != word:
+                counts[folded] += n
+    return counts
+
+
+class AccentTwinFilter(Filter):
+    """Whoosh filter twin of :func:`index_terms`: after each token with accents
+    it emits the folded form at the same position.
+
+    The index itself is fed by :func:`index_terms` (several times faster than
+    Whoosh's token pipeline); this filter makes the schema's analyzer produce
+    the same terms for any other Whoosh tooling (tests check they agree).
+    """
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        for t in tokens:
+            if len(t.text) > MAX_WORD_LEN:
+                continue
+            yield t
+            if not t.text.isascii():
+                folded = fold(t.text)
+                if folded != t.text:
+                    t.text = folded
+                    yield t
+
+
+def make_analyzer():  # -> whoosh.analysis.Analyzer
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | AccentTwinFilter()
+
+
+# -- fuzzy matching ----------------------------------------------------------
+
+
+def max_edits(word: str) -> int:
+    """Typo budget: none below 4 characters, 1 from 4, 2 from 8."""
+    n = len(word)
+    return 0 if n < 4 else 1 if n < 8 else 2
+
+
+def within_edits(a: str, b: str, k: int) -> bool:
+    """True if a and b are at most k edits apart (Damerau: substitution,
+    insertion, deletion, adjacent transposition).
+
+    Recursion on the first difference with C-level slice compares: for the
+    k <= 2 used here this is far cheaper than a full dynamic-programming table,
+    and it runs once per candidate term of the lexicon.
+    """
+    if abs(len(a) - len(b)) > k:
+        return False
+    i = 0
+    n = min(len(a), len(b))
+    while i < n and a[i] == b[i]:
+        i += 1
+    if i == len(a) and i == len(b):
+        return True
+    if k == 0:
+        return False
+    # Transposition of two neighbours.
+    if (
+        i + 1 < len(a)
+        and i + 1 < len(b)
+        and a[i] == b[i + 1]
+        and a[i + 1] == b[i]
+        and within_edits(a[i + 2 :], b[i + 2 :], k - 1)
+    ):
+        return True
+    return (
+        within_edits(a[i + 1 :], b[i + 1 :], k - 1)  # substitution
+        or within_edits(a[i + 1 :], b[i:], k - 1)  # a has an extra char
+        or within_edits(a[i:], b[i + 1 :], k - 1)  # b has an extra char
+    )
+
+
+# -- Markdown to plain text --------------------------------------------------
+
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(?:[\w-]+[ \t]*:.*\n(?:.*\n)*?)?---[ \t]*(?:\n|\Z)")
+_FENCE_RE = re.compile(r"^[ \t]*(```|~~~).*$", re.M)
+_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK_RE = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+_AUTOLINK_RE = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_HTML_RE = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->", re.S)
+_BLOCK_PREFIX_RE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,3}[.)][ \t]+)+", re.M)
+_TABLE_RULE_RE = re.compile(r"^[ \t|:-]*-{3,}[ \t|:-]*$", re.M)
+_EMPHASIS_RE = re.compile(r"\*{1,3}|~~|`+|(?<![^\W_])_+|_+(?![^\W_])|\\(?=[^\w\s])")
+_SPACES_RE = re.compile(r"[ \t\r\f\v|]+")
+_BLANKS_RE = re.compile(r"\n\s*\n+")
+
+
+def markdown_to_text(md: str) -> str:
+    """Readable plain text of a Markdown source, for indexing and snippets.
+
+    Regex-based, not a Markdown parser: it only has to drop markup (link
+    targets, emphasis, heading and list markers, HTML tags, YAML front matter)
+    so that URLs are not indexed and snippets do not show "**" or "](http".
+    Block structure is kept as one line per block.
+    """
+    text = normalize(md.replace("\r\n", "\n"))
+    text = _FRONT_MATTER_RE.sub("", text, count=1)
+    text = _FENCE_RE.sub("", text)
+    text = _TABLE_RULE_RE.sub("", text)
+    text = _IMAGE_RE.sub(r"\1", text)
+    text = _LINK_RE.sub(r"\1", text)
+    text = _AUTOLINK_RE.sub(r"\1", text)
+    text = _HTML_RE.sub(" ", text)
+    text = _BLOCK_PREFIX_RE.sub("", text)
+    text = _EMPHASIS_RE.sub("", text)
+    text = _SPACES_RE.sub(" ", text)
+    text = _BLANKS_RE.sub("\n", text)
+    return "\n".join(line.strip() for line in text.strip().split("\n"))
+
+
+# -- snippets ----------------------------------------------------------------
+
+SNIPPET_CHARS = 160
+_LEAD_CHARS = 40  # context kept before the first match of the window
+_SENTENCE_END_RE = re.compile(r"[.!?…](?=\s)|\n")
+_MAX_MATCHES = 500  # enough to pick a window; bounds the work on huge docs
+
+
+def _cut(text: str, start: int, end: int, keep: int | None = None) -> tuple[int, int]:
+    """Move start/end inwards to word boundaries (unless at the text edges),
+    never moving start past ``keep`` (the first highlighted match)."""
+    if start > 0 and not text[start - 1].isspace():
+        sp = text.find(" ", start, end if keep is None else keep)
+        if sp != -1 and sp - start < 25:
+            start = sp + 1
+    if end < len(text) and not text[end].isspace():
+        sp = text.rfind(" ", start, end)
+        if sp != -1 and end - sp < 25:
+            end = sp
+    return start, end
+
+
+def _fragments(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> list[Fragment]:
+    out: list[Fragment] = []
+    if start > 0:
+        out.append(("…", False))
+    pos = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        if s > pos:
+            out.append((text[pos:s].replace("\n", " "), False))
+        out.append((text[s:e], True))
+        pos = e
+    if pos < end:
+        out.append((text[pos:end].replace("\n", " "), False))
+    if end < len(text):
+        out.append(("…", False))
+    # Merge neighbouring plain pieces (the ellipsis and the text after it).
+    merged: list[Fragment] = []
+    for frag in out:
+        if merged and not frag[1] and not merged[-1][1]:
+            merged[-1] = (merged[-1][0] + frag[0], False)
+        else:
+            merged.append(frag)
+    return merged
+
+
+def first_sentence(text: str, skip: str = "", width: int = SNIPPET_CHARS) -> list[Fragment]:
+    """The first sentence of text (no highlights), cut to about width chars.
+
+    A first line equal to ``skip`` (the title repeated as a heading) is passed over.
+    """
+    if skip:
+        head, _, rest = text.partition("\n")
+        if rest and head.strip().casefold() == skip.strip().casefold():
+            text = rest
+    if not text:
+        return []
+    m = _SENTENCE_END_RE.search(text)
+    end = m.end() if m and m.group() != "\n" else m.start() if m else len(text)
+    end = min(end, width)
+    if end < len(text):
+        _, end = _cut(text, 0, end)
+    return _fragments(text, 0, end, [])
+
+
+def snippet(
+    text: str,
+    is_match: Callable[[str], int | None],
+    width: int = SNIPPET_CHARS,
+) -> list[Fragment] | None:
+    """About width chars of text around its best matches, matches highlighted.
+
+    ``is_match(word)`` gets each lower-cased word and returns the index of the
+    query word it matches, or None. The window covering the most distinct
+    query words wins (then the most matches, then the earliest). Returns None
+    when nothing in text matches.
+    """
+    matches: list[tuple[int, int, int]] = []
+    for m in WORD_RE.finditer(text):
+        w = m.group()
+        if len(w) > MAX_WORD_LEN:
+            continue
+        q = is_match(w.lower())
+        if q is not None:
+            matches.append((m.start(), m.end(), q))
+            if len(matches) >= _MAX_MATCHES:
+                break
+    if not matches:
+        return None
+
+    best_key: tuple[int, int, int] | None = None
+    best_i = 0
+    for i, (s, _, _) in enumerate(matches):
+        limit = s + width - _LEAD_CHARS
+        seen: set[int] = set()
+        count = 0
+        for s2, e2, q2 in matches[i:]:
+            if e2 > limit:
+                break
+            seen.add(q2)
+            count += 1
+        key = (len(seen), count, -s)
+        if best_key is None or key > best_key:
+            best_key, best_i = key, i
+
+    first = matches[best_i][0]
+    start = max(0, first - _LEAD_CHARS)
+    end = min(len(text), start + width)
+    start = max(0, end - width)  # near the end: use the room before instead
+    # Prefer the paragraph start when the match is close to it.
+    nl = text.rfind("\n", start, first)
+    if nl != -1:
+        start = nl + 1
+        end = min(len(text), start + width)
+    start, end = _cut(text, start, end, keep=first)
+    spans = [(s, e) for s, e, _ in matches]
+    return _fragments(text, start, end, spans)

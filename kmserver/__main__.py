@@ -1,0 +1,5 @@
+import sys
+
+from kmserver.cli import main
+
+sys.exit(main())

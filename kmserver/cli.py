@@ -1,0 +1,185 @@
+"""``kmserver serve | user | token | import | export``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import logging
+import os
+import signal
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from kmserver.content import ContentError, export_dir, import_dir
+from kmserver.protocol.messages import ROLES
+from kmserver.store.accounts import Accounts
+from kmserver.store.database import DB_ENV, Database
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=None,
+        help=f"SQLAlchemy database URL (default: ${DB_ENV} or a SQLite file in the data dir)",
+    )
+    p = argparse.ArgumentParser(
+        prog="kmserver", description="Real-time knowledge base server for one-stop centres."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", parents=[common], help="serve /ws, /y/<doc> and /health")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    serve.add_argument("--certfile", help="PEM certificate: serve wss:// (TLS)")
+    serve.add_argument("--keyfile", help="PEM private key for --certfile")
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="browser Origin allowed to connect (repeatable); default: any",
+    )
+    serve.add_argument("--log-level", default="INFO")
+
+    user = sub.add_parser("user", help="manage accounts").add_subparsers(
+        dest="action", required=True
+    )
+    add = user.add_parser("add", parents=[common], help="create an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--topics", default="", help="comma-separated topics, e.g. parking,waste")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.add_argument("--no-password", action="store_true", help="token-only account")
+    change = user.add_parser("set", parents=[common], help="change role, topics or password")
+    change.add_argument("name")
+    change.add_argument("--role", choices=ROLES)
+    change.add_argument("--topics")
+    change.add_argument("--password-stdin", action="store_true")
+    remove = user.add_parser("remove", parents=[common], help="delete an account and its tokens")
+    remove.add_argument("name")
+    user.add_parser("list", parents=[common], help="list accounts")
+
+    token = sub.add_parser("token", parents=[common], help="print a session token for NAME")
+    token.add_argument("name")
+    token.add_argument("--days", type=int, default=30)
+
+    imp = sub.add_parser("import", parents=[common], help="import Markdown files from DIR")
+    imp.add_argument("dir", type=Path)
+    exp = sub.add_parser("export", parents=[common], help="write every document to DIR")
+    exp.add_argument("dir", type=Path)
+    return p
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if getattr(args, "no_password", False):
+        return None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise SystemExit("kmserver: the passwords differ; nothing changed")
+    else:
+        raise SystemExit("kmserver: give --password-stdin (or --no-password for a token-only user)")
+    if len(password) < 8:
+        raise SystemExit("kmserver: the password must have at least 8 characters; nothing changed")
+    return password
+
+
+def _topics(raw: str | None) -> list[str] | None:
+    if raw is None:
+        return None
+    return [t.strip() for t in raw.split(",") if t.strip()]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kmserver.server import Server, ServerConfig
+
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s"
+    )
+    if bool(args.certfile) != bool(args.keyfile):
+        raise SystemExit("kmserver: --certfile and --keyfile go together")
+    config = ServerConfig(
+        db_url=args.db,
+        host=args.host,
+        port=args.port,
+        certfile=args.certfile,
+        keyfile=args.keyfile,
+        allowed_origins=tuple(args.allow_origin),
+    )
+
+    async def main() -> None:
+        server = Server(config)
+        await server.start()
+        print(f"listening on {server.url}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await server.stop()
+        print("stopped; every received update is saved", flush=True)
+
+    asyncio.run(main())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    db = Database(args.db)
+    try:
+        return _run(args, db)
+    except (ValueError, ContentError) as exc:
+        print(f"kmserver: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+
+
+def _run(args: argparse.Namespace, db: Database) -> int:
+    accounts = Accounts(db)
+    if args.command == "user":
+        if args.action == "add":
+            password = _read_password(args)
+            account = accounts.add_user(args.name, args.role, _topics(args.topics) or [], password)
+            print(f"added {account.name} ({account.role})")
+        elif args.action == "set":
+            password = _read_password(args) if args.password_stdin else None
+            account = accounts.update_user(
+                args.name, role=args.role, topics=_topics(args.topics), password=password
+            )
+            print(f"updated {account.name} ({account.role})")
+        elif args.action == "remove":
+            accounts.remove_user(args.name)
+            print(f"removed {args.name}")
+        else:
+            for a in accounts.list_users():
+                print(f"{a.name}\t{a.role}\t{','.join(a.topics)}")
+    elif args.command == "token":
+        account = accounts.get(args.name)
+        if account is None:
+            raise ValueError(f"no user '{args.name}'")
+        token, _ = accounts.issue_token(account, timedelta(days=args.days), label="cli")
+        print(token)
+    elif args.command == "import":
+        report = import_dir(db, args.dir, writer=f"import:{os.getpid()}")
+        print(
+            f"imported {len(report.created)} new, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged"
+        )
+    elif args.command == "export":
+        written = export_dir(db, args.dir)
+        print(f"exported {len(written)} documents to {args.dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""The running server: database, writer, hub and the websocket listener."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import ssl
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from kmserver.hub import Hub
+from kmserver.protocol import messages as m
+from kmserver.protocol.codec import ProtocolError
+from kmserver.protocol.messages import ErrorCode
+from kmserver.store import documents as docs
+from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, AuthThrottled
+from kmserver.store.database import Database
+from kmserver.writer import Writer
+from kmserver.ws_session import WsSession
+from kmserver.y_session import YSession
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MAX_FRAME = 4 * 1024 * 1024
+HELLO_TIMEOUT = 15.0
+CLOSE_AUTH = 4001
+CLOSE_PROTOCOL = 4002
+
+
+@dataclass
+class ServerConfig:
+    db_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8765
+    certfile: str | None = None
+    keyfile: str | None = None
+    allowed_origins: Sequence[str] = field(default_factory=tuple)
+
+
+class Server:
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.db = Database(config.db_url)
+        self.accounts = Accounts(self.db)
+        self._readers = ThreadPoolExecutor(4, thread_name_prefix="kmserver-read")
+        self._listener: Any = None
+        self.writer: Writer
+        self.hub: Hub
+        self.port = config.port
+
+    # -- threads ------------------------------------------------------------
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(session, *args)`` with a read-only session off the event loop."""
+
+        def job() -> T:
+            with self.db.read() as s:
+                return fn(s, *args)
+
+        return await asyncio.get_running_loop().run_in_executor(self._readers, job)
+
+    async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._readers, fn, *args)
+
+    # -- life cycle -----------------------------------------------------------
+
+    async def start(self) -> int:
+        self.writer = Writer(self.db, on_tail=lambda jobs, batch: self.hub.on_tail(jobs, batch))
+        metas = await self.read(docs.all_metas)
+        self.hub = Hub(metas, self.writer.covered)
+        self.writer.start()
+        ssl_context = None
+        if self.config.certfile:
+            ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ssl_context.load_cert_chain(self.config.certfile, self.config.keyfile)
+        origins = [None, *self.config.allowed_origins] if self.config.allowed_origins else None
+        self._listener = await serve(
+            self._handle,
+            self.config.host,
+            self.config.port,
+            process_request=self._process_request,
+            origins=origins,
+            ssl=ssl_context,
+            compression=None,  # CRDT updates are small and binary; deflate costs CPU
+            max_size=MAX_FRAME,
+            max_queue=64,
+        )
+        self.port = self._listener.sockets[0].getsockname()[1]
+        return self.port
+
+    @property
+    def url(self) -> str:
+        scheme = "wss" if self.config.certfile else "ws"
+        return f"{scheme}://{self.config.host}:{self.port}"
+
+    async def stop(self) -> None:
+        """Stop listening, close every socket, commit everything received."""
+        if self._listener is not None:
+            self._listener.close(close_connections=True)
+            await self._listener.wait_closed()
+        await self.writer.stop()
+        self._readers.shutdown(wait=True)
+        self.db.dispose()
+
+    # -- HTTP part of the handshake -----------------------------------------------
+
+    async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        url = urlsplit(request.path)
+        if url.path == "/health":
+            body = json.dumps({"status": "ok", "seq": self.hub.covered}).encode()
+            headers = Headers([("Content-Type", "application/json")])
+            return Response(200, "OK", headers, body)
+        if url.path == "/ws":
+            return None
+        if url.path.startswith("/y/"):
+            doc_id = url.path[3:]
+            token = parse_qs(url.query).get("token", [""])[0]
+            resolved = await self.run_blocking(self.accounts.resolve_token, token)
+            if resolved is None:
+                return conn.respond(401, "missing, unknown or expired token\n")
+            account = resolved[0]
+            if self.hub.readable(account, doc_id) is None:
+                return conn.respond(404, "no such document\n")
+            conn.km_account = account  # type: ignore[attr-defined]
+            conn.km_doc = doc_id  # type: ignore[attr-defined]
+            return None
+        return conn.respond(404, "not found; use /ws, /y/<doc> or /health\n")
+
+    # -- websocket handlers -----------------------------------------------------
+
+    async def _handle(self, conn: ServerConnection) -> None:
+        session: WsSession | YSession | None = None
+        try:
+            if hasattr(conn, "km_doc"):
+                session = YSession(self, conn, conn.km_account, conn.km_doc)
+            else:
+                signed_in = await self._hello(conn)
+                if signed_in is None:
+                    return
+                session = WsSession(self, conn, *signed_in)
+            await session.run()
+        except ConnectionClosed:
+            pass
+        except Exception:
+            log.exception("session failed")
+            await conn.close(1011, "internal error")
+        finally:
+            if session is not None:
+                await session.close_session()
+
+    async def _hello(self, conn: ServerConnection) -> tuple[Account, str] | None:
+        async def refuse(code: str, text: str, close: int, **extra: Any) -> None:
+            await conn.send(m.error(code, text, **extra))
+            await conn.close(close, text[:120])
+
+        try:
+            frame = await asyncio.wait_for(conn.recv(), HELLO_TIMEOUT)
+        except TimeoutError:
+            await refuse(ErrorCode.NOT_SIGNED_IN, "send hello first", CLOSE_AUTH)
+            return None
+        try:
+            if not isinstance(frame, str):
+                raise ProtocolError("the first frame must be a JSON hello")
+            msg = m.parse_client_message(frame)
+            if msg["type"] != "hello":
+                raise ProtocolError("the first frame must be a hello")
+        except ProtocolError as exc:
+            await refuse(ErrorCode.NOT_SIGNED_IN, str(exc), CLOSE_AUTH)
+            return None
+        if msg["protocol"] != m.PROTOCOL_VERSION:
+            await refuse(
+                ErrorCode.UNSUPPORTED_PROTOCOL,
+                f"this server speaks protocol {m.PROTOCOL_VERSION}",
+                CLOSE_PROTOCOL,
+                supported=[m.PROTOCOL_VERSION],
+            )
+            return None
+        if "token" in msg:
+            resolved = await self.run_blocking(self.accounts.resolve_token, msg["token"])
+            if resolved is None:
+                await refuse(ErrorCode.AUTH_FAILED, "session expired; sign in again", CLOSE_AUTH)
+                return None
+            account, expires = resolved
+            token = msg["token"]
+        elif "user" in msg and "password" in msg:
+            try:
+                account = await self.run_blocking(
+                    self.accounts.authenticate, msg["user"], msg["password"]
+                )
+            except AuthFailed:
+                await refuse(ErrorCode.AUTH_FAILED, "wrong user name or password", CLOSE_AUTH)
+                return None
+            except AuthThrottled as exc:
+                await refuse(
+                    ErrorCode.AUTH_THROTTLED, str(exc), CLOSE_AUTH, retry_after=exc.retry_after
+                )
+                return None
+            token, expires = await self.run_blocking(
+                self.accounts.issue_token, account, TOKEN_TTL, msg.get("client", "")
+            )
+        else:
+            await refuse(
+                ErrorCode.NOT_SIGNED_IN, "hello needs a token or user and password", CLOSE_AUTH
+            )
+            return None
+        await conn.send(
+            m.encode(
+                "welcome",
+                protocol=m.PROTOCOL_VERSION,
+                user={"name": account.name, "role": account.role, "topics": list(account.topics)},
+                token=token,
+                expires=expires.isoformat(),
+                seq=self.hub.covered,
+            )
+        )
+        return account, token

@@ -1,0 +1,206 @@
+"""Accounts and session tokens: argon2id passwords, hashed 256-bit tokens, throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+
+from kmserver.protocol.messages import ROLES
+from kmserver.store.database import Database
+from kmserver.store.models import SessionToken, User
+
+TOKEN_TTL = timedelta(days=30)
+FREE_ATTEMPTS = 5  # failures before the account is locked for a while
+MAX_LOCK_SECONDS = 15 * 60
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+# Verified against for unknown names so they take as long as wrong passwords.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What the rest of the server knows about a signed-in user."""
+
+    id: int
+    name: str
+    role: str
+    topics: tuple[str, ...]
+
+
+class AuthFailed(Exception):
+    """Unknown user or wrong password: deliberately the same error."""
+
+
+class AuthThrottled(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(ts: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns.
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _account(user: User) -> Account:
+    return Account(user.id, user.name, user.role, tuple(user.topics or ()))
+
+
+def validate_user_fields(name: str, role: str, topics: list[str]) -> None:
+    if not name or len(name) > 200 or name != name.strip() or any(c.isspace() for c in name):
+        raise ValueError("user name must be 1-200 characters without spaces")
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if any(not t or len(t) > 200 for t in topics):
+        raise ValueError("topics must be non-empty names of at most 200 characters")
+
+
+class Accounts:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add_user(
+        self, name: str, role: str, topics: list[str], password: str | None = None
+    ) -> Account:
+        validate_user_fields(name, role, topics)
+        with self.db.write() as s, s.begin():
+            if s.scalar(select(User).where(User.name == name)) is not None:
+                raise ValueError(f"user '{name}' already exists")
+            user = User(
+                name=name,
+                role=role,
+                topics=topics,
+                password_hash=_hasher.hash(password) if password else None,
+                failed_logins=0,
+                created_at=_now(),
+            )
+            s.add(user)
+            s.flush()
+            return _account(user)
+
+    def update_user(
+        self,
+        name: str,
+        *,
+        role: str | None = None,
+        topics: list[str] | None = None,
+        password: str | None = None,
+    ) -> Account:
+        with self.db.write() as s, s.begin():
+            user = s.scalar(select(User).where(User.name == name))
+            if user is None:
+                raise ValueError(f"no user '{name}'")
+            validate_user_fields(name, role or user.role, topics or [])
+            if role:
+                user.role = role
+            if topics is not None:
+                user.topics = topics
+            if password:
+                user.password_hash = _hasher.hash(password)
+                user.failed_logins = 0
+                user.locked_until = None
+            return _account(user)
+
+    def remove_user(self, name: str) -> None:
+        with self.db.write() as s, s.begin():
+            user = s.scalar(select(User).where(User.name == name))
+            if user is None:
+                raise ValueError(f"no user '{name}'")
+            s.execute(delete(SessionToken).where(SessionToken.user_id == user.id))
+            s.delete(user)
+
+    def list_users(self) -> list[Account]:
+        with self.db.read() as s:
+            return [_account(u) for u in s.scalars(select(User).order_by(User.name))]
+
+    def get(self, name: str) -> Account | None:
+        with self.db.read() as s:
+            user = s.scalar(select(User).where(User.name == name))
+            return _account(user) if user else None
+
+    def authenticate(self, name: str, password: str) -> Account:
+        """Check a password; raise AuthFailed or AuthThrottled. Slow by design (argon2)."""
+        with self.db.write() as s, s.begin():
+            user = s.scalar(select(User).where(User.name == name))
+            if user is None or not user.password_hash:
+                _verify(_DUMMY_HASH, password)
+                raise AuthFailed()
+            now = _now()
+            if user.locked_until and _aware(user.locked_until) > now:
+                wait = int((_aware(user.locked_until) - now).total_seconds()) + 1
+                raise AuthThrottled(wait)
+            if not _verify(user.password_hash, password):
+                user.failed_logins += 1
+                over = user.failed_logins - FREE_ATTEMPTS
+                if over >= 0:
+                    lock = min(MAX_LOCK_SECONDS, 5 * 2**over)
+                    user.locked_until = now + timedelta(seconds=lock)
+                raise AuthFailed()
+            user.failed_logins = 0
+            user.locked_until = None
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            return _account(user)
+
+    def issue_token(
+        self, account: Account, ttl: timedelta = TOKEN_TTL, label: str = ""
+    ) -> tuple[str, datetime]:
+        token = secrets.token_urlsafe(32)  # 256 bits
+        now = _now()
+        expires = now + ttl
+        with self.db.write() as s, s.begin():
+            s.execute(delete(SessionToken).where(SessionToken.expires_at < now))
+            s.add(
+                SessionToken(
+                    token_hash=hash_token(token),
+                    user_id=account.id,
+                    created_at=now,
+                    expires_at=expires,
+                    label=label[:200],
+                )
+            )
+        return token, expires
+
+    def resolve_token(self, token: str) -> tuple[Account, datetime] | None:
+        """The account behind a valid, unexpired token, with the token's expiry."""
+        if not token or len(token) > 200:
+            return None
+        with self.db.read() as s:
+            row = s.execute(
+                select(User, SessionToken.expires_at)
+                .join(SessionToken, SessionToken.user_id == User.id)
+                .where(SessionToken.token_hash == hash_token(token))
+            ).first()
+            if row is None:
+                return None
+            user, expires = row
+            expires = _aware(expires)
+            if expires <= _now():
+                return None
+            return _account(user), expires
+
+    def revoke_token(self, token: str) -> None:
+        with self.db.write() as s, s.begin():
+            s.execute(delete(SessionToken).where(SessionToken.token_hash == hash_token(token)))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,78 @@
+"""Engine creation: the database URL, SQLite durability settings, the schema."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from kmserver.store.models import Base
+
+DB_ENV = "KMSERVER_DB"
+
+
+def default_db_url() -> str:
+    """``$KMSERVER_DB`` or a SQLite file in the user's data dir."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return env
+    path = Path(user_data_dir("kmserver", appauthor=False)) / "kmserver.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    # Let SQLAlchemy's "begin" event issue BEGIN; pysqlite's implicit one defers it.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    # WAL lets readers run beside the one writer; FULL fsyncs every commit, so a
+    # committed (and therefore acknowledged) update survives power loss too.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.close()
+
+
+def _engine(url: str, *, immediate: bool) -> Engine:
+    kwargs: dict = {}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False}
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        # Writers take the lock up front so two processes (server and a CLI
+        # import) wait on busy_timeout instead of failing on a lock upgrade.
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+    return engine
+
+
+class Database:
+    """One URL, two session factories: ``write()`` for the single writer, ``read()``."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_db_url()
+        self.write_engine = _engine(self.url, immediate=True)
+        if self.write_engine.dialect.name == "sqlite":
+            self.read_engine = _engine(self.url, immediate=False)
+        else:
+            self.read_engine = self.write_engine
+        Base.metadata.create_all(self.write_engine)
+        self.write = sessionmaker(self.write_engine, expire_on_commit=False)
+        self.read = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.write_engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+
+
+__all__ = ["Database", "Session", "default_db_url"]

@@ -1,0 +1,93 @@
+"""SQLAlchemy tables: accounts, session tokens, documents and the update log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only makes INTEGER PRIMARY KEY an alias of the rowid; BigInteger elsewhere.
+SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+LOG_UPDATE = 0  # a CRDT update of the document's Y.Doc
+LOG_META = 1  # a metadata change; carries no data, only takes a sequence number
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(SeqType, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionToken(Base):
+    __tablename__ = "session_tokens"
+
+    # sha256 of the token: a stolen database yields no usable tokens.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    label: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    audience: Mapped[list[str]] = mapped_column(JSON, default=list)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    editors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="published")
+    deleted: Mapped[bool] = mapped_column(default=False)
+    # Plain Markdown source beside the CRDT, for export and search.
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    # Highest log sequence number that touched this document (update or meta).
+    changed_seq: Mapped[int] = mapped_column(SeqType, default=0, index=True)
+    update_rows: Mapped[int] = mapped_column(Integer, default=0)  # rows since compaction
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class LogEntry(Base):
+    """Append-only log; ``seq`` is the global order every client cursor refers to."""
+
+    __tablename__ = "update_log"
+    __table_args__ = (
+        Index("ix_update_log_doc_seq", "doc_id", "seq"),
+        # AUTOINCREMENT: a sequence number is never reused, even after compaction.
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[int] = mapped_column(Integer, default=LOG_UPDATE)
+    data: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    author: Mapped[str | None] = mapped_column(String(200))
+    # Which process wrote it, so a server can tell its own writes from a CLI import.
+    writer: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,292 @@
+"""The single writer: group commit, the server's pycrdt Docs, and the log tail.
+
+Everything that changes the database goes through one thread. Jobs queued
+while a batch commits are committed together in the next transaction, so a
+busy server pays one fsync for many updates. After each commit the writer
+reads the log past the last sequence number it has published (its own
+entries and any written by another process, e.g. ``kmserver import``) and
+hands them to the event loop in sequence order, which acknowledges and
+broadcasts them. Nothing is acknowledged or broadcast before it is
+committed.
+
+The pycrdt Docs live only on this thread (a Doc belongs to one thread); they
+validate incoming bytes and give the plain text kept beside the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Doc, get_state, get_update
+from sqlalchemy.orm import Session
+
+from kmserver.protocol.docmeta import DocMeta
+from kmserver.protocol.messages import ErrorCode
+from kmserver.protocol.ytext import body, new_doc, text_to_update
+from kmserver.store import documents as docs
+from kmserver.store.database import Database
+from kmserver.store.models import Document
+
+log = logging.getLogger(__name__)
+
+DOC_CACHE_SIZE = 512
+POLL_SECONDS = 1.0  # how soon writes by other processes are noticed when idle
+EMPTY_STATE_VECTOR = b"\x00"
+
+
+class JobError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(eq=False)
+class Job:
+    """One unit of work; ``origin`` is whoever asked (a session), for replies."""
+
+    origin: Any = None
+    seq: int | None = field(default=None, init=False)
+    error: JobError | None = field(default=None, init=False)
+    result: Any = field(default=None, init=False)
+
+    def apply(self, ctx: WriteContext) -> int | None:  # returns the seq it wrote, if any
+        raise NotImplementedError
+
+
+@dataclass(eq=False)
+class UpdateJob(Job):
+    doc_id: str = ""
+    update: bytes = b""
+    author: str | None = None
+    may_edit: bool = True
+    refusal: JobError | None = None  # decided on the event loop, replied to in order
+
+    def apply(self, ctx: WriteContext) -> int | None:
+        if self.refusal:
+            raise self.refusal
+        row, ydoc = ctx.load(self.doc_id)
+        if not self.may_edit:
+            if _would_change(ydoc, self.update):
+                raise JobError(ErrorCode.FORBIDDEN, "you may read this document but not edit it")
+            return None
+        changed = _apply(ydoc, self.update)
+        if not changed and not _has_missing_deps(ydoc, self.update):
+            return None  # a resend or an echo: nothing to store
+        return docs.append_update(
+            ctx.s, row, self.update, str(body(ydoc)), self.author, ctx.writer_id
+        )
+
+
+@dataclass(eq=False)
+class MetaJob(Job):
+    doc_id: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)
+    author: str | None = None
+
+    def apply(self, ctx: WriteContext) -> int | None:
+        row = docs.get_document(ctx.s, self.doc_id)
+        if row is None or row.deleted:
+            raise JobError(ErrorCode.NOT_FOUND, f"no document '{self.doc_id}'")
+        return docs.set_meta(ctx.s, row, self.changes, self.author, ctx.writer_id)
+
+
+@dataclass(eq=False)
+class CreateJob(Job):
+    meta: DocMeta | None = None
+    markdown: str = ""
+    author: str | None = None
+
+    def apply(self, ctx: WriteContext) -> int | None:
+        assert self.meta is not None
+        if docs.get_document(ctx.s, self.meta.id) is not None:
+            raise JobError(ErrorCode.CONFLICT, f"a document '{self.meta.id}' exists already")
+        update = text_to_update(self.markdown)
+        return docs.create_document(
+            ctx.s, self.meta, update, self.markdown, self.author, ctx.writer_id
+        )
+
+
+def _apply(ydoc: Doc, update: bytes) -> bool:
+    """Apply; True if the document changed. Raises JobError for undecodable bytes."""
+    changed: list[bool] = []
+    sub = ydoc.observe(lambda _event: changed.append(True))
+    try:
+        ydoc.apply_update(update)
+    except Exception as exc:  # pycrdt raises ValueError; be strict about anything
+        raise JobError(ErrorCode.INVALID_UPDATE, f"update does not decode: {exc}") from exc
+    finally:
+        ydoc.unobserve(sub)
+    return bool(changed)
+
+
+def _has_missing_deps(ydoc: Doc, update: bytes) -> bool:
+    # Structs beyond our state vector that did not integrate wait for an update
+    # we have not seen yet; they must be stored, or the later one is useless.
+    try:
+        return get_state(get_update(update, ydoc.get_state())) != EMPTY_STATE_VECTOR
+    except Exception:
+        return False
+
+
+def _would_change(ydoc: Doc, update: bytes) -> bool:
+    scratch = Doc()
+    scratch.apply_update(ydoc.get_update())
+    return _apply(scratch, update) or _has_missing_deps(scratch, update)
+
+
+class WriteContext:
+    """What a job sees: the open transaction and the Doc cache."""
+
+    def __init__(self, s: Session, cache: OrderedDict[str, Doc], writer_id: str) -> None:
+        self.s = s
+        self.cache = cache
+        self.writer_id = writer_id
+        self.touched: set[str] = set()
+
+    def load(self, doc_id: str) -> tuple[Document, Doc]:
+        row = docs.get_document(self.s, doc_id)
+        if row is None or row.deleted:
+            raise JobError(ErrorCode.NOT_FOUND, f"no document '{doc_id}'")
+        self.touched.add(doc_id)
+        ydoc = self.cache.get(doc_id)
+        if ydoc is None:
+            ydoc = new_doc(docs.full_state(self.s, doc_id))
+            self.cache[doc_id] = ydoc
+            while len(self.cache) > DOC_CACHE_SIZE:
+                self.cache.popitem(last=False)
+        else:
+            self.cache.move_to_end(doc_id)
+        return row, ydoc
+
+
+@dataclass
+class TailBatch:
+    entries: list[docs.TailEntry]
+    metas: dict[str, DocMeta]
+
+
+class Writer:
+    def __init__(self, db: Database, on_tail: Callable[[list[Job], TailBatch], None]) -> None:
+        self.db = db
+        self.writer_id = uuid.uuid4().hex
+        self.on_tail = on_tail
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-writer")
+        self.cache: OrderedDict[str, Doc] = OrderedDict()
+        with db.read() as s:
+            self.covered = docs.max_seq(s)
+        self._pending: list[tuple[Job, asyncio.Future]] = []
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="writer")
+
+    async def stop(self) -> None:
+        """Commit everything queued, then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._task:
+            await self._task
+        self.executor.shutdown(wait=True)
+
+    def submit(self, job: Job) -> asyncio.Future:
+        fut = asyncio.get_running_loop().create_future()
+        if self._stopping and self._task and self._task.done():
+            fut.set_exception(JobError(ErrorCode.INTERNAL, "server is shutting down"))
+            return fut
+        self._pending.append((job, fut))
+        self._wake.set()
+        return fut
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            if not self._pending and not self._stopping:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+            self._wake.clear()
+            batch, self._pending = self._pending, []
+            jobs = [job for job, _ in batch]
+            try:
+                tail = await loop.run_in_executor(self.executor, self._commit, jobs)
+            except Exception as exc:  # the database failed: nobody gets an ack
+                log.exception("commit failed")
+                for _job, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(JobError(ErrorCode.INTERNAL, f"not saved: {exc}"))
+                if self._stopping:
+                    return
+                continue
+            try:
+                self.on_tail(jobs, tail)
+            except Exception:
+                log.exception("publishing committed entries failed")
+            for job, fut in batch:
+                if not fut.done():
+                    fut.set_result(job)
+            if self._stopping and not self._pending:
+                return
+
+    # -- writer thread -------------------------------------------------
+
+    def _commit(self, jobs: list[Job]) -> TailBatch:
+        if jobs:
+            self._run_jobs(jobs)
+        return self._tail()
+
+    def _run_jobs(self, jobs: list[Job]) -> None:
+        touched: set[str] = set()
+        try:
+            with self.db.write() as s, s.begin():
+                for job in jobs:
+                    ctx = WriteContext(s, self.cache, self.writer_id)
+                    nested = s.begin_nested()  # a failing job rolls back alone
+                    try:
+                        job.seq = job.apply(ctx)
+                        nested.commit()
+                    except JobError as exc:
+                        nested.rollback()
+                        job.error = exc
+                    finally:
+                        touched |= ctx.touched
+        except Exception:
+            for doc_id in touched:  # the Docs may hold what was not committed
+                self.cache.pop(doc_id, None)
+            raise
+        self._compact(touched)
+
+    def _compact(self, doc_ids: set[str]) -> None:
+        try:
+            with self.db.write() as s, s.begin():
+                for row in docs.documents_by_id(s, doc_ids).values():
+                    if row.update_rows > docs.COMPACT_AFTER:
+                        docs.compact(s, row)
+        except Exception:
+            log.exception("compaction failed (the log is intact; it will be retried)")
+
+    def _tail(self) -> TailBatch:
+        with self.db.read() as s:
+            entries = docs.tail(s, self.covered)
+            while entries and len(entries) % 5000 == 0:
+                more = docs.tail(s, entries[-1].seq)
+                if not more:
+                    break
+                entries.extend(more)
+            ids = {e.doc_id for e in entries}
+            metas = {i: docs.to_meta(d) for i, d in docs.documents_by_id(s, ids).items()}
+        for entry in entries:
+            if entry.writer != self.writer_id:
+                self.cache.pop(entry.doc_id, None)  # changed by someone else
+        if entries:
+            self.covered = entries[-1].seq
+        return TailBatch(entries, metas)

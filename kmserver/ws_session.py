@@ -1,0 +1,277 @@
+"""The desktop client's session on /ws: sign-in, delta sync, live traffic."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from pycrdt import get_update
+from websockets.exceptions import ConnectionClosed
+
+from kmserver import policy
+from kmserver.peer import Peer
+from kmserver.protocol import messages as m
+from kmserver.protocol import ysync
+from kmserver.protocol.codec import ProtocolError
+from kmserver.protocol.docmeta import DocMeta
+from kmserver.protocol.messages import ErrorCode
+from kmserver.store import documents as docs
+from kmserver.writer import CreateJob, JobError, MetaJob, UpdateJob
+
+if TYPE_CHECKING:
+    from kmserver.server import Server
+
+log = logging.getLogger(__name__)
+
+SYNC_CHUNK = 100  # documents read per database round trip during a sync
+MAX_BUFFERED = 20_000  # live frames held while a sync streams; past this, sync again
+MAX_STRIKES = 20  # bad frames in a row before the peer counts as hostile
+CLOSE_POLICY = 1008
+
+
+class WsSession(Peer):
+    kind = "ws"
+
+    def __init__(self, server: Server, ws, account, token: str) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ws, account)
+        self.server = server
+        self.hub = server.hub
+        self.token = token
+        self.live = False
+        self._buffer: list[str | bytes] | None = None  # set while a sync streams
+        self._overflowed = False
+        self._strikes = 0
+
+    # -- delivery (called by the hub) --------------------------------------
+
+    def deliver(self, frame: str | bytes) -> None:
+        if self._buffer is None:
+            self.send(frame)
+        elif len(self._buffer) < MAX_BUFFERED:
+            self._buffer.append(frame)
+        else:
+            self._overflowed = True
+
+    def send_doc_message(self, doc_id: str, message: bytes) -> None:
+        self.deliver(ysync.wrap(doc_id, message))
+
+    def update_acked(self, doc_id: str, seq: int) -> None:
+        self.deliver(m.encode("ack", doc=doc_id, seq=seq))
+
+    def update_refused(self, doc_id: str, code: str, message: str) -> None:
+        self.deliver(m.error(code, message, doc=doc_id, reply_to="update"))
+
+    def send_full_state_later(self, doc_id: str) -> None:
+        asyncio.get_running_loop().create_task(self._send_full_state(doc_id))
+
+    async def _send_full_state(self, doc_id: str) -> None:
+        state = await self.server.read(docs.full_state, doc_id)
+        if self.hub.readable(self.account, doc_id):
+            self.deliver(ysync.wrap(doc_id, ysync.sync_step2(state)))
+
+    # -- the receive loop --------------------------------------------------
+
+    async def run(self) -> None:
+        try:
+            async for frame in self.ws:
+                try:
+                    if isinstance(frame, str):
+                        await self._on_text(frame)
+                    else:
+                        await self._on_binary(frame)
+                    self._strikes = 0
+                except ProtocolError as exc:
+                    self._strike(ErrorCode.BAD_MESSAGE, str(exc))
+                if self._strikes >= MAX_STRIKES:
+                    await self.ws.close(CLOSE_POLICY, "too many malformed frames")
+                    return
+        except ConnectionClosed:
+            pass
+
+    def _strike(self, code: str, message: str, **extra: Any) -> None:
+        self._strikes += 1
+        self.send(m.error(code, message, **extra))
+
+    def _error(self, code: str, message: str, msg: dict[str, Any], **extra: Any) -> None:
+        if "ref" in msg:
+            extra["ref"] = msg["ref"]
+        self.send(m.error(code, message, **extra))
+
+    async def _on_text(self, text: str) -> None:
+        msg = m.parse_client_message(text)
+        handler = getattr(self, f"_do_{msg['type']}")
+        await handler(msg)
+
+    async def _do_hello(self, msg: dict[str, Any]) -> None:
+        self._error(ErrorCode.BAD_MESSAGE, "already signed in", msg)
+
+    async def _do_logout(self, msg: dict[str, Any]) -> None:
+        await self.server.run_blocking(self.server.accounts.revoke_token, self.token)
+        await self.ws.close(1000, "signed out")
+
+    async def _do_open(self, msg: dict[str, Any]) -> None:
+        if not self.hub.readable(self.account, msg["doc"]):
+            self._error(ErrorCode.NOT_FOUND, f"no document '{msg['doc']}'", msg, doc=msg["doc"])
+            return
+        self.hub.join(self, msg["doc"])
+
+    async def _do_close(self, msg: dict[str, Any]) -> None:
+        self.hub.leave(self, msg["doc"])
+
+    async def _do_create_doc(self, msg: dict[str, Any]) -> None:
+        doc_id = msg["id"]
+        if not m.valid_doc_id(doc_id):
+            self._error(ErrorCode.BAD_MESSAGE, "ids are letters, digits, '-', '_' and '.'", msg)
+            return
+        if "title" not in msg:
+            self._error(ErrorCode.BAD_MESSAGE, "'create_doc' needs field 'title'", msg)
+            return
+        owner = msg.get("owner", self.account.name)
+        if not policy.can_create(self.account, owner):
+            self._error(ErrorCode.FORBIDDEN, "you may not create documents for others", msg)
+            return
+        fields = {k: msg[k] for k in m.META_FIELDS if k in msg}
+        try:
+            m.validate_meta(fields)
+        except ProtocolError as exc:
+            self._error(ErrorCode.BAD_MESSAGE, str(exc), msg)
+            return
+        meta = DocMeta(
+            id=doc_id,
+            title=msg["title"],
+            topics=tuple(msg.get("topics", ())),
+            audience=tuple(msg.get("audience", (m.EVERYONE,))),
+            owner=owner,
+            editors=tuple(msg.get("editors", ())),
+            status=msg.get("status", "draft" if self.account.role == "owner" else "published"),
+        )
+        job = await self.server.writer.submit(
+            CreateJob(origin=self, meta=meta, markdown=msg.get("body", ""), author=owner)
+        )
+        if job.error:
+            self._error(job.error.code, job.error.message, msg, doc=doc_id)
+        else:
+            self.send(m.encode("created", id=doc_id, seq=job.seq, **_ref(msg)))
+
+    async def _do_set_meta(self, msg: dict[str, Any]) -> None:
+        doc_id = msg["doc"]
+        meta = self.hub.readable(self.account, doc_id)
+        if meta is None:
+            self._error(ErrorCode.NOT_FOUND, f"no document '{doc_id}'", msg, doc=doc_id)
+            return
+        changes = {k: msg[k] for k in m.META_FIELDS if k in msg}
+        try:
+            m.validate_meta(changes)
+        except ProtocolError as exc:
+            self._error(ErrorCode.BAD_MESSAGE, str(exc), msg, doc=doc_id)
+            return
+        if not policy.can_set_meta(self.account, meta, set(changes)):
+            self._error(ErrorCode.FORBIDDEN, "you may not change that here", msg, doc=doc_id)
+            return
+        if not changes:
+            return
+        job = await self.server.writer.submit(
+            MetaJob(origin=self, doc_id=doc_id, changes=changes, author=self.account.name)
+        )
+        if job.error:
+            self._error(job.error.code, job.error.message, msg, doc=doc_id)
+        else:
+            self.send(m.encode("meta_saved", doc=doc_id, seq=job.seq, **_ref(msg)))
+
+    async def _do_sync(self, msg: dict[str, Any]) -> None:
+        known = set(msg.get("known", []))
+        cursor = msg["cursor"]
+        while True:
+            self._buffer, self._overflowed = [], False
+            if not self.live:
+                self.live = True
+                self.hub.sessions.add(self)
+            await self._stream_sync(cursor, known)
+            buffered, self._buffer = self._buffer, None
+            if not self._overflowed:
+                for frame in buffered:
+                    self.send(frame)
+                return
+            # Too much arrived meanwhile: catch up with a second, shorter delta.
+            cursor, known = self._synced_to, {i for i in known if self.hub.catalog.get(i)}
+
+    async def _stream_sync(self, cursor: int, known: set[str]) -> None:
+        upto = self.hub.covered
+        visible = [
+            meta for meta in self.hub.catalog.values() if policy.can_read(self.account, meta)
+        ]
+        todo = [meta for meta in visible if meta.id not in known or meta.seq > cursor]
+        removed = sorted(known - {meta.id for meta in visible})
+        self.send(m.encode("sync_begin", total=len(todo), cursor=upto))
+        for start in range(0, len(todo), SYNC_CHUNK):
+            chunk = todo[start : start + SYNC_CHUNK]
+            states = await self.server.read(_read_states, chunk, known, cursor)
+            for meta, state in zip(chunk, states, strict=True):
+                self.send(self.hub.doc_frame(self.account, meta))
+                if state is not None:
+                    self.send(ysync.wrap(meta.id, ysync.sync_step2(state)))
+            await self.wait_drained()
+        self.send(m.encode("removed", ids=removed))
+        self.send(m.encode("sync_end", cursor=upto))
+        self._synced_to = upto
+
+    # -- binary: CRDT and awareness ----------------------------------------
+
+    async def _on_binary(self, frame: bytes) -> None:
+        doc_id, raw = ysync.unwrap(frame)
+        message = ysync.parse_message(raw)
+        meta = self.hub.readable(self.account, doc_id)
+        if message.type == ysync.MessageType.SYNC and message.step in (
+            ysync.SyncStep.STEP2,
+            ysync.SyncStep.UPDATE,
+        ):
+            self._submit_update(doc_id, meta, message.payload)
+            return
+        if meta is None:
+            self._strike(ErrorCode.NOT_FOUND, f"no document '{doc_id}'", doc=doc_id)
+            return
+        if message.type == ysync.MessageType.SYNC:  # step 1: send what the peer lacks
+            state = await self.server.read(docs.full_state, doc_id)
+            try:
+                missing = get_update(state, message.payload)
+            except Exception as exc:
+                raise ProtocolError(f"state vector does not decode: {exc}") from exc
+            self.send(ysync.wrap(doc_id, ysync.sync_step2(missing)))
+        elif message.type == ysync.MessageType.AWARENESS:
+            self.hub.relay_awareness(self, doc_id, message.payload)
+
+    def _submit_update(self, doc_id: str, meta: DocMeta | None, update: bytes) -> None:
+        # Refusals are queued like updates so every update frame gets exactly
+        # one reply (ack or error) in the order the frames were sent.
+        refusal = None
+        if meta is None:
+            refusal = JobError(ErrorCode.NOT_FOUND, f"no document '{doc_id}'")
+        elif not policy.can_edit(self.account, meta):
+            refusal = JobError(ErrorCode.FORBIDDEN, "you may read this document but not edit it")
+        self.server.writer.submit(
+            UpdateJob(
+                origin=self, doc_id=doc_id, update=update, author=self.account.name, refusal=refusal
+            )
+        )
+
+    async def close_session(self) -> None:
+        self.hub.sessions.discard(self)
+        for doc_id in list(self.awareness_clients) + [
+            d for d, room in self.hub.rooms.items() if self in room
+        ]:
+            self.hub.leave(self, doc_id)
+        await self.finish()
+
+
+def _ref(msg: dict[str, Any]) -> dict[str, Any]:
+    return {"ref": msg["ref"]} if "ref" in msg else {}
+
+
+def _read_states(s, chunk: list[DocMeta], known: set[str], cursor: int) -> list[bytes | None]:  # type: ignore[no-untyped-def]
+    return [
+        docs.full_state(s, meta.id)
+        if meta.id not in known
+        else docs.updates_after(s, meta.id, cursor)
+        for meta in chunk
+    ]

@@ -1,0 +1,183 @@
+"""A real kmserver on 127.0.0.1 (free port, SQLite file in tmp_path) and a small wire client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pycrdt import Doc
+from websockets.asyncio.client import ClientConnection, connect
+
+from kmserver.content import import_dir
+from kmserver.protocol import ysync
+from kmserver.protocol.messages import PROTOCOL_VERSION
+from kmserver.protocol.ytext import body, new_doc
+from kmserver.server import Server, ServerConfig
+from kmserver.store.accounts import Accounts
+from kmserver.store.database import Database
+
+PASSWORD = "correct horse battery"
+
+USERS = {
+    "rita": ("rep", ["parking"]),
+    "olle": ("owner", ["parking"]),
+    "karin": ("owner", ["school"]),
+    "sara": ("supervisor", []),
+    "adam": ("admin", []),
+}
+
+ARTICLES = {
+    "parking": ("Parking permit", ["parking"], ["everyone"], "olle", "published",
+                "# Parking permit\n\nApply online. Överklaga inom tre veckor.\n"),
+    "school": ("School places", ["school"], ["everyone"], "karin", "published",
+               "# School places\n\nApply in January.\n"),
+    "internal": ("Threat routine", ["general"], ["supervisor"], "sara", "published",
+                 "# Threat routine\n\nCall security.\n"),
+    "styleguide": ("Style guide", ["general"], ["owner", "supervisor"], "sara", "published",
+                   "# Style guide\n\nWrite short sentences.\n"),
+    "draft": ("Draft on towing", ["parking"], ["everyone"], "olle", "draft",
+              "# Towing\n\nNot ready.\n"),
+}
+
+
+def write_articles(directory: Path, articles: dict = ARTICLES) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for doc_id, (title, topics, audience, owner, status, text) in articles.items():
+        (directory / f"{doc_id}.md").write_text(
+            f"---\nid: {doc_id}\ntitle: {title}\ntopics: {json.dumps(topics)}\n"
+            f"audience: {json.dumps(audience)}\nowner: {owner}\nstatus: {status}\n---\n{text}",
+            encoding="utf-8",
+        )
+
+
+def seed(db_url: str, tmp: Path) -> None:
+    db = Database(db_url)
+    accounts = Accounts(db)
+    for name, (role, topics) in USERS.items():
+        accounts.add_user(name, role, topics, PASSWORD)
+    write_articles(tmp / "kb")
+    import_dir(db, tmp / "kb")
+    db.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    seed(url, tmp_path)
+    return url
+
+
+@pytest.fixture
+async def server(db_url: str) -> AsyncIterator[Server]:
+    srv = Server(ServerConfig(db_url=db_url, host="127.0.0.1", port=0))
+    await srv.start()
+    try:
+        yield srv
+    finally:
+        await srv.stop()
+
+
+@dataclass
+class WireClient:
+    """Speaks /ws at the frame level and keeps a pycrdt Doc per document."""
+
+    ws: ClientConnection
+    welcome: dict[str, Any] = field(default_factory=dict)
+    docs: dict[str, Doc] = field(default_factory=dict)
+    metas: dict[str, dict] = field(default_factory=dict)
+    controls: list[dict] = field(default_factory=list)
+    awareness: list[tuple[str, bytes]] = field(default_factory=list)
+    updates: list[tuple[str, bytes]] = field(default_factory=list)
+    cursor: int = 0
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _reader: asyncio.Task | None = None
+
+    @classmethod
+    async def open(cls, server: Server, user: str, password: str = PASSWORD) -> WireClient:
+        ws = await connect(f"ws://127.0.0.1:{server.port}/ws", max_size=8 * 1024 * 1024)
+        await ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION,
+                                  "user": user, "password": password}))
+        welcome = json.loads(await ws.recv())
+        assert welcome["type"] == "welcome", welcome
+        client = cls(ws, welcome)
+        client._reader = asyncio.get_running_loop().create_task(client._read())
+        return client
+
+    async def _read(self) -> None:
+        async for frame in self.ws:
+            if isinstance(frame, str):
+                msg = json.loads(frame)
+                self.controls.append(msg)
+                if msg["type"] == "doc":
+                    self.metas[msg["id"]] = msg
+                    self.docs.setdefault(msg["id"], new_doc())
+                elif msg["type"] == "removed":
+                    for doc_id in msg["ids"]:
+                        self.docs.pop(doc_id, None)
+                        self.metas.pop(doc_id, None)
+                elif msg["type"] in ("cursor", "sync_end"):
+                    self.cursor = msg.get("seq", msg.get("cursor"))
+            else:
+                doc_id, raw = ysync.unwrap(frame)
+                message = ysync.parse_message(raw)
+                if message.type == ysync.MessageType.AWARENESS:
+                    self.awareness.append((doc_id, message.payload))
+                else:
+                    self.updates.append((doc_id, message.payload))
+                    self.docs.setdefault(doc_id, new_doc()).apply_update(message.payload)
+            self._changed.set()
+
+    async def wait_for(self, predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+        async def loop() -> None:
+            while not predicate():
+                self._changed.clear()
+                await self._changed.wait()
+
+        await asyncio.wait_for(loop(), timeout)
+
+    async def send_json(self, **msg: Any) -> None:
+        await self.ws.send(json.dumps(msg))
+
+    async def sync(self, cursor: int = 0, known: list[str] | None = None) -> None:
+        n = len([c for c in self.controls if c["type"] == "sync_end"])
+        await self.send_json(type="sync", cursor=cursor, known=known or [])
+        await self.wait_for(lambda: len([c for c in self.controls if c["type"] == "sync_end"]) > n)
+
+    def text(self, doc_id: str) -> str:
+        return str(body(self.docs[doc_id]))
+
+    async def edit(self, doc_id: str, fn) -> None:  # type: ignore[no-untyped-def]
+        """Run fn(Y.Text) on the local doc and send the resulting update."""
+        doc = self.docs[doc_id]
+        before = doc.get_state()
+        fn(body(doc))
+        await self.ws.send(ysync.wrap(doc_id, ysync.sync_update(doc.get_update(before))))
+
+    def of_type(self, kind: str) -> list[dict]:
+        return [c for c in self.controls if c["type"] == kind]
+
+    async def close(self) -> None:
+        await self.ws.close()
+        if self._reader:
+            await asyncio.gather(self._reader, return_exceptions=True)
+
+
+@pytest.fixture
+async def clients(server: Server) -> AsyncIterator[Any]:
+    opened: list[WireClient] = []
+
+    async def make(user: str, sync: bool = True) -> WireClient:
+        client = await WireClient.open(server, user)
+        opened.append(client)
+        if sync:
+            await client.sync()
+        return client
+
+    yield make
+    for client in opened:
+        await client.close()
