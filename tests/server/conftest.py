@@ -32,16 +32,46 @@ USERS = {
 }
 
 ARTICLES = {
-    "parking": ("Parking permit", ["parking"], ["everyone"], "olle", "published",
-                "# Parking permit\n\nApply online. Överklaga inom tre veckor.\n"),
-    "school": ("School places", ["school"], ["everyone"], "karin", "published",
-               "# School places\n\nApply in January.\n"),
-    "internal": ("Threat routine", ["general"], ["supervisor"], "sara", "published",
-                 "# Threat routine\n\nCall security.\n"),
-    "styleguide": ("Style guide", ["general"], ["owner", "supervisor"], "sara", "published",
-                   "# Style guide\n\nWrite short sentences.\n"),
-    "draft": ("Draft on towing", ["parking"], ["everyone"], "olle", "draft",
-              "# Towing\n\nNot ready.\n"),
+    "parking": (
+        "Parking permit",
+        ["parking"],
+        ["everyone"],
+        "olle",
+        "published",
+        "# Parking permit\n\nApply online. Överklaga inom tre veckor.\n",
+    ),
+    "school": (
+        "School places",
+        ["school"],
+        ["everyone"],
+        "karin",
+        "published",
+        "# School places\n\nApply in January.\n",
+    ),
+    "internal": (
+        "Threat routine",
+        ["general"],
+        ["supervisor"],
+        "sara",
+        "published",
+        "# Threat routine\n\nCall security.\n",
+    ),
+    "styleguide": (
+        "Style guide",
+        ["general"],
+        ["owner", "supervisor"],
+        "sara",
+        "published",
+        "# Style guide\n\nWrite short sentences.\n",
+    ),
+    "draft": (
+        "Draft on towing",
+        ["parking"],
+        ["everyone"],
+        "olle",
+        "draft",
+        "# Towing\n\nNot ready.\n",
+    ),
 }
 
 
@@ -100,8 +130,11 @@ class WireClient:
     @classmethod
     async def open(cls, server: Server, user: str, password: str = PASSWORD) -> WireClient:
         ws = await connect(f"ws://127.0.0.1:{server.port}/ws", max_size=8 * 1024 * 1024)
-        await ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION,
-                                  "user": user, "password": password}))
+        await ws.send(
+            json.dumps(
+                {"type": "hello", "protocol": PROTOCOL_VERSION, "user": user, "password": password}
+            )
+        )
         welcome = json.loads(await ws.recv())
         assert welcome["type"] == "welcome", welcome
         client = cls(ws, welcome)

@@ -53,7 +53,7 @@ async def test_delta_sync_sends_only_changes_and_removals(server: Server, client
     assert back.of_type("removed")[-1]["ids"] == ["parking"]
     assert set(back.metas) == {"school"}
     # the delta holds only the new edit, and it completes the copy rita kept
-    (doc_id, delta), = back.updates
+    ((doc_id, delta),) = back.updates
     assert doc_id == "school" and len(delta) < full_size
     old_school.apply_update(delta)
     assert str(old_school["body"]) == "Ny text. # School places\n\nApply in January.\n"
@@ -65,7 +65,9 @@ async def test_live_audience_change_removes_and_grants(clients) -> None:
     await sara.send_json(type="set_meta", doc="parking", audience=["supervisor"])
     await rita.wait_for(lambda: "parking" not in rita.docs)
     await sara.send_json(type="set_meta", doc="internal", audience=["everyone"])
-    await rita.wait_for(lambda: "internal" in rita.docs and "Call security" in rita.text("internal"))
+    await rita.wait_for(
+        lambda: "internal" in rita.docs and "Call security" in rita.text("internal")
+    )
 
 
 async def test_step1_repairs_a_document(clients) -> None:
@@ -85,8 +87,9 @@ async def test_step1_repairs_a_document(clients) -> None:
 async def test_create_document_reaches_readers(clients) -> None:
     olle = await clients("olle")
     rita = await clients("rita")
-    await olle.send_json(type="create_doc", id="new-doc", title="Nytt", body="# Nytt\n",
-                         status="published", ref="r1")
+    await olle.send_json(
+        type="create_doc", id="new-doc", title="Nytt", body="# Nytt\n", status="published", ref="r1"
+    )
     await olle.wait_for(lambda: olle.of_type("created"))
     assert olle.of_type("created")[0]["ref"] == "r1"
     await rita.wait_for(lambda: "new-doc" in rita.docs and rita.text("new-doc") == "# Nytt\n")

@@ -1,0 +1,141 @@
+"""/y/<doc>: the plain y-websocket protocol, from Python and from a stock Node Yjs client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from kmserver.protocol import ysync
+from kmserver.protocol.ytext import body, new_doc
+from kmserver.server import Server
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "benchmarks" / "node_modules"
+
+
+async def token_for(server: Server, name: str) -> str:
+    account = server.accounts.get(name)
+    assert account is not None
+    token, _ = server.accounts.issue_token(account)
+    return token
+
+
+async def y_sync(ws, doc) -> None:  # type: ignore[no-untyped-def]
+    """Do the y-websocket handshake until our doc has the server's state."""
+    await ws.send(ysync.sync_step1(doc.get_state()))
+    while True:
+        msg = ysync.parse_message(await asyncio.wait_for(ws.recv(), 10))
+        if msg.type == ysync.MessageType.SYNC and msg.step == ysync.SyncStep.STEP1:
+            await ws.send(ysync.sync_step2(doc.get_update(msg.payload)))
+        elif msg.type == ysync.MessageType.SYNC:
+            doc.apply_update(msg.payload)
+            if msg.step == ysync.SyncStep.STEP2:
+                return
+
+
+async def test_python_y_client_and_ws_client_see_the_same_document(server, clients) -> None:
+    sara = await clients("sara")
+    token = await token_for(server, "olle")
+    async with connect(f"ws://127.0.0.1:{server.port}/y/parking?token={token}") as ws:
+        doc = new_doc()
+        await y_sync(ws, doc)
+        assert str(body(doc)) == sara.text("parking")
+        before = doc.get_state()
+        body(doc).insert(0, "Från y: åäö 🎉 ")
+        await ws.send(ysync.sync_update(doc.get_update(before)))
+        await sara.wait_for(lambda: sara.text("parking").startswith("Från y: åäö 🎉 "))
+        await sara.edit("parking", lambda t: t.insert(0, "Och ws. "))
+        while "Och ws." not in str(body(doc)):
+            msg = ysync.parse_message(await asyncio.wait_for(ws.recv(), 10))
+            if msg.type == ysync.MessageType.SYNC and msg.step != ysync.SyncStep.STEP1:
+                doc.apply_update(msg.payload)
+        assert str(body(doc)) == sara.text("parking")
+
+
+async def test_handshake_refusals(server) -> None:
+    token = await token_for(server, "rita")
+    base = f"ws://127.0.0.1:{server.port}"
+    for path, status in [
+        ("/y/parking", 401),
+        ("/y/parking?token=forged", 401),
+        (f"/y/internal?token={token}", 404),  # exists, but rita may not read it
+        (f"/y/nothing?token={token}", 404),
+        ("/elsewhere", 404),
+    ]:
+        with pytest.raises(InvalidStatus) as info:
+            async with connect(base + path):
+                pass
+        assert info.value.response.status_code == status, path
+
+
+async def test_read_only_y_client_may_sync_but_not_write(server, clients) -> None:
+    sara = await clients("sara")
+    before_text = sara.text("parking")
+    token = await token_for(server, "rita")
+    async with connect(f"ws://127.0.0.1:{server.port}/y/parking?token={token}") as ws:
+        doc = new_doc()
+        await y_sync(ws, doc)
+        assert str(body(doc)) == before_text
+        sv = doc.get_state()
+        body(doc).insert(0, "vandalism ")
+        await ws.send(ysync.sync_update(doc.get_update(sv)))
+        with pytest.raises(ConnectionClosed) as info:
+            while True:
+                await asyncio.wait_for(ws.recv(), 10)
+        assert info.value.rcvd.code == 1008 and info.value.rcvd.reason == "read-only"
+    fresh = await clients("sara")
+    assert fresh.text("parking") == before_text
+
+
+async def _line(proc: asyncio.subprocess.Process) -> dict:
+    assert proc.stdout is not None
+    raw = await asyncio.wait_for(proc.stdout.readline(), 20)
+    assert raw, "node client exited"
+    return json.loads(raw)
+
+
+async def test_stock_node_yjs_client_co_edits_with_desktop_session(server, clients) -> None:
+    node = shutil.which("node")
+    assert node, "node is required (CI installs it)"
+    assert NODE_MODULES.is_dir(), "run `npm ci --prefix benchmarks` (the CI script does)"
+    sara = await clients("sara")
+    token = await token_for(server, "olle")
+    proc = await asyncio.create_subprocess_exec(
+        node,
+        str(Path(__file__).with_name("node") / "y_stock_client.cjs"),
+        f"ws://127.0.0.1:{server.port}/y",
+        "parking",
+        token,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+    )
+    assert proc.stdin is not None
+    try:
+        synced = await _line(proc)
+        assert synced == {"event": "synced", "text": sara.text("parking")}
+        # JS indexes UTF-16; insert at the start so no conversion is involved
+        proc.stdin.write(
+            b'{"op":"insert","index":0,"text":"Node s\\u00e4ger hej \\ud83d\\udc4b "}\n'
+        )
+        await proc.stdin.drain()
+        assert (await _line(proc))["event"] == "inserted"
+        await sara.wait_for(lambda: sara.text("parking").startswith("Node säger hej 👋 "))
+        await sara.edit(
+            "parking", lambda t: t.insert(len(str(t).encode()), "Svar från skrivbordet.")
+        )
+        proc.stdin.write(b'{"op":"wait","contains":"Svar fr\\u00e5n skrivbordet."}\n')
+        await proc.stdin.drain()
+        seen = await _line(proc)
+        assert seen["event"] == "contains" and seen["text"] == sara.text("parking")
+    finally:
+        proc.stdin.write(b'{"op":"quit"}\n')
+        await proc.stdin.drain()
+        await asyncio.wait_for(proc.wait(), 10)
