@@ -240,11 +240,13 @@ class Writer:
     # -- writer thread -------------------------------------------------
 
     def _commit(self, jobs: list[Job]) -> TailBatch:
-        if jobs:
-            self._run_jobs(jobs)
-        return self._tail()
+        touched = self._run_jobs(jobs) if jobs else set()
+        tail = self._tail()
+        # Only after the tail has read them: compaction folds entries into one.
+        self._compact(touched)
+        return tail
 
-    def _run_jobs(self, jobs: list[Job]) -> None:
+    def _run_jobs(self, jobs: list[Job]) -> set[str]:
         touched: set[str] = set()
         try:
             with self.db.write() as s, s.begin():
@@ -263,7 +265,7 @@ class Writer:
             for doc_id in touched:  # the Docs may hold what was not committed
                 self.cache.pop(doc_id, None)
             raise
-        self._compact(touched)
+        return touched
 
     def _compact(self, doc_ids: set[str]) -> None:
         try:

@@ -182,7 +182,7 @@ class WireClient:
         await self.wait_for(lambda: len([c for c in self.controls if c["type"] == "sync_end"]) > n)
 
     def text(self, doc_id: str) -> str:
-        return str(body(self.docs[doc_id]))
+        return str(body(self.docs[doc_id])) if doc_id in self.docs else ""
 
     async def edit(self, doc_id: str, fn) -> None:  # type: ignore[no-untyped-def]
         """Run fn(Y.Text) on the local doc and send the resulting update."""

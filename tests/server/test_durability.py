@@ -1,0 +1,97 @@
+"""Nothing acknowledged or broadcast is lost, even when the server is killed with -9."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from pathlib import Path
+
+from kmserver.server import Server, ServerConfig
+from tests.server.conftest import WireClient
+
+
+async def start_subprocess(db_url: str) -> tuple[asyncio.subprocess.Process, int]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "kmserver",
+        "serve",
+        "--db",
+        db_url,
+        "--port",
+        "0",
+        "--log-level",
+        "WARNING",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+    assert line.startswith("listening on ws://127.0.0.1:"), line
+    return proc, int(line.rsplit(":", 1)[1])
+
+
+class _PortOnly:
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+
+async def test_kill_9_loses_nothing_acknowledged_or_broadcast(db_url: str) -> None:
+    proc, port = await start_subprocess(db_url)
+    writer = await WireClient.open(_PortOnly(port), "sara")  # type: ignore[arg-type]
+    reader = await WireClient.open(_PortOnly(port), "olle")  # type: ignore[arg-type]
+    await writer.sync()
+    await reader.sync()
+    total = 2000
+    for i in range(total):  # stream edits without waiting for acks
+        await writer.edit("parking", lambda t, i=i: t.insert(len(str(t).encode()), f"[{i}]"))
+    await writer.wait_for(lambda: len(writer.of_type("ack")) >= 50, timeout=30)
+    await reader.wait_for(lambda: "[" in reader.text("parking"), timeout=30)
+    os.kill(proc.pid, signal.SIGKILL)
+    await proc.wait()
+    acked = len(writer.of_type("ack"))
+    assert acked < total, "the kill should land mid-stream"
+    seen_by_reader = reader.text("parking")
+    await writer.close()
+    await reader.close()
+
+    proc, port = await start_subprocess(db_url)
+    try:
+        check = await WireClient.open(_PortOnly(port), "sara")  # type: ignore[arg-type]
+        await check.sync()
+        text = check.text("parking")
+        # acks come in send order, so the first `acked` edits are all acknowledged
+        missing = [i for i in range(acked) if f"[{i}]" not in text]
+        assert not missing, f"acknowledged edits lost: {missing[:10]}"
+        # and so is everything another client had received
+        broadcast = re.findall(r"\[\d+\]", seen_by_reader)
+        assert broadcast and all(marker in text for marker in broadcast)
+        await check.close()
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+async def test_sigterm_saves_every_received_update(db_url: str, tmp_path: Path) -> None:
+    srv = Server(ServerConfig(db_url=db_url, port=0))
+    await srv.start()
+    client = await WireClient.open(srv, "sara")
+    await client.sync()
+    for i in range(50):
+        await client.edit("school", lambda t, i=i: t.insert(0, f"<{i}>"))
+    await client.wait_for(lambda: len(client.of_type("ack")) >= 1)
+    await srv.stop()  # what SIGTERM does: close sockets, commit the queue
+    await client.close()
+    received = len(client.of_type("ack"))
+    srv = Server(ServerConfig(db_url=db_url, port=0))
+    await srv.start()
+    try:
+        check = await WireClient.open(srv, "sara")
+        await check.sync()
+        text = check.text("school")
+        assert all(f"<{i}>" in text for i in range(received))
+        await check.close()
+    finally:
+        await srv.stop()
