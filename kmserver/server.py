@@ -119,7 +119,9 @@ class Server:
         url = urlsplit(request.path)
         if url.path == "/health":
             body = json.dumps({"status": "ok", "seq": self.hub.covered}).encode()
-            headers = Headers([("Content-Type", "application/json")])
+            headers = Headers(
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
             return Response(200, "OK", headers, body)
         if url.path == "/ws":
             return None

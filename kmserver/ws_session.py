@@ -84,6 +84,7 @@ class WsSession(Peer):
                 except ProtocolError as exc:
                     self._strike(ErrorCode.BAD_MESSAGE, str(exc))
                 if self._strikes >= MAX_STRIKES:
+                    await self.wait_drained()  # let the errors reach the peer first
                     await self.ws.close(CLOSE_POLICY, "too many malformed frames")
                     return
         except ConnectionClosed:

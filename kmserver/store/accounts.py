@@ -135,6 +135,7 @@ class Accounts:
 
     def authenticate(self, name: str, password: str) -> Account:
         """Check a password; raise AuthFailed or AuthThrottled. Slow by design (argon2)."""
+        failure: Exception | None = None
         with self.db.write() as s, s.begin():
             user = s.scalar(select(User).where(User.name == name))
             if user is None or not user.password_hash:
@@ -144,18 +145,23 @@ class Accounts:
             if user.locked_until and _aware(user.locked_until) > now:
                 wait = int((_aware(user.locked_until) - now).total_seconds()) + 1
                 raise AuthThrottled(wait)
-            if not _verify(user.password_hash, password):
+            if _verify(user.password_hash, password):
+                user.failed_logins = 0
+                user.locked_until = None
+                if _hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = _hasher.hash(password)
+                account = _account(user)
+            else:
+                # Count the failure in this transaction; raise only after it commits.
                 user.failed_logins += 1
                 over = user.failed_logins - FREE_ATTEMPTS
                 if over >= 0:
                     lock = min(MAX_LOCK_SECONDS, 5 * 2**over)
                     user.locked_until = now + timedelta(seconds=lock)
-                raise AuthFailed()
-            user.failed_logins = 0
-            user.locked_until = None
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
-            return _account(user)
+                failure = AuthFailed()
+        if failure is not None:
+            raise failure
+        return account
 
     def issue_token(
         self, account: Account, ttl: timedelta = TOKEN_TTL, label: str = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,11 +96,19 @@ def seed(db_url: str, tmp: Path) -> None:
     db.dispose()
 
 
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed once (argon2 hashing is slow by design); each test gets a copy."""
+    directory = tmp_path_factory.mktemp("template")
+    seed(f"sqlite:///{directory / 'server.db'}", directory)
+    return directory / "server.db"
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'server.db'}"
-    seed(url, tmp_path)
-    return url
+def db_url(tmp_path: Path, seeded_template: Path) -> str:
+    target = tmp_path / "server.db"
+    shutil.copyfile(seeded_template, target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture
