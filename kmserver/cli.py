@@ -114,14 +114,14 @@ def _serve(args: argparse.Namespace) -> int:
     )
 
     async def main() -> None:
-        server = Server(config)
-        await server.start()
-        print(f"listening on {server.url}", flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
+        server = Server(config)
+        await server.start()
+        print(f"listening on {server.url}", flush=True)
         await stop.wait()
         await server.stop()
         print("stopped; every received update is saved", flush=True)
