@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from kmserver import policy
 from kmserver.peer import Peer
@@ -77,7 +78,8 @@ class Hub:
         """Reply to each job and deliver each entry, all in sequence order."""
         entries = iter(batch.entries)
         pending: TailEntry | None = next(entries, None)
-        reached: set = set()
+        # session -> {doc id: who changed it}, for the cursor frame after the batch
+        reached: defaultdict[Any, dict[str, str | None]] = defaultdict(dict)
         for job in jobs:
             if job.seq is not None:
                 while pending is not None and pending.seq <= job.seq:
@@ -90,9 +92,8 @@ class Hub:
             pending = next(entries, None)
         if batch.entries:
             self.covered = batch.entries[-1].seq
-            cursor = m.encode("cursor", seq=self.covered)
-            for session in reached:
-                session.deliver(cursor)
+            for session, changed in reached.items():
+                session.deliver(m.encode("cursor", seq=self.covered, by=changed))
 
     def _reply_unstored(self, job: UpdateJob) -> None:
         origin = job.origin
@@ -103,7 +104,9 @@ class Hub:
         else:
             origin.update_acked(job.doc_id, self.covered)
 
-    def _deliver(self, entry: TailEntry, job: Job | None, batch: TailBatch, reached: set) -> None:
+    def _deliver(
+        self, entry: TailEntry, job: Job | None, batch: TailBatch, reached: defaultdict
+    ) -> None:
         new_meta = batch.metas.get(entry.doc_id)
         old_meta = self.catalog.get(entry.doc_id)
         if new_meta is not None and (old_meta is None or entry.kind == LOG_META):
@@ -124,20 +127,50 @@ class Hub:
         for session in self.sessions:
             if session is not origin and policy.can_read(session.account, meta):
                 session.deliver(frame)
-                reached.add(session)
+                reached[session][entry.doc_id] = entry.author
         message = ysync.sync_update(entry.data)
         for peer in self.y_peers.get(entry.doc_id, ()):
             if peer is not origin:
                 peer.send(message)
 
-    def _meta_changed(self, old: DocMeta | None, new: DocMeta, reached: set) -> None:
+    def account_changed(self, session: Any, account: Any) -> None:
+        """Someone changed a signed-in user's role or topics: re-check what they see."""
+        old, session.account = session.account, account
+        if session.kind == "y":
+            if self.readable(account, session.doc_id) is None:
+                session.lost_access(CLOSE_LOST_ACCESS, "you may no longer read this document")
+            return
+        if not session.live:
+            return
+        removed = []
+        for meta in self.catalog.values():
+            before, after = policy.can_read(old, meta), policy.can_read(account, meta)
+            if before and not after:
+                removed.append(meta.id)
+                self.leave(session, meta.id)
+            elif after and (
+                not before or policy.can_edit(old, meta) != policy.can_edit(account, meta)
+            ):
+                session.deliver(self.doc_frame(account, meta))
+                if not before:
+                    session.send_full_state_later(meta.id)
+        if removed:
+            session.deliver(m.encode("removed", ids=removed))
+        session.deliver(
+            m.encode(
+                "profile",
+                user={"name": account.name, "role": account.role, "topics": list(account.topics)},
+            )
+        )
+
+    def _meta_changed(self, old: DocMeta | None, new: DocMeta, reached: defaultdict) -> None:
         self.catalog[new.id] = new
         for session in self.sessions:
             before = old is not None and policy.can_read(session.account, old)
             after = policy.can_read(session.account, new)
             if after:
                 session.deliver(self.doc_frame(session.account, new))
-                reached.add(session)
+                reached[session][new.id] = new.updated_by
                 if not before and old is not None:
                     session.send_full_state_later(new.id)
             elif before:

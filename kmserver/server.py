@@ -36,6 +36,7 @@ MAX_FRAME = 4 * 1024 * 1024
 HELLO_TIMEOUT = 15.0
 CLOSE_AUTH = 4001
 CLOSE_PROTOCOL = 4002
+ACCOUNT_CHECK_SECONDS = 2.0  # how soon a role change, removal or revoked token takes effect
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Server:
         self.accounts = Accounts(self.db)
         self._readers = ThreadPoolExecutor(4, thread_name_prefix="kmserver-read")
         self._listener: Any = None
+        self._account_watch: asyncio.Task | None = None
+        self.peers: set[WsSession | YSession] = set()
         self.writer: Writer
         self.hub: Hub
         self.port = config.port
@@ -97,6 +100,7 @@ class Server:
             max_queue=64,
         )
         self.port = self._listener.sockets[0].getsockname()[1]
+        self._account_watch = asyncio.get_running_loop().create_task(self._watch_accounts())
         return self.port
 
     @property
@@ -106,12 +110,39 @@ class Server:
 
     async def stop(self) -> None:
         """Stop listening, close every socket, commit everything received."""
+        if self._account_watch is not None:
+            self._account_watch.cancel()
         if self._listener is not None:
             self._listener.close(close_connections=True)
             await self._listener.wait_closed()
         await self.writer.stop()
         self._readers.shutdown(wait=True)
         self.db.dispose()
+
+    async def _watch_accounts(self) -> None:
+        """Apply account changes made elsewhere (``kmserver user set/remove``) to live sessions.
+
+        Access is checked against ``session.account`` on every message, so
+        refreshing it is what makes a demotion take effect without a reconnect.
+        """
+        while True:
+            await asyncio.sleep(ACCOUNT_CHECK_SECONDS)
+            peers = list(self.peers)
+            if not peers:
+                continue
+            try:
+                valid = await self.run_blocking(
+                    self.accounts.resolve_tokens, {p.token for p in peers}
+                )
+            except Exception:
+                log.exception("account check failed; will retry")
+                continue
+            for peer in peers:
+                account = valid.get(peer.token)
+                if account is None:
+                    await peer.ws.close(CLOSE_AUTH, "session ended; sign in again")
+                elif account != peer.account:
+                    self.hub.account_changed(peer, account)
 
     # -- HTTP part of the handshake -----------------------------------------------
 
@@ -136,6 +167,7 @@ class Server:
                 return conn.respond(404, "no such document\n")
             conn.km_account = account  # type: ignore[attr-defined]
             conn.km_doc = doc_id  # type: ignore[attr-defined]
+            conn.km_token = token  # type: ignore[attr-defined]
             return None
         return conn.respond(404, "not found; use /ws, /y/<doc> or /health\n")
 
@@ -145,12 +177,13 @@ class Server:
         session: WsSession | YSession | None = None
         try:
             if hasattr(conn, "km_doc"):
-                session = YSession(self, conn, conn.km_account, conn.km_doc)
+                session = YSession(self, conn, conn.km_account, conn.km_doc, conn.km_token)
             else:
                 signed_in = await self._hello(conn)
                 if signed_in is None:
                     return
                 session = WsSession(self, conn, *signed_in)
+            self.peers.add(session)
             await session.run()
         except ConnectionClosed:
             pass
@@ -159,6 +192,7 @@ class Server:
             await conn.close(1011, "internal error")
         finally:
             if session is not None:
+                self.peers.discard(session)
                 await session.close_session()
 
     async def _hello(self, conn: ServerConnection) -> tuple[Account, str] | None:

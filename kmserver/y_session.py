@@ -24,8 +24,9 @@ CLOSE_POLICY = 1008
 class YSession(Peer):
     kind = "y"
 
-    def __init__(self, server: Server, ws, account, doc_id: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, server: Server, ws, account, doc_id: str, token: str) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ws, account)
+        self.token = token
         self.server = server
         self.hub = server.hub
         self.doc_id = doc_id

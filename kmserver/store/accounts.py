@@ -200,6 +200,22 @@ class Accounts:
                 return None
             return _account(user), expires
 
+    def resolve_tokens(self, tokens: set[str]) -> dict[str, Account]:
+        """The accounts behind the still-valid tokens among ``tokens`` (one query)."""
+        by_hash = {hash_token(t): t for t in tokens}
+        now = _now()
+        found: dict[str, Account] = {}
+        with self.db.read() as s:
+            rows = s.execute(
+                select(SessionToken.token_hash, SessionToken.expires_at, User)
+                .join(User, SessionToken.user_id == User.id)
+                .where(SessionToken.token_hash.in_(list(by_hash)))
+            ).all()
+            for token_hash, expires, user in rows:
+                if _aware(expires) > now:
+                    found[by_hash[token_hash]] = _account(user)
+        return found
+
     def revoke_token(self, token: str) -> None:
         with self.db.write() as s, s.begin():
             s.execute(delete(SessionToken).where(SessionToken.token_hash == hash_token(token)))

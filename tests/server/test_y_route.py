@@ -139,3 +139,27 @@ async def test_stock_node_yjs_client_co_edits_with_desktop_session(server, clien
         proc.stdin.write(b'{"op":"quit"}\n')
         await proc.stdin.drain()
         await asyncio.wait_for(proc.wait(), 10)
+
+
+async def test_awareness_relays_between_ws_and_y_and_is_removed_on_leave(server, clients):
+    from kmserver.protocol import awareness
+
+    sara = await clients("sara")
+    await sara.send_json(type="open", doc="parking")
+    token = await token_for(server, "olle")
+    async with connect(f"ws://127.0.0.1:{server.port}/y/parking?token={token}") as ws:
+        caret = awareness.encode([(4242, 1, '{"user":{"name":"Olle","color":"#0a7"}}')])
+        await ws.send(ysync.awareness(caret))
+        await sara.wait_for(lambda: sara.awareness)
+        assert sara.awareness[-1] == ("parking", caret)
+        # sara's own caret reaches the y client
+        mine = awareness.encode([(77, 1, '{"user":{"name":"Sara"}}')])
+        await sara.ws.send(ysync.wrap("parking", ysync.awareness(mine)))
+        while True:
+            msg = ysync.parse_message(await asyncio.wait_for(ws.recv(), 10))
+            if msg.type == ysync.MessageType.AWARENESS:
+                assert msg.payload == mine
+                break
+    # the y client left: its caret is removed for those still in the room
+    await sara.wait_for(lambda: len(sara.awareness) >= 2)
+    assert awareness.parse(sara.awareness[-1][1]) == [(4242, 2, "null")]
