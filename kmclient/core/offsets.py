@@ -74,17 +74,22 @@ def utf16_to_index(text: str, pos: int, snap: Snap = "down") -> int:
     pos = max(pos, 0)
     # Each code point is at least one unit, so the answer lies within text[:pos].
     prefix = text[:pos]
-    if len(prefix.encode("utf-16-le", "surrogatepass")) == 2 * len(prefix):
+    extra = len(prefix.encode("utf-16-le", "surrogatepass")) // 2 - len(prefix)
+    if extra == 0:
         return len(prefix)  # no astral characters before pos: units == code points
-    astral_before = 0
-    for match in _ASTRAL.finditer(text, 0, pos):
-        unit = match.start() + astral_before
-        if unit >= pos:
-            break
-        if unit + 1 == pos:  # between the high and the low surrogate
-            return match.start() + (1 if snap == "up" else 0)
-        astral_before += 1
-    return min(pos - astral_before, len(text))
+    if len(prefix) + extra <= pos:
+        return len(prefix)  # pos is at or past the end
+    # ``extra`` astral characters lie in text[:pos], so the answer is at least pos - extra:
+    # walk the short stretch from there instead of the whole prefix.
+    index = pos - extra
+    unit = index + (extra - len(_ASTRAL.findall(text, index, pos)))
+    while unit < pos:
+        width = 2 if text[index] > "\uffff" else 1
+        if unit + width > pos:  # pos is between the high and the low surrogate
+            return index + (1 if snap == "up" else 0)
+        unit += width
+        index += 1
+    return index
 
 
 # --- code points <-> UTF-8 --------------------------------------------------

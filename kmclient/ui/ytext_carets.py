@@ -1,41 +1,33 @@
-"""Remote carets for the Y.Text editor binding: sticky indices and their drawing.
+"""Drawing colleagues' carets and selections in a ``QPlainTextEdit``.
 
-A caret is shared with colleagues as a pycrdt ``StickyIndex`` (it names the
-neighbouring character's CRDT id, so it survives concurrent edits), serialised
-to bytes (``StickyIndex.encode()``) or JSON (``StickyIndex.to_json()``); the
-awareness transport carries it opaquely. Here we turn such data back into UTF-8
-offsets, and draw remote carets (a coloured bar with a name tag, painted by a
-small overlay on the editor's viewport) and selections (``ExtraSelection``s).
-
-Verified against pycrdt 0.14.13 (each is a Rust panic, i.e. a ``BaseException``
-that ``except Exception`` does not catch, so we avoid or contain them):
-
-* ``Text.sticky_index(len, Assoc.AFTER)`` at the very end of the text panics;
-  ``Assoc.BEFORE`` works there and on an empty text.
-* ``get_index()`` of a sticky index naming an item the local doc has not seen
-  yet (awareness can overtake the update) panics; we check the doc's state
-  vector first.
-* ``StickyIndex.decode`` / ``from_json`` on malformed input panic.
-* ``Doc.get_state()`` inside an observer callback panics, so resolving remote
-  carets is deferred out of observer callbacks by the binding.
+A remote caret arrives from awareness as sticky indices (see ``ytext_sticky``);
+the binding resolves them to Qt positions and hands them here. Carets are a
+coloured bar with a name tag, painted by a transparent overlay on the editor's
+viewport; selections are tinted ``ExtraSelection``s, merged with the editor's
+own extra selections (ours are tagged, so nobody else's are touched).
 
 GUI thread only, like the binding.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from pycrdt import Assoc, Decoder, StickyIndex, Text
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QTextCursor, QTextFormat
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QTextCursor,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-StickyData = bytes | dict[str, Any] | str | StickyIndex
-"""A sticky index as sent by a peer: ``encode()`` bytes, ``to_json()`` dict or its JSON string."""
+from kmclient.ui.ytext_sticky import StickyData
 
 # Marks our ExtraSelections so we can replace them without touching other people's.
 PEER_SELECTION_PROPERTY = int(QTextFormat.Property.UserProperty) + 0x4B4D
@@ -58,69 +50,6 @@ class ResolvedPeer(NamedTuple):
     colour: QColor
     anchor: int
     head: int
-
-
-# --- sticky indices ---------------------------------------------------------------
-
-
-def make_sticky(text: Text, byte_offset: int, assoc: Assoc) -> StickyIndex:
-    """Sticky index at a UTF-8 offset; at the end of the text AFTER falls back to BEFORE."""
-    if assoc == Assoc.AFTER and byte_offset >= len(text):  # len() is in bytes in pycrdt 0.14
-        assoc = Assoc.BEFORE  # AFTER has no character to stick to: pycrdt panics
-    return text.sticky_index(byte_offset, assoc)
-
-
-def _state_vector(text: Text) -> dict[int, int]:
-    """client id -> number of items seen. Not callable inside an observer callback."""
-    decoder = Decoder(text.doc.get_state())
-    return {
-        decoder.read_var_uint(): decoder.read_var_uint() for _ in range(decoder.read_var_uint())
-    }
-
-
-def _decode(data: StickyData, text: Text) -> StickyIndex | None:
-    if isinstance(data, StickyIndex):
-        return StickyIndex(data._sticky_index, text)
-    if isinstance(data, str):
-        data = json.loads(data)
-    if isinstance(data, dict):
-        item = data.get("item")
-        valid_item = isinstance(item, dict) and {"client", "clock"} <= item.keys()
-        if not (valid_item or "tname" in data or "type" in data):
-            return None  # from_json would panic on it
-        return StickyIndex.from_json(data, text)
-    return StickyIndex.decode(data, text)
-
-
-def resolve_sticky(
-    text: Text, data: StickyData | None, known: dict[int, int] | None = None
-) -> int | None:
-    """UTF-8 offset of a peer's sticky index in ``text``, or None if it cannot be placed yet.
-
-    ``known`` is the doc's state vector (pass it when resolving many); the sticky
-    index is only resolved when the item it names has reached this doc.
-    """
-    if data is None:
-        return None
-    try:
-        sticky = _decode(data, text)
-        if sticky is None:
-            return None
-        item = sticky.to_json().get("item")
-        if item is not None:
-            seen = _state_vector(text) if known is None else known
-            if item["clock"] >= seen.get(item["client"], 0):
-                return None  # the update with that character has not arrived yet
-        return min(sticky.get_index(), len(text))
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # pyo3 PanicException on malformed data derives from BaseException
-        return None
-
-
-def state_vector(text: Text) -> dict[int, int]:
-    """Public form of the state vector helper, for resolving many sticky indices at once."""
-    return _state_vector(text)
 
 
 # --- drawing ----------------------------------------------------------------------
@@ -215,7 +144,7 @@ class RemoteCaretOverlay(QWidget):
             top = bar.top() - tag.height() if bar.top() >= tag.height() else bar.bottom() + 1
             tag.moveTo(QPoint(bar.left(), top))
             painter.fillRect(tag, peer.colour)
-            text_colour = Qt.GlobalColor.black if peer.colour.lightness() > 150 else Qt.GlobalColor.white
-            painter.setPen(text_colour)
+            light = peer.colour.lightness() > 150
+            painter.setPen(Qt.GlobalColor.black if light else Qt.GlobalColor.white)
             painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, peer.name)
         painter.end()
