@@ -98,36 +98,39 @@ def max_edits(word: str) -> int:
 
 
 def within_edits(a: str, b: str, k: int) -> bool:
-    """True if a and b are at most k edits apart (Damerau: substitution,
-    insertion, deletion, adjacent transposition).
+    """True if a and b are at most k edits apart (optimal string alignment:
+    substitution, insertion, deletion, transposition of neighbours).
 
-    Recursion on the first difference with C-level slice compares: for the
-    k <= 2 used here this is far cheaper than a full dynamic-programming table,
-    and it runs once per candidate term of the lexicon.
+    Runs once per candidate term of the lexicon, so it avoids the full
+    dynamic-programming table: strip the common prefix and suffix, decide
+    short differences directly, and recurse on the first difference only
+    when k = 2.
     """
-    if abs(len(a) - len(b)) > k:
+    la, lb = len(a), len(b)
+    if abs(la - lb) > k:
         return False
+    n = min(la, lb)
     i = 0
-    n = min(len(a), len(b))
     while i < n and a[i] == b[i]:
         i += 1
-    if i == len(a) and i == len(b):
-        return True
+    j = 0
+    while j < n - i and a[la - 1 - j] == b[lb - 1 - j]:
+        j += 1
+    ma, mb = la - i - j, lb - i - j
+    if max(ma, mb) <= k:
+        return True  # rewrite the differing middle char by char
     if k == 0:
         return False
-    # Transposition of two neighbours.
-    if (
-        i + 1 < len(a)
-        and i + 1 < len(b)
-        and a[i] == b[i + 1]
-        and a[i + 1] == b[i]
-        and within_edits(a[i + 2 :], b[i + 2 :], k - 1)
-    ):
-        return True
+    a, b = a[i : la - j], b[i : lb - j]
+    swap = ma >= 2 and mb >= 2 and a[0] == b[1] and a[1] == b[0]
+    if k == 1:
+        return swap and ma == mb == 2
+    k -= 1
     return (
-        within_edits(a[i + 1 :], b[i + 1 :], k - 1)  # substitution
-        or within_edits(a[i + 1 :], b[i:], k - 1)  # a has an extra char
-        or within_edits(a[i:], b[i + 1 :], k - 1)  # b has an extra char
+        (swap and within_edits(a[2:], b[2:], k))
+        or within_edits(a[1:], b[1:], k)  # substitution
+        or within_edits(a[1:], b, k)  # a has an extra char
+        or within_edits(a, b[1:], k)  # b has an extra char
     )
 
 
@@ -139,9 +142,14 @@ _IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK_RE = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 _AUTOLINK_RE = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _HTML_RE = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->", re.S)
-_BLOCK_PREFIX_RE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,3}[.)][ \t]+)+", re.M)
+_BLOCK_PREFIX_RE = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,3}[.)][ \t]+)+", re.M
+)
 _TABLE_RULE_RE = re.compile(r"^[ \t|:-]*-{3,}[ \t|:-]*$", re.M)
-_EMPHASIS_RE = re.compile(r"\*{1,3}|~~|`+|(?<![^\W_])_+|_+(?![^\W_])|\\(?=[^\w\s])")
+# Emphasis markers only at a word's edge: "2*2" and "snake_case" stay whole.
+_EMPHASIS_RE = re.compile(
+    r"(?<![^\W_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![^\W_])|~~|`+|\\(?=[^\w\s])"
+)
 _SPACES_RE = re.compile(r"[ \t\r\f\v|]+")
 _BLANKS_RE = re.compile(r"\n\s*\n+")
 
@@ -191,7 +199,9 @@ def _cut(text: str, start: int, end: int, keep: int | None = None) -> tuple[int,
     return start, end
 
 
-def _fragments(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> list[Fragment]:
+def _fragments(
+    text: str, start: int, end: int, spans: list[tuple[int, int]], ellipsis: bool = True
+) -> list[Fragment]:
     out: list[Fragment] = []
     if start > 0:
         out.append(("…", False))
@@ -205,7 +215,7 @@ def _fragments(text: str, start: int, end: int, spans: list[tuple[int, int]]) ->
         pos = e
     if pos < end:
         out.append((text[pos:end].replace("\n", " "), False))
-    if end < len(text):
+    if end < len(text) and ellipsis:
         out.append(("…", False))
     # Merge neighbouring plain pieces (the ellipsis and the text after it).
     merged: list[Fragment] = []
@@ -230,44 +240,53 @@ def first_sentence(text: str, skip: str = "", width: int = SNIPPET_CHARS) -> lis
         return []
     m = _SENTENCE_END_RE.search(text)
     end = m.end() if m and m.group() != "\n" else m.start() if m else len(text)
-    end = min(end, width)
-    if end < len(text):
-        _, end = _cut(text, 0, end)
+    if end <= width:
+        return _fragments(text, 0, end, [], ellipsis=False)
+    _, end = _cut(text, 0, width)
     return _fragments(text, 0, end, [])
 
 
 def snippet(
     text: str,
     is_match: Callable[[str], int | None],
+    n_words: int,
     width: int = SNIPPET_CHARS,
 ) -> list[Fragment] | None:
     """About width chars of text around its best matches, matches highlighted.
 
-    ``is_match(word)`` gets each lower-cased word and returns the index of the
-    query word it matches, or None. The window covering the most distinct
-    query words wins (then the most matches, then the earliest). Returns None
-    when nothing in text matches.
+    ``is_match(word)`` gets each word as written and returns the index (0 to
+    n_words - 1) of the query word it matches, or None. The first window
+    with every query word wins; else the one with the most distinct query
+    words (then the most matches, then the earliest). Returns None when
+    nothing in text matches.
     """
     matches: list[tuple[int, int, int]] = []
+    reach = width - _LEAD_CHARS
     for m in WORD_RE.finditer(text):
-        w = m.group()
-        if len(w) > MAX_WORD_LEN:
+        q = is_match(m.group())
+        if q is None:
             continue
-        q = is_match(w.lower())
-        if q is not None:
-            matches.append((m.start(), m.end(), q))
-            if len(matches) >= _MAX_MATCHES:
+        start, end = m.start(), m.end()
+        matches.append((start, end, q))
+        # Stop at the first window that has every query word: later ones
+        # could only add repeats, and most bodies are then read only in part.
+        seen = set()
+        for s2, _, q2 in reversed(matches):
+            if s2 < end - reach:
                 break
+            seen.add(q2)
+        if len(seen) == n_words or len(matches) >= _MAX_MATCHES:
+            break
     if not matches:
         return None
 
     best_key: tuple[int, int, int] | None = None
     best_i = 0
     for i, (s, _, _) in enumerate(matches):
-        limit = s + width - _LEAD_CHARS
-        seen: set[int] = set()
+        limit = s + reach
+        seen = set()
         count = 0
-        for s2, e2, q2 in matches[i:]:
+        for _, e2, q2 in matches[i:]:
             if e2 > limit:
                 break
             seen.add(q2)

@@ -1,0 +1,426 @@
+"""Local full-text search of the client: a Whoosh index in the user's profile.
+
+Qt-free and thread-safe: one thread may write (sync, rebuild) while others
+search. Design notes, ranking rules and measurements: ``docs/search.md``.
+
+Whoosh stores the index (segments, postings, BM25F statistics, stored fields);
+queries are evaluated here, over Whoosh postings, instead of through Whoosh's
+query objects. That gives exact control of the ranking tiers (exact before
+accent-folded before prefix before fuzzy, title before body), avoids Whoosh's
+query parser entirely (user input is plain words, nothing can be a syntax
+error), and is faster than Whoosh's matcher trees for these queries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import html
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.searching import Searcher
+from whoosh.system import pack_uint
+from whoosh.writing import CLEAR, SegmentWriter
+
+from kmclient.core.search_query import (
+    SegmentCache,
+    expand,
+    highlighter,
+    match_all,
+    match_any,
+    parse_query,
+)
+from kmclient.core.search_text import (
+    Fragment,
+    first_sentence,
+    index_terms,
+    make_analyzer,
+    markdown_to_text,
+    normalize,
+    snippet,
+)
+
+__all__ = ["SCHEMA_VERSION", "Fragment", "SearchDoc", "SearchIndex", "SearchResult"]
+
+# Bump on any change to the schema, the analyzer or what is indexed: an index
+# with another version is wiped on open and reports needs_rebuild.
+SCHEMA_VERSION = 1
+
+_INDEX_NAME = "MAIN"
+_META_FILE = "kmsearch.json"
+_TITLE_BOOST = 2.0
+# Commit small batches without merging (cheap, one new segment each) until
+# this many segments exist; then let Whoosh merge the small ones.
+_MAX_SEGMENTS = 8
+_WRITER_TIMEOUT_S = 10.0
+
+_POOL_SIZE = 4
+
+
+class SearchDoc(NamedTuple):
+    """One document to index; plain tuples in the same order work too."""
+
+    doc_id: str
+    title: str
+    body: str  # Markdown source
+    topics: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    doc_id: str
+    title: str
+    topics: tuple[str, ...]
+    score: float
+    # Plain text pieces, (text, True) for a highlighted match. Toolkit-neutral
+    # and needs no escaping; see snippet_html() for a rich-text label.
+    snippet: tuple[Fragment, ...]
+
+    def snippet_text(self) -> str:
+        return "".join(text for text, _ in self.snippet)
+
+    def snippet_html(self) -> str:
+        """The snippet as HTML-escaped text with matches in <b>...</b>."""
+        return "".join(
+            f"<b>{html.escape(text)}</b>" if hit else html.escape(text)
+            for text, hit in self.snippet
+        )
+
+
+class _FoldedText(TEXT):
+    """TEXT field fed by :func:`index_terms` instead of the Whoosh token chain.
+
+    Same terms as the analyzer (``make_analyzer``) but a quarter less indexing
+    time: Whoosh's chain builds and filters one Token object per word in Python.
+    """
+
+    def index(self, value, **kwargs):  # type: ignore[no-untyped-def]
+        if not isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        for term, n in index_terms(value).items():
+            yield term.encode("utf-8"), n, n * boost, pack_uint(n)
+
+
+def _schema() -> Schema:
+    analyzer = make_analyzer()
+    return Schema(
+        doc_id=ID(unique=True, stored=True),
+        # No positions (phrase=False): queries never use phrases, and the
+        # index is smaller and faster to write without them.
+        title=_FoldedText(analyzer=analyzer, phrase=False, stored=True, field_boost=_TITLE_BOOST),
+        # Stored as plain text (Markdown stripped) so snippets need no other
+        # source and always match the indexed version of the document.
+        body=_FoldedText(analyzer=analyzer, phrase=False, stored=True),
+        topics=KEYWORD(stored=True, scorable=False),
+    )
+
+
+class SearchIndex:
+    """Incremental full-text index of the user's documents.
+
+    Writes (upsert, remove, rebuild, optimize) are serialized by a lock, so
+    one thread should do them (the sync engine's worker); search() may run on
+    any number of other threads at the same time and sees every committed
+    write. Only one SearchIndex per directory per process.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._path = Path(path)
+        self._write_lock = threading.Lock()
+        self._pool_lock = threading.Lock()
+        self._pool: list[Searcher] = []
+        self._closed = False
+        self._segments = SegmentCache()
+        self._ix, self._needs_rebuild = self._open()
+
+    # -- opening ---------------------------------------------------------------
+
+    def _open(self) -> tuple[whoosh_index.FileIndex, bool]:
+        self._path.mkdir(parents=True, exist_ok=True)
+        meta = self._read_meta()
+        if meta.get("schema_version") == SCHEMA_VERSION:
+            # The index is derived data: whatever fails to open (old Whoosh,
+            # renamed classes in the pickled schema, a torn file) is rebuilt.
+            with contextlib.suppress(Exception):
+                if whoosh_index.exists_in(self._path, _INDEX_NAME):
+                    ix = whoosh_index.open_dir(self._path, _INDEX_NAME)
+                    if set(ix.schema.names()) == set(_schema().names()):
+                        return ix, not meta.get("complete", False)
+                    ix.close()
+        self._wipe()
+        ix = whoosh_index.create_in(self._path, _schema(), _INDEX_NAME)
+        self._write_meta(complete=False)
+        return ix, True
+
+    def _wipe(self) -> None:
+        # Only Whoosh's own files: the directory may hold other things.
+        for entry in self._path.iterdir():
+            if entry.is_file() and entry.name.startswith((f"_{_INDEX_NAME}_", f"{_INDEX_NAME}_")):
+                entry.unlink(missing_ok=True)
+
+    def _read_meta(self) -> dict:
+        try:
+            meta = json.loads((self._path / _META_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return meta if isinstance(meta, dict) else {}
+
+    def _write_meta(self, *, complete: bool) -> None:
+        tmp = self._path / (_META_FILE + ".tmp")
+        tmp.write_text(
+            json.dumps({"schema_version": SCHEMA_VERSION, "complete": complete}), encoding="utf-8"
+        )
+        os.replace(tmp, self._path / _META_FILE)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def needs_rebuild(self) -> bool:
+        """True when the index was missing, had another schema version or
+        was never completely built: call rebuild() with every document."""
+        return self._needs_rebuild
+
+    # -- writing ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[SegmentWriter]:
+        with self._write_lock:
+            self._check_open()
+            writer = self._ix.writer(timeout=_WRITER_TIMEOUT_S)
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
+            # Cheap commits while segments are few; Whoosh's MERGE_SMALL keeps
+            # their number (and so the search cost) bounded after that.
+            writer.commit(merge=len(writer.segments) >= _MAX_SEGMENTS)
+
+    @staticmethod
+    def _fields(doc_id: str, title: str, body: str, topics: Iterable[str]) -> dict:
+        if not isinstance(doc_id, str) or not doc_id:
+            raise ValueError(f"doc_id must be a non-empty string, not {doc_id!r}")
+        if isinstance(topics, str):
+            raise TypeError("topics must be a sequence of topic ids, not a string")
+        return {
+            "doc_id": doc_id,
+            "title": normalize(title or ""),
+            "body": markdown_to_text(body or ""),
+            # A list bypasses the keyword analyzer: topic ids are kept verbatim.
+            "topics": [t for t in dict.fromkeys(topics or ()) if t],
+        }
+
+    def upsert(self, doc_id: str, title: str, body: str, topics: Iterable[str] = ()) -> None:
+        """Add or replace one document (one commit)."""
+        self.upsert_many([(doc_id, title, body, topics)])
+
+    def upsert_many(self, docs: Iterable[SearchDoc | tuple[str, str, str, Iterable[str]]]) -> int:
+        """Add or replace a batch of documents in one commit; returns how many.
+
+        If an id occurs twice in the batch the last version wins (Whoosh
+        cannot replace a document added by the same, uncommitted writer).
+        """
+        batch = {}
+        for doc_id, title, body, topics in docs:
+            batch[doc_id] = self._fields(doc_id, title, body, topics)
+        if not batch:
+            return 0
+        with self._writer() as writer:
+            for fields in batch.values():
+                writer.update_document(**fields)
+        return len(batch)
+
+    def remove(self, doc_id: str) -> None:
+        """Remove a document; unknown ids are ignored."""
+        self.remove_many([doc_id])
+
+    def remove_many(self, doc_ids: Iterable[str]) -> None:
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return
+        with self._writer() as writer:
+            for doc_id in ids:
+                writer.delete_by_term("doc_id", doc_id)
+
+    def rebuild(
+        self,
+        docs: Iterable[SearchDoc | tuple[str, str, str, Iterable[str]]],
+        total: int | None = None,
+        progress_callback: Callable[[int, int | None], object] | None = None,
+    ) -> bool:
+        """Replace the whole index with docs, reporting progress.
+
+        ``progress_callback(done, total)`` runs on the calling thread: first
+        (0, total), then about every 1 % (every 100 docs if total is None), and
+        a last (n, n) once the new index is committed. Returning False from it
+        cancels: the old index stays as it was and rebuild() returns False.
+
+        Searches keep using the old index until the one commit at the end
+        swaps in the new one; other writes wait for the rebuild. Ids should be
+        unique; a repeated id keeps its first version.
+        """
+
+        def report(done: int, of: int | None) -> bool:
+            return progress_callback is None or progress_callback(done, of) is not False
+
+        step = max(1, total // 100) if total else 100
+        done = 0
+        with self._write_lock:
+            self._check_open()
+            writer = self._ix.writer(timeout=_WRITER_TIMEOUT_S)
+            try:
+                seen: set[str] = set()
+                ok = report(0, total)
+                for doc_id, title, body, topics in docs if ok else ():
+                    if doc_id in seen:
+                        continue
+                    seen.add(doc_id)
+                    writer.add_document(**self._fields(doc_id, title, body, topics))
+                    done += 1
+                    if done % step == 0 and not report(done, total):
+                        ok = False
+                        break
+            except BaseException:
+                writer.cancel()
+                raise
+            if not ok:
+                writer.cancel()
+                return False
+            # CLEAR drops every old segment in the same commit that adds the
+            # new one: readers switch atomically from old to new.
+            writer.commit(mergetype=CLEAR)
+            self._write_meta(complete=True)
+            self._needs_rebuild = False
+        report(done, done)
+        return True
+
+    def optimize(self) -> None:
+        """Merge all segments into one (a few seconds for 10k docs): do it
+        when idle, e.g. after a rebuild or a large sync."""
+        with self._write_lock:
+            self._check_open()
+            self._ix.writer(timeout=_WRITER_TIMEOUT_S).commit(optimize=True)
+
+    # -- reading ---------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("SearchIndex is closed")
+
+    @contextlib.contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        # Whoosh searchers must not be shared between threads (their files
+        # have one read position), so each search checks one out of a pool.
+        # Searcher.refresh() is NOT used: in whoosh-reloaded 2.7.5 it keeps
+        # the old segments, so a replaced document is returned twice.
+        searcher = None
+        with self._pool_lock:
+            self._check_open()
+            while self._pool:
+                candidate = self._pool.pop()
+                if candidate.up_to_date():
+                    searcher = candidate
+                    break
+                candidate.close()
+        if searcher is None:
+            searcher = self._ix.searcher()
+        try:
+            yield searcher
+        finally:
+            with self._pool_lock:
+                if self._closed or len(self._pool) >= _POOL_SIZE:
+                    searcher.close()
+                else:
+                    self._pool.append(searcher)
+
+    def doc_count(self) -> int:
+        with self._searcher() as s:
+            return s.doc_count()
+
+    def __len__(self) -> int:
+        return self.doc_count()
+
+    def __contains__(self, doc_id: object) -> bool:
+        if not isinstance(doc_id, str):
+            return False
+        with self._searcher() as s:
+            return s.document_number(doc_id=doc_id) is not None
+
+    def search(
+        self, query: str, topics: Iterable[str] | None = None, limit: int = 20
+    ) -> list[SearchResult]:
+        """Ranked documents matching every word of query (or, if none does,
+        any word). The last word also matches as a prefix unless the query
+        ends in a space or punctuation; words of 4+ chars tolerate a typo (8+:
+        two). ``topics`` restricts to documents with any of those topic ids
+        (None: all documents). Never raises for any query text."""
+        if isinstance(topics, str):
+            raise TypeError("topics must be a sequence of topic ids, not a string")
+        parsed = parse_query(query)
+        if not parsed or limit <= 0:
+            return []
+        with self._searcher() as s:
+            reader = s.reader()
+            allowed: set[int] | None = None
+            if topics is not None:
+                allowed = set()
+                for topic in topics:
+                    if ("topics", topic) in reader:
+                        allowed.update(reader.postings("topics", topic).all_ids())
+                if not allowed:
+                    return []
+            lex = self._segments.lexicon(reader)
+            for word in parsed:
+                expand(lex, word)
+            scores = match_all(lex, parsed, allowed)
+            if not scores and len(parsed) > 1:
+                scores = match_any(lex, parsed, allowed)
+            top = heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+            is_match = highlighter(parsed)
+            results = []
+            for docnum, score in top:
+                stored = s.stored_fields(docnum)
+                title = stored.get("title", "")
+                body = stored.get("body", "")
+                frags = snippet(body, is_match, len(parsed)) or first_sentence(body, skip=title)
+                results.append(
+                    SearchResult(
+                        doc_id=stored["doc_id"],
+                        title=title,
+                        topics=tuple(stored.get("topics") or ()),
+                        score=round(score, 4),
+                        snippet=tuple(frags),
+                    )
+                )
+            return results
+
+    def close(self) -> None:
+        """Close pooled searchers and the index. Idempotent; waits for a
+        running write to finish."""
+        with self._write_lock, self._pool_lock:
+            if self._closed:
+                return
+            self._closed = True
+            for s in self._pool:
+                s.close()
+            self._pool.clear()
+            self._segments.clear()
+            self._ix.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
