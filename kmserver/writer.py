@@ -33,7 +33,7 @@ from kmserver.protocol.messages import ErrorCode
 from kmserver.protocol.ytext import body, new_doc, text_to_update
 from kmserver.store import documents as docs
 from kmserver.store.database import Database
-from kmserver.store.models import Document
+from kmserver.store.models import LOG_META, LOG_UPDATE, Document
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class UpdateJob(Job):
     def apply(self, ctx: WriteContext) -> int | None:
         if self.refusal:
             raise self.refusal
-        row, ydoc = ctx.load(self.doc_id)
+        _row, ydoc = ctx.load(self.doc_id)
         if not self.may_edit:
             if _would_change(ydoc, self.update):
                 raise JobError(ErrorCode.FORBIDDEN, "you may read this document but not edit it")
@@ -81,9 +81,11 @@ class UpdateJob(Job):
         changed = _apply(ydoc, self.update)
         if not changed and not _has_missing_deps(ydoc, self.update):
             return None  # a resend or an echo: nothing to store
-        return docs.append_update(
-            ctx.s, row, self.update, str(body(ydoc)), self.author, ctx.writer_id
+        seq = docs.append_log(
+            ctx.s, self.doc_id, LOG_UPDATE, self.update, self.author, ctx.writer_id
         )
+        ctx.wrote(self.doc_id, seq, LOG_UPDATE, self.update, self.author)
+        return seq
 
 
 @dataclass(eq=False)
@@ -96,7 +98,9 @@ class MetaJob(Job):
         row = docs.get_document(ctx.s, self.doc_id)
         if row is None or row.deleted:
             raise JobError(ErrorCode.NOT_FOUND, f"no document '{self.doc_id}'")
-        return docs.set_meta(ctx.s, row, self.changes, self.author, ctx.writer_id)
+        seq = docs.set_meta(ctx.s, row, self.changes, self.author, ctx.writer_id)
+        ctx.wrote(self.doc_id, seq, LOG_META, b"", self.author, docs.to_meta(row))
+        return seq
 
 
 @dataclass(eq=False)
@@ -110,9 +114,13 @@ class CreateJob(Job):
         if docs.get_document(ctx.s, self.meta.id) is not None:
             raise JobError(ErrorCode.CONFLICT, f"a document '{self.meta.id}' exists already")
         update = text_to_update(self.markdown)
-        return docs.create_document(
+        seq = docs.create_document(
             ctx.s, self.meta, update, self.markdown, self.author, ctx.writer_id
         )
+        row = docs.get_document(ctx.s, self.meta.id)
+        assert row is not None
+        ctx.wrote(self.meta.id, seq, LOG_UPDATE, update, self.author, docs.to_meta(row))
+        return seq
 
 
 def _apply(ydoc: Doc, update: bytes) -> bool:
@@ -144,19 +152,22 @@ def _would_change(ydoc: Doc, update: bytes) -> bool:
 
 
 class WriteContext:
-    """What a job sees: the open transaction and the Doc cache."""
+    """What jobs see during one batch: the open transaction, the Doc cache, what was written."""
 
     def __init__(self, s: Session, cache: OrderedDict[str, Doc], writer_id: str) -> None:
         self.s = s
         self.cache = cache
         self.writer_id = writer_id
-        self.touched: set[str] = set()
+        self.rows: dict[str, Document] = {}
+        self.entries: list[docs.TailEntry] = []
+        self.metas: dict[str, DocMeta] = {}
+        self.updated: dict[str, list[docs.TailEntry]] = {}
 
     def load(self, doc_id: str) -> tuple[Document, Doc]:
-        row = docs.get_document(self.s, doc_id)
+        row = self.rows.get(doc_id) or docs.get_document(self.s, doc_id)
         if row is None or row.deleted:
             raise JobError(ErrorCode.NOT_FOUND, f"no document '{doc_id}'")
-        self.touched.add(doc_id)
+        self.rows[doc_id] = row
         ydoc = self.cache.get(doc_id)
         if ydoc is None:
             ydoc = new_doc(docs.full_state(self.s, doc_id))
@@ -166,6 +177,37 @@ class WriteContext:
         else:
             self.cache.move_to_end(doc_id)
         return row, ydoc
+
+    def wrote(
+        self,
+        doc_id: str,
+        seq: int,
+        kind: int,
+        data: bytes,
+        author: str | None,
+        meta: DocMeta | None = None,
+    ) -> None:
+        entry = docs.TailEntry(seq, doc_id, kind, data, author, self.writer_id)
+        self.entries.append(entry)
+        if meta is not None:
+            self.metas[doc_id] = meta
+        elif kind == LOG_UPDATE:
+            self.updated.setdefault(doc_id, []).append(entry)
+
+    def finish(self) -> None:
+        """Bring each touched document row up to date: once per batch, not per update."""
+        stamp = docs.now()
+        for doc_id, entries in self.updated.items():
+            row, ydoc = self.rows[doc_id], self.cache.get(doc_id)
+            row.changed_seq = max(row.changed_seq, entries[-1].seq)
+            row.update_rows += len(entries)
+            row.updated_at = stamp
+            row.updated_by = entries[-1].author
+            if ydoc is not None:
+                row.body_text = str(body(ydoc))
+
+    def needs_compaction(self) -> set[str]:
+        return {i for i, row in self.rows.items() if row.update_rows > docs.COMPACT_AFTER}
 
 
 @dataclass
@@ -240,32 +282,31 @@ class Writer:
     # -- writer thread -------------------------------------------------
 
     def _commit(self, jobs: list[Job]) -> TailBatch:
-        touched = self._run_jobs(jobs) if jobs else set()
-        tail = self._tail()
+        ctx = self._run_jobs(jobs) if jobs else None
+        tail = self._tail(ctx)
         # Only after the tail has read them: compaction folds entries into one.
-        self._compact(touched)
+        if ctx is not None:
+            self._compact(ctx.needs_compaction())
         return tail
 
-    def _run_jobs(self, jobs: list[Job]) -> set[str]:
-        touched: set[str] = set()
+    def _run_jobs(self, jobs: list[Job]) -> WriteContext:
+        ctx: WriteContext | None = None
         try:
             with self.db.write() as s, s.begin():
+                ctx = WriteContext(s, self.cache, self.writer_id)
                 for job in jobs:
-                    ctx = WriteContext(s, self.cache, self.writer_id)
-                    nested = s.begin_nested()  # a failing job rolls back alone
+                    # A job raises JobError before it writes anything, so a
+                    # refused job needs no savepoint to leave the batch intact.
                     try:
                         job.seq = job.apply(ctx)
-                        nested.commit()
                     except JobError as exc:
-                        nested.rollback()
                         job.error = exc
-                    finally:
-                        touched |= ctx.touched
+                ctx.finish()
         except Exception:
-            for doc_id in touched:  # the Docs may hold what was not committed
+            for doc_id in ctx.rows if ctx else ():  # the Docs may hold what was not committed
                 self.cache.pop(doc_id, None)
             raise
-        return touched
+        return ctx
 
     def _compact(self, doc_ids: set[str]) -> None:
         try:
@@ -276,7 +317,16 @@ class Writer:
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
 
-    def _tail(self) -> TailBatch:
+    def _tail(self, ctx: WriteContext | None) -> TailBatch:
+        """Entries past ``covered``. When this batch's own entries directly follow
+        ``covered`` nobody else wrote in between, and the log need not be read back."""
+        if ctx is not None and ctx.entries:
+            first = ctx.entries[0].seq
+            if first == self.covered + 1 and ctx.entries[-1].seq == first + len(ctx.entries) - 1:
+                self.covered = ctx.entries[-1].seq
+                return TailBatch(ctx.entries, ctx.metas)
+        elif ctx is not None:
+            return TailBatch([], {})
         with self.db.read() as s:
             entries = docs.tail(s, self.covered)
             while entries and len(entries) % 5000 == 0:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pycrdt import merge_updates
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from kmserver.protocol.docmeta import DocMeta
@@ -71,13 +71,15 @@ def max_seq(s: Session) -> int:
     return s.scalar(select(func.max(LogEntry.seq))) or 0
 
 
-def _log(s: Session, doc_id: str, kind: int, data: bytes, author: str | None, writer: str) -> int:
-    entry = LogEntry(
-        doc_id=doc_id, kind=kind, data=data, author=author, writer=writer, created_at=now()
-    )
-    s.add(entry)
-    s.flush()  # assigns seq
-    return entry.seq
+def append_log(
+    s: Session, doc_id: str, kind: int, data: bytes, author: str | None, writer: str
+) -> int:
+    """Insert one log entry and return its sequence number (Core insert: the hot path)."""
+    return s.execute(
+        insert(LogEntry)
+        .values(doc_id=doc_id, kind=kind, data=data, author=author, writer=writer, created_at=now())
+        .returning(LogEntry.seq)
+    ).scalar_one()
 
 
 def create_document(
@@ -118,7 +120,7 @@ def append_update(
     author: str | None,
     writer: str,
 ) -> int:
-    seq = _log(s, doc.id, LOG_UPDATE, update, author, writer)
+    seq = append_log(s, doc.id, LOG_UPDATE, update, author, writer)
     doc.changed_seq = seq
     doc.update_rows += 1
     doc.updated_at = now()
@@ -131,7 +133,7 @@ def append_update(
 def set_meta(s: Session, doc: Document, changes: dict, author: str | None, writer: str) -> int:
     for name, value in changes.items():
         setattr(doc, name, list(value) if isinstance(value, tuple) else value)
-    seq = _log(s, doc.id, LOG_META, b"", author, writer)
+    seq = append_log(s, doc.id, LOG_META, b"", author, writer)
     doc.changed_seq = seq
     doc.updated_at = now()
     doc.updated_by = author
