@@ -16,7 +16,7 @@ from pathlib import Path
 from kmserver.content import ContentError, export_dir, import_dir
 from kmserver.protocol.messages import ROLES
 from kmserver.store.accounts import Accounts
-from kmserver.store.database import DB_ENV, Database
+from kmserver.store.database import DB_ENV, SQLITE_SYNC_MODES, Database
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ORIGIN",
         help="browser Origin allowed to connect (repeatable); default: any",
+    )
+    serve.add_argument(
+        "--sqlite-sync",
+        choices=SQLITE_SYNC_MODES,
+        default="full",
+        help="full: fsync every commit, survives power loss (default); normal: survives "
+        "crashes and kill -9 but may lose the last commits on power loss, faster",
     )
     serve.add_argument("--log-level", default="INFO")
 
@@ -111,6 +118,7 @@ def _serve(args: argparse.Namespace) -> int:
         certfile=args.certfile,
         keyfile=args.keyfile,
         allowed_origins=tuple(args.allow_origin),
+        sqlite_sync=args.sqlite_sync,
     )
 
     async def main() -> None:

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections import deque
 
-from websockets.asyncio.server import ServerConnection
+from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 from kmserver.protocol import awareness
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUEUED_FRAMES = 50_000
 CLOSE_TOO_SLOW = 4008
+FAST_WRITE_LIMIT = 256 * 1024  # past this much unsent, frames queue for the sender task
 
 
 class Peer:
@@ -53,9 +54,18 @@ class Peer:
                 self.ws.close(CLOSE_TOO_SLOW, "too far behind; reconnect to resync")
             )
             return
+        if not self._queue and self._transport_buffered() < FAST_WRITE_LIMIT:
+            # Nothing waits ahead of this frame: write it now instead of waking the
+            # sender task (one task switch less per frame and recipient).
+            broadcast((self.ws,), frame)
+            return
         self._queue.append(frame)
         self._drained.clear()
         self._ready.set()
+
+    def _transport_buffered(self) -> int:
+        transport = self.ws.transport
+        return transport.get_write_buffer_size() if transport is not None else 0
 
     async def wait_drained(self) -> None:
         await self._drained.wait()

@@ -47,12 +47,13 @@ class ServerConfig:
     certfile: str | None = None
     keyfile: str | None = None
     allowed_origins: Sequence[str] = field(default_factory=tuple)
+    sqlite_sync: str = "full"
 
 
 class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.db = Database(config.db_url)
+        self.db = Database(config.db_url, config.sqlite_sync)
         self.accounts = Accounts(self.db)
         self._readers = ThreadPoolExecutor(4, thread_name_prefix="kmserver-read")
         self._listener: Any = None

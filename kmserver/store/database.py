@@ -24,26 +24,33 @@ def default_db_url() -> str:
     return f"sqlite:///{path}"
 
 
-def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-    # Let SQLAlchemy's "begin" event issue BEGIN; pysqlite's implicit one defers it.
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    # WAL lets readers run beside the one writer; FULL fsyncs every commit, so a
-    # committed (and therefore acknowledged) update survives power loss too.
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=15000")
-    cur.close()
+SQLITE_SYNC_MODES = ("full", "normal")
 
 
-def _engine(url: str, *, immediate: bool) -> Engine:
+def _sqlite_connect(sync: str):  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event issue BEGIN; pysqlite's implicit one defers it.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        # WAL lets readers run beside the one writer. Either mode keeps every
+        # committed transaction through a crash or kill -9 of the server; FULL
+        # also fsyncs each commit, so it survives power loss and OS crashes.
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={sync.upper()}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.close()
+
+    return on_connect
+
+
+def _engine(url: str, *, immediate: bool, sqlite_sync: str = "full") -> Engine:
     kwargs: dict = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False}
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "connect", _sqlite_connect(sqlite_sync))
         # Writers take the lock up front so two processes (server and a CLI
         # import) wait on busy_timeout instead of failing on a lock upgrade.
         begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
@@ -54,11 +61,13 @@ def _engine(url: str, *, immediate: bool) -> Engine:
 class Database:
     """One URL, two session factories: ``write()`` for the single writer, ``read()``."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, sqlite_sync: str = "full") -> None:
+        if sqlite_sync not in SQLITE_SYNC_MODES:
+            raise ValueError(f"sqlite sync mode must be one of {', '.join(SQLITE_SYNC_MODES)}")
         self.url = url or default_db_url()
-        self.write_engine = _engine(self.url, immediate=True)
+        self.write_engine = _engine(self.url, immediate=True, sqlite_sync=sqlite_sync)
         if self.write_engine.dialect.name == "sqlite":
-            self.read_engine = _engine(self.url, immediate=False)
+            self.read_engine = _engine(self.url, immediate=False, sqlite_sync=sqlite_sync)
         else:
             self.read_engine = self.write_engine
         Base.metadata.create_all(self.write_engine)
