@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from kmserver.protocol.ytext import body, new_doc
 from kmserver.server import Server, ServerConfig
 from kmserver.store.accounts import Accounts
 from kmserver.store.database import Database
+from tests.server import pg_cluster
 
 PASSWORD = "correct horse battery"
 
@@ -104,11 +106,33 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory / "server.db"
 
 
-@pytest.fixture
-def db_url(tmp_path: Path, seeded_template: Path) -> str:
-    target = tmp_path / "server.db"
-    shutil.copyfile(seeded_template, target)
-    return f"sqlite:///{target}"
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL cluster with a seeded template database."""
+    if pg_cluster.pg_bin() is None:
+        pytest.skip("PostgreSQL is not installed here (.ci/run installs it)")
+    with pg_cluster.cluster() as admin:
+        pg_cluster.execute(admin, "CREATE DATABASE km_template")
+        seed(f"{admin}/km_template", tmp_path_factory.mktemp("pgseed"))
+        yield admin
+
+
+_pg_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, seeded_template: Path) -> Iterator[str]:
+    """Every server test runs on SQLite and on PostgreSQL: only the URL differs."""
+    if request.param == "sqlite":
+        target = tmp_path / "server.db"
+        shutil.copyfile(seeded_template, target)
+        yield f"sqlite:///{target}"
+        return
+    admin = request.getfixturevalue("pg_template")
+    name = f"km_{next(_pg_databases)}"
+    pg_cluster.execute(admin, f"CREATE DATABASE {name} TEMPLATE km_template")
+    yield f"{admin}/{name}"
+    pg_cluster.execute(admin, f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture
