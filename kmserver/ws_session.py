@@ -42,6 +42,8 @@ class WsSession(Peer):
         self._buffer: list[str | bytes] | None = None  # set while a sync streams
         self._overflowed = False
         self._strikes = 0
+        self._synced_to = 0
+        self._holds: set[str] = set()  # what the client holds after the last sync pass
 
     # -- delivery (called by the hub) --------------------------------------
 
@@ -195,7 +197,7 @@ class WsSession(Peer):
                     self.send(frame)
                 return
             # Too much arrived meanwhile: catch up with a second, shorter delta.
-            cursor, known = self._synced_to, {i for i in known if self.hub.catalog.get(i)}
+            cursor, known = self._synced_to, self._holds
 
     async def _stream_sync(self, cursor: int, known: set[str]) -> None:
         upto = self.hub.covered
@@ -216,6 +218,7 @@ class WsSession(Peer):
         self.send(m.encode("removed", ids=removed))
         self.send(m.encode("sync_end", cursor=upto))
         self._synced_to = upto
+        self._holds = (known - set(removed)) | {meta.id for meta in todo}
 
     # -- binary: CRDT and awareness ----------------------------------------
 
