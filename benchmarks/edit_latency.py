@@ -132,6 +132,28 @@ def tree_cpu_seconds(pid: int) -> float | None:
     return total / CLK_TCK
 
 
+def tree_runqueue_wait_s(pid: int) -> float | None:
+    """Time the threads of pid and its descendants spent runnable but waiting for a CPU
+    (/proc/<tid>/schedstat field 2): how much other load on the machine delayed them."""
+    total, seen = 0, False
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError):
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    total += int(Path(f"/proc/{p}/task/{tid}/schedstat").read_text().split()[1])
+                    seen = True
+    return total / 1e9 if seen else None
+
+
+def cpu_pressure_us() -> int | None:
+    """Cumulative 'some' CPU pressure stall time of the whole machine (PSI), microseconds."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        return int(first.rsplit("total=", 1)[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _status_kib(pid: int, key: str) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -486,6 +508,14 @@ async def _worker(cfg: dict) -> int:
 # ======================================================================================
 
 
+def _die_with_parent() -> None:
+    """preexec_fn: the child gets SIGTERM if this orchestrator dies (Linux prctl)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -576,6 +606,7 @@ def _spawn_server(cmd, env, cwd, logpath: Path, ready: re.Pattern, timeout: floa
         stdout=subprocess.PIPE,
         stderr=logfile,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     q: queue.Queue = queue.Queue()
     threading.Thread(target=_pump, args=(proc.stdout, logfile, q), daemon=True).start()
@@ -601,7 +632,9 @@ def ensure_node_modules(args) -> None:
     lock = (HERE / "package-lock.json").exists()
     cmd = [npm, "ci" if lock else "install", "--omit=optional", "--no-audit", "--no-fund"]
     log(f"node_modules missing: running `npm {' '.join(cmd[1:])}` in {HERE}")
-    subprocess.run(cmd, cwd=HERE, check=True, timeout=300, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        cmd, cwd=HERE, check=True, timeout=300, stdin=subprocess.DEVNULL, stdout=sys.stderr
+    )
     if not NODE_SERVER.exists():
         raise RuntimeError(f"npm finished but {NODE_SERVER} is still missing")
 
@@ -654,6 +687,23 @@ def kmserver_cmd(args) -> list[str] | None:
     if (REPO / "kmserver" / "cli.py").exists():
         return [sys.executable, "-m", "kmserver.cli"]
     return None
+
+
+def kmserver_fingerprint() -> dict:
+    """Which kmserver source ran (the tree changes under active development)."""
+    import hashlib
+
+    files = sorted((REPO / "kmserver").rglob("*.py"))
+    h = hashlib.sha256()
+    for f in files:
+        h.update(str(f.relative_to(REPO)).encode() + b"\0" + f.read_bytes() + b"\0")
+    newest = max((f.stat().st_mtime for f in files), default=0)
+    return {
+        "source_sha256": h.hexdigest()[:16],
+        "source_newest_mtime": dt.datetime.fromtimestamp(newest, dt.UTC).isoformat(
+            timespec="seconds"
+        ),
+    }
 
 
 def start_ours(args, run_dir: Path) -> Server:
@@ -724,6 +774,7 @@ def start_ours(args, run_dir: Path) -> Server:
         for room in room_names(args.rooms)
     ]
     info = {
+        **kmserver_fingerprint(),
         "command": f"KMSERVER_DB=sqlite:///<run dir>/bench.db "
         f"{' '.join(Path(b).name for b in base)} serve --host 127.0.0.1 --port {port}",
         "database": "SQLite file, fresh per run",
@@ -768,6 +819,7 @@ def run_one(target: str, rnd: int, args) -> dict:
                 stdout=subprocess.PIPE,
                 stderr=None,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
             q: queue.Queue = queue.Queue()
             threading.Thread(target=_pump, args=(proc.stdout, None, q), daemon=True).start()
@@ -796,9 +848,12 @@ def run_one(target: str, rnd: int, args) -> dict:
         t_meas, t_end = t0 + args.warmup, t0 + args.warmup + args.duration
         time.sleep(max(0.0, t_meas - time.monotonic()))
         cpu_a = tree_cpu_seconds(pid)
+        wait_a, psi_a = tree_runqueue_wait_s(pid), cpu_pressure_us()
+        load_a = Path("/proc/loadavg").read_text().split()[0]
         peak_seen = tree_memory_kib(pid)["peak_rss_kib"]
         time.sleep(max(0.0, t_end - time.monotonic()))
         cpu_b = tree_cpu_seconds(pid)
+        wait_b, psi_b = tree_runqueue_wait_s(pid), cpu_pressure_us()
         peak_b = tree_memory_kib(pid)["peak_rss_kib"]
         peak_seen = max(filter(None, [peak_seen, peak_b]), default=None)
         finish_deadline = t_end + args.drain + 30
@@ -848,6 +903,9 @@ def run_one(target: str, rnd: int, args) -> dict:
     if disconnects:
         codes = _merge_counts([r["close_codes"] for r in results])
         warnings.append(f"{disconnects} clients disconnected during the run (close codes {codes})")
+    skipped = sum(r["skipped_writer_down"] + r["send_errors"] for r in results)
+    if skipped:
+        warnings.append(f"{skipped} scheduled edits were not sent (writer's connection gone)")
     if sent - delivered:
         warnings.append(f"{sent - delivered} edits not delivered to every reader within drain")
     diverged = sum(r["rooms_diverged"] for r in results)
@@ -855,6 +913,7 @@ def run_one(target: str, rnd: int, args) -> dict:
         warnings.append(f"{diverged} rooms ended with clients holding different texts")
     if sum(r["sync_errors"] for r in results):
         warnings.append("some sync messages could not be applied by clients")
+    serious = bool(warnings)
     if (loop_lag["p99"] or 0) > 10:
         warnings.append(
             f"client event-loop lag p99 {loop_lag['p99']} ms: the client process was busy, "
@@ -871,6 +930,9 @@ def run_one(target: str, rnd: int, args) -> dict:
             "cpu_pct_of_one_core": None
             if cpu_meas is None
             else round(100 * cpu_meas / args.duration, 1),
+            "runqueue_wait_s_measured_window": None
+            if wait_a is None or wait_b is None
+            else round(wait_b - wait_a, 3),
             "cpu_s_total": None if cpu_end is None or cpu_ready is None else round(cpu_end, 3),
             "cpu_s_startup": None if cpu_ready is None else round(cpu_ready, 3),
             "rss_after_start_kib": mem_ready["rss_end_kib"],
@@ -906,7 +968,14 @@ def run_one(target: str, rnd: int, args) -> dict:
             "drained_after_s": max(r["drained_after_s"] for r in results),
             "rooms_diverged_at_end": sum(r["rooms_diverged"] for r in results),
         },
+        "ok": not serious,
         "warnings": warnings,
+        "machine_load": {
+            "loadavg_1min_at_measure_start": float(load_a),
+            "cpu_pressure_some_pct_measured_window": None
+            if psi_a is None or psi_b is None
+            else round((psi_b - psi_a) / 1e4 / args.duration, 1),
+        },
         "timeline_per_second": timeline,
         "_last_ms": last_ms,  # for pooling over rounds; not written to the JSON
     }
@@ -966,6 +1035,10 @@ def ratio(a, b) -> float | None:
     return round(a / b, 2)
 
 
+def _pct(seconds: float | None, duration: float) -> float | None:
+    return None if seconds is None else 100.0 * seconds / duration
+
+
 def print_table(doc: dict) -> None:
     cfg = doc["config"]
     print()
@@ -978,7 +1051,7 @@ def print_table(doc: dict) -> None:
     hdr = (
         f"{'target':<6} {'rnd':>3} {'sent':>6} {'deliv':>6} {'lost':>5} {'p50':>7} "
         f"{'p95':>7} {'p99':>7} {'max':>7} {'srvCPU%':>7} {'CPU s':>6} {'peakRSS':>8} "
-        f"{'cliCPU%':>7} {'lag p99':>7}"
+        f"{'srvWait%':>8} {'cliCPU%':>7} {'lag p99':>7} {'PSI%':>5}"
     )
     print(hdr)
     print("-" * len(hdr))
@@ -997,8 +1070,10 @@ def print_table(doc: dict) -> None:
             f"{fmt(lat['p99'], 2):>7} {fmt(lat['max'], 1):>7} "
             f"{fmt(sv['cpu_pct_of_one_core']):>7} {fmt(sv['cpu_s_total'], 2):>6} "
             f"{fmt(sv['peak_rss_kib'] and sv['peak_rss_kib'] / 1024, 1):>6}Mi "
+            f"{fmt(_pct(sv['runqueue_wait_s_measured_window'], cfg['duration_s'])):>8} "
             f"{fmt(cl['client_cpu_pct_of_one_core']):>7} "
-            f"{fmt(cl['event_loop_lag_ms']['p99'], 1):>7}"
+            f"{fmt(cl['event_loop_lag_ms']['p99'], 1):>7} "
+            f"{fmt(r['machine_load']['cpu_pressure_some_pct_measured_window'], 0):>5}"
         )
     if doc["config"]["rounds"] > 1:
         for target, sm in doc["summary"].items():
@@ -1024,9 +1099,10 @@ def print_table(doc: dict) -> None:
         print("ratio ours / node (pooled over rounds; >1 means ours is slower / uses more):")
         print("  " + "  ".join(f"{k} {fmt(v, 2)}" for k, v in doc["ratios"].items()))
     print()
-    print("srvCPU% = server CPU time in the measured window / its wall time (100 = one core);")
-    print("CPU s = server CPU seconds from start to end of run; cliCPU%, lag p99 = client process")
-    print("CPU and asyncio event-loop lag (ms) in the measured window (client-side noise).")
+    print("Measured window: srvCPU% = server CPU time / wall time (100 = one core); srvWait% =")
+    print("time server threads were runnable but waited for a CPU (others' load); cliCPU%, lag")
+    print("p99 = client process CPU and asyncio loop lag (ms); PSI% = share of time some task on")
+    print("the machine waited for CPU (/proc/pressure/cpu). CPU s = server CPU s, whole run.")
 
 
 def pooled(runs: list[dict], target: str) -> dict | None:
@@ -1114,7 +1190,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="do not send an awareness state per client after the sync",
     )
-    p.add_argument("--node", default=None, help="node binary (default: node on PATH)")
+    p.add_argument("--node", default=None, help="node binary [node on PATH]")
     p.add_argument(
         "--no-install",
         action="store_true",
@@ -1123,7 +1199,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--kmserver-cmd",
         default=None,
-        help="command prefix for kmserver (default: <this python> -m kmserver.cli)",
+        help="command prefix for kmserver, run in the repo root [<this python> -m kmserver.cli]",
     )
     p.add_argument("--output", default=str(RESULTS_FILE), help="JSON results file")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
@@ -1147,6 +1223,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         return worker_main(args.worker)
 
+    def on_term(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_term)  # so the finally blocks stop what we started
     WORK.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC).astimezone()
     machine = machine_info(args)
@@ -1163,6 +1243,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             r = run_one(target, rnd, args)
             runs.append(r)
+            failed |= not r["ok"]
             lat = r["latency_ms"]
             log(
                 f"{target} round {rnd}: p50 {fmt(lat['p50'], 2)} ms, p99 {fmt(lat['p99'], 2)} ms, "

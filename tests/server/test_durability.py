@@ -7,10 +7,26 @@ import os
 import re
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 from kmserver.server import Server, ServerConfig
 from tests.server.conftest import WireClient
+
+_started: list[asyncio.subprocess.Process] = []
+
+
+@pytest.fixture(autouse=True)
+async def _reap_servers() -> AsyncIterator[None]:
+    """Whatever a test does, no server subprocess outlives it."""
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
 
 
 async def start_subprocess(db_url: str) -> tuple[asyncio.subprocess.Process, int]:
@@ -27,6 +43,7 @@ async def start_subprocess(db_url: str) -> tuple[asyncio.subprocess.Process, int
         "WARNING",
         stdout=asyncio.subprocess.PIPE,
     )
+    _started.append(proc)
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
     assert line.startswith("listening on ws://127.0.0.1:"), line

@@ -1,0 +1,116 @@
+"""``kmclient``: the desktop app, plus the window-less ``sync`` and ``search`` commands.
+
+    kmclient --demo [--user NAME]            embedded server, sample content, demo users
+    kmclient --server URL [--user NAME] [--profile DIR]
+    kmclient sync ... / kmclient search ...  (kmclient.cli, no window)
+
+Qt is imported only when a window is really wanted, so the CLI commands stay
+light and work on machines without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+CLI_COMMANDS = ("sync", "search")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kmclient",
+        description="Knowledge base desktop client.",
+        epilog=(
+            "commands without a window:\n"
+            "  kmclient sync --server URL --user NAME   bring a profile up to date\n"
+            "  kmclient search QUERY                     search the local profile\n"
+            "  (kmclient sync --help, kmclient search --help for their options)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--demo",
+        action="store_true",
+        help="start an embedded server with sample content and demo users (password 'demo')",
+    )
+    mode.add_argument("--server", metavar="URL", help="the server, e.g. ws://kb.example.org:8765")
+    p.add_argument(
+        "--user", metavar="NAME", help="sign in as this user (demo default: olle, an owner)"
+    )
+    p.add_argument("--profile", metavar="DIR", type=Path, help="profile directory (with --server)")
+    p.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme")
+    p.add_argument("--verbose", action="store_true", help="log to stderr")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in CLI_COMMANDS:
+        from kmclient import cli  # the engine's window-less commands
+
+        return cli.main(args_list)
+    args, qt_args = _parser().parse_known_args(args_list)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    # Without --demo or --server: the app as installed at a desk, the server remembered.
+    return _run_gui(args, qt_args, demo=args.demo)
+
+
+def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from kmclient.demo import DEFAULT_USER, DemoServer, demo_user
+    from kmclient.ui.client_app import ClientApp
+
+    app = QApplication(["kmclient", *qt_args])
+    app.setApplicationName("kmclient")
+    app.setOrganizationName("kmclient")
+    app.setApplicationDisplayName("Knowledge base")
+    settings = QSettings()
+    if args.theme:
+        settings.setValue("view/theme", args.theme)
+    server = None
+    if demo:
+        user = args.user or DEFAULT_USER
+        try:
+            demo_user(user)
+        except KeyError as exc:
+            print(f"kmclient: {exc.args[0]}", file=sys.stderr)
+            return 2
+        server = DemoServer().start()
+    client = ClientApp(app, settings, demo=server)
+    try:
+        if server is not None:
+            client.open_demo_window(user)
+        else:
+            window = client.sign_in(
+                server=_server_arg(args.server), user=args.user, profile_dir=args.profile
+            )
+            if window is None:
+                return 1
+        return app.exec()
+    except Exception as exc:  # shown, not a traceback in a console nobody watches
+        logging.exception("kmclient failed")
+        QMessageBox.critical(None, "Knowledge base", f"The app could not start:\n{exc}")
+        return 1
+    finally:
+        client.shutdown()
+
+
+def _server_arg(url: str | None) -> str | None:
+    if not url:
+        return None
+    from kmclient.ui.sign_in_dialog import normalise_server
+
+    return normalise_server(url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

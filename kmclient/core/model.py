@@ -1,0 +1,143 @@
+"""Plain values the sync engine hands to its users (a Qt UI, the CLI, tests).
+
+Everything here is immutable and Qt-free, so it can be queued, compared and
+shown by any toolkit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+
+@dataclass(frozen=True, slots=True)
+class DocInfo:
+    """A document's metadata as this user sees it (``doc`` frames of the protocol)."""
+
+    id: str
+    title: str
+    topics: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    owner: str | None = None
+    editors: tuple[str, ...] = ()
+    status: str = "published"
+    seq: int = 0
+    can_edit: bool = False
+    updated_by: str | None = None
+    updated_at: str | None = None  # ISO 8601
+
+    @classmethod
+    def from_wire(cls, msg: dict[str, Any]) -> DocInfo:
+        return cls(
+            id=msg["id"],
+            title=msg.get("title") or msg["id"],
+            topics=tuple(msg.get("topics") or ()),
+            audience=tuple(msg.get("audience") or ()),
+            owner=msg.get("owner"),
+            editors=tuple(msg.get("editors") or ()),
+            status=msg.get("status", "published"),
+            seq=int(msg.get("seq") or 0),
+            can_edit=bool(msg.get("can_edit", False)),
+            updated_by=msg.get("updated_by"),
+            updated_at=msg.get("updated_at"),
+        )
+
+    def relevant_to(self, topics: Iterable[str] | None) -> bool:
+        """In the user's default view? ``None`` (or no topics) means everything."""
+        if topics is None:
+            return True
+        wanted = set(topics)
+        return not wanted or bool(wanted.intersection(self.topics))
+
+
+@dataclass(frozen=True, slots=True)
+class UserProfile:
+    """Who is signed in, from the server's welcome (kept in the profile for offline use)."""
+
+    name: str
+    role: str
+    topics: tuple[str, ...] = ()
+
+
+class ConnState(StrEnum):
+    OFFLINE = "offline"  # no connection; see SyncStatus.error and retry_in
+    CONNECTING = "connecting"
+    SYNCING = "syncing"  # signed in, catching up: SyncStatus.done of SyncStatus.total
+    ONLINE = "online"  # caught up; changes flow both ways as they happen
+    SIGNED_OUT = "signed_out"  # wrong password or expired session: needs sign_in()
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    state: ConnState = ConnState.OFFLINE
+    done: int = 0  # documents received in the running sync
+    total: int = 0  # documents the running sync will bring
+    error: str | None = None  # the last problem, in words for people
+    unconfirmed: int = 0  # local changes the server has not acknowledged yet
+    retry_in: float | None = None  # seconds until the next connection attempt
+
+
+# -- events for listeners (engine.listen) ---------------------------------------
+
+DocChangeKind = Literal["content", "meta", "removed", "reset"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocChanged:
+    """One document changed in the profile.
+
+    - ``content``: its text changed; ``update`` holds the CRDT update bytes and
+      ``local`` says whether the edit was made on this client.
+    - ``meta``: new or changed metadata (a new document starts with this).
+    - ``removed``: it left the profile (deleted, or the user may no longer read it).
+    - ``reset``: the local copy was replaced (a refused edit was dropped);
+      a Doc from open_doc() is stale: call open_doc() again.
+    """
+
+    doc_id: str
+    kind: DocChangeKind
+    update: bytes | None = None
+    local: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    status: SyncStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SyncCompleted:
+    """A sync with the server finished: the profile is as current as the cursor."""
+
+    new: int
+    changed: int
+    removed: int
+    seconds: float
+    cursor: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexProgress:
+    """Search index work: ``done`` of ``total`` documents; idle when all are done
+    and no rebuild is running or waiting."""
+
+    done: int
+    total: int
+    rebuilding: bool = False
+
+    @property
+    def idle(self) -> bool:
+        return not self.rebuilding and self.done >= self.total
+
+
+@dataclass(frozen=True, slots=True)
+class AwarenessReceived:
+    """Carets and selections of others in an open document (y-protocols awareness)."""
+
+    doc_id: str
+    payload: bytes
+
+
+EngineEvent = DocChanged | StatusChanged | SyncCompleted | IndexProgress | AwarenessReceived

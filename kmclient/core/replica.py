@@ -1,0 +1,291 @@
+"""The local copy: documents in the profile, open Docs, the search index.
+
+Owner-thread only (see docs/client-core.md). Changes are buffered in a
+:class:`~kmclient.core.local_store.Batch` and written by :meth:`Replica.commit`
+in one transaction; listeners hear about them only after that, so whatever
+they read back is stored. The sync engine (:mod:`kmclient.core.sync_engine`)
+decides *what* to change; this module knows *how* the copy is kept: merged
+CRDT state, plain text, metadata, the index queue.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from pycrdt import Doc, merge_updates
+
+from kmclient.core import profile
+from kmclient.core.indexer import IndexEntry, IndexWorker, Post
+from kmclient.core.local_store import Batch, LocalStore
+from kmclient.core.model import DocChanged, DocInfo, EngineEvent, IndexProgress
+from kmclient.core.open_docs import OpenDocs
+from kmclient.core.search import SearchIndex, SearchResult
+from kmserver.protocol.ytext import body, new_doc
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[EngineEvent], object]
+
+CATCH_UP_LIMIT = 1000  # more left unindexed than this: rebuild rather than load them here
+
+
+class Replica:
+    def __init__(
+        self,
+        profile_dir: Path,
+        post: Post,
+        on_local: Callable[[str, bytes], None],
+        index_batch: int | None = None,
+    ) -> None:
+        self.dir = Path(profile_dir)
+        profile.prepare_dir(self.dir)
+        self._lock = profile.ProfileLock(self.dir)
+        self._lock.acquire()
+        self._post = post
+        self._closed = False
+        try:
+            self.store = LocalStore(self.dir / profile.DB_FILE)
+        except BaseException:
+            self._lock.release()
+            raise
+        try:
+            self.docs: dict[str, DocInfo] = self.store.load_docs()
+            self.index = SearchIndex(self.dir / profile.INDEX_DIR)
+        except BaseException:
+            self.store.close()
+            self._lock.release()
+            raise
+        self.open_docs = OpenDocs(on_local)
+        self._listeners: list[Listener] = []
+        self._events: list[EngineEvent] = []
+        self._batch = Batch()
+        self._states: dict[str, bytes] = {}  # new CRDT state, not yet committed
+        self._unstored: set[str] = set()  # ids with no row in the profile yet
+        self._reindex: set[str] = set()  # title or topics changed
+        pending = self.store.index_pending()
+        self._gen = max(pending.values(), default=0)
+        self.indexer = IndexWorker(
+            self.index,
+            self.store,
+            self._post_if_open,
+            self._index_done,
+            self._index_progressed,
+            **({"batch_size": index_batch} if index_batch else {}),
+        )
+        self.indexer.start()
+        self._catch_up_index(pending)
+
+    # -- listeners -----------------------------------------------------------------
+
+    def listen(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(event)`` on the owner thread for every event; returns
+        a function that stops it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def emit(self, event: EngineEvent) -> None:
+        """Queue an event; it reaches listeners after the next commit."""
+        self._events.append(event)
+
+    def _dispatch(self) -> None:
+        events, self._events = self._events, []
+        for event in events:
+            self.notify_now(event)
+
+    def notify_now(self, event: EngineEvent) -> None:
+        """Tell listeners at once (for events that do not depend on stored data)."""
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("listener failed on %r", event)
+
+    def _post_if_open(self, fn: Callable[[], object]) -> None:
+        self._post(lambda: None if self._closed else fn())
+
+    # -- reading -------------------------------------------------------------------
+
+    def state(self, doc_id: str) -> bytes | None:
+        """The document's CRDT state as of now (including what is not yet committed)."""
+        if doc_id in self._states:
+            return self._states[doc_id]
+        if doc_id in self._unstored or doc_id in self._batch.removed:
+            return None
+        return self.store.load_state(doc_id) or None
+
+    def text(self, doc_id: str) -> str | None:
+        live = self.open_docs.text(doc_id)
+        if live is not None:
+            return live
+        if doc_id in self._states:
+            return str(body(new_doc(self._states[doc_id])))
+        if doc_id not in self.docs:
+            return None
+        return self.store.load_body(doc_id) or ""
+
+    def open_doc(self, doc_id: str) -> Doc:
+        if doc_id not in self.docs:
+            raise KeyError(f"no document '{doc_id}' in this profile")
+        return self.open_docs.open(doc_id, self.state(doc_id))
+
+    def search(self, query: str, topics: Iterable[str] | None, limit: int) -> list[SearchResult]:
+        # The index may lag the profile by a batch: never show what left it.
+        results = self.index.search(query, topics=topics, limit=limit + 10)
+        return [r for r in results if r.doc_id in self.docs][:limit]
+
+    @property
+    def index_progress(self) -> IndexProgress:
+        return self.indexer.progress()
+
+    # -- changing (buffered until commit) -----------------------------------------
+
+    def put_meta(self, info: DocInfo) -> DocInfo | None:
+        """Store metadata; returns the previous metadata (None for a new document)."""
+        old = self.docs.get(info.id)
+        if old == info:
+            return old
+        if old is None and info.id not in self._states:
+            self._unstored.add(info.id)
+        if old is None or (old.title, old.topics) != (info.title, info.topics):
+            self._reindex.add(info.id)  # what the index holds besides the text
+        self.docs[info.id] = info
+        self._batch.metas[info.id] = info
+        self.emit(DocChanged(info.id, "meta"))
+        return old
+
+    def put_update(self, doc_id: str, update: bytes, *, local: bool) -> None:
+        """Merge a CRDT update into the document (applied to its open Doc if remote)."""
+        if doc_id not in self.docs:  # content before metadata: keep it, metadata follows
+            self.docs[doc_id] = DocInfo(id=doc_id, title=doc_id)
+            self._batch.metas[doc_id] = self.docs[doc_id]
+            self._unstored.add(doc_id)
+        state = self.state(doc_id)
+        self._states[doc_id] = update if state is None else merge_updates(state, update)
+        if not local:
+            self.open_docs.apply_remote(doc_id, update)
+        self.emit(DocChanged(doc_id, "content", update, local))
+
+    def replace_state(self, doc_id: str, state: bytes) -> None:
+        """Throw the local copy away for ``state`` (a refused edit is dropped)."""
+        self._states[doc_id] = state
+        self.open_docs.replace(doc_id, state)
+        self.emit(DocChanged(doc_id, "reset"))
+
+    def remove(self, doc_id: str) -> bool:
+        """Forget a document (and its unsent edits); False if it was not here."""
+        if self.docs.pop(doc_id, None) is None:
+            return False
+        self._batch.remove(doc_id)
+        self._states.pop(doc_id, None)
+        self._unstored.discard(doc_id)
+        self._reindex.discard(doc_id)
+        self.open_docs.discard(doc_id)
+        self._gen += 1
+        self._batch.index_marks[doc_id] = self._gen
+        self.emit(DocChanged(doc_id, "removed"))
+        return True
+
+    def queue_outbox(self, doc_id: str, update: bytes) -> None:
+        self._batch.outbox_add.append((doc_id, update))
+
+    def drop_outbox_row(self, row_id: int) -> None:
+        self._batch.outbox_delete.append(row_id)
+
+    def drop_outbox_doc(self, doc_id: str) -> None:
+        self._batch.outbox_delete_docs.add(doc_id)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self._batch.settings[key] = value
+
+    @property
+    def outbox_changing(self) -> bool:
+        """Does the next commit change the outbox?"""
+        b = self._batch
+        return bool(b.outbox_add or b.outbox_delete or b.outbox_delete_docs)
+
+    @property
+    def uncommitted(self) -> int:
+        """Documents whose new content waits for the next commit."""
+        return len(self._states)
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self._batch) or bool(self._states)
+
+    # -- the commit ------------------------------------------------------------------
+
+    def commit(self) -> list[int]:
+        """Store everything buffered in one transaction, hand changed documents
+        to the indexer, then tell listeners. Returns the new outbox row ids."""
+        batch, self._batch = self._batch, Batch()
+        states, self._states = self._states, {}
+        index_now: dict[str, IndexEntry] = {}
+        for doc_id, state in states.items():
+            text = self.open_docs.text(doc_id)
+            if text is None:
+                text = str(body(new_doc(state)))
+            batch.contents[doc_id] = (state, text)
+            self._reindex.discard(doc_id)
+            index_now[doc_id] = self._index_entry(doc_id, text, batch)
+        for doc_id in self._reindex:  # title/topics changed, text did not
+            text = self.text(doc_id) or ""
+            index_now[doc_id] = self._index_entry(doc_id, text, batch)
+        self._reindex.clear()
+        added = self.store.commit(batch) if batch else []
+        self._unstored.clear()
+        for doc_id in batch.removed:
+            if doc_id not in self.docs:
+                self.indexer.submit(doc_id, IndexEntry(batch.index_marks[doc_id], None))
+        for doc_id, entry in index_now.items():
+            self.indexer.submit(doc_id, entry)
+        self._dispatch()
+        return added
+
+    def _index_entry(self, doc_id: str, text: str, batch: Batch) -> IndexEntry:
+        info = self.docs[doc_id]
+        self._gen += 1
+        batch.index_marks[doc_id] = self._gen
+        return IndexEntry(self._gen, info.title, text, info.topics)
+
+    # -- the index -------------------------------------------------------------------
+
+    def _catch_up_index(self, pending: dict[str, int]) -> None:
+        """On start: rebuild a missing or stale index, or finish what the last
+        run left in the queue."""
+        if self.index.needs_rebuild or (not pending and self.index.doc_count() != len(self.docs)):
+            self.indexer.request_rebuild(pending)
+            return
+        found = {d[0]: d for d in self.store.search_docs(pending)}
+        for doc_id, gen in pending.items():
+            doc = found.get(doc_id)
+            if doc is None:
+                self.indexer.submit(doc_id, IndexEntry(gen, None))
+            else:
+                self.indexer.submit(doc_id, IndexEntry(gen, doc[1], doc[2], doc[3]))
+
+    def _index_done(self) -> None:
+        self.store.clear_index_marks(self.indexer.take_committed())
+
+    def _index_progressed(self, progress: IndexProgress) -> None:
+        self.notify_now(progress)
+
+    # -- closing ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Commit, stop the indexer (what it has not written stays queued in the
+        profile) and release the profile."""
+        if self._closed:
+            return
+        if self.has_pending:
+            self.commit()
+        self._closed = True
+        try:
+            self.indexer.stop()
+            self._index_done()  # what the index took since the last announcement
+            self.index.close()
+            self.store.close()
+        finally:
+            self._lock.release()

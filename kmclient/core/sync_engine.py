@@ -1,0 +1,576 @@
+"""The client's sync engine: the local replica kept in step with the server.
+
+Threads (docs/client-core.md has the whole picture):
+
+- the *owner* thread (the GUI thread in the app, the main thread in the CLI)
+  runs every method of :class:`SyncEngine`, owns every pycrdt Doc and does
+  every write to the profile;
+- the connection thread (:mod:`kmclient.net.connection`) only moves frames;
+- the indexer thread (:mod:`kmclient.core.indexer`) only writes the index.
+
+The other threads reach the owner through ``post(callable)``, which the
+owner supplies: a queued Qt signal in the app, an :class:`OwnerLoop` in the
+CLI and tests. ``post`` must be thread-safe and run callables in order.
+
+Wire rules kept here (docs/protocol.md): local edits are stored in the
+outbox before they are sent; every update frame gets exactly one reply in
+order, so the oldest in-flight row is settled by each ``ack`` or refusal;
+after ``sync_end`` the whole outbox is sent again (CRDT updates are
+idempotent); the cursor is stored in the same transaction as the data it
+covers, never before.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pycrdt import Doc, merge_updates
+
+from kmclient.core.indexer import Post
+from kmclient.core.model import (
+    AwarenessReceived,
+    ConnState,
+    DocInfo,
+    EngineEvent,
+    IndexProgress,
+    StatusChanged,
+    SyncCompleted,
+    SyncStatus,
+    UserProfile,
+)
+from kmclient.core.replica import Listener, Replica
+from kmclient.core.search import SearchResult
+from kmclient.net import events as ev
+from kmclient.net.backoff import Backoff
+from kmclient.net.connection import Connection
+from kmserver.protocol import ysync
+
+log = logging.getLogger(__name__)
+
+EMPTY_STATE_VECTOR = b"\x00"  # "I have nothing": the answer is the whole document
+
+
+class NotSignedIn(RuntimeError):
+    """No saved session for this profile: a password is needed."""
+
+
+class NotOnline(RuntimeError):
+    """A request that only the server can answer, made while not connected."""
+
+
+class ProfileMismatch(ValueError):
+    """The profile belongs to another server or user."""
+
+
+@dataclass
+class _SyncRun:
+    started: float
+    total: int = 0
+    seen: set[str] = field(default_factory=set)
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        profile_dir: Path | str,
+        post: Post,
+        *,
+        backoff: Backoff | None = None,
+        client_name: str = "kmclient",
+        index_batch: int | None = None,
+    ) -> None:
+        self._post = post
+        self._closed = False
+        self.replica = Replica(Path(profile_dir), self._post_if_open, self._on_local, index_batch)
+        store = self.replica.store
+        self._cursor: int = store.get_setting("cursor", 0)
+        saved = store.get_setting("user")
+        self._user = (
+            UserProfile(saved["name"], saved["role"], tuple(saved["topics"])) if saved else None
+        )
+        self._status = SyncStatus(unconfirmed=store.outbox_count())
+        self.backoff = backoff or Backoff()
+        self.client_name = client_name
+        # One owner-thread turn handles frames for at most this long, or until
+        # this many documents wait to be committed (a commit costs ~0.25 ms per
+        # document): turns stay short enough for a responsive UI.
+        self.pump_budget = 0.015
+        self.pump_max_docs = 64
+        self._conn: Connection | None = None
+        self._session = 0
+        self._live = False  # past sync_end on the current socket
+        # (outbox row, doc id) sent on this socket and not yet answered, oldest first
+        self._inflight: deque[tuple[int, str]] = deque()
+        self._backlog: deque[ev.NetEvent] = deque()
+        self._local: list[tuple[str, bytes]] = []  # captured edits, not yet in the outbox
+        self._local_posted = False
+        self._repairs: dict[str, list[bytes]] = {}  # doc -> remote updates held meanwhile
+        self._repair_asked: set[str] = set()  # step 1 sent on the current socket
+        self._run: _SyncRun | None = None
+        self._pending_cursor: int | None = None  # stored with the next commit
+        self._told = self._status  # the status listeners last heard
+
+    # -- life cycle ----------------------------------------------------------------
+
+    @property
+    def profile_dir(self) -> Path:
+        return self.replica.dir
+
+    @property
+    def server_url(self) -> str | None:
+        return self.replica.store.get_setting("server")
+
+    def connect(
+        self, server_url: str, user: str | None = None, password: str | None = None
+    ) -> None:
+        """Start syncing: sign in with ``password`` (first time) or the saved token."""
+        self._check_open()
+        store = self.replica.store
+        saved_server, saved_user = store.get_setting("server"), store.get_setting("user_name")
+        if saved_server and saved_server != server_url:
+            raise ProfileMismatch(f"{self.profile_dir} belongs to {saved_server}")
+        if saved_user and user and saved_user != user:
+            raise ProfileMismatch(f"{self.profile_dir} belongs to user {saved_user}")
+        user = user or saved_user
+        if password is not None:
+            if not user:
+                raise NotSignedIn("a user name is needed with the password")
+            creds = ev.Credentials(user, password)
+        else:
+            token = store.get_setting("token")
+            if not token:
+                raise NotSignedIn("not signed in on this profile yet: give your password")
+            creds = ev.Credentials(user, None, token)
+        self.replica.set_setting("server", server_url)
+        self.replica.set_setting("user_name", user)
+        self.replica.commit()
+        if self._conn is not None:
+            self.disconnect()
+        self._conn = Connection(
+            server_url,
+            creds,
+            lambda: self._post_if_open(self._pump),
+            backoff=self.backoff,
+            client_name=self.client_name,
+        )
+        self._conn.start()
+
+    def sign_in(self, password: str) -> None:
+        """Sign in again after SIGNED_OUT (wrong password, expired session)."""
+        if self._conn is None:
+            server = self.server_url
+            if not server:
+                raise NotSignedIn("connect() first")
+            self.connect(server, password=password)
+            return
+        user = self.replica.store.get_setting("user_name")
+        self._conn.sign_in(ev.Credentials(user, password))
+
+    def retry_now(self) -> None:
+        if self._conn is not None:
+            self._conn.retry_now()
+
+    def disconnect(self) -> None:
+        """Close the socket; unconfirmed edits stay in the outbox for next time."""
+        if self._conn is not None:
+            self._conn.stop()
+            self._conn = None
+        self._backlog.clear()
+        self._socket_gone()
+        self._set(state=ConnState.OFFLINE, retry_in=None, done=0, total=0)
+        self.replica.commit()
+
+    def close(self) -> None:
+        """Disconnect, store everything, stop the indexer, release the profile."""
+        if self._closed:
+            return
+        if self._conn is not None:
+            self._conn.stop()
+            self._conn = None
+        self._flush_local()
+        self.replica.commit()
+        self._closed = True
+        self.replica.close()
+
+    def __enter__(self) -> SyncEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the sync engine is closed")
+
+    def _post_if_open(self, fn: Callable[[], object]) -> None:
+        self._post(lambda: None if self._closed else fn())
+
+    # -- what a UI reads -----------------------------------------------------------
+
+    def listen(self, listener: Listener) -> Callable[[], None]:
+        """``listener(event)`` runs on the owner thread for each EngineEvent."""
+        return self.replica.listen(listener)
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    @property
+    def user(self) -> UserProfile | None:
+        return self._user
+
+    @property
+    def cursor(self) -> int:
+        return self._cursor
+
+    @property
+    def unconfirmed(self) -> int:
+        return self._status.unconfirmed
+
+    @property
+    def index_progress(self) -> IndexProgress:
+        return self.replica.index_progress
+
+    def relevance(self, all_topics: bool = False) -> tuple[str, ...] | None:
+        """Topics of the default view; None means everything the user may see."""
+        if all_topics or self._user is None or not self._user.topics:
+            return None
+        return self._user.topics
+
+    def documents(self, all_topics: bool = False) -> list[DocInfo]:
+        topics = self.relevance(all_topics)
+        docs = [d for d in self.replica.docs.values() if d.relevant_to(topics)]
+        return sorted(docs, key=lambda d: (d.title.casefold(), d.id))
+
+    def doc(self, doc_id: str) -> DocInfo | None:
+        return self.replica.docs.get(doc_id)
+
+    def text(self, doc_id: str) -> str | None:
+        return self.replica.text(doc_id)
+
+    def search(self, query: str, all_topics: bool = False, limit: int = 20) -> list[SearchResult]:
+        return self.replica.search(query, self.relevance(all_topics), limit)
+
+    # -- open documents and local edits ----------------------------------------------
+
+    def open_doc(self, doc_id: str) -> Doc:
+        """The live Doc of a document (its Markdown is the Y.Text ``body``).
+
+        Kept current with remote updates while open. Edit it on this thread
+        (e.g. through YTextBinding); every transaction that is not a remote
+        apply is sent to the server. Call close_doc() once per open_doc().
+        """
+        self._check_open()
+        first = doc_id not in self.replica.open_docs
+        doc = self.replica.open_doc(doc_id)
+        if first and self._live:
+            self._send_json(type="open", doc=doc_id)  # join the awareness room
+        return doc
+
+    def close_doc(self, doc_id: str) -> None:
+        self._flush_local()
+        if self.replica.open_docs.close(doc_id) and self._live:
+            self._send_json(type="close", doc=doc_id)
+
+    def send_awareness(self, doc_id: str, payload: bytes) -> None:
+        """Our caret/selection for others in the document (y-protocols awareness)."""
+        if self._live and doc_id in self.replica.open_docs:
+            self._send(ysync.wrap(doc_id, ysync.awareness(payload)))
+
+    # -- requests --------------------------------------------------------------------
+
+    def set_meta(self, doc_id: str, **changes: Any) -> None:
+        """Change title/topics/audience/owner/editors/status (who may: docs/protocol.md).
+
+        The new metadata comes back as a ``meta`` event once the server has
+        saved it; a refusal shows in ``status.error``. Needs a live connection.
+        """
+        self._request("set_meta", doc=doc_id, **changes)
+
+    def create_doc(self, doc_id: str, title: str, body: str = "", **meta: Any) -> None:
+        """Create a document; it arrives like any other once saved."""
+        self._request("create_doc", id=doc_id, title=title, body=body, **meta)
+
+    def _request(self, kind: str, **fields: Any) -> None:
+        self._check_open()
+        if not self._live:
+            raise NotOnline("this needs a connection to the server; try again when online")
+        self._send_json(
+            type=kind, **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+        )
+
+    def _on_local(self, doc_id: str, update: bytes) -> None:
+        # Called inside the Doc's transaction commit: only note it, store it soon.
+        self._local.append((doc_id, update))
+        if not self._local_posted:
+            self._local_posted = True
+            self._post_if_open(self._flush_local)
+
+    def _flush_local(self) -> None:
+        """Captured edits -> outbox (committed) -> socket, in that order."""
+        self._local_posted = False
+        if not self._local:
+            return
+        by_doc: dict[str, list[bytes]] = {}
+        for doc_id, update in self._local:
+            by_doc.setdefault(doc_id, []).append(update)
+        self._local = []
+        frames = []
+        for doc_id, updates in by_doc.items():
+            if doc_id not in self.replica.docs:
+                continue  # removed while open: nowhere to send it
+            update = updates[0] if len(updates) == 1 else merge_updates(*updates)
+            self.replica.put_update(doc_id, update, local=True)
+            self.replica.queue_outbox(doc_id, update)
+            frames.append((doc_id, ysync.wrap(doc_id, ysync.sync_update(update))))
+        added = self._commit()
+        if self._live:
+            for row_id, (doc_id, frame) in zip(added, frames, strict=True):
+                self._inflight.append((row_id, doc_id))
+                self._send(frame)
+
+    # -- the owner's turn: events from the connection ----------------------------------
+
+    def _pump(self) -> None:
+        self._flush_local()
+        if self._conn is not None:
+            self._backlog.extend(self._conn.take_events())
+        deadline = time.perf_counter() + self.pump_budget
+        while self._backlog:
+            event = self._backlog.popleft()
+            try:
+                self._handle(event)
+            except Exception:  # one bad frame must not stop the sync
+                log.exception("ignoring a frame the client cannot use: %r", event)
+            if time.perf_counter() > deadline or self.replica.uncommitted >= self.pump_max_docs:
+                break
+        self._publish_progress()
+        self._commit()
+        if self._backlog:  # give the UI a turn, then go on
+            self._post_if_open(self._pump)
+
+    def _handle(self, event: ev.NetEvent) -> None:
+        if isinstance(event, ev.Binary):
+            if event.session == self._session:
+                self._on_binary(event.data)
+        elif isinstance(event, ev.Control):
+            if event.session == self._session:
+                self._on_control(event.msg)
+        elif isinstance(event, ev.Welcome):
+            self._on_welcome(event)
+        elif isinstance(event, ev.Connecting):
+            self._set(state=ConnState.CONNECTING, retry_in=None)
+        elif isinstance(event, ev.Disconnected):
+            self._on_disconnected(event)
+
+    def _on_welcome(self, event: ev.Welcome) -> None:
+        self._socket_gone()
+        self._session = event.session
+        user = event.msg.get("user") or {}
+        self._user = UserProfile(user["name"], user["role"], tuple(user.get("topics") or ()))
+        self.replica.set_setting("user", {**user, "topics": list(self._user.topics)})
+        if event.msg.get("token"):
+            self.replica.set_setting("token", event.msg["token"])
+        self._commit()  # known and cursor below must describe what is stored
+        self._run = _SyncRun(time.perf_counter())
+        self.replica.indexer.pause()  # storing first: browsable sooner, indexed in bulk
+        self._set(state=ConnState.SYNCING, error=None, retry_in=None, done=0, total=0)
+        self._send_json(type="sync", cursor=self._cursor, known=sorted(self.replica.docs))
+
+    def _on_disconnected(self, event: ev.Disconnected) -> None:
+        self._socket_gone()
+        if event.code == ev.STOPPED:
+            self._set(state=ConnState.OFFLINE, retry_in=None)
+        elif event.signed_out:
+            if event.code == ev.TOKEN_EXPIRED:
+                self.replica.set_setting("token", None)
+            self._set(state=ConnState.SIGNED_OUT, error=event.message, retry_in=None)
+        else:
+            self._set(state=ConnState.OFFLINE, error=event.message, retry_in=event.retry_in)
+
+    def _socket_gone(self) -> None:
+        self.replica.indexer.resume()
+        self._live = False
+        self._inflight.clear()
+        self._repair_asked.clear()
+        self._run = None
+
+    def _on_control(self, msg: dict[str, Any]) -> None:
+        kind = msg.get("type")
+        if kind == "doc":
+            self._on_doc(DocInfo.from_wire(msg))
+        elif kind == "sync_begin":
+            if self._run is not None:
+                self._run.total = int(msg.get("total", 0))
+            self._set(total=int(msg.get("total", 0)), done=0)
+        elif kind == "removed":
+            for doc_id in msg.get("ids", []):
+                if self.replica.remove(doc_id) and self._run is not None:
+                    self._run.removed += 1
+                self._repairs.pop(doc_id, None)
+        elif kind == "sync_end":
+            self._on_sync_end(int(msg["cursor"]))
+        elif kind == "cursor":
+            self._store_cursor(int(msg["seq"]))
+        elif kind == "ack":
+            self._settle(msg.get("doc"))
+        elif kind == "error":
+            self._on_error(msg)
+        # created, meta_saved: answers to requests this engine does not make yet
+
+    def _on_doc(self, info: DocInfo) -> None:
+        old = self.replica.put_meta(info)
+        run = self._run
+        if run is not None and info.id not in run.seen:
+            run.seen.add(info.id)
+            if old is None:
+                run.new += 1
+            else:
+                run.changed += 1
+
+    def _on_binary(self, frame: bytes) -> None:
+        doc_id, raw = ysync.unwrap(frame)
+        message = ysync.parse_message(raw)
+        if message.type == ysync.MessageType.AWARENESS:
+            self.replica.emit(AwarenessReceived(doc_id, message.payload))
+            return
+        if message.type != ysync.MessageType.SYNC or message.step == ysync.SyncStep.STEP1:
+            return  # the server never asks us for state on /ws
+        held = self._repairs.get(doc_id)
+        if held is None:
+            self.replica.put_update(doc_id, message.payload, local=False)
+        elif message.step == ysync.SyncStep.STEP2 and doc_id in self._repair_asked:
+            self._finish_repair(doc_id, message.payload, held)
+        else:
+            held.append(message.payload)
+
+    def _on_sync_end(self, cursor: int) -> None:
+        self._store_cursor(cursor)
+        self._commit()
+        self._live = True
+        self.replica.indexer.resume()
+        run, self._run = self._run, None
+        self._set(state=ConnState.ONLINE, error=None, done=run.total if run else 0)
+        if run is not None:
+            seconds = time.perf_counter() - run.started
+            self.replica.emit(SyncCompleted(run.new, run.changed, run.removed, seconds, cursor))
+        # Everything unconfirmed again, in order: CRDT updates are idempotent.
+        for row in self.replica.store.outbox_rows():
+            self._inflight.append((row.id, row.doc_id))
+            self._send(ysync.wrap(row.doc_id, ysync.sync_update(row.data)))
+        for doc_id in self._repairs:
+            self._ask_full_state(doc_id)
+        for doc_id in self.replica.open_docs.ids():
+            self._send_json(type="open", doc=doc_id)
+
+    def _store_cursor(self, cursor: int) -> None:
+        # Same transaction as the data received before it (the next commit).
+        self.replica.set_setting("cursor", cursor)
+        self._pending_cursor = cursor
+
+    def _settle(self, doc_id: str | None, *, keep: bool = False) -> None:
+        """One reply to an update frame: the oldest row in flight is answered.
+
+        Replies come in send order, so the oldest row is always the one, and
+        it is for the document the reply names. If it is not, replies went
+        missing (the server should never do that): those rows are left in the
+        outbox, to be sent again after the next sync, instead of being taken
+        for confirmed.
+        """
+        while self._inflight:
+            row_id, row_doc = self._inflight.popleft()
+            if doc_id is None or row_doc == doc_id:
+                if not keep:
+                    self.replica.drop_outbox_row(row_id)
+                return
+            log.warning("no reply for an update of '%s'; it stays in the outbox", row_doc)
+            self._set(error="the server did not confirm a change; it will be sent again")
+        log.warning("a reply to an update this socket did not send")
+
+    def _on_error(self, msg: dict[str, Any]) -> None:
+        doc_id = msg.get("doc")
+        text = msg.get("message") or msg.get("code") or "error"
+        if msg.get("reply_to") == "update":
+            if msg.get("code") == "internal":  # the server failed, not the edit: keep it
+                self._settle(doc_id, keep=True)
+                self._set(error=f"the server could not save a change ({text}); will retry")
+                return
+            self._settle(doc_id)
+            if doc_id and doc_id in self.replica.docs:
+                title = self.replica.docs[doc_id].title
+                # Later edits of this document build on the refused one: drop them too.
+                self.replica.drop_outbox_doc(doc_id)
+                self._start_repair(doc_id)
+                self._set(error=f"your change to '{title}' was not saved: {text}")
+            return
+        if msg.get("code") == "not_found" and doc_id:
+            self.replica.remove(doc_id)  # we asked about a document we may no longer see
+            self._repairs.pop(doc_id, None)
+            return
+        log.warning("server error: %s", msg)
+        self._set(error=f"server: {text}")
+
+    # -- repairs: drop a refused change, take the server's copy ----------------------------
+
+    def _start_repair(self, doc_id: str) -> None:
+        self._repairs.setdefault(doc_id, [])
+        if self._live:
+            self._ask_full_state(doc_id)
+
+    def _ask_full_state(self, doc_id: str) -> None:
+        self._repair_asked.add(doc_id)
+        self._send(ysync.wrap(doc_id, ysync.sync_step1(EMPTY_STATE_VECTOR)))
+
+    def _finish_repair(self, doc_id: str, state: bytes, held: list[bytes]) -> None:
+        del self._repairs[doc_id]
+        self._repair_asked.discard(doc_id)
+        # Updates that arrived while we waited may be newer than the answer.
+        self.replica.replace_state(doc_id, merge_updates(state, *held) if held else state)
+
+    # -- status, commits, sending --------------------------------------------------
+
+    def _set(self, **changes: Any) -> None:
+        old, self._status = self._status, replace(self._status, **changes)
+        if (old.state, old.error) != (self._status.state, self._status.error):
+            # Every transition is told; progress counts are coalesced per turn.
+            self._told = self._status
+            self.replica.emit(StatusChanged(self._status))
+
+    def _publish_progress(self) -> None:
+        if self._run is not None:
+            self._status = replace(self._status, done=len(self._run.seen))
+        if self._told != self._status:
+            self._told = self._status
+            self.replica.emit(StatusChanged(self._status))
+
+    def _commit(self) -> list[int]:
+        outbox_changed = self.replica.outbox_changing
+        added = self.replica.commit()
+        if self._pending_cursor is not None:
+            self._cursor, self._pending_cursor = self._pending_cursor, None
+        if outbox_changed:
+            self._status = replace(self._status, unconfirmed=self.replica.store.outbox_count())
+            if self._told != self._status:
+                self._told = self._status
+                self.replica.notify_now(StatusChanged(self._status))
+        return added
+
+    def _send(self, frame: str | bytes) -> None:
+        if self._conn is not None:
+            self._conn.send(self._session, frame)
+
+    def _send_json(self, **msg: Any) -> None:
+        if self._conn is not None:
+            self._conn.send_json(self._session, **msg)
+
+
+__all__ = ["EngineEvent", "NotOnline", "NotSignedIn", "ProfileMismatch", "SyncEngine"]

@@ -1,0 +1,403 @@
+"""The centre of the window: one open document, read or edited live with others.
+
+Reading: the Markdown rendered (``MarkdownReader``), re-rendered as changes
+arrive, with the changed part flashed and a quiet notice of who changed it.
+Editing (for documents with ``can_edit``): the source in a ``QPlainTextEdit``
+bound to the document's shared ``Y.Text`` by ``YTextBinding`` (own-edits-only
+undo, a caret that stays put), beside a live preview; colleagues' carets come
+from awareness frames exchanged through the engine.
+
+The pycrdt Doc comes from ``engine.open_doc`` and lives on the GUI thread;
+everything here runs there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from typing import Any
+
+from pycrdt import Doc, Text
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmclient.core.model import ConnState, DocChanged, DocInfo, SyncStatus
+from kmclient.ui.awareness import RENEW_EVERY, Awareness
+from kmclient.ui.doc_header import DocHeader
+from kmclient.ui.engine_bridge import EngineBridge
+from kmclient.ui.reader import MarkdownReader
+from kmclient.ui.theme import LIGHT, Colours, reading_font, source_font
+from kmclient.ui.ytext_binding import YTextBinding
+from kmserver.protocol.ytext import body
+
+log = logging.getLogger(__name__)
+
+RENDER_DELAY_MS = 120  # coalesce a burst of remote keystrokes into one re-render
+CARET_SEND_MS = 40  # at most ~25 caret updates a second to the room
+
+
+def reading_markdown(markdown: str, title: str) -> str:
+    """The Markdown to render: without a first ``# heading`` that repeats the title
+    already shown in the header."""
+    first, _, rest = markdown.partition("\n")
+    if first.startswith("# ") and first[2:].strip().casefold() == title.strip().casefold():
+        return rest.lstrip("\n")
+    return markdown
+
+
+class SourceEditor(QPlainTextEdit):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("editor")
+        self.setAccessibleName("Markdown source")
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setTabChangesFocus(False)
+        self.document().setDocumentMargin(14)
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 400)
+
+
+class DocView(QWidget):
+    docOpened = Signal(str)
+    editingChanged = Signal(bool)
+    linkActivated = Signal(str)  # another document's id
+    remoteChangeShown = Signal(str, str)  # doc id, notice text
+    undoStateChanged = Signal(bool, bool)
+
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.engine = bridge.engine
+        self.colours: Colours = LIGHT
+        self._doc_id: str | None = None
+        self._doc: Doc | None = None
+        self._text: Text | None = None
+        self._binding: YTextBinding | None = None
+        self._awareness: Awareness | None = None
+        self._flash_pending = False
+        self._last_change: str | None = None
+        self._scale = 1.0
+        self.editor_share = 0.5  # of the width, for the source while editing
+
+        self.header = DocHeader()
+        self.reader = MarkdownReader()
+        self.editor = SourceEditor()
+        self.editor.hide()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.reader)
+        page = QWidget()
+        col = QVBoxLayout(page)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self.header)
+        col.addWidget(self.splitter, 1)
+
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyHint")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.show_empty()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_DELAY_MS)
+        self._render_timer.timeout.connect(self._render)
+        self._caret_timer = QTimer(self)
+        self._caret_timer.setSingleShot(True)
+        self._caret_timer.setInterval(CARET_SEND_MS)
+        self._caret_timer.timeout.connect(self._send_local_state)
+        self._renew_timer = QTimer(self)
+        self._renew_timer.setInterval(int(RENEW_EVERY * 1000))
+        self._renew_timer.timeout.connect(self._renew_awareness)
+
+        self.header.editToggled.connect(self.set_editing)
+        self.reader.docLinkClicked.connect(self.linkActivated)
+        self.editor.cursorPositionChanged.connect(self._caret_timer.start)
+        self.editor.selectionChanged.connect(self._caret_timer.start)
+        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.awarenessReceived.connect(self._on_awareness)
+        bridge.statusChanged.connect(self._on_status)
+        self.apply_fonts()
+
+    # -- what is open ----------------------------------------------------------------
+
+    @property
+    def doc_id(self) -> str | None:
+        return self._doc_id
+
+    @property
+    def editing(self) -> bool:
+        return self._binding is not None
+
+    @property
+    def binding(self) -> YTextBinding | None:
+        return self._binding
+
+    @property
+    def awareness(self) -> Awareness | None:
+        return self._awareness
+
+    def text(self) -> str | None:
+        return None if self._text is None else str(self._text)
+
+    def open(self, doc_id: str) -> bool:
+        """Show a document (reading). False if it is not in the profile."""
+        if doc_id == self._doc_id:
+            return True
+        info = self.engine.doc(doc_id)
+        if info is None:
+            return False
+        self.close_doc()
+        self._attach(doc_id)
+        self._last_change = None
+        self.header.show_doc(info)
+        self.reader.clear()
+        self._render()
+        self.stack.setCurrentIndex(1)
+        self.docOpened.emit(doc_id)
+        return True
+
+    def _attach(self, doc_id: str) -> None:
+        self._doc = self.engine.open_doc(doc_id)
+        self._text = body(self._doc)
+        self._doc_id = doc_id
+        user = self.engine.user
+        self._awareness = Awareness(self._doc.client_id, user.name if user else "me")
+        self._send(self._awareness.set_local(None, editing=False))
+        self._renew_timer.start()
+
+    def _detach(self) -> None:
+        """Let go of the Doc (editing stops first); the caller decides what is shown."""
+        if self._doc_id is None:
+            return
+        self._stop_editing()
+        if self._awareness is not None:
+            self._send(self._awareness.leave())
+        self._renew_timer.stop()
+        self._render_timer.stop()
+        doc_id = self._doc_id
+        self._doc_id = self._doc = self._text = self._awareness = None
+        with contextlib.suppress(RuntimeError):  # the engine closed first (window closing)
+            self.engine.close_doc(doc_id)
+
+    def close_doc(self) -> None:
+        self._detach()
+        self.header.show_peers([])
+        self.show_empty()
+
+    def show_empty(self, text: str | None = None) -> None:
+        self.empty.setText(
+            text
+            or "<p style='font-size:15pt'>Find an answer</p>"
+            "<p>Press <b>Ctrl+K</b> and type, or pick a document on the left.</p>"
+        )
+        if hasattr(self, "stack"):
+            self.stack.setCurrentIndex(0)
+
+    # -- editing ---------------------------------------------------------------------
+
+    def can_edit(self) -> bool:
+        info = self.engine.doc(self._doc_id) if self._doc_id else None
+        return bool(info and info.can_edit)
+
+    def set_editing(self, editing: bool) -> None:
+        if editing == self.editing:
+            self.header.set_editing(editing)
+            return
+        if editing:
+            if self._text is None or not self.can_edit():
+                self.header.set_editing(False)
+                return
+            self._binding = YTextBinding(self.editor, self._text)
+            self._binding.undoStateChanged.connect(self.undoStateChanged)
+            self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+            self.editor.show()
+            total = max(self.splitter.width(), 400)
+            source = self.editor_share if 0.15 < self.editor_share < 0.85 else 0.5
+            self.splitter.setSizes([int(total * source), total - int(total * source)])
+            self.editor.setFocus()
+            self._apply_peers()
+            self._send_local_state()
+        else:
+            self._stop_editing()
+            self._send_local_state()
+        self.header.set_editing(editing)
+        self.editingChanged.emit(editing)
+        self.undoStateChanged.emit(self.can_undo(), self.can_redo())
+
+    def _stop_editing(self) -> None:
+        binding, self._binding = self._binding, None
+        if binding is None:
+            return
+        self.editor_share = self.current_editor_share()  # remembered for next time
+        binding.detach()
+        binding.deleteLater()
+        self._caret_timer.stop()
+        self.editor.hide()
+        self.editor.blockSignals(True)
+        self.editor.clear()  # the binding is gone: this touches only the widget
+        self.editor.blockSignals(False)
+        self.header.set_editing(False)
+
+    def current_editor_share(self) -> float:
+        sizes = self.splitter.sizes()
+        if self.editing and sum(sizes) > 0 and sizes[0] > 0:
+            return sizes[0] / sum(sizes)
+        return self.editor_share
+
+    def undo(self) -> bool:
+        return self._binding.undo() if self._binding else False
+
+    def redo(self) -> bool:
+        return self._binding.redo() if self._binding else False
+
+    def can_undo(self) -> bool:
+        return self._binding.can_undo() if self._binding else False
+
+    def can_redo(self) -> bool:
+        return self._binding.can_redo() if self._binding else False
+
+    # -- changes from the engine -------------------------------------------------------
+
+    def _on_doc_changed(self, event: DocChanged) -> None:
+        if event.doc_id != self._doc_id:
+            return
+        if event.kind == "content":
+            if not event.local:
+                self._note_remote_change()
+            self._render_timer.start()
+        elif event.kind == "meta":
+            info = self.engine.doc(event.doc_id)
+            if info is not None:
+                self.header.show_doc(info, self._last_change)
+                if self.editing and not info.can_edit:
+                    self.set_editing(False)
+                    self.header.show_notice("You can no longer edit this document")
+        elif event.kind == "removed":
+            info_title = self.header.title.text()
+            self._detach()
+            self.header.show_peers([])
+            self.show_empty(
+                f"<p style='font-size:13pt'>“{info_title}” is gone</p>"
+                "<p>It was removed, or it is no longer shared with you.</p>"
+            )
+        elif event.kind == "reset":
+            self._reopen()
+
+    def _note_remote_change(self) -> None:
+        author = self._awareness.likely_author() if self._awareness else None
+        stamp = time.strftime("%H:%M")
+        who = author or "a colleague"
+        self._last_change = f"changed {stamp} by {who}"
+        info = self.engine.doc(self._doc_id) if self._doc_id else None
+        if info is not None:
+            self.header.show_doc(info, self._last_change)
+        self._flash_pending = True
+        if not self.editing:  # while editing, the colleague's caret says it already
+            text = f"{who[:1].upper()}{who[1:]} changed this just now"
+            self.header.show_notice(text)
+            if self._doc_id:
+                self.remoteChangeShown.emit(self._doc_id, text)
+
+    def _render(self) -> None:
+        if self._text is None:
+            return
+        flash, self._flash_pending = self._flash_pending, False
+        info = self.info()
+        text = str(self._text)
+        self.reader.show_markdown(reading_markdown(text, info.title) if info else text, flash=flash)
+
+    def _reopen(self) -> None:
+        """A refused edit was dropped and the engine replaced the Doc: bind the new one."""
+        doc_id, editing = self._doc_id, self.editing
+        if doc_id is None:
+            return
+        self._detach()
+        self._attach(doc_id)
+        self._render()
+        if editing:
+            self.set_editing(True)
+        self.header.show_notice("Your last change was not saved; showing the server's copy")
+
+    # -- awareness ---------------------------------------------------------------------
+
+    def _send(self, payload: bytes) -> None:
+        if self._doc_id is not None:
+            self.engine.send_awareness(self._doc_id, payload)
+
+    def _send_local_state(self) -> None:
+        if self._awareness is None:
+            return
+        cursor: tuple[Any, Any] | None = None
+        if self._binding is not None:
+            cursor = self._binding.local_selection_sticky_json()
+        self._send(self._awareness.set_local(cursor, editing=self._binding is not None))
+
+    def _renew_awareness(self) -> None:
+        if self._awareness is None:
+            return
+        payload = self._awareness.renew()
+        if payload is not None:
+            self._send(payload)
+        if self._awareness.expire():
+            self._apply_peers()
+
+    def _on_awareness(self, doc_id: str, payload: bytes) -> None:
+        if doc_id != self._doc_id or self._awareness is None:
+            return
+        if self._awareness.apply(payload):
+            self._apply_peers()
+
+    def _apply_peers(self) -> None:
+        peers = self._awareness.peers() if self._awareness else []
+        self.header.show_peers(peers)
+        if self._binding is not None:
+            self._binding.set_remote_peers(
+                [(p.name, p.colour, p.anchor, p.head) for p in peers if p.editing and p.head]
+            )
+
+    def _on_status(self, status: SyncStatus) -> None:
+        # A new socket: the room forgot us; say where we are again.
+        if status.state == ConnState.ONLINE and self._awareness is not None:
+            self._send_local_state()
+
+    # -- looks -------------------------------------------------------------------------
+
+    def set_colours(self, colours: Colours) -> None:
+        self.colours = colours
+        self.header.set_colours(colours)
+        self.reader.set_flash_colour(colours.flash)
+
+    def set_text_scale(self, scale: float) -> None:
+        self._scale = scale
+        self.apply_fonts()
+
+    def apply_fonts(self) -> None:
+        base = QFont(self.font())
+        self.reader.setFont(reading_font(base, self._scale))
+        self.editor.setFont(source_font(base, self._scale))
+        if self.reader.source_text is not None:
+            text = self.reader.source_text
+            self.reader.clear()
+            self.reader.show_markdown(text)
+
+    def info(self) -> DocInfo | None:
+        return self.engine.doc(self._doc_id) if self._doc_id else None

@@ -1,0 +1,152 @@
+"""The reading view: a document's Markdown rendered by Qt (no web engine).
+
+Live: ``show_markdown`` re-renders in place, keeps the text that was at the
+top of the viewport at the top (a colleague's edit above does not scroll
+the page away) and can flash the part that changed for a few seconds.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QResizeEvent, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+
+FLASH_MS = 4000
+MAX_COLUMN_EM = 44  # comfortable line length while reading on a call
+MIN_SIDE_MARGIN = 24
+
+
+def common_affixes(old: str, new: str) -> tuple[int, int]:
+    """Common prefix and suffix lengths, by bisection over slice compares (run in C)."""
+    limit = min(len(old), len(new))
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[:mid] == new[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    prefix = lo
+    lo, hi = 0, limit - prefix
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid :] == new[len(new) - mid :]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return prefix, lo
+
+
+class MarkdownReader(QTextBrowser):
+    """Emits ``docLinkClicked(doc_id)`` for links to other documents (``other-doc`` or
+    ``other-doc.md``); web and mail links open in the desktop's browser."""
+
+    docLinkClicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._on_link)
+        self.setAccessibleName("Document")
+        self._source: str | None = None
+        self._flash_colour = QColor("#fff3bf")
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.timeout.connect(self.clear_flash)
+        self.flashed: tuple[int, int] | None = None  # the flashed span, for tests and a11y
+
+    @property
+    def source_text(self) -> str | None:
+        return self._source
+
+    def set_flash_colour(self, colour: str) -> None:
+        self._flash_colour = QColor(colour)
+
+    def show_markdown(self, markdown: str, *, flash: bool = False) -> None:
+        """Render; with ``flash``, highlight what differs from what was shown."""
+        if markdown == self._source:
+            return
+        first = self._source is None
+        old_plain = self.document().toPlainText()
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        offset = self.cursorRect(self._cursor_at(top)).top() if not first else 0
+        self._source = markdown
+        self.document().setMarkdown(markdown)
+        # setMarkdown leaves the (invisible) text cursor at the end, and QTextEdit keeps a
+        # cursor in view on relayout: park it at the start, then set the scroll ourselves.
+        self.setTextCursor(QTextCursor(self.document()))
+        self._apply_margins()
+        if first:
+            self.verticalScrollBar().setValue(0)
+            return
+        new_plain = self.document().toPlainText()
+        prefix, suffix = common_affixes(old_plain, new_plain)
+        old_end = len(old_plain) - suffix
+        new_end = len(new_plain) - suffix
+        # Keep the line at the top where it was (positions are code points; Qt counts
+        # UTF-16 units, close enough for a scroll anchor).
+        anchored = top if top <= prefix else top + (new_end - old_end) if top >= old_end else prefix
+        anchored = max(0, min(anchored, self.document().characterCount() - 1))
+        rect = self.cursorRect(self._cursor_at(anchored))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - offset)
+        if flash and (prefix, new_end) != (len(new_plain), len(new_plain)):
+            self._flash(prefix, max(new_end, prefix))
+
+    def _cursor_at(self, position: int) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(max(0, min(position, self.document().characterCount() - 1)))
+        return cursor
+
+    def _flash(self, start: int, end: int) -> None:
+        cursor = self._cursor_at(start)
+        if end > start:
+            cursor.setPosition(
+                min(end, self.document().characterCount() - 1), QTextCursor.MoveMode.KeepAnchor
+            )
+        else:  # a deletion: mark the line where text went
+            cursor.select(QTextCursor.SelectionType.LineUnderCursor)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor
+        selection.format.setBackground(self._flash_colour)
+        self.setExtraSelections([selection])
+        self.flashed = (cursor.selectionStart(), cursor.selectionEnd())
+        self._flash_timer.start(FLASH_MS)
+
+    def clear_flash(self) -> None:
+        self._flash_timer.stop()
+        self.flashed = None
+        self.setExtraSelections([])
+
+    def clear(self) -> None:  # type: ignore[override]
+        self._source = None
+        self.clear_flash()
+        super().clear()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_margins()
+
+    def _apply_margins(self) -> None:
+        """Centre a column of readable width; the scroll bar stays at the edge."""
+        column = self.fontMetrics().averageCharWidth() * 2 * MAX_COLUMN_EM
+        side = max(MIN_SIDE_MARGIN, (self.viewport().width() - column) // 2)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        if (fmt.leftMargin(), fmt.rightMargin()) == (side, side):
+            return
+        fmt.setLeftMargin(side)
+        fmt.setRightMargin(side)
+        fmt.setTopMargin(18)
+        fmt.setBottomMargin(32)
+        root.setFrameFormat(fmt)
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto", "tel"):
+            QDesktopServices.openUrl(url)
+            return
+        if url.isRelative() and not url.hasFragment():
+            target = url.path().rsplit("/", 1)[-1].removesuffix(".md")
+            if target:
+                self.docLinkClicked.emit(target)

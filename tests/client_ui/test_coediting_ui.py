@@ -1,0 +1,198 @@
+"""Two people editing one document live, each in their own window with their own engine
+and profile, through the real demo server: convergence (Swedish and emoji included),
+colleagues' carets with names, a caret that stays put, undo of one's own edits only,
+and the reading view of a third person updating with a quiet notice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+from kmclient.core.offsets import utf16_len
+from kmclient.ui.window import MainWindow
+from tests.client_ui.fixtures_ui import *  # noqa: F403
+from tests.client_ui.fixtures_ui import (
+    WAIT_MS,
+    Windows,
+    commit_text,
+    server_body,
+    type_text,
+)
+
+DOC = "parking-residential-permit"  # owner olle; sara (supervisor) may edit everything
+
+
+def peer_names(w: MainWindow) -> set[str]:
+    awareness = w.doc_view.awareness
+    return {p.name for p in awareness.peers()} if awareness else set()
+
+
+def put_caret(w: MainWindow, position: int, anchor: int | None = None) -> None:
+    editor = w.doc_view.editor
+    cursor = editor.textCursor()
+    cursor.setPosition(position if anchor is None else anchor)
+    if anchor is not None:
+        cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+
+
+def editing_pair(qtbot: QtBot, windows: Windows) -> tuple[MainWindow, MainWindow]:
+    olle, sara = windows.open("olle"), windows.open("sara")
+    for w in (olle, sara):
+        assert w.open_doc(DOC)
+        w.doc_view.set_editing(True)
+        assert w.doc_view.editing
+    qtbot.waitUntil(
+        lambda: peer_names(olle) == {"sara"} and peer_names(sara) == {"olle"}, timeout=WAIT_MS
+    )
+    return olle, sara
+
+
+def text_of(w: MainWindow) -> str:
+    return w.doc_view.text() or ""
+
+
+def test_two_windows_co_edit_with_swedish_and_emoji_and_converge(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    olle, sara = editing_pair(qtbot, windows)
+    first_line_end = text_of(olle).index("\n")
+    put_caret(olle, first_line_end)
+    type_text(olle.doc_view.editor, " – för boende 🚗")
+    qtbot.waitUntil(lambda: "för boende 🚗" in text_of(sara), timeout=WAIT_MS)
+    assert sara.doc_view.editor.toPlainText() == text_of(sara)
+
+    put_caret(sara, utf16_len(text_of(sara)))
+    type_text(sara.doc_view.editor, "\nHälsningar från Sara 👋🏽")
+    commit_text(sara.doc_view.editor, " (åäö via inmatning)")
+    qtbot.waitUntil(lambda: "(åäö via inmatning)" in text_of(olle), timeout=WAIT_MS)
+
+    # Both at once: neither has seen the other's keystrokes when typing.
+    put_caret(olle, 0)
+    put_caret(sara, utf16_len(text_of(sara)))
+    type_text(olle.doc_view.editor, "Ö1 ")
+    type_text(sara.doc_view.editor, " 🎉S2")
+    qtbot.waitUntil(
+        lambda: (
+            text_of(olle) == text_of(sara) and "🎉S2" in text_of(olle) and "Ö1" in text_of(sara)
+        ),
+        timeout=WAIT_MS,
+    )
+    final = text_of(olle)
+    assert final.startswith("Ö1 # Residential parking permit – för boende 🚗\n")
+    assert final.endswith("Hälsningar från Sara 👋🏽 (åäö via inmatning) 🎉S2")
+    for w in (olle, sara):  # the widgets show exactly the shared text
+        assert w.doc_view.editor.toPlainText() == final
+    qtbot.waitUntil(lambda: server_body(windows.server, DOC) == final, timeout=WAIT_MS)
+    # the reading preview beside the source follows too
+    qtbot.waitUntil(lambda: sara.doc_view.reader.source_text == final, timeout=WAIT_MS)
+
+
+def test_colleagues_carets_show_with_names_at_the_right_character(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    olle, sara = editing_pair(qtbot, windows)
+    put_caret(sara, 0)
+    type_text(sara.doc_view.editor, "Åäö 😀 ")
+    qtbot.waitUntil(lambda: text_of(olle).startswith("Åäö 😀 "), timeout=WAIT_MS)
+    # sara selects "parking" in the title line, after the non-ASCII text
+    start = text_of(sara).index("parking")
+    q_start = utf16_len(text_of(sara)[:start])
+    put_caret(sara, q_start + len("parking"), anchor=q_start)
+
+    def sara_seen_by_olle() -> bool:
+        peers = [p for p in olle.doc_view.binding.remote_peer_positions() if p.name == "sara"]
+        return bool(peers) and (peers[0].anchor, peers[0].head) == (q_start, q_start + 7)
+
+    qtbot.waitUntil(sara_seen_by_olle, timeout=WAIT_MS)
+    assert "sara" in olle.doc_view.header.peers.text()
+    # leaving edit mode takes the caret away from the others' editors
+    sara.doc_view.set_editing(False)
+    qtbot.waitUntil(lambda: not olle.doc_view.binding.remote_peer_positions(), timeout=WAIT_MS)
+    assert "reading" in olle.doc_view.header.peers.text()
+
+
+def test_my_caret_and_selection_stay_put_while_others_type(qtbot: QtBot, windows: Windows) -> None:
+    olle, sara = editing_pair(qtbot, windows)
+    text = text_of(olle)
+    at = utf16_len(text[: text.index("## Fees")])
+    put_caret(olle, at)
+    olle.doc_view.editor.setFocus()
+    # sara types above olle's caret, below it and right at it
+    put_caret(sara, 0)
+    type_text(sara.doc_view.editor, "Viktigt för kön ✅\n")
+    qtbot.waitUntil(lambda: text_of(olle).startswith("Viktigt för kön ✅\n"), timeout=WAIT_MS)
+    shift = utf16_len("Viktigt för kön ✅\n")
+    caret = olle.doc_view.editor.textCursor()
+    assert caret.position() == at + shift
+    assert olle.doc_view.editor.toPlainText()[caret.position() :].startswith("## Fees")
+    put_caret(sara, utf16_len(text_of(sara)))
+    type_text(sara.doc_view.editor, "\nslut")
+    qtbot.waitUntil(lambda: text_of(olle).endswith("\nslut"), timeout=WAIT_MS)
+    assert olle.doc_view.editor.textCursor().position() == at + shift
+
+    # a selection keeps its characters when text is inserted before it
+    sel_start = at + shift
+    put_caret(olle, sel_start + 7, anchor=sel_start)  # "## Fees"
+    put_caret(sara, utf16_len(text_of(sara)[: text_of(sara).index("## Fees")]) - 1)
+    type_text(sara.doc_view.editor, "ö")
+    qtbot.waitUntil(lambda: text_of(olle).count("ö\n## Fees") == 1, timeout=WAIT_MS)
+    selected = olle.doc_view.editor.textCursor().selectedText()
+    assert selected == "## Fees"
+
+
+def test_undo_takes_back_only_my_own_edits(qtbot: QtBot, windows: Windows) -> None:
+    olle, sara = editing_pair(qtbot, windows)
+    before = text_of(olle)
+    put_caret(olle, 0)
+    type_text(olle.doc_view.editor, "OLLE-åå ")
+    qtbot.waitUntil(lambda: text_of(sara).startswith("OLLE-åå "), timeout=WAIT_MS)
+    put_caret(sara, utf16_len(text_of(sara)))
+    type_text(sara.doc_view.editor, " SARA-öö")
+    qtbot.waitUntil(lambda: text_of(olle).endswith(" SARA-öö"), timeout=WAIT_MS)
+    assert olle.undo_action.isEnabled()
+
+    editor = olle.doc_view.editor
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    expected = before + " SARA-öö"
+    assert text_of(olle) == expected
+    qtbot.waitUntil(lambda: text_of(sara) == expected, timeout=WAIT_MS)
+    # sara's own undo stack has her edit; olle's undo did not touch it
+    assert sara.doc_view.can_undo()
+    # redo brings olle's words back, for both
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: text_of(sara).startswith("OLLE-åå "), timeout=WAIT_MS)
+
+
+def test_reader_of_a_third_person_updates_live_with_a_quiet_notice(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    olle = windows.open("olle")
+    anna = windows.open("anna")  # a rep: reads only
+    assert anna.open_doc(DOC)
+    assert not anna.doc_view.header.mode.isVisible() or not anna.doc_view.can_edit()
+    assert not anna.edit_action.isEnabled()
+    olle.open_doc(DOC)
+    olle.doc_view.set_editing(True)
+    qtbot.waitUntil(lambda: "olle" in peer_names(anna), timeout=WAIT_MS)
+    end_of_intro = text_of(olle).index("\n\n## Who can get one")
+    put_caret(olle, utf16_len(text_of(olle)[:end_of_intro]))
+    with qtbot.waitSignal(anna.doc_view.remoteChangeShown, timeout=WAIT_MS) as shown:
+        type_text(olle.doc_view.editor, " Nytt från 1 maj: avgiften höjs 📈.")
+    assert shown.args[1] == "Olle changed this just now"
+    qtbot.waitUntil(
+        lambda: "avgiften höjs 📈" in (anna.doc_view.reader.source_text or ""), timeout=WAIT_MS
+    )
+    assert "avgiften höjs 📈" in anna.doc_view.reader.toPlainText()
+    assert anna.doc_view.header.notice.isVisibleTo(anna)
+    assert "olle" in anna.doc_view.header.meta.text()
+    start, end = anna.doc_view.reader.flashed or (0, 0)
+    assert end > start
+    flashed = anna.doc_view.reader.toPlainText()[start:end]
+    assert "höjs" in flashed or "📈" in flashed

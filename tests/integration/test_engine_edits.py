@@ -1,0 +1,112 @@
+"""Local edits: outbox first, then the socket; concurrent editors converge; refusals repair."""
+
+from __future__ import annotations
+
+from pycrdt import Text
+
+from kmclient.core.model import AwarenessReceived, DocChanged
+from kmserver.protocol import awareness
+from tests.integration.conftest import Clients, recorder
+
+
+def insert_at_char(text: Text, char_index: int, value: str) -> None:
+    """pycrdt 0.14 Text offsets are UTF-8 bytes: convert from characters first."""
+    text.insert(len(str(text)[:char_index].encode("utf-8")), value)
+
+
+def test_an_edit_reaches_the_server_and_the_other_client(clients: Clients) -> None:
+    olle = clients.signed_in("olle")
+    sara = clients.signed_in("sara")
+    olle_events, sara_events = recorder(olle), recorder(sara)
+
+    doc = olle.open_doc("parking")
+    insert_at_char(doc["body"], len("# Parking permit"), " – för boende 🅿️")
+    expected = "# Parking permit – för boende 🅿️\n\nApply online. Överklaga inom tre veckor.\n"
+    assert olle.text("parking") == expected
+    clients.wait(lambda: olle.unconfirmed == 1)  # stored in the outbox before it is sent
+    assert len(olle.replica.store.outbox_rows()) == 1
+    clients.wait(lambda: olle.unconfirmed == 0 and sara.text("parking") == expected)
+    assert olle.replica.store.outbox_rows() == []
+    assert clients.server.body_text("parking") == expected
+    mine = [e for e in olle_events if isinstance(e, DocChanged) and e.kind == "content"]
+    theirs = [e for e in sara_events if isinstance(e, DocChanged) and e.kind == "content"]
+    assert [e.local for e in mine] == [True] and [e.local for e in theirs] == [False]
+    assert mine[0].update == theirs[0].update  # the same bytes travelled
+    clients.wait_indexed(sara)
+    assert [r.doc_id for r in sara.search("boende")] == ["parking"]
+
+
+def test_concurrent_edits_converge_with_swedish_letters_and_emoji(clients: Clients) -> None:
+    olle = clients.signed_in("olle")
+    sara = clients.signed_in("sara")
+    a, b = olle.open_doc("parking")["body"], sara.open_doc("parking")["body"]
+    # Interleaved: each edit is sent at once (one owner turn each) while the
+    # other's are in flight, and both type past multi-byte characters.
+    for i in range(5):
+        insert_at_char(a, str(a).index("verklaga"), f"[å{i}😀]")
+        insert_at_char(b, str(b).index(" permit"), f"<ä{i}ö>")
+        if i == 2:
+            del b[0 : len(b"# ")]
+        clients.owner.run_pending()
+    clients.wait(
+        lambda: (
+            olle.unconfirmed == 0
+            and sara.unconfirmed == 0
+            and olle.text("parking") == sara.text("parking")
+            and "[å4😀]" in (sara.text("parking") or "")
+            and "<ä4ö>" in (olle.text("parking") or "")
+        )
+    )
+    final = olle.text("parking")
+    assert final == str(a) == str(b) == clients.server.body_text("parking")
+    assert final is not None and not final.startswith("# ")
+    assert "Ö[å0😀][å1😀][å2😀][å3😀][å4😀]verklaga" in final
+    assert "Parking<ä0ö><ä1ö><ä2ö><ä3ö><ä4ö> permit" in final
+
+
+def test_a_refused_edit_is_dropped_and_the_document_restored(clients: Clients) -> None:
+    rita = clients.signed_in("rita")  # a rep may read but not edit
+    events = recorder(rita)
+    original = rita.text("parking")
+    doc = rita.open_doc("parking")
+    doc["body"].insert(0, "Rita was here. ")
+    clients.wait(lambda: DocChanged("parking", "reset") in events)
+    assert rita.text("parking") == original
+    assert str(rita.open_doc("parking")["body"]) == original  # the fresh Doc
+    rita.close_doc("parking")
+    assert rita.unconfirmed == 0 and rita.replica.store.outbox_rows() == []
+    assert "not saved" in (rita.status.error or "")
+    assert clients.server.body_text("parking") == original
+
+
+def test_an_edit_whose_ack_may_be_lost_in_a_restart_is_stored_once(clients: Clients) -> None:
+    olle = clients.signed_in("olle")
+    olle.open_doc("parking")["body"].insert(0, "Once. ")
+    clients.owner.run_pending()  # stored in the outbox and sent...
+    clients.server.stop()  # ...and the server commits it while the ack may not arrive
+    clients.server.start()
+    clients.wait(lambda: olle.status.state == "online" and olle.unconfirmed == 0)
+    assert clients.server.body_text("parking").startswith("Once. # Parking")
+    assert olle.text("parking") == clients.server.body_text("parking")
+
+
+def test_carets_travel_between_clients_with_the_document_open(clients: Clients) -> None:
+    olle = clients.signed_in("olle")
+    sara = clients.signed_in("sara")
+    heard = recorder(sara)
+    sara.open_doc("parking")
+    olle.open_doc("parking")
+    state = '{"user":{"name":"olle"},"cursor":{"anchor":3,"head":3}}'
+    payload = awareness.encode([(4242, 1, state)])
+    clients.wait(lambda: olle.status.state == "online")
+
+    def relayed() -> bool:
+        olle.send_awareness("parking", payload)
+        clients.owner.run_pending()
+        return AwarenessReceived("parking", payload) in heard
+
+    clients.wait(relayed)
+    olle.close_doc("parking")  # leaving the room tells the others the caret is gone
+    clients.wait(
+        lambda: any(isinstance(e, AwarenessReceived) and b"null" in e.payload for e in heard)
+    )
