@@ -140,4 +140,18 @@ class AwarenessReceived:
     payload: bytes
 
 
-EngineEvent = DocChanged | StatusChanged | SyncCompleted | IndexProgress | AwarenessReceived
+@dataclass(frozen=True, slots=True)
+class ChangesAttributed:
+    """Who made the changes just received: ``{doc_id: user name}`` (from the server)."""
+
+    authors: dict[str, str]
+
+
+EngineEvent = (
+    DocChanged
+    | StatusChanged
+    | SyncCompleted
+    | IndexProgress
+    | AwarenessReceived
+    | ChangesAttributed
+)

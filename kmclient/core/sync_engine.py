@@ -35,6 +35,7 @@ from pycrdt import Doc, merge_updates
 from kmclient.core.indexer import Post
 from kmclient.core.model import (
     AwarenessReceived,
+    ChangesAttributed,
     ConnState,
     DocInfo,
     EngineEvent,
@@ -421,6 +422,9 @@ class SyncEngine:
             self._on_sync_end(int(msg["cursor"]))
         elif kind == "cursor":
             self._store_cursor(int(msg["seq"]))
+            authors = {d: a for d, a in (msg.get("by") or {}).items() if isinstance(a, str)}
+            if authors:  # after the commit, so listeners see the changes it names
+                self.replica.emit(ChangesAttributed(authors))
         elif kind == "ack":
             self._settle(msg.get("doc"))
         elif kind == "error":

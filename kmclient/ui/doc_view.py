@@ -41,6 +41,7 @@ from kmserver.protocol.ytext import body
 
 log = logging.getLogger(__name__)
 
+AUTHOR_WAIT_MS = 400
 RENDER_DELAY_MS = 120  # coalesce a burst of remote keystrokes into one re-render
 CARET_SEND_MS = 40  # at most ~25 caret updates a second to the room
 
@@ -124,6 +125,12 @@ class DocView(QWidget):
         self._caret_timer.setSingleShot(True)
         self._caret_timer.setInterval(CARET_SEND_MS)
         self._caret_timer.timeout.connect(self._send_local_state)
+        # A change arrives before the server's note of who made it (the cursor frame
+        # after the batch); wait this long for it before guessing from the carets.
+        self._author_timer = QTimer(self)
+        self._author_timer.setSingleShot(True)
+        self._author_timer.setInterval(AUTHOR_WAIT_MS)
+        self._author_timer.timeout.connect(lambda: self._announce_change(None))
         self._renew_timer = QTimer(self)
         self._renew_timer.setInterval(int(RENEW_EVERY * 1000))
         self._renew_timer.timeout.connect(self._renew_awareness)
@@ -134,6 +141,7 @@ class DocView(QWidget):
         self.editor.selectionChanged.connect(self._caret_timer.start)
         bridge.docChanged.connect(self._on_doc_changed)
         bridge.awarenessReceived.connect(self._on_awareness)
+        bridge.changesAttributed.connect(self._on_changes_attributed)
         bridge.statusChanged.connect(self._on_status)
         self.apply_fonts()
 
@@ -303,14 +311,27 @@ class DocView(QWidget):
             self._reopen()
 
     def _note_remote_change(self) -> None:
-        author = self._awareness.likely_author() if self._awareness else None
+        self._flash_pending = True
+        if not self._author_timer.isActive():
+            self._author_timer.start()
+
+    def _on_changes_attributed(self, authors: dict[str, str]) -> None:
+        author = authors.get(self._doc_id or "")
+        me = self.engine.user.name if self.engine.user else None
+        if author is not None and self._author_timer.isActive():
+            self._author_timer.stop()
+            self._announce_change(None if author == me else author)
+
+    def _announce_change(self, author: str | None) -> None:
+        """Say who changed the open document: the server's word, else the likely caret."""
+        if author is None and self._awareness is not None:
+            author = self._awareness.likely_author()
         stamp = time.strftime("%H:%M")
         who = author or "a colleague"
         self._last_change = f"changed {stamp} by {who}"
         info = self.engine.doc(self._doc_id) if self._doc_id else None
         if info is not None:
             self.header.show_doc(info, self._last_change)
-        self._flash_pending = True
         if not self.editing:  # while editing, the colleague's caret says it already
             text = f"{who[:1].upper()}{who[1:]} changed this just now"
             self.header.show_notice(text)

@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from kmclient.core.model import (
     AwarenessReceived,
+    ChangesAttributed,
     DocChanged,
     EngineEvent,
     IndexProgress,
@@ -46,6 +47,7 @@ SLICE_S = 0.016  # GUI-thread time for engine work before input and paints get a
 
 class EngineBridge(QObject):
     docChanged = Signal(object)  # DocChanged
+    changesAttributed = Signal(object)  # {doc_id: user name}
     statusChanged = Signal(object)  # SyncStatus
     syncCompleted = Signal(object)  # SyncCompleted
     indexProgress = Signal(object)  # IndexProgress
@@ -114,6 +116,8 @@ class EngineBridge(QObject):
             self.indexProgress.emit(event)
         elif isinstance(event, AwarenessReceived):
             self.awarenessReceived.emit(event.doc_id, event.payload)
+        elif isinstance(event, ChangesAttributed):
+            self.changesAttributed.emit(event.authors)
 
     @property
     def is_closed(self) -> bool:

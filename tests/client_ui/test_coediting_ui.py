@@ -196,3 +196,19 @@ def test_reader_of_a_third_person_updates_live_with_a_quiet_notice(
     assert end > start
     flashed = anna.doc_view.reader.toPlainText()[start:end]
     assert "höjs" in flashed or "📈" in flashed
+
+
+def test_the_notice_names_the_author_when_no_caret_shows_who(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    sara = windows.open("sara")
+    anna = windows.open("anna")
+    assert anna.open_doc(DOC)
+    doc = sara.engine.open_doc(DOC)  # no editor, no caret: only the server can tell who
+    try:
+        with qtbot.waitSignal(anna.doc_view.remoteChangeShown, timeout=WAIT_MS) as shown:
+            doc["body"].insert(0, "Obs! ")
+        assert shown.args[1] == "Sara changed this just now"
+        assert "by sara" in anna.doc_view.header.meta.text()
+    finally:
+        sara.engine.close_doc(DOC)
