@@ -18,6 +18,24 @@ from kmserver.protocol.messages import ROLES
 from kmserver.store.accounts import Accounts
 from kmserver.store.database import DB_ENV, SQLITE_SYNC_MODES, Database
 
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(text: str) -> float:
+    """``90``, ``90s``, ``30m``, ``4h`` or ``1d`` as seconds."""
+    raw = text.strip().lower()
+    unit = _UNITS.get(raw[-1:])
+    number = raw[:-1] if unit else raw
+    try:
+        seconds = float(number) * (unit or 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a duration like 90s, 30m or 4h"
+        ) from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("a duration must be positive")
+    return seconds
+
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -49,6 +67,22 @@ def _parser() -> argparse.ArgumentParser:
         default="full",
         help="full: fsync every commit, survives power loss (default); normal: survives "
         "crashes and kill -9 but may lose the last commits on power loss, faster",
+    )
+    serve.add_argument(
+        "--flag-escalate-after",
+        type=duration,
+        default=4 * 3600.0,
+        metavar="DURATION",
+        help="a flag still open and unacknowledged this long goes to the supervisors "
+        "(e.g. 30m, 4h; default 4h)",
+    )
+    serve.add_argument(
+        "--edit-digest-after",
+        type=duration,
+        default=120.0,
+        metavar="DURATION",
+        help="a burst of editing ends (and its digest is sent) after this long without an "
+        "edit by that author (default 2m)",
     )
     serve.add_argument("--log-level", default="INFO")
 
@@ -119,6 +153,8 @@ def _serve(args: argparse.Namespace) -> int:
         keyfile=args.keyfile,
         allowed_origins=tuple(args.allow_origin),
         sqlite_sync=args.sqlite_sync,
+        flag_escalate_after=args.flag_escalate_after,
+        edit_digest_after=args.edit_digest_after,
     )
 
     async def main() -> None:

@@ -7,6 +7,7 @@ without touching the database.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,8 +18,9 @@ from kmserver.peer import Peer
 from kmserver.protocol import messages as m
 from kmserver.protocol import ysync
 from kmserver.protocol.docmeta import DocMeta
+from kmserver.protocol.feedback import record_frame
 from kmserver.store.documents import TailEntry
-from kmserver.store.models import LOG_META
+from kmserver.store.models import LOG_META, LOG_RECORD
 from kmserver.writer import Job, TailBatch, UpdateJob
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,9 @@ class Hub:
     def _deliver(
         self, entry: TailEntry, job: Job | None, batch: TailBatch, reached: defaultdict
     ) -> None:
+        if entry.kind == LOG_RECORD:
+            self._deliver_record(entry, reached)
+            return
         new_meta = batch.metas.get(entry.doc_id)
         old_meta = self.catalog.get(entry.doc_id)
         if new_meta is not None and (old_meta is None or entry.kind == LOG_META):
@@ -132,6 +137,24 @@ class Hub:
         for peer in self.y_peers.get(entry.doc_id, ()):
             if peer is not origin:
                 peer.send(message)
+
+    def _deliver_record(self, entry: TailEntry, reached: defaultdict) -> None:
+        """A flag, comment, note, watch setting or notification: to every session
+        that may read its document, and a private one only to its owner's sessions."""
+        envelope = json.loads(entry.data)
+        doc_id, owner = envelope.get("doc"), envelope.get("owner")
+        meta = self.catalog.get(doc_id) if doc_id else None
+        if doc_id and meta is None:
+            return
+        frame = None
+        for session in self.sessions:
+            if owner is not None and session.account.name != owner:
+                continue
+            if meta is not None and not policy.can_read(session.account, meta):
+                continue
+            frame = frame or record_frame(envelope, entry.seq)
+            session.deliver(frame)
+            reached.setdefault(session, {})  # the cursor frame after the batch covers it
 
     def account_changed(self, session: Any, account: Any) -> None:
         """Someone changed a signed-in user's role or topics: re-check what they see."""

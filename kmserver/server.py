@@ -17,6 +17,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from kmserver.feedback.service import Clock, Feedback
 from kmserver.hub import Hub
 from kmserver.protocol import messages as m
 from kmserver.protocol.codec import ProtocolError
@@ -24,7 +25,7 @@ from kmserver.protocol.messages import ErrorCode
 from kmserver.store import documents as docs
 from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, AuthThrottled
 from kmserver.store.database import Database
-from kmserver.writer import Writer
+from kmserver.writer import Job, TailBatch, Writer
 from kmserver.ws_session import WsSession
 from kmserver.y_session import YSession
 
@@ -48,6 +49,11 @@ class ServerConfig:
     keyfile: str | None = None
     allowed_origins: Sequence[str] = field(default_factory=tuple)
     sqlite_sync: str = "full"
+    # Flags and notifications (docs/feedback.md); tests inject the clock.
+    flag_escalate_after: float = 4 * 3600.0  # seconds open and unacknowledged
+    edit_digest_after: float = 120.0  # seconds without an edit that end a burst
+    feedback_tick: float = 5.0  # how often digests and escalations are checked
+    clock: Clock | None = None
 
 
 class Server:
@@ -61,6 +67,13 @@ class Server:
         self.peers: set[WsSession | YSession] = set()
         self.writer: Writer
         self.hub: Hub
+        self.feedback = Feedback(
+            self,
+            clock=config.clock,
+            escalate_after=config.flag_escalate_after,
+            digest_after=config.edit_digest_after,
+            tick=config.feedback_tick,
+        )
         self.port = config.port
 
     # -- threads ------------------------------------------------------------
@@ -80,10 +93,11 @@ class Server:
     # -- life cycle -----------------------------------------------------------
 
     async def start(self) -> int:
-        self.writer = Writer(self.db, on_tail=lambda jobs, batch: self.hub.on_tail(jobs, batch))
+        self.writer = Writer(self.db, on_tail=self._on_tail)
         metas = await self.read(docs.all_metas)
         self.hub = Hub(metas, self.writer.covered)
         self.writer.start()
+        await self.feedback.start()
         ssl_context = None
         if self.config.certfile:
             ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -104,6 +118,10 @@ class Server:
         self._account_watch = asyncio.get_running_loop().create_task(self._watch_accounts())
         return self.port
 
+    def _on_tail(self, jobs: list[Job], batch: TailBatch) -> None:
+        self.hub.on_tail(jobs, batch)
+        self.feedback.observe(batch)
+
     @property
     def url(self) -> str:
         scheme = "wss" if self.config.certfile else "ws"
@@ -113,6 +131,7 @@ class Server:
         """Stop listening, close every socket, commit everything received."""
         if self._account_watch is not None:
             self._account_watch.cancel()
+        await self.feedback.stop()
         if self._listener is not None:
             self._listener.close(close_connections=True)
             await self._listener.wait_closed()

@@ -71,6 +71,7 @@ class WsSession(Peer):
         state = await self.server.read(docs.full_state, doc_id)
         if self.hub.readable(self.account, doc_id):
             self.deliver(ysync.wrap(doc_id, ysync.sync_step2(state)))
+            await self.server.feedback.send_doc_records(self, doc_id)
 
     # -- the receive loop --------------------------------------------------
 
@@ -103,6 +104,9 @@ class WsSession(Peer):
 
     async def _on_text(self, text: str) -> None:
         msg = m.parse_client_message(text)
+        if msg["type"] in m.FEEDBACK_MESSAGES:  # flags, comments, notes, notifications
+            await self.server.feedback.handle(self, msg)
+            return
         handler = getattr(self, f"_do_{msg['type']}")
         await handler(msg)
 
@@ -185,12 +189,13 @@ class WsSession(Peer):
     async def _do_sync(self, msg: dict[str, Any]) -> None:
         known = set(msg.get("known", []))
         cursor = msg["cursor"]
+        records_from = msg.get("records_from", cursor)
         while True:
             self._buffer, self._overflowed = [], False
             if not self.live:
                 self.live = True
                 self.hub.sessions.add(self)
-            await self._stream_sync(cursor, known)
+            await self._stream_sync(cursor, known, records_from)
             buffered, self._buffer = self._buffer, None
             if not self._overflowed:
                 for frame in buffered:
@@ -198,8 +203,9 @@ class WsSession(Peer):
                 return
             # Too much arrived meanwhile: catch up with a second, shorter delta.
             cursor, known = self._synced_to, self._holds
+            records_from = cursor
 
-    async def _stream_sync(self, cursor: int, known: set[str]) -> None:
+    async def _stream_sync(self, cursor: int, known: set[str], records_from: int) -> None:
         upto = self.hub.covered
         visible = [
             meta for meta in self.hub.catalog.values() if policy.can_read(self.account, meta)
@@ -215,8 +221,11 @@ class WsSession(Peer):
                 if state is not None:
                     self.send(ysync.wrap(meta.id, ysync.sync_step2(state)))
             await self.wait_drained()
+        fresh = {meta.id for meta in todo if meta.id not in known}
+        await self.server.feedback.send_sync_records(self, records_from, upto, fresh)
+        last_seen = await self.server.feedback.last_seen(self.account)
         self.send(m.encode("removed", ids=removed))
-        self.send(m.encode("sync_end", cursor=upto))
+        self.send(m.encode("sync_end", cursor=upto, last_seen=last_seen))
         self._synced_to = upto
         self._holds = (known - set(removed)) | {meta.id for meta in todo}
 
@@ -260,6 +269,8 @@ class WsSession(Peer):
         )
 
     async def close_session(self) -> None:
+        if self.live:
+            self.server.feedback.session_ended(self)
         self.hub.sessions.discard(self)
         for doc_id in list(self.awareness_clients) + [
             d for d, room in self.hub.rooms.items() if self in room

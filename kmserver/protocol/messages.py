@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kmserver.protocol import feedback as fb
 from kmserver.protocol.codec import ProtocolError
 
 PROTOCOL_VERSION = 1
@@ -19,7 +20,7 @@ PROTOCOL_VERSION = 1
 ROLES = ("rep", "owner", "supervisor", "admin")
 EVERYONE = "everyone"
 DOC_STATUSES = ("draft", "published")
-FLAG_REASONS = ("outdated", "incorrect", "unclear", "missing", "other")
+FLAG_REASONS = fb.FLAG_REASONS
 
 MAX_TEXT = 200  # names, titles, topics, ids
 MAX_LIST = 100_000  # 'known' can list every document of a large profile
@@ -69,13 +70,72 @@ CLIENT_MESSAGES: dict[str, dict[str, Field]] = {
         "password": _f(str, False, 1024),
         "client": _f(str, False),
     },
-    "sync": {"cursor": _f(int), "known": _f(list, False, MAX_LIST)},
+    "sync": {
+        "cursor": _f(int),
+        "known": _f(list, False, MAX_LIST),
+        "records_from": _f(int, False),  # default: cursor (docs/protocol.md, section 4)
+    },
     "open": {"doc": _f(str)},
     "close": {"doc": _f(str)},
     "create_doc": {"id": _f(str), "body": _f(str, False, 1_000_000), **_META_FIELDS},
     "set_meta": {"doc": _f(str), **_META_FIELDS},
     "logout": {},
+    # Flags, comments, private notes, watches and notifications (docs/protocol.md, section 4).
+    "flag": {
+        "id": _f(str, True, fb.MAX_ID),
+        "doc": _f(str),
+        "reason": _f(str),
+        "note": _f(str, False, fb.MAX_FLAG_NOTE),
+        "urgency": _f(str, False),
+        "anchor": _f(dict, False, fb.MAX_ANCHOR_JSON),
+    },
+    "flag_state": {
+        "id": _f(str, True, fb.MAX_ID),
+        "state": _f(str),
+        "expect": _f(str),
+        "note": _f(str, False, fb.MAX_FLAG_NOTE),
+    },
+    "comment": {
+        "id": _f(str, True, fb.MAX_ID),
+        "doc": _f(str),
+        "body": _f(str, True, fb.MAX_COMMENT),
+        "parent": _f(str, False, fb.MAX_ID),
+        "anchor": _f(dict, False, fb.MAX_ANCHOR_JSON),
+    },
+    "comment_state": {"id": _f(str, True, fb.MAX_ID), "resolved": _f(bool)},
+    "note": {
+        "id": _f(str, True, fb.MAX_ID),
+        "doc": _f(str),
+        "body": _f(str, True, fb.MAX_PRIVATE_NOTE),
+        "anchor": _f(dict, False, fb.MAX_ANCHOR_JSON),
+    },
+    "note_edit": {
+        "id": _f(str, True, fb.MAX_ID),
+        "body": _f(str, True, fb.MAX_PRIVATE_NOTE),
+        "anchor": _f(dict, False, fb.MAX_ANCHOR_JSON),
+    },
+    "note_delete": {"id": _f(str, True, fb.MAX_ID)},
+    "watch": {"doc": _f(str, False), "topic": _f(str, False), "level": _f(str)},
+    "read": {"ids": _f(list, True, fb.MAX_READ_IDS), "read": _f(bool, False)},
+    "flag_inbox": {},
+    "flag_report": {"state": _f(str, False)},
 }
+
+FEEDBACK_MESSAGES = frozenset(
+    {
+        "flag",
+        "flag_state",
+        "comment",
+        "comment_state",
+        "note",
+        "note_edit",
+        "note_delete",
+        "watch",
+        "read",
+        "flag_inbox",
+        "flag_report",
+    }
+)
 
 
 def _check_field(name: str, value: Any, spec: Field) -> None:
@@ -96,6 +156,11 @@ def _check_field(name: str, value: Any, spec: Field) -> None:
             raise ProtocolError(f"field '{name}' has an item longer than {MAX_TEXT} characters")
     elif spec.kind is bool and not isinstance(value, bool):
         raise ProtocolError(f"field '{name}' must be true or false")
+    elif spec.kind is dict:
+        if not isinstance(value, dict):
+            raise ProtocolError(f"field '{name}' must be an object")
+        if len(json.dumps(value, separators=(",", ":"))) > spec.max_len:
+            raise ProtocolError(f"field '{name}' is larger than {spec.max_len} characters")
 
 
 def parse_client_message(text: str) -> dict[str, Any]:

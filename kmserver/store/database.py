@@ -9,6 +9,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from kmserver.store import feedback_models  # noqa: F401  (registers its tables on Base)
 from kmserver.store.models import Base
 
 DB_ENV = "KMSERVER_DB"

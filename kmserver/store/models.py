@@ -22,6 +22,7 @@ SeqType = BigInteger().with_variant(Integer(), "sqlite")
 
 LOG_UPDATE = 0  # a CRDT update of the document's Y.Doc
 LOG_META = 1  # a metadata change; carries no data, only takes a sequence number
+LOG_RECORD = 2  # a flag, comment, note, watch or notification changed; data: its JSON envelope
 
 
 class Base(DeclarativeBase):

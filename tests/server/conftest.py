@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +159,7 @@ class WireClient:
     awareness: list[tuple[str, bytes]] = field(default_factory=list)
     updates: list[tuple[str, bytes]] = field(default_factory=list)
     cursor: int = 0
+    held: dict[tuple[str, str], dict] = field(default_factory=dict)  # records, newest seq
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _reader: asyncio.Task | None = None
 
@@ -186,6 +189,12 @@ class WireClient:
                     for doc_id in msg["ids"]:
                         self.docs.pop(doc_id, None)
                         self.metas.pop(doc_id, None)
+                    # a client drops the records of documents it may no longer see
+                    self.held = {k: r for k, r in self.held.items() if r["doc"] not in msg["ids"]}
+                elif msg["type"] == "record":
+                    key = (msg["kind"], msg["id"])
+                    if key not in self.held or msg["seq"] >= self.held[key]["seq"]:
+                        self.held[key] = msg
                 elif msg["type"] in ("cursor", "sync_end"):
                     self.cursor = msg.get("seq", msg.get("cursor"))
             else:
@@ -209,9 +218,9 @@ class WireClient:
     async def send_json(self, **msg: Any) -> None:
         await self.ws.send(json.dumps(msg))
 
-    async def sync(self, cursor: int = 0, known: list[str] | None = None) -> None:
+    async def sync(self, cursor: int = 0, known: list[str] | None = None, **extra: Any) -> None:
         n = len([c for c in self.controls if c["type"] == "sync_end"])
-        await self.send_json(type="sync", cursor=cursor, known=known or [])
+        await self.send_json(type="sync", cursor=cursor, known=known or [], **extra)
         await self.wait_for(lambda: len([c for c in self.controls if c["type"] == "sync_end"]) > n)
 
     def text(self, doc_id: str) -> str:
@@ -226,6 +235,28 @@ class WireClient:
 
     def of_type(self, kind: str) -> list[dict]:
         return [c for c in self.controls if c["type"] == kind]
+
+    def records(self, kind: str) -> dict[str, dict]:
+        """The records of one kind this client holds (newest state of each id)."""
+        return {rid: r for (k, rid), r in self.held.items() if k == kind}
+
+    def notifications(self, event: str | None = None) -> list[dict]:
+        found = self.records("notification").values()
+        return sorted(
+            (n for n in found if event is None or n["data"]["event"] == event),
+            key=lambda n: n["seq"],
+        )
+
+    async def ask(self, **msg: Any) -> dict:
+        """Send a control message with a fresh ``ref`` and wait for the reply naming it."""
+        ref = f"ref-{next(_refs)}"
+        await self.send_json(ref=ref, **msg)
+        await self.wait_for(lambda: any(c.get("ref") == ref for c in self.controls))
+        return next(c for c in self.controls if c.get("ref") == ref)
+
+    async def barrier(self) -> None:
+        """Every frame the server queued for this client before now has arrived."""
+        await self.ask(type="flag_inbox")
 
     async def close(self) -> None:
         await self.ws.close()
@@ -247,3 +278,30 @@ async def clients(server: Server) -> AsyncIterator[Any]:
     yield make
     for client in opened:
         await client.close()
+
+
+_refs = itertools.count()
+
+
+class FakeClock:
+    """The server's clock, moved by hand: escalations and edit digests without waiting."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@contextlib.asynccontextmanager
+async def running_server(db_url: str, **config: Any) -> AsyncIterator[Server]:
+    """A server with extra ServerConfig settings (clock, feedback intervals)."""
+    srv = Server(ServerConfig(db_url=db_url, host="127.0.0.1", port=0, **config))
+    await srv.start()
+    try:
+        yield srv
+    finally:
+        await srv.stop()

@@ -1,0 +1,1 @@
+"""Flags, comments, private notes, watches and notifications (docs/feedback.md)."""
