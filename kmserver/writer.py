@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 DOC_CACHE_SIZE = 512
 POLL_SECONDS = 1.0  # how soon writes by other processes are noticed when idle
 EMPTY_STATE_VECTOR = b"\x00"
+# Database details stay in the server log; clients learn only that it failed.
+SAVE_FAILED = "the server could not save this change; send it again later"
 
 
 class JobError(Exception):
@@ -261,14 +263,12 @@ class Writer:
             jobs = [job for job, _ in batch]
             try:
                 tail = await loop.run_in_executor(self.executor, self._commit, jobs)
-            except Exception as exc:  # the database failed: nobody gets an ack
+            except Exception:  # the database failed: nobody gets an ack...
                 log.exception("commit failed")
-                for _job, fut in batch:
-                    if not fut.done():
-                        fut.set_exception(JobError(ErrorCode.INTERNAL, f"not saved: {exc}"))
-                if self._stopping:
-                    return
-                continue
+                for job in jobs:  # ...but everyone gets an answer, in order
+                    job.seq = None
+                    job.error = JobError(ErrorCode.INTERNAL, SAVE_FAILED)
+                tail = TailBatch([], {})
             try:
                 self.on_tail(jobs, tail)
             except Exception:
@@ -282,12 +282,35 @@ class Writer:
     # -- writer thread -------------------------------------------------
 
     def _commit(self, jobs: list[Job]) -> TailBatch:
-        ctx = self._run_jobs(jobs) if jobs else None
+        ctx = None
+        if jobs:
+            try:
+                ctx = self._run_jobs(jobs)
+            except Exception:
+                log.exception("group commit failed; committing its jobs one by one")
+                ctx = self._run_one_by_one(jobs)
         tail = self._tail(ctx)
         # Only after the tail has read them: compaction folds entries into one.
         if ctx is not None:
             self._compact(ctx.needs_compaction())
         return tail
+
+    def _run_one_by_one(self, jobs: list[Job]) -> WriteContext:
+        """Isolate what the database refuses (a full disk, a broken row): every job
+        that can be committed is, and the others get an error reply in their turn."""
+        combined = WriteContext(None, self.cache, self.writer_id)  # type: ignore[arg-type]
+        for job in jobs:
+            job.seq, job.error = None, None
+            try:
+                ctx = self._run_jobs([job])
+            except Exception as exc:
+                log.error("could not save a %s: %s", type(job).__name__, exc)
+                job.error = JobError(ErrorCode.INTERNAL, SAVE_FAILED)
+                continue
+            combined.entries += ctx.entries
+            combined.metas.update(ctx.metas)
+            combined.rows.update(ctx.rows)
+        return combined
 
     def _run_jobs(self, jobs: list[Job]) -> WriteContext:
         ctx: WriteContext | None = None
