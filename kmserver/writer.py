@@ -75,7 +75,7 @@ class UpdateJob(Job):
     def apply(self, ctx: WriteContext) -> int | None:
         if self.refusal:
             raise self.refusal
-        _row, ydoc = ctx.load(self.doc_id)
+        ydoc = ctx.load(self.doc_id)
         if not self.may_edit:
             if _would_change(ydoc, self.update):
                 raise JobError(ErrorCode.FORBIDDEN, "you may read this document but not edit it")
@@ -100,6 +100,7 @@ class MetaJob(Job):
         row = docs.get_document(ctx.s, self.doc_id)
         if row is None or row.deleted:
             raise JobError(ErrorCode.NOT_FOUND, f"no document '{self.doc_id}'")
+        ctx.rows[self.doc_id] = row
         seq = docs.set_meta(ctx.s, row, self.changes, self.author, ctx.writer_id)
         ctx.wrote(self.doc_id, seq, LOG_META, b"", self.author, docs.to_meta(row))
         return seq
@@ -121,6 +122,7 @@ class CreateJob(Job):
         )
         row = docs.get_document(ctx.s, self.meta.id)
         assert row is not None
+        ctx.rows[self.meta.id] = row
         ctx.wrote(self.meta.id, seq, LOG_UPDATE, update, self.author, docs.to_meta(row))
         return seq
 
@@ -153,23 +155,46 @@ def _would_change(ydoc: Doc, update: bytes) -> bool:
     return _apply(scratch, update) or _has_missing_deps(scratch, update)
 
 
-class WriteContext:
-    """What jobs see during one batch: the open transaction, the Doc cache, what was written."""
+@dataclass
+class DocCounters:
+    """What the writer must know of a document row to accept updates, kept in memory
+    so the hot path reads nothing: the writer is the row's only writer (another
+    process's entries evict it, see ``Writer._tail``)."""
 
-    def __init__(self, s: Session, cache: OrderedDict[str, Doc], writer_id: str) -> None:
+    deleted: bool
+    update_rows: int
+
+
+class WriteContext:
+    """What jobs see during one batch: the open transaction, the caches, what was written."""
+
+    def __init__(
+        self,
+        s: Session,
+        cache: OrderedDict[str, Doc],
+        writer_id: str,
+        counters: dict[str, DocCounters] | None = None,
+    ) -> None:
         self.s = s
         self.cache = cache
+        self.counters = counters if counters is not None else {}
         self.writer_id = writer_id
-        self.rows: dict[str, Document] = {}
+        self.rows: dict[str, Document] = {}  # ORM rows that metadata jobs changed
+        self.touched: set[str] = set()
         self.entries: list[docs.TailEntry] = []
         self.metas: dict[str, DocMeta] = {}
         self.updated: dict[str, list[docs.TailEntry]] = {}
 
-    def load(self, doc_id: str) -> tuple[Document, Doc]:
-        row = self.rows.get(doc_id) or docs.get_document(self.s, doc_id)
-        if row is None or row.deleted:
+    def load(self, doc_id: str) -> Doc:
+        """The document's Doc, for a job about to change it; JobError if it is gone."""
+        counters = self.counters.get(doc_id)
+        if counters is None:
+            found = docs.doc_counters(self.s, doc_id)
+            if found is not None:
+                counters = self.counters[doc_id] = DocCounters(*found)
+        if counters is None or counters.deleted:
             raise JobError(ErrorCode.NOT_FOUND, f"no document '{doc_id}'")
-        self.rows[doc_id] = row
+        self.touched.add(doc_id)
         ydoc = self.cache.get(doc_id)
         if ydoc is None:
             ydoc = new_doc(docs.full_state(self.s, doc_id))
@@ -178,7 +203,7 @@ class WriteContext:
                 self.cache.popitem(last=False)
         else:
             self.cache.move_to_end(doc_id)
-        return row, ydoc
+        return ydoc
 
     def wrote(
         self,
@@ -198,18 +223,33 @@ class WriteContext:
 
     def finish(self) -> None:
         """Bring each touched document row up to date: once per batch, not per update."""
-        stamp = docs.now()
         for doc_id, entries in self.updated.items():
-            row, ydoc = self.rows[doc_id], self.cache.get(doc_id)
-            row.changed_seq = max(row.changed_seq, entries[-1].seq)
-            row.update_rows += len(entries)
-            row.updated_at = stamp
-            row.updated_by = entries[-1].author
-            if ydoc is not None:
-                row.body_text = str(body(ydoc))
+            ydoc = self.cache.get(doc_id)
+            text = str(body(ydoc)) if ydoc is not None else None
+            row = self.rows.get(doc_id)
+            if row is not None:  # loaded by a metadata job: change it through the ORM
+                row.changed_seq = max(row.changed_seq, entries[-1].seq)
+                row.update_rows += len(entries)
+                row.updated_at = docs.now()
+                row.updated_by = entries[-1].author
+                if text is not None:
+                    row.body_text = text
+            elif text is not None:
+                docs.record_updates(
+                    self.s, doc_id, entries[-1].seq, len(entries), entries[-1].author, text
+                )
+            counters = self.counters.get(doc_id)
+            if counters is not None:
+                counters.update_rows += len(entries)
+        for doc_id, row in self.rows.items():
+            self.counters[doc_id] = DocCounters(row.deleted, row.update_rows)
 
     def needs_compaction(self) -> set[str]:
-        return {i for i, row in self.rows.items() if row.update_rows > docs.COMPACT_AFTER}
+        return {
+            doc_id
+            for doc_id in self.touched | set(self.rows)
+            if (c := self.counters.get(doc_id)) and c.update_rows > docs.COMPACT_AFTER
+        }
 
 
 @dataclass
@@ -225,6 +265,7 @@ class Writer:
         self.on_tail = on_tail
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
+        self.counters: dict[str, DocCounters] = {}
         with db.read() as s:
             self.covered = docs.max_seq(s)
         self._pending: list[tuple[Job, asyncio.Future]] = []
@@ -298,7 +339,7 @@ class Writer:
     def _run_one_by_one(self, jobs: list[Job]) -> WriteContext:
         """Isolate what the database refuses (a full disk, a broken row): every job
         that can be committed is, and the others get an error reply in their turn."""
-        combined = WriteContext(None, self.cache, self.writer_id)  # type: ignore[arg-type]
+        combined = WriteContext(None, self.cache, self.writer_id, self.counters)  # type: ignore[arg-type]
         for job in jobs:
             job.seq, job.error = None, None
             try:
@@ -309,14 +350,14 @@ class Writer:
                 continue
             combined.entries += ctx.entries
             combined.metas.update(ctx.metas)
-            combined.rows.update(ctx.rows)
+            combined.touched |= ctx.touched | set(ctx.rows)
         return combined
 
     def _run_jobs(self, jobs: list[Job]) -> WriteContext:
         ctx: WriteContext | None = None
         try:
             with self.db.write() as s, s.begin():
-                ctx = WriteContext(s, self.cache, self.writer_id)
+                ctx = WriteContext(s, self.cache, self.writer_id, self.counters)
                 for job in jobs:
                     # A job raises JobError before it writes anything, so a
                     # refused job needs no savepoint to leave the batch intact.
@@ -326,17 +367,22 @@ class Writer:
                         job.error = exc
                 ctx.finish()
         except Exception:
-            for doc_id in ctx.rows if ctx else ():  # the Docs may hold what was not committed
+            # The Docs and counters may hold what was not committed.
+            for doc_id in (ctx.touched | set(ctx.rows)) if ctx else ():
                 self.cache.pop(doc_id, None)
+                self.counters.pop(doc_id, None)
             raise
         return ctx
 
     def _compact(self, doc_ids: set[str]) -> None:
+        if not doc_ids:
+            return  # no empty transaction: with synchronous=FULL it would cost an fsync
         try:
             with self.db.write() as s, s.begin():
                 for row in docs.documents_by_id(s, doc_ids).values():
                     if row.update_rows > docs.COMPACT_AFTER:
                         docs.compact(s, row)
+                        self.counters[row.id] = DocCounters(row.deleted, row.update_rows)
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
 
@@ -362,6 +408,7 @@ class Writer:
         for entry in entries:
             if entry.writer != self.writer_id:
                 self.cache.pop(entry.doc_id, None)  # changed by someone else
+                self.counters.pop(entry.doc_id, None)
         if entries:
             self.covered = entries[-1].seq
         return TailBatch(entries, metas)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pycrdt import merge_updates
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kmserver.protocol.docmeta import DocMeta
@@ -71,15 +71,53 @@ def max_seq(s: Session) -> int:
     return s.scalar(select(func.max(LogEntry.seq))) or 0
 
 
+_INSERT_LOG = insert(LogEntry).returning(LogEntry.seq)
+
+
 def append_log(
     s: Session, doc_id: str, kind: int, data: bytes, author: str | None, writer: str
 ) -> int:
-    """Insert one log entry and return its sequence number (Core insert: the hot path)."""
-    return s.execute(
-        insert(LogEntry)
-        .values(doc_id=doc_id, kind=kind, data=data, author=author, writer=writer, created_at=now())
-        .returning(LogEntry.seq)
-    ).scalar_one()
+    """Insert one log entry and return its sequence number.
+
+    Runs on the session's Core connection: the ORM's statement layer costs
+    more than the insert itself on this, the hottest path of the server.
+    """
+    params = {
+        "doc_id": doc_id,
+        "kind": kind,
+        "data": data,
+        "author": author,
+        "writer": writer,
+        "created_at": now(),
+    }
+    return s.connection().execute(_INSERT_LOG, params).scalar_one()
+
+
+def doc_counters(s: Session, doc_id: str) -> tuple[bool, int] | None:
+    """(deleted, update rows since compaction), or None for an unknown id."""
+    row = (
+        s.connection()
+        .execute(select(Document.deleted, Document.update_rows).where(Document.id == doc_id))
+        .first()
+    )
+    return None if row is None else (bool(row.deleted), int(row.update_rows))
+
+
+def record_updates(
+    s: Session, doc_id: str, seq: int, count: int, author: str | None, body_text: str
+) -> None:
+    """Bookkeeping after ``count`` updates of a document, the newest ``seq`` (one UPDATE)."""
+    s.connection().execute(
+        update(Document)
+        .where(Document.id == doc_id)
+        .values(
+            changed_seq=seq,  # the writer's newest seq is above any the row holds
+            update_rows=Document.update_rows + count,
+            updated_at=now(),
+            updated_by=author,
+            body_text=body_text,
+        )
+    )
 
 
 def create_document(
