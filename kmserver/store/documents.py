@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pycrdt import merge_updates
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kmserver.protocol.docmeta import DocMeta
@@ -93,13 +93,27 @@ def append_log(
     return s.connection().execute(_INSERT_LOG, params).scalar_one()
 
 
+# Built once: statements with bound parameters skip the per-call construction
+# and cache-key work that dominates these small writes.
+_SELECT_COUNTERS = select(Document.deleted, Document.update_rows).where(
+    Document.id == bindparam("doc_id")
+)
+_RECORD_UPDATES = (
+    update(Document)
+    .where(Document.id == bindparam("doc_id"))
+    .values(
+        changed_seq=bindparam("seq"),  # the writer's newest seq is above any the row holds
+        update_rows=Document.update_rows + bindparam("count"),
+        updated_at=bindparam("stamp"),
+        updated_by=bindparam("author"),
+        body_text=bindparam("body_text"),
+    )
+)
+
+
 def doc_counters(s: Session, doc_id: str) -> tuple[bool, int] | None:
     """(deleted, update rows since compaction), or None for an unknown id."""
-    row = (
-        s.connection()
-        .execute(select(Document.deleted, Document.update_rows).where(Document.id == doc_id))
-        .first()
-    )
+    row = s.connection().execute(_SELECT_COUNTERS, {"doc_id": doc_id}).first()
     return None if row is None else (bool(row.deleted), int(row.update_rows))
 
 
@@ -108,15 +122,15 @@ def record_updates(
 ) -> None:
     """Bookkeeping after ``count`` updates of a document, the newest ``seq`` (one UPDATE)."""
     s.connection().execute(
-        update(Document)
-        .where(Document.id == doc_id)
-        .values(
-            changed_seq=seq,  # the writer's newest seq is above any the row holds
-            update_rows=Document.update_rows + count,
-            updated_at=now(),
-            updated_by=author,
-            body_text=body_text,
-        )
+        _RECORD_UPDATES,
+        {
+            "doc_id": doc_id,
+            "seq": seq,
+            "count": count,
+            "stamp": now(),
+            "author": author,
+            "body_text": body_text,
+        },
     )
 
 
