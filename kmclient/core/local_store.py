@@ -10,6 +10,9 @@ Tables:
   written in the same transaction as the change, so a crash before indexing
   is caught up on the next start.
 - ``settings``: the sync cursor, the session token, the signed-in user.
+- ``records``, ``requests``, ``announced``: flags, comments, notes, watches and
+  notifications, and the requests about them not yet answered
+  (:mod:`kmclient.core.records_db`).
 
 Writes come from one thread (the engine's owner thread), always as one
 :class:`Batch` per transaction, so what is stored together is committed
@@ -45,9 +48,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.sqlite import insert
 
+from kmclient.core import records_db
 from kmclient.core.model import DocInfo
 
-SCHEMA_VERSION = 1
+# 2: records, requests and announced (flags, comments, notes, notifications).
+# A version-1 profile is upgraded in place: the tables are added and the next
+# sync asks for every record once (``records_from: 0``), because its cursor may
+# be past records that version 1 ignored.
+SCHEMA_VERSION = 2
+UPGRADABLE = (1,)
 
 _md = MetaData()
 
@@ -128,6 +137,7 @@ class Batch:
     outbox_delete_docs: set[str] = field(default_factory=set)
     index_marks: dict[str, int] = field(default_factory=dict)  # doc id -> gen
     settings: dict[str, Any] = field(default_factory=dict)
+    records: records_db.RecordBatch = field(default_factory=records_db.RecordBatch)
 
     def __bool__(self) -> bool:
         return any(
@@ -140,6 +150,7 @@ class Batch:
                 self.outbox_delete_docs,
                 self.index_marks,
                 self.settings,
+                self.records,
             )
         )
 
@@ -148,6 +159,7 @@ class Batch:
         self.metas.pop(doc_id, None)
         self.contents.pop(doc_id, None)
         self.outbox_delete_docs.add(doc_id)
+        self.records.drop_doc(doc_id)  # its records go too (requests stay: see feedback.py)
 
 
 def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -168,8 +180,11 @@ class LocalStore:
         self.engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
         event.listen(self.engine, "connect", _on_connect)
         _md.create_all(self.engine)
+        records_db.metadata.create_all(self.engine)
         version = self.get_setting("schema_version")
-        if version is None:
+        if version is None or version in UPGRADABLE:
+            # New tables are created above; "records_synced" is unset, so the
+            # next sync asks for all records once.
             self.commit(Batch(settings={"schema_version": SCHEMA_VERSION}))
         elif version != SCHEMA_VERSION:
             raise RuntimeError(
@@ -245,11 +260,11 @@ class LocalStore:
     def commit(self, batch: Batch) -> list[int]:
         """Write a batch in one transaction; returns the ids of new outbox rows."""
         with self.engine.connect() as conn:
-            if not batch.outbox_add:
+            if not (batch.outbox_add or batch.records.requests_add):
                 with conn.begin():
                     return self._write(conn, batch)
             # An fsync per downloaded batch would dominate a large sync (measured
-            # 35-75 ms each on a busy disk); an edit of the user's is worth one.
+            # 35-75 ms each on a busy disk); an edit or request of the user's is worth one.
             conn.exec_driver_sql("PRAGMA synchronous=FULL")
             conn.commit()
             try:
@@ -294,6 +309,8 @@ class LocalStore:
         for doc_id, data in batch.outbox_add:
             result = conn.execute(outbox.insert().values(doc_id=doc_id, data=data, created_at=now))
             added.append(result.inserted_primary_key[0])
+        if batch.records or batch.removed:
+            records_db.write(conn, batch.records, batch.removed)
         if batch.index_marks:
             stmt = insert(index_queue)
             stmt = stmt.on_conflict_do_update(

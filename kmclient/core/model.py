@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
+from kmclient.core.feedback_model import FlagReport, Notification
+
 
 @dataclass(frozen=True, slots=True)
 class DocInfo:
@@ -147,6 +149,79 @@ class ChangesAttributed:
     authors: dict[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class RequestAnswered:
+    """The server's answer to a ``create_doc`` or ``set_meta`` (``ref`` is what the call
+    returned). ``code`` says why it was refused: the protocol's error codes
+    (``conflict``, ``forbidden``, ``not_found``, ``bad_message``, ...) or
+    ``disconnected`` when the connection dropped before an answer came."""
+
+    ref: str
+    request: str  # "create_doc" | "set_meta"
+    ok: bool
+    doc_id: str | None = None
+    code: str | None = None
+    message: str = ""
+
+
+# -- flags, comments, notes, watches, notifications (kmclient/core/feedback.py) ---
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsChanged:
+    """Flags, comments, notes, watch settings or notifications changed (from the
+    server, or a request of this user made or answered). ``kinds`` are record kinds
+    (``flag``, ``comment``, ``note``, ``pref``, ``notification``); ``doc_ids`` the
+    documents concerned (None for a topic watch). Coalesced: one per commit."""
+
+    kinds: frozenset[str]
+    doc_ids: frozenset[str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationArrived:
+    """A notification this profile never held before (told once per id, ever).
+
+    ``popup``: show it as a pop-up / desktop message now. False during the
+    first sync after the app started (that is "since you last signed in":
+    show one summary), in quiet mode (held; see QuietModeEnded), and for one
+    already read on another device. The notification centre shows them all."""
+
+    notification: Notification
+    popup: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QuietModeEnded:
+    """``set_quiet(False)``: the notifications that would have popped up meanwhile
+    and are still unread (show one summary, e.g. "3 notifications during your call")."""
+
+    held: tuple[Notification, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFailed:
+    """The server refused a flag/comment/note/watch/read request: it is dropped and
+    the local copy shows the server's state again. ``request`` is the request type
+    (``flag``, ``flag_state``, ``comment``, ...), ``record_id`` its id (None for
+    ``read``), ``code`` the protocol's error code (``conflict``: the flag moved on
+    meanwhile, take its current state and let the user decide again;
+    ``not_found``: the document is gone or no longer readable; ``forbidden``)."""
+
+    request: str
+    record_id: str | None
+    code: str
+    message: str
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagReportReceived:
+    """The server answered ``flag_report``: ``engine.flag_report()`` now returns it."""
+
+    report: FlagReport
+
+
 EngineEvent = (
     DocChanged
     | StatusChanged
@@ -154,4 +229,10 @@ EngineEvent = (
     | IndexProgress
     | AwarenessReceived
     | ChangesAttributed
+    | RequestAnswered
+    | RecordsChanged
+    | NotificationArrived
+    | QuietModeEnded
+    | RequestFailed
+    | FlagReportReceived
 )

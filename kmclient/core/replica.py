@@ -22,6 +22,7 @@ from kmclient.core.indexer import IndexEntry, IndexWorker, Post
 from kmclient.core.local_store import Batch, LocalStore
 from kmclient.core.model import DocChanged, DocInfo, EngineEvent, IndexProgress
 from kmclient.core.open_docs import OpenDocs
+from kmclient.core.records_db import RecordRow, RequestRow
 from kmclient.core.search import SearchIndex, SearchResult
 from kmserver.protocol.ytext import body, new_doc
 
@@ -60,6 +61,7 @@ class Replica:
             raise
         self.open_docs = OpenDocs(on_local)
         self._listeners: list[Listener] = []
+        self._removal_hooks: list[Callable[[str], None]] = []
         self._events: list[EngineEvent] = []
         self._batch = Batch()
         self._states: dict[str, bytes] = {}  # new CRDT state, not yet committed
@@ -174,10 +176,16 @@ class Replica:
         self.open_docs.replace(doc_id, state)
         self.emit(DocChanged(doc_id, "reset"))
 
+    def on_remove(self, hook: Callable[[str], None]) -> None:
+        """Call ``hook(doc_id)`` when a document leaves, before its changes are dropped."""
+        self._removal_hooks.append(hook)
+
     def remove(self, doc_id: str) -> bool:
-        """Forget a document (and its unsent edits); False if it was not here."""
+        """Forget a document (its unsent edits and its records); False if it was not here."""
         if self.docs.pop(doc_id, None) is None:
             return False
+        for hook in self._removal_hooks:
+            hook(doc_id)
         self._batch.remove(doc_id)
         self._states.pop(doc_id, None)
         self._unstored.discard(doc_id)
@@ -199,6 +207,29 @@ class Replica:
 
     def set_setting(self, key: str, value: Any) -> None:
         self._batch.settings[key] = value
+
+    # Records (flags, comments, notes, watches, notifications): kmclient/core/feedback.py.
+
+    def put_record(self, row: RecordRow) -> None:
+        self._batch.records.put[row.key] = row
+
+    def pending_records(self) -> dict[tuple[str, str], RecordRow]:
+        """Records received in this turn, not committed yet."""
+        return self._batch.records.put
+
+    def queue_request(self, row: RequestRow) -> None:
+        self._batch.records.requests_add.append(row)
+
+    def drop_request(self, row_id: int) -> None:
+        records = self._batch.records
+        unstored = [r for r in records.requests_add if r.id != row_id]
+        if len(unstored) < len(records.requests_add):
+            records.requests_add = unstored
+        else:
+            records.requests_delete.append(row_id)
+
+    def mark_announced(self, notification_id: str) -> None:
+        self._batch.records.announced.add(notification_id)
 
     @property
     def outbox_changing(self) -> bool:

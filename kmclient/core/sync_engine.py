@@ -32,6 +32,14 @@ from typing import Any
 
 from pycrdt import Doc, merge_updates
 
+from kmclient.core.feedback import Feedback
+from kmclient.core.feedback_api import FeedbackApi
+from kmclient.core.feedback_requests import (
+    InvalidRequest,
+    NoSuchDocument,
+    NoSuchRecord,
+    NotAllowed,
+)
 from kmclient.core.indexer import Post
 from kmclient.core.model import (
     AwarenessReceived,
@@ -40,6 +48,7 @@ from kmclient.core.model import (
     DocInfo,
     EngineEvent,
     IndexProgress,
+    RequestAnswered,
     StatusChanged,
     SyncCompleted,
     SyncStatus,
@@ -79,7 +88,11 @@ class _SyncRun:
     removed: int = 0
 
 
-class SyncEngine:
+class SyncEngine(FeedbackApi):
+    """The public API: this class (documents, sync, editing) and
+    :class:`~kmclient.core.feedback_api.FeedbackApi` (flags, comments, notes,
+    watches, notifications)."""
+
     def __init__(
         self,
         profile_dir: Path | str,
@@ -118,7 +131,12 @@ class SyncEngine:
         self._repair_asked: set[str] = set()  # step 1 sent on the current socket
         self._run: _SyncRun | None = None
         self._pending_cursor: int | None = None  # stored with the next commit
+        # Requests sent on this socket and not yet answered: ref -> (type, doc id)
+        self._requests: dict[str, tuple[str, str]] = {}
+        self._next_ref = 0
         self._told = self._status  # the status listeners last heard
+        # Flags, comments, notes, watches, notifications (kmclient/core/feedback.py).
+        self._fb = Feedback(self.replica, self._send_json, lambda: self._user)
 
     # -- life cycle ----------------------------------------------------------------
 
@@ -129,6 +147,11 @@ class SyncEngine:
     @property
     def server_url(self) -> str | None:
         return self.replica.store.get_setting("server")
+
+    @property
+    def user_name(self) -> str | None:
+        """Who this profile signs in as (known before the server's first welcome)."""
+        return self.replica.store.get_setting("user_name")
 
     def connect(
         self, server_url: str, user: str | None = None, password: str | None = None
@@ -289,25 +312,50 @@ class SyncEngine:
 
     # -- requests --------------------------------------------------------------------
 
-    def set_meta(self, doc_id: str, **changes: Any) -> None:
+    def set_meta(self, doc_id: str, **changes: Any) -> str:
         """Change title/topics/audience/owner/editors/status (who may: docs/protocol.md).
 
-        The new metadata comes back as a ``meta`` event once the server has
-        saved it; a refusal shows in ``status.error``. Needs a live connection.
+        Returns the request's ref. The new metadata comes back as a ``meta``
+        event once the server has saved it, then a ``RequestAnswered`` with
+        that ref (or only the answer, with the refusal). Needs a live connection.
         """
-        self._request("set_meta", doc=doc_id, **changes)
+        return self._request("set_meta", doc_id, doc=doc_id, **changes)
 
-    def create_doc(self, doc_id: str, title: str, body: str = "", **meta: Any) -> None:
-        """Create a document; it arrives like any other once saved."""
-        self._request("create_doc", id=doc_id, title=title, body=body, **meta)
+    def create_doc(self, doc_id: str, title: str, body: str = "", **meta: Any) -> str:
+        """Create a document; it arrives like any other once saved. Returns the
+        request's ref, answered by a ``RequestAnswered`` event (e.g. ``conflict``)."""
+        return self._request("create_doc", doc_id, id=doc_id, title=title, body=body, **meta)
 
-    def _request(self, kind: str, **fields: Any) -> None:
+    def _request(self, kind: str, doc_id: str, **fields: Any) -> str:
         self._check_open()
         if not self._live:
             raise NotOnline("this needs a connection to the server; try again when online")
+        self._next_ref += 1
+        ref = f"{kind}-{self._next_ref}"
+        self._requests[ref] = (kind, doc_id)
         self._send_json(
-            type=kind, **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+            type=kind,
+            ref=ref,
+            **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()},
         )
+        return ref
+
+    def _answer(self, ref: str, ok: bool, code: str | None = None, message: str = "") -> None:
+        kind, doc_id = self._requests.pop(ref)
+        self.replica.emit(RequestAnswered(ref, kind, ok, doc_id, code, message))
+
+    def _on_created(self, msg: dict[str, Any]) -> None:
+        ref = msg.get("ref")
+        if ref in self._requests:
+            self._answer(ref, True)
+        # The server sends the creator the new document's metadata but not its
+        # text (it treats the create like an edit from this socket): ask for it.
+        doc_id = msg.get("id")
+        if isinstance(doc_id, str) and doc_id in self.replica.docs:
+            self._send(ysync.wrap(doc_id, ysync.sync_step1(EMPTY_STATE_VECTOR)))
+
+    def _creating(self, doc_id: str | None) -> bool:
+        return any(kind == "create_doc" and d == doc_id for kind, d in self._requests.values())
 
     def _on_local(self, doc_id: str, update: bytes) -> None:
         # Called inside the Doc's transaction commit: only note it, store it soon.
@@ -385,7 +433,12 @@ class SyncEngine:
         self._run = _SyncRun(time.perf_counter())
         self.replica.indexer.pause()  # storing first: browsable sooner, indexed in bulk
         self._set(state=ConnState.SYNCING, error=None, retry_in=None, done=0, total=0)
-        self._send_json(type="sync", cursor=self._cursor, known=sorted(self.replica.docs))
+        self._send_json(
+            type="sync",
+            cursor=self._cursor,
+            known=sorted(self.replica.docs),
+            **self._fb.sync_fields(),  # records_from: 0 once per profile
+        )
 
     def _on_disconnected(self, event: ev.Disconnected) -> None:
         self._socket_gone()
@@ -401,6 +454,9 @@ class SyncEngine:
     def _socket_gone(self) -> None:
         self.replica.indexer.resume()
         self._live = False
+        self._fb.socket_gone()
+        for ref in list(self._requests):  # their answers can no longer come
+            self._answer(ref, False, "disconnected", "the connection dropped before an answer")
         self._inflight.clear()
         self._repair_asked.clear()
         self._run = None
@@ -418,18 +474,30 @@ class SyncEngine:
                 if self.replica.remove(doc_id) and self._run is not None:
                     self._run.removed += 1
                 self._repairs.pop(doc_id, None)
+        elif kind == "record":
+            self._fb.on_record(msg)
+        elif kind == "saved":
+            self._fb.on_saved(msg)
+        elif kind == "flag_report":
+            self._fb.on_report(msg)
         elif kind == "sync_end":
-            self._on_sync_end(int(msg["cursor"]))
+            self._on_sync_end(int(msg["cursor"]), msg.get("last_seen"))
         elif kind == "cursor":
             self._store_cursor(int(msg["seq"]))
             authors = {d: a for d, a in (msg.get("by") or {}).items() if isinstance(a, str)}
             if authors:  # after the commit, so listeners see the changes it names
                 self.replica.emit(ChangesAttributed(authors))
         elif kind == "ack":
-            self._settle(msg.get("doc"))
+            doc_id = msg.get("doc")
+            if self._creating(doc_id) and all(d != doc_id for _, d in self._inflight):
+                return  # the server acks a create as if it were an update: not ours to settle
+            self._settle(doc_id)
         elif kind == "error":
             self._on_error(msg)
-        # created, meta_saved: answers to requests this engine does not make yet
+        elif kind == "created":
+            self._on_created(msg)
+        elif kind == "meta_saved" and msg.get("ref") in self._requests:
+            self._answer(msg["ref"], True)
 
     def _on_doc(self, info: DocInfo) -> None:
         old = self.replica.put_meta(info)
@@ -457,8 +525,9 @@ class SyncEngine:
         else:
             held.append(message.payload)
 
-    def _on_sync_end(self, cursor: int) -> None:
+    def _on_sync_end(self, cursor: int, last_seen: Any = None) -> None:
         self._store_cursor(cursor)
+        self._fb.sync_ended(last_seen)  # committed with the cursor
         self._commit()
         self._live = True
         self.replica.indexer.resume()
@@ -475,6 +544,7 @@ class SyncEngine:
             self._ask_full_state(doc_id)
         for doc_id in self.replica.open_docs.ids():
             self._send_json(type="open", doc=doc_id)
+        self._fb.go_live()  # unanswered flag/comment/note/watch/read requests, in order
 
     def _store_cursor(self, cursor: int) -> None:
         # Same transaction as the data received before it (the next commit).
@@ -501,8 +571,17 @@ class SyncEngine:
         log.warning("a reply to an update this socket did not send")
 
     def _on_error(self, msg: dict[str, Any]) -> None:
+        if self._fb.on_error(msg):  # about a flag/comment/note/watch/read request
+            return
         doc_id = msg.get("doc")
         text = msg.get("message") or msg.get("code") or "error"
+        ref = msg.get("ref")
+        if ref in self._requests:  # the caller shows it where it asked
+            kind = self._requests[ref][0]
+            self._answer(ref, False, msg.get("code") or "error", text)
+            if kind == "set_meta" and msg.get("code") == "not_found" and doc_id:
+                self.replica.remove(doc_id)  # we may no longer see it
+            return
         if msg.get("reply_to") == "update":
             if msg.get("code") == "internal":  # the server failed, not the edit: keep it
                 self._settle(doc_id, keep=True)
@@ -557,6 +636,7 @@ class SyncEngine:
             self.replica.emit(StatusChanged(self._status))
 
     def _commit(self) -> list[int]:
+        self._fb.before_commit()
         outbox_changed = self.replica.outbox_changing
         added = self.replica.commit()
         if self._pending_cursor is not None:
@@ -577,4 +657,14 @@ class SyncEngine:
             self._conn.send_json(self._session, **msg)
 
 
-__all__ = ["EngineEvent", "NotOnline", "NotSignedIn", "ProfileMismatch", "SyncEngine"]
+__all__ = [
+    "EngineEvent",
+    "InvalidRequest",
+    "NoSuchDocument",
+    "NoSuchRecord",
+    "NotAllowed",
+    "NotOnline",
+    "NotSignedIn",
+    "ProfileMismatch",
+    "SyncEngine",
+]

@@ -11,7 +11,7 @@ import pytest
 from pycrdt import Assoc
 
 from kmclient.core.offsets import OffsetMap
-from kmclient.ui.ytext_sticky import StickyCodec
+from kmclient.core.sticky import StickyCodec
 from kmserver.protocol.ytext import body
 from kmserver.server import Server
 from tests.server.conftest import FakeClock, running_server
