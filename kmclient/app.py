@@ -69,6 +69,13 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
     from kmclient.demo import DEFAULT_USER, DemoServer, demo_user
     from kmclient.ui.client_app import ClientApp
 
+    user = args.user or DEFAULT_USER
+    if demo:  # refuse a wrong name before any window or server exists
+        try:
+            demo_user(user)
+        except KeyError as exc:
+            print(f"kmclient: {exc.args[0]}", file=sys.stderr)
+            return 2
     app = QApplication(["kmclient", *qt_args])
     app.setApplicationName("kmclient")
     app.setOrganizationName("kmclient")
@@ -78,12 +85,6 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
         settings.setValue("view/theme", args.theme)
     server = None
     if demo:
-        user = args.user or DEFAULT_USER
-        try:
-            demo_user(user)
-        except KeyError as exc:
-            print(f"kmclient: {exc.args[0]}", file=sys.stderr)
-            return 2
         server = DemoServer().start()
     client = ClientApp(app, settings, demo=server)
     try:

@@ -9,17 +9,16 @@ Qt-free, so tests and benchmarks can start the same server without a window.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from kmserver.embedded import EmbeddedServer
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 KB_DIR = RESOURCES / "kb"
 DEMO_PASSWORD = "demo"
-START_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -70,8 +69,8 @@ def seed_database(db_url: str, kb_dir: Path = KB_DIR) -> None:
         db.dispose()
 
 
-class DemoServer:
-    """kmserver on a background thread; start, stop and start again on the same port.
+class DemoServer(EmbeddedServer):
+    """The embedded server on a demo database.
 
     ``db_path`` names an existing, seeded database (tests copy a template);
     without it a temporary directory gets a freshly seeded one.
@@ -83,63 +82,7 @@ class DemoServer:
             self._own_dir = Path(tempfile.mkdtemp(prefix="kmclient-demo-"))
             db_path = self._own_dir / "server.db"
             seed_database(f"sqlite:///{db_path}")
-        self.db_url = f"sqlite:///{db_path}"
-        self.port = port
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
-
-    def start(self) -> DemoServer:
-        if self._thread is not None:
-            return self
-        self._ready.clear()
-        self._error = None
-        self._thread = threading.Thread(
-            target=lambda: asyncio.run(self._main()), name="kmserver-demo", daemon=True
-        )
-        self._thread.start()
-        if not self._ready.wait(START_TIMEOUT):
-            raise TimeoutError("the demo server did not start")
-        if self._error is not None:
-            self._thread = None
-            raise self._error
-        return self
-
-    async def _main(self) -> None:
-        from kmserver.server import Server, ServerConfig
-
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        server = Server(ServerConfig(db_url=self.db_url, host="127.0.0.1", port=self.port))
-        try:
-            await server.start()
-        except BaseException as exc:
-            self._error = exc
-            self._ready.set()
-            return
-        self.port = server.port  # keep it: a restart comes back on the same address
-        self._ready.set()
-        await self._stop.wait()
-        await server.stop()
-
-    def stop(self) -> None:
-        """Stop serving (clients see the connection drop); the database stays."""
-        thread, loop, stop = self._thread, self._loop, self._stop
-        if thread is None or loop is None or stop is None:
-            return
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(START_TIMEOUT)
-        self._thread = None
+        super().__init__(f"sqlite:///{db_path}", port)
 
     def close(self) -> None:
         """Stop and delete the temporary database (if this server made it)."""

@@ -7,9 +7,7 @@ conditions with timeouts, never on sleep().
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from kmclient.core.model import EngineEvent
 from kmclient.core.owner_loop import OwnerLoop
 from kmclient.core.sync_engine import SyncEngine
 from kmclient.net.backoff import Backoff
-from kmserver.server import Server, ServerConfig
+from kmserver.embedded import EmbeddedServer
 from kmserver.store import documents as server_docs
 from kmserver.store.database import Database
 from tests.server.conftest import PASSWORD, seed
@@ -27,54 +25,8 @@ from tests.server.conftest import PASSWORD, seed
 WAIT = 20.0  # generous: a 2-core CI machine runs other things too
 
 
-class ServerThread:
-    """kmserver in a thread: start, stop and start again on the same db and port."""
-
-    def __init__(self, db_url: str, port: int = 0) -> None:
-        self.db_url = db_url
-        self.port = port
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def start(self) -> ServerThread:
-        self._ready.clear()
-        self._error = None
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
-        self._thread.start()
-        if not self._ready.wait(WAIT):
-            raise TimeoutError("server did not start")
-        if self._error:
-            raise self._error
-        return self
-
-    async def _main(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        server = Server(ServerConfig(db_url=self.db_url, host="127.0.0.1", port=self.port))
-        try:
-            await server.start()
-        except BaseException as exc:
-            self._error = exc
-            self._ready.set()
-            return
-        self.port = server.port
-        self._ready.set()
-        await self._stop.wait()
-        await server.stop()
-
-    def stop(self) -> None:
-        if self._thread is None or self._loop is None or self._stop is None:
-            return
-        self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(WAIT)
-        self._thread = None
+class ServerThread(EmbeddedServer):
+    """The embedded server, plus a look into its database for assertions."""
 
     def body_text(self, doc_id: str) -> str:
         """The server's committed plain text of a document (read from its database)."""
