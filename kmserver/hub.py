@@ -125,7 +125,9 @@ class Hub:
         meta = self.catalog.get(entry.doc_id)
         if entry.kind == LOG_META or meta is None:
             return
-        origin = job.origin if job is not None else None
+        # Only an edit has an author socket that already holds it (and awaits an
+        # ack); a created document goes to its creator like to everyone else.
+        origin = job.origin if isinstance(job, UpdateJob) else None
         if origin is not None and hasattr(origin, "update_acked"):
             origin.update_acked(entry.doc_id, entry.seq)
         frame = ysync.wrap(entry.doc_id, ysync.sync_update(entry.data))

@@ -93,3 +93,6 @@ async def test_create_document_reaches_readers(clients) -> None:
     await olle.wait_for(lambda: olle.of_type("created"))
     assert olle.of_type("created")[0]["ref"] == "r1"
     await rita.wait_for(lambda: "new-doc" in rita.docs and rita.text("new-doc") == "# Nytt\n")
+    # the creator gets the text too, and no ack: it sent no update frame
+    await olle.wait_for(lambda: olle.text("new-doc") == "# Nytt\n")
+    assert not olle.of_type("ack")
