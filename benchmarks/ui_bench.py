@@ -444,14 +444,14 @@ def screenshots(out_dir: Path, theme: str) -> None:
         server = DemoServer().start()
         return ClientApp(app, settings, demo=server), server  # type: ignore[arg-type]
 
-    # 1. olle looks something up: search results beside the article, markers in the tree
+    # 1. olle looks something up: search results beside the top hit, its words marked
     client, _ = session()
     w = client.open_demo_window("olle")
     w.setGeometry(0, 0, 1400, 900)
     wait(lambda: w.engine.status.state == "online" and w.engine.index_progress.idle)
-    w.sidebar.search_box.setText("parkering avgift")
+    w.sidebar.search_box.setText("överklaga")
     wait(lambda: w.search.model.rowCount() > 0)
-    w.open_doc("parking-residential-permit")
+    w.search.open_current()  # as Enter does: opens the top hit with the words marked
     shoot("screenshot-main.png")
     client.shutdown()
 

@@ -2,7 +2,8 @@
 
 Two ways in: the demo (an embedded server, demo users, profiles in a temp
 directory; "New window as" opens a colleague beside you) and a real server
-(a sign-in dialog that remembers the server and the user).
+(a sign-in dialog that waits for the server's answer and remembers the server
+and the user; only a successful sign-in opens a window).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kmclient.core import profile
@@ -23,6 +24,7 @@ from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER, DemoServer
 from kmclient.net.backoff import Backoff
 from kmclient.ui.engine_bridge import EngineBridge
 from kmclient.ui.sign_in_dialog import SignInDialog
+from kmclient.ui.sign_in_flow import SignInFlow
 from kmclient.ui.theme import ThemeManager
 from kmclient.ui.window import MainWindow
 
@@ -45,6 +47,7 @@ class ClientApp(QObject):
         self._backoff = backoff
         self.theme = ThemeManager(app, str(settings.value("view/theme", "system")), parent=self)
         self.windows: list[MainWindow] = []
+        self._fresh_profiles: set[Path] = set()  # made by a sign-in attempt that may fail
         self._temp: Path | None = None
         if demo is not None:
             self._temp = Path(tempfile.mkdtemp(prefix="kmclient-demo-profiles-"))
@@ -59,12 +62,20 @@ class ClientApp(QObject):
         profile_dir: Path,
     ) -> MainWindow:
         """A window signed in as ``user`` (with the password, or the profile's saved session)."""
+        return self.show_window(self._connect(server_url, user, password, profile_dir))
+
+    def _connect(
+        self, server_url: str, user: str, password: str | None, profile_dir: Path
+    ) -> EngineBridge:
         bridge = EngineBridge(profile_dir, backoff=self._backoff() if self._backoff else None)
         try:
             bridge.engine.connect(server_url, user, password)
         except (NotSignedIn, ProfileMismatch):
             bridge.close()
             raise
+        return bridge
+
+    def show_window(self, bridge: EngineBridge) -> MainWindow:
         slot = "main" if not self.windows else "extra"
         window = MainWindow(bridge, self.settings, self.theme, host=self, slot=slot)
         window.closed.connect(lambda w=window: self._on_closed(w))
@@ -119,15 +130,25 @@ class ClientApp(QObject):
             f"<table cellspacing='4'>{rows}</table>"
         )
 
-    def sign_in_again(self, window: MainWindow) -> None:
-        """After a refused or expired session: ask for the password, on request only."""
+    def sign_in_again(self, window: MainWindow) -> SignInDialog:
+        """After a refused or expired session: ask for the password, on request only.
+
+        The window's own engine tries; the dialog (window-modal, not blocking) stays
+        until the server says yes, or the user cancels."""
         engine = window.engine
-        user = engine.user.name if engine.user else str(self.settings.value("signin/user", ""))
+        user = engine.user.name if engine.user else engine.user_name or ""
         dialog = SignInDialog(
             window, server=engine.server_url or "", user=user, fixed_identity=True
         )
-        if dialog.exec() == SignInDialog.DialogCode.Accepted:
-            engine.sign_in(dialog.password())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def resume(_server: str, _user: str, password: str) -> EngineBridge:
+            engine.sign_in(password)
+            return window.bridge
+
+        SignInFlow(dialog, resume)
+        dialog.open()
+        return dialog
 
     # -- a real server ---------------------------------------------------------------------
 
@@ -139,7 +160,7 @@ class ClientApp(QObject):
         parent: MainWindow | None = None,
     ) -> MainWindow | None:
         """Open a window for a real server: the saved session if the profile has one,
-        otherwise the sign-in dialog (remembering server and user)."""
+        otherwise the sign-in dialog (blocking until signed in or cancelled)."""
         server = server or str(self.settings.value("signin/server", "") or "")
         user = user or str(self.settings.value("signin/user", "") or "")
         if server and user:
@@ -152,19 +173,46 @@ class ClientApp(QObject):
             except (ProfileMismatch, profile.ProfileBusy) as exc:
                 QMessageBox.warning(parent, "Cannot open the profile", str(exc))
                 return None
-        error = ""
-        while True:
-            dialog = SignInDialog(parent, server=server, user=user, error=error)
-            if dialog.exec() != SignInDialog.DialogCode.Accepted:
-                return None
-            server, user = dialog.server(), dialog.user()
-            self.settings.setValue("signin/server", server)
-            self.settings.setValue("signin/user", user)
-            target = profile_dir or profile.default_profile_dir(server, user)
-            try:
-                return self.open_window(server, user, dialog.password(), target)
-            except (NotSignedIn, ProfileMismatch, profile.ProfileBusy, ValueError) as exc:
-                error = str(exc)
+        count = len(self.windows)
+        dialog = self.sign_in_dialog(server, user, profile_dir, parent)
+        if dialog.exec() != SignInDialog.DialogCode.Accepted or len(self.windows) == count:
+            return None
+        return self.windows[-1]
+
+    def sign_in_dialog(
+        self,
+        server: str = "",
+        user: str = "",
+        profile_dir: Path | None = None,
+        parent: MainWindow | None = None,
+    ) -> SignInDialog:
+        """The first-sign-in dialog, wired: each "Sign in" asks the server with a new
+        engine; success remembers server and user and opens the window."""
+        dialog = SignInDialog(parent, server=server, user=user)
+
+        def start(server_url: str, name: str, password: str) -> EngineBridge:
+            target = profile_dir or profile.default_profile_dir(server_url, name)
+            if not target.exists():
+                self._fresh_profiles.add(target)
+            return self._connect(server_url, name, password, target)
+
+        def signed_in(bridge: EngineBridge) -> None:
+            self._fresh_profiles.discard(bridge.engine.profile_dir)
+            self.settings.setValue("signin/server", bridge.engine.server_url or "")
+            self.settings.setValue("signin/user", dialog.user())
+            self.show_window(bridge)
+
+        flow = SignInFlow(dialog, start, self._abandon_attempt)
+        flow.signedIn.connect(signed_in)
+        return dialog
+
+    def _abandon_attempt(self, bridge: EngineBridge) -> None:
+        """A failed first sign-in: stop its engine; a profile it created goes too."""
+        directory = bridge.engine.profile_dir
+        bridge.close()
+        if directory in self._fresh_profiles:
+            self._fresh_profiles.discard(directory)
+            shutil.rmtree(directory, ignore_errors=True)
 
     # -- the end ---------------------------------------------------------------------------
 

@@ -1,11 +1,12 @@
-"""The band above a document: title, facts, who else is here, a quiet change notice, Edit."""
+"""The band above a document: title, facts, who else is here, a quiet change notice,
+Edit and Details, a draft banner (with Publish for supervisors) and the search-word line."""
 
 from __future__ import annotations
 
 import html
 from datetime import datetime
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from kmclient.core.model import DocInfo
@@ -34,6 +35,8 @@ def when(iso: str | None) -> str:
 
 class DocHeader(QWidget):
     editToggled = Signal(bool)
+    detailsRequested = Signal()
+    publishRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +65,31 @@ class DocHeader(QWidget):
         self.mode.setCheckable(True)
         self.mode.setToolButtonStyle(self.mode.toolButtonStyle().ToolButtonTextBesideIcon)
         self.mode.toggled.connect(self._on_mode)
+        self.details = QToolButton()
+        self.details.setObjectName("detailsButton")
+        self.details.setText("Details")
+        self.details.setToolTip("Title, topics, audience, owner and status (Alt+Enter)")
+        self.details.setToolButtonStyle(self.details.toolButtonStyle().ToolButtonTextBesideIcon)
+        self.details.clicked.connect(self.detailsRequested)
+        self.draft_note = QLabel()
+        self.draft_note.setObjectName("draftNote")
+        self.draft_note.setWordWrap(True)
+        self.publish = QToolButton()
+        self.publish.setObjectName("publishButton")
+        self.publish.setText("Publish")
+        self.publish.setToolTip("Publish: reps in its audience see it at once (Ctrl+Shift+P)")
+        self.publish.setToolButtonStyle(self.publish.toolButtonStyle().ToolButtonTextBesideIcon)
+        self.publish.clicked.connect(self.publishRequested)
+        self.draft_banner = QWidget()
+        self.draft_banner.setObjectName("draftBanner")
+        banner = QHBoxLayout(self.draft_banner)
+        banner.setContentsMargins(10, 4, 6, 4)
+        banner.addWidget(self.draft_note, 1)
+        banner.addWidget(self.publish)
+        self.draft_banner.hide()
+        self.find_info = QLabel()
+        self.find_info.setObjectName("findInfo")
+        self.find_info.hide()
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.timeout.connect(self.notice.hide)
@@ -69,7 +97,9 @@ class DocHeader(QWidget):
         top = QHBoxLayout()
         top.setSpacing(10)
         top.addWidget(self.title, 1)
-        top.addWidget(self.draft)
+        top.addWidget(self.draft, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addSpacing(8)
+        top.addWidget(self.details)
         top.addWidget(self.mode)
         facts = QHBoxLayout()
         facts.setSpacing(12)
@@ -81,16 +111,31 @@ class DocHeader(QWidget):
         box.setSpacing(4)
         box.addLayout(top)
         box.addLayout(facts)
+        box.addWidget(self.draft_banner)
+        box.addWidget(self.find_info)
         self._set_mode_look(False)
 
     def set_colours(self, colours: Colours) -> None:
         self.colours = colours
         self._set_mode_look(self.mode.isChecked())
+        self.details.setIcon(icon("details", colours))
+        self.publish.setIcon(icon("publish", colours, colours.draft))
 
-    def show_doc(self, info: DocInfo, last_change: str | None = None) -> None:
+    def show_doc(
+        self, info: DocInfo, last_change: str | None = None, can_publish: bool = False
+    ) -> None:
         self.title.setText(info.title)
+        draft = info.status != "published"
         self.draft.setText(info.status.capitalize())
-        self.draft.setVisible(info.status != "published")
+        self.draft.setVisible(draft)
+        self.draft.setToolTip("Not published: reps do not see it" if draft else "")
+        self.draft_banner.setVisible(draft)
+        self.draft_note.setText(
+            "<b>Draft.</b> Only its owner, editors and supervisors see it; reps see it "
+            + ("once you publish it." if can_publish else "once a supervisor publishes it.")
+        )
+        self.publish.setVisible(draft and can_publish)
+        self.details.setVisible(info.can_edit)
         parts = [", ".join(topic_label(t) for t in info.topics) or "No topic"]
         if info.owner:
             parts.append(f"owner {info.owner}")
@@ -118,6 +163,15 @@ class DocHeader(QWidget):
         ]
         self.peers.setText("&nbsp;&nbsp;".join(shown))
         self.peers.setToolTip("Also in this document now")
+
+    def show_find(self, text: str | None) -> None:
+        """The line about marked search words ("2 of 5 …"), or None to hide it."""
+        self.find_info.setText(text or "")
+        self.find_info.setVisible(bool(text))
+
+    def clear_notice(self) -> None:
+        self._notice_timer.stop()
+        self.notice.hide()
 
     def show_notice(self, text: str) -> None:
         """A short, non-modal line that fades out by itself."""

@@ -1,11 +1,13 @@
 """The centre of the window: one open document, read or edited live with others.
 
 Reading: the Markdown rendered (``MarkdownReader``), re-rendered as changes
-arrive, with the changed part flashed and a quiet notice of who changed it.
+arrive, with the changed part flashed and a quiet notice of who changed it;
+opened from a search, the search words are marked (F3 walks them, Esc clears).
 Editing (for documents with ``can_edit``): the source in a ``QPlainTextEdit``
 bound to the document's shared ``Y.Text`` by ``YTextBinding`` (own-edits-only
-undo, a caret that stays put), beside a live preview; colleagues' carets come
-from awareness frames exchanged through the engine.
+undo, a caret that stays put, colleagues' changes tinted for a moment by
+``EditFlash``), beside a live preview; colleagues' carets come from awareness
+frames exchanged through the engine.
 
 The pycrdt Doc comes from ``engine.open_doc`` and lives on the GUI thread;
 everything here runs there.
@@ -31,8 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from kmclient.core.model import ConnState, DocChanged, DocInfo, SyncStatus
+from kmclient.core.search_query import highlighter, parse_query
 from kmclient.ui.awareness import RENEW_EVERY, Awareness
 from kmclient.ui.doc_header import DocHeader
+from kmclient.ui.edit_flash import EditFlash
 from kmclient.ui.engine_bridge import EngineBridge
 from kmclient.ui.reader import MarkdownReader
 from kmclient.ui.theme import LIGHT, Colours, reading_font, source_font
@@ -94,6 +98,8 @@ class DocView(QWidget):
         self.reader = MarkdownReader()
         self.editor = SourceEditor()
         self.editor.hide()
+        self.edit_flash = EditFlash(self.editor)
+        self._search_query = ""
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.editor)
@@ -137,6 +143,7 @@ class DocView(QWidget):
 
         self.header.editToggled.connect(self.set_editing)
         self.reader.docLinkClicked.connect(self.linkActivated)
+        self.reader.searchChanged.connect(self._on_search_changed)
         self.editor.cursorPositionChanged.connect(self._caret_timer.start)
         self.editor.selectionChanged.connect(self._caret_timer.start)
         bridge.docChanged.connect(self._on_doc_changed)
@@ -176,7 +183,8 @@ class DocView(QWidget):
         self.close_doc()
         self._attach(doc_id)
         self._last_change = None
-        self.header.show_doc(info)
+        self.header.clear_notice()  # it was about the document before
+        self.header.show_doc(info, can_publish=self.can_publish())
         self.reader.clear()
         self._render()
         self.stack.setCurrentIndex(1)
@@ -226,6 +234,11 @@ class DocView(QWidget):
         info = self.engine.doc(self._doc_id) if self._doc_id else None
         return bool(info and info.can_edit)
 
+    def can_publish(self) -> bool:
+        """Supervisors publish and unpublish (the server checks it too)."""
+        user = self.engine.user
+        return bool(user and user.role == "supervisor" and self._doc_id)
+
     def set_editing(self, editing: bool) -> None:
         if editing == self.editing:
             self.header.set_editing(editing)
@@ -236,6 +249,7 @@ class DocView(QWidget):
                 return
             self._binding = YTextBinding(self.editor, self._text)
             self._binding.undoStateChanged.connect(self.undoStateChanged)
+            self._binding.remoteEdited.connect(self.edit_flash.flash)
             self.editor.moveCursor(QTextCursor.MoveOperation.Start)
             self.editor.show()
             total = max(self.splitter.width(), 400)
@@ -258,6 +272,7 @@ class DocView(QWidget):
         self.editor_share = self.current_editor_share()  # remembered for next time
         binding.detach()
         binding.deleteLater()
+        self.edit_flash.clear()
         self._caret_timer.stop()
         self.editor.hide()
         self.editor.blockSignals(True)
@@ -295,7 +310,7 @@ class DocView(QWidget):
         elif event.kind == "meta":
             info = self.engine.doc(event.doc_id)
             if info is not None:
-                self.header.show_doc(info, self._last_change)
+                self.header.show_doc(info, self._last_change, self.can_publish())
                 if self.editing and not info.can_edit:
                     self.set_editing(False)
                     self.header.show_notice("You can no longer edit this document")
@@ -331,7 +346,7 @@ class DocView(QWidget):
         self._last_change = f"changed {stamp} by {who}"
         info = self.engine.doc(self._doc_id) if self._doc_id else None
         if info is not None:
-            self.header.show_doc(info, self._last_change)
+            self.header.show_doc(info, self._last_change, self.can_publish())
         if not self.editing:  # while editing, the colleague's caret says it already
             text = f"{who[:1].upper()}{who[1:]} changed this just now"
             self.header.show_notice(text)
@@ -341,7 +356,9 @@ class DocView(QWidget):
     def _render(self) -> None:
         if self._text is None:
             return
-        flash, self._flash_pending = self._flash_pending, False
+        # While editing, the source editor tints the colleague's change exactly; the
+        # preview's diff would also span one's own typing of the last moment.
+        flash, self._flash_pending = self._flash_pending and not self.editing, False
         info = self.info()
         text = str(self._text)
         self.reader.show_markdown(reading_markdown(text, info.title) if info else text, flash=flash)
@@ -406,6 +423,8 @@ class DocView(QWidget):
         self.colours = colours
         self.header.set_colours(colours)
         self.reader.set_flash_colour(colours.flash)
+        self.reader.set_hit_colours(colours.highlight_hit, colours.current_hit)
+        self.edit_flash.set_colour(colours.flash)
 
     def set_text_scale(self, scale: float) -> None:
         self._scale = scale
@@ -415,10 +434,35 @@ class DocView(QWidget):
         base = QFont(self.font())
         self.reader.setFont(reading_font(base, self._scale))
         self.editor.setFont(source_font(base, self._scale))
-        if self.reader.source_text is not None:
-            text = self.reader.source_text
-            self.reader.clear()
-            self.reader.show_markdown(text)
+        self.reader.refresh()
+
+    # -- search words --------------------------------------------------------------------
+
+    def highlight_search(self, query: str) -> int:
+        """Mark the words of ``query`` as the search matched them; how many places."""
+        parsed = parse_query(query)
+        if not parsed or self._doc_id is None:
+            self.clear_search()
+            return 0
+        self._search_query = query.strip()
+        self.reader.set_search(highlighter(parsed))
+        return len(self.reader.hits)
+
+    def clear_search(self) -> None:
+        self.reader.clear_search()
+
+    def next_hit(self, step: int = 1) -> None:
+        self.reader.next_hit(step)
+
+    def _on_search_changed(self) -> None:
+        reader, query = self.reader, self._search_query
+        if not reader.searching:
+            self.header.show_find(None)
+        elif not reader.hits:
+            self.header.show_find(f"“{query}” is not in the text (it matched elsewhere)")
+        else:
+            where = f"{reader.current_hit + 1} of {len(reader.hits)}"
+            self.header.show_find(f"“{query}”: {where}  ·  F3 next  ·  Esc clears")
 
     def info(self) -> DocInfo | None:
         return self.engine.doc(self._doc_id) if self._doc_id else None

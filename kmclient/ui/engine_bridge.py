@@ -34,6 +34,7 @@ from kmclient.core.model import (
     DocChanged,
     EngineEvent,
     IndexProgress,
+    RequestAnswered,
     StatusChanged,
     SyncCompleted,
 )
@@ -52,6 +53,7 @@ class EngineBridge(QObject):
     syncCompleted = Signal(object)  # SyncCompleted
     indexProgress = Signal(object)  # IndexProgress
     awarenessReceived = Signal(str, bytes)  # doc id, y-protocols awareness update
+    requestAnswered = Signal(object)  # RequestAnswered (create_doc, set_meta)
     closed = Signal()
 
     _wake = Signal()
@@ -118,6 +120,8 @@ class EngineBridge(QObject):
             self.awarenessReceived.emit(event.doc_id, event.payload)
         elif isinstance(event, ChangesAttributed):
             self.changesAttributed.emit(event.authors)
+        elif isinstance(event, RequestAnswered):
+            self.requestAnswered.emit(event)
 
     @property
     def is_closed(self) -> bool:

@@ -3,13 +3,24 @@
 Live: ``show_markdown`` re-renders in place, keeps the text that was at the
 top of the viewport at the top (a colleague's edit above does not scroll
 the page away) and can flash the part that changed for a few seconds.
+
+Search words: ``set_search`` marks every word the search would match (the
+search's own rules, so "overklaga" marks "Överklaga") until Esc or
+``clear_search``; ``next_hit`` walks through them. Marks survive re-renders.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QResizeEvent, QTextCursor
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+
+from kmclient.core.offsets import utf16_len
+from kmclient.core.search_text import WORD_RE
+
+WordMatch = Callable[[str], int | None]  # kmclient.core.search_query.highlighter
 
 FLASH_MS = 4000
 MAX_COLUMN_EM = 44  # comfortable line length while reading on a call
@@ -42,6 +53,7 @@ class MarkdownReader(QTextBrowser):
     ``other-doc.md``); web and mail links open in the desktop's browser."""
 
     docLinkClicked = Signal(str)
+    searchChanged = Signal()  # search marks set, moved to another hit, or cleared
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +67,12 @@ class MarkdownReader(QTextBrowser):
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self.clear_flash)
         self.flashed: tuple[int, int] | None = None  # the flashed span, for tests and a11y
+        self._flash_selection: QTextEdit.ExtraSelection | None = None
+        self._hit_colour = QColor("#fff0a8")
+        self._current_colour = QColor("#f5b942")
+        self._matcher: WordMatch | None = None
+        self.hits: list[tuple[int, int]] = []  # Qt positions of the marked words
+        self.current_hit = -1
 
     @property
     def source_text(self) -> str | None:
@@ -62,6 +80,10 @@ class MarkdownReader(QTextBrowser):
 
     def set_flash_colour(self, colour: str) -> None:
         self._flash_colour = QColor(colour)
+
+    def set_hit_colours(self, hit: str, current: str) -> None:
+        self._hit_colour, self._current_colour = QColor(hit), QColor(current)
+        self._update_selections()
 
     def show_markdown(self, markdown: str, *, flash: bool = False) -> None:
         """Render; with ``flash``, highlight what differs from what was shown."""
@@ -77,6 +99,7 @@ class MarkdownReader(QTextBrowser):
         # cursor in view on relayout: park it at the start, then set the scroll ourselves.
         self.setTextCursor(QTextCursor(self.document()))
         self._apply_margins()
+        self._find_hits()
         if first:
             self.verticalScrollBar().setValue(0)
             return
@@ -110,19 +133,100 @@ class MarkdownReader(QTextBrowser):
         selection = QTextEdit.ExtraSelection()
         selection.cursor = cursor
         selection.format.setBackground(self._flash_colour)
-        self.setExtraSelections([selection])
+        self._flash_selection = selection
         self.flashed = (cursor.selectionStart(), cursor.selectionEnd())
+        self._update_selections()
         self._flash_timer.start(FLASH_MS)
 
     def clear_flash(self) -> None:
         self._flash_timer.stop()
         self.flashed = None
-        self.setExtraSelections([])
+        self._flash_selection = None
+        self._update_selections()
+
+    def refresh(self) -> None:
+        """Render the same Markdown again (fonts changed), keeping the search marks."""
+        if self._source is not None:
+            markdown, self._source = self._source, None
+            self.show_markdown(markdown)
 
     def clear(self) -> None:  # type: ignore[override]
         self._source = None
         self.clear_flash()
+        self.clear_search()
         super().clear()
+
+    # -- search words ------------------------------------------------------------------
+
+    def set_search(self, matcher: WordMatch) -> None:
+        """Mark the words ``matcher`` accepts and show the first one."""
+        self._matcher = matcher
+        self._find_hits()
+        if self.hits:
+            self.show_hit(0)
+        self.searchChanged.emit()
+
+    def clear_search(self) -> None:
+        if self._matcher is None and not self.hits:
+            return
+        self._matcher, self.hits, self.current_hit = None, [], -1
+        self._update_selections()
+        self.searchChanged.emit()
+
+    @property
+    def searching(self) -> bool:
+        return self._matcher is not None
+
+    def next_hit(self, step: int = 1) -> None:
+        if self.hits:
+            self.show_hit((self.current_hit + step) % len(self.hits))
+
+    def show_hit(self, index: int) -> None:
+        """Make hit ``index`` the current one and scroll it to a third of the way down."""
+        self.current_hit = index
+        self._update_selections()
+        rect = self.cursorRect(self._cursor_at(self.hits[index][0]))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - self.viewport().height() // 3)
+        self.searchChanged.emit()
+
+    def _find_hits(self) -> None:
+        """Positions of matching words in what is shown now (after each re-render)."""
+        if self._matcher is None:
+            return
+        plain = self.document().toPlainText()
+        hits, pos, units = [], 0, 0  # code points -> UTF-16 units, walking forward
+        for m in WORD_RE.finditer(plain):
+            if self._matcher(m.group()) is None:
+                continue
+            units += utf16_len(plain[pos : m.start()])
+            length = utf16_len(m.group())
+            hits.append((units, units + length))
+            units += length
+            pos = m.end()
+        self.hits = hits
+        self.current_hit = min(self.current_hit, len(hits) - 1) if hits else -1
+        self._update_selections()
+
+    def _update_selections(self) -> None:
+        selections = []
+        for i, (start, end) in enumerate(self.hits):
+            selection = QTextEdit.ExtraSelection()
+            cursor = self._cursor_at(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            current = i == self.current_hit
+            selection.format.setBackground(self._current_colour if current else self._hit_colour)
+            selections.append(selection)
+        if self._flash_selection is not None:
+            selections.append(self._flash_selection)
+        self.setExtraSelections(selections)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.searching:
+            self.clear_search()
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -2,23 +2,34 @@
 
 Shown at start when the profile has no saved session, and when the user
 clicks "Sign in…" after a session ended; never on its own in the middle of
-work. The server and user are remembered by the caller (QSettings); the
-password never is (the engine keeps a session token in the profile instead).
+work. The dialog only collects and shows: ``submitted`` hands the checked
+fields to a ``SignInFlow`` (``sign_in_flow.py``), which asks the server and
+answers with ``succeed()``, ``show_error()`` or ``show_wait()``. Meanwhile the
+fields are locked and a busy bar runs; Cancel (or Esc) stops the attempt and
+leaves the dialog open to correct the address or password, a second Cancel
+closes it. The password is never remembered (the engine keeps a session token).
 """
 
 from __future__ import annotations
 
+from typing import Literal
 from urllib.parse import urlsplit
 
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+Field = Literal["server", "user", "password"]
 
 
 def normalise_server(text: str) -> str:
@@ -45,6 +56,9 @@ def server_problem(url: str) -> str | None:
 
 
 class SignInDialog(QDialog):
+    submitted = Signal(str, str, str)  # server, user, password: checked here, ask the server
+    cancelRequested = Signal()  # stop the attempt that is running
+
     def __init__(
         self,
         parent: QWidget | None = None,
@@ -56,7 +70,9 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign in")
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(440)
+        self._busy = False
+        self._wait_left = 0
         self._server = QLineEdit(server)
         self._server.setPlaceholderText("ws://kb.example.org:8765")
         self._user = QLineEdit(user)
@@ -64,11 +80,21 @@ class SignInDialog(QDialog):
         self._password.setEchoMode(QLineEdit.EchoMode.Password)
         self._server.setReadOnly(fixed_identity)
         self._user.setReadOnly(fixed_identity)
+        self._fixed = fixed_identity
         self._error = QLabel(error)
-        self._error.setObjectName("signInError")
+        self._error.setObjectName("formError")
         self._error.setWordWrap(True)
-        self._error.setStyleSheet("color: palette(bright-text);")
+        self._error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._error.setVisible(bool(error))
+        self._progress = QProgressBar()
+        self._progress.setObjectName("signInBusy")
+        self._progress.setRange(0, 0)  # indeterminate: we wait for the server
+        self._progress.setTextVisible(False)
+        self._progress.setMaximumHeight(6)
+        self._busy_label = QLabel("Signing in…  (Esc stops)")
+        self._busy_label.setObjectName("signInBusyLabel")
+        for w in (self._progress, self._busy_label):
+            w.hide()
         intro = QLabel(
             "Your session ended; enter your password to go on."
             if fixed_identity
@@ -76,24 +102,33 @@ class SignInDialog(QDialog):
         )
         intro.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Server", self._server)
-        form.addRow("User name", self._user)
-        form.addRow("Password", self._password)
-        buttons = QDialogButtonBox(
+        form.addRow("&Server", self._server)
+        form.addRow("&User name", self._user)
+        form.addRow("&Password", self._password)
+        self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
-        buttons.accepted.connect(self._on_accept)
-        buttons.rejected.connect(self.reject)
+        self.sign_in_button: QPushButton = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setDefault(True)  # Enter in any field submits
+        self._buttons.accepted.connect(self._on_accept)
+        self._buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
         box.addWidget(intro)
         box.addLayout(form)
         box.addWidget(self._error)
-        box.addWidget(buttons)
+        box.addWidget(self._busy_label)
+        box.addWidget(self._progress)
+        box.addWidget(self._buttons)
+        self._wait_timer = QTimer(self)
+        self._wait_timer.setInterval(1000)
+        self._wait_timer.timeout.connect(self._tick_wait)
         first_empty = next(
             (w for w in (self._server, self._user, self._password) if not w.text()), self._password
         )
         first_empty.setFocus()
+
+    # -- what was entered ------------------------------------------------------------
 
     def server(self) -> str:
         return normalise_server(self._server.text())
@@ -104,14 +139,94 @@ class SignInDialog(QDialog):
     def password(self) -> str:
         return self._password.text()
 
-    def _on_accept(self) -> None:
-        problem = server_problem(self.server())
-        if problem is None and not self.user():
-            problem = "Give your user name"
-        if problem is None and not self.password():
-            problem = "Give your password"
-        if problem:
-            self._error.setText(problem)
-            self._error.show()
-            return
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def error_text(self) -> str:
+        return "" if self._error.isHidden() else self._error.text()
+
+    # -- answers from the flow -----------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._progress.setVisible(busy)
+        self._busy_label.setVisible(busy)
+        self._server.setReadOnly(busy or self._fixed)
+        self._user.setReadOnly(busy or self._fixed)
+        self._password.setReadOnly(busy)
+        self.sign_in_button.setEnabled(not busy and self._wait_left <= 0)
+        self._buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            "Stop" if busy else "Cancel"
+        )
+
+    def show_error(self, text: str, field: Field | None = None) -> None:
+        """The attempt failed: say why, unlock, and put the cursor where the fix goes."""
+        self.set_busy(False)
+        self._error.setText(text)
+        self._error.show()
+        target = {"server": self._server, "user": self._user}.get(field or "", self._password)
+        if target.isReadOnly():
+            target = self._password
+        target.setFocus()
+        target.selectAll()
+
+    def show_wait(self, seconds: int, text: str = "Too many failed sign-ins.") -> None:
+        """Throttled by the server: count down, and allow a new try only after it."""
+        self._wait_left = max(1, seconds)
+        self._wait_prefix = text
+        self._wait_timer.start()
+        self.show_error(self._wait_text())
+        self.sign_in_button.setEnabled(False)
+
+    def succeed(self) -> None:
+        self._wait_timer.stop()
+        self.set_busy(False)
         self.accept()
+
+    def _wait_text(self) -> str:
+        if self._wait_left > 0:
+            return f"{self._wait_prefix} Try again in {self._wait_left} s."
+        return f"{self._wait_prefix} You can try again now."
+
+    def _tick_wait(self) -> None:
+        self._wait_left -= 1
+        self._error.setText(self._wait_text())
+        if self._wait_left <= 0:
+            self._wait_timer.stop()
+            self.sign_in_button.setEnabled(not self._busy)
+
+    # -- keys and buttons ----------------------------------------------------------------
+
+    def _on_accept(self) -> None:
+        if self._busy or self._wait_left > 0:
+            return
+        problem: tuple[str, Field] | None = None
+        message = server_problem(self.server())
+        if message:
+            problem = (message, "server")
+        elif not self.user():
+            problem = ("Give your user name", "user")
+        elif not self.password():
+            problem = ("Give your password", "password")
+        if problem:
+            self.show_error(*problem)
+            return
+        self._error.hide()
+        self.set_busy(True)
+        self.submitted.emit(self.server(), self.user(), self.password())
+
+    def reject(self) -> None:
+        """Cancel / Esc: stop a running attempt (and stay), otherwise close."""
+        if self._busy:
+            self.cancelRequested.emit()
+            self.show_error("Stopped. Correct the details and sign in again, or Cancel.")
+            return
+        self._wait_timer.stop()
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._busy:  # the title bar's close button: stop and close at once
+            self.cancelRequested.emit()
+            self.set_busy(False)
+        super().closeEvent(event)

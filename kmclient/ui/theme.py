@@ -34,12 +34,14 @@ class Colours:
     border: str
     accent: str  # selection, links, focus, "changed" markers
     accent_text: str
-    highlight_hit: str  # search hits in snippets
+    highlight_hit: str  # search hits in snippets and in the opened document
+    current_hit: str  # the search hit the document is showing (F3 moves it)
     flash: str  # a colleague's change, for a moment
     online: str
     offline: str
     syncing: str
     draft: str
+    draft_bg: str  # the banner over a draft
 
     def as_dict(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -55,11 +57,13 @@ LIGHT = Colours(
     accent="#2f6fdb",
     accent_text="#ffffff",
     highlight_hit="#fff0a8",
+    current_hit="#ffc94d",
     flash="#fff3bf",
     online="#2e9b57",
     offline="#c0392b",
     syncing="#d08b17",
     draft="#8a5cf5",
+    draft_bg="#f1ebff",
 )
 
 DARK = Colours(
@@ -72,11 +76,13 @@ DARK = Colours(
     accent="#5b9dff",
     accent_text="#0d1117",
     highlight_hit="#6b5a12",
+    current_hit="#a8740f",
     flash="#4a4216",
     online="#4cc27a",
     offline="#ef6b5b",
     syncing="#e6a93a",
     draft="#b39bff",
+    draft_bg="#2a2440",
 )
 
 

@@ -23,6 +23,7 @@ from kmclient.core.model import (
     SyncCompleted,
     SyncStatus,
 )
+from kmclient.ui.doc_actions import DocActions
 from kmclient.ui.doc_tree import DocTree
 from kmclient.ui.doc_tree_model import DocTreeModel
 from kmclient.ui.doc_view import DocView
@@ -37,6 +38,22 @@ TREE_REFRESH_MS = 150  # coalesce document events
 TREE_REFRESH_SYNCING_MS = 1000  # a big sync: refresh less often, keep the GUI thread free
 SAVE_STATE_MS = 2000
 
+# Help ▸ Keyboard shortcuts: every shortcut of the window, in the words of its menus.
+SHORTCUTS = (
+    ("Ctrl+K, Ctrl+F", "Search (type, ↑↓ to move, Enter to open, Esc to clear)"),
+    ("F3 / Shift+F3", "Next / previous search word in the opened document"),
+    ("Esc (in the document)", "Clear the marked search words"),
+    ("Ctrl+N", "New document (owners and supervisors)"),
+    ("Ctrl+E", "Edit the document / back to reading"),
+    ("Alt+Return", "Document details: title, topics; audience, owner, status"),
+    ("Ctrl+Shift+P", "Publish / unpublish the document (supervisors)"),
+    ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo your own changes (not colleagues')"),
+    ("Ctrl+Shift+T", "My topics / all topics"),
+    ("Ctrl++ (Ctrl+=) / Ctrl+- / Ctrl+0", "Bigger / smaller / normal text"),
+    ("F1", "This list"),
+    ("Ctrl+W (Ctrl+F4), Ctrl+Q", "Close window, quit"),
+)
+
 
 class WindowHost(Protocol):
     """What a window asks of the application (``kmclient.ui.client_app``)."""
@@ -44,7 +61,7 @@ class WindowHost(Protocol):
     def other_users(self, current: str | None) -> list[tuple[str, str]]: ...
     def open_window_as(self, user: str | None) -> None: ...
     def about_extra(self) -> str: ...
-    def sign_in_again(self, window: MainWindow) -> None: ...
+    def sign_in_again(self, window: MainWindow) -> object: ...
 
 
 class MainWindow(QMainWindow):
@@ -96,6 +113,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
+        self.doc_actions = DocActions(
+            self, bridge, self.doc_view, self.open_doc, self._flush_doc_updates
+        )
 
         self._tree_timer = QTimer(self)
         self._tree_timer.setSingleShot(True)
@@ -129,8 +149,8 @@ class MainWindow(QMainWindow):
         self.search.leave.connect(self._focus_document)
         self.doc_view.linkActivated.connect(self.open_doc)
         self.doc_view.docOpened.connect(self._on_doc_opened)
-        self.doc_view.editingChanged.connect(self._on_editing_changed)
         self.doc_view.undoStateChanged.connect(self._on_undo_state)
+        self.sidebar.search_box.textChanged.connect(lambda _t: self.doc_view.clear_search())
         self.sidebar.scope.allTopicsChanged.connect(self.set_all_topics)
         self.status.retryRequested.connect(self.engine.retry_now)
         self.status.signInRequested.connect(self._sign_in_again)
@@ -139,6 +159,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        file.addAction(self.doc_actions.new_doc)
         self.new_window_menu = file.addMenu("New &window as")
         self.new_window_menu.setIcon(icon("new-window", self.theme.colours))
         self.new_window_menu.aboutToShow.connect(self._fill_users_menu)
@@ -158,14 +179,12 @@ class MainWindow(QMainWindow):
             # The editor handles these keys itself (own-edits-only undo).
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         edit.addSeparator()
-        self.edit_action = edit.addAction("&Edit document")
-        self.edit_action.setCheckable(True)
-        self.edit_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.edit_action.setEnabled(False)
-        self.edit_action.toggled.connect(self.doc_view.set_editing)
         self.find_action = edit.addAction("&Find…", self.focus_search)
         self.find_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F")])
         self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+        self.doc_actions.fill_document_menu(bar.addMenu("&Document"))
+        self.edit_action = self.doc_actions.edit  # (tests and older code use these names)
 
         view = bar.addMenu("&View")
         self.all_topics_action = view.addAction("Show &all topics")
@@ -218,6 +237,7 @@ class MainWindow(QMainWindow):
 
     def _open_from_search(self, doc_id: str) -> None:
         if self.open_doc(doc_id):
+            self.doc_view.highlight_search(self.search.query)
             self._focus_document()
 
     def _focus_document(self) -> None:
@@ -237,13 +257,7 @@ class MainWindow(QMainWindow):
             self._save_timer.start()
         self.tree.select_doc(doc_id)
         info = self.engine.doc(doc_id)
-        self.edit_action.setEnabled(bool(info and info.can_edit))
         self.setWindowTitle(f"{info.title if info else doc_id} — {self._identity()}")
-
-    def _on_editing_changed(self, editing: bool) -> None:
-        self.edit_action.blockSignals(True)
-        self.edit_action.setChecked(editing)
-        self.edit_action.blockSignals(False)
 
     def _on_undo_state(self, can_undo: bool, can_redo: bool) -> None:
         self.undo_action.setEnabled(can_undo)
@@ -348,12 +362,14 @@ class MainWindow(QMainWindow):
         has_topics = bool(user and user.topics)
         self.sidebar.scope.set_available(has_topics)
         self.all_topics_action.setEnabled(has_topics)
+        self.doc_actions.update()
 
     def _on_colours(self, colours: Colours) -> None:
         self.sidebar.set_colours(colours)
         self.doc_view.set_colours(colours)
         self.status.set_colours(colours)
         self.setWindowIcon(icon("kmclient", colours, size=64))
+        self.doc_actions.new_doc.setIcon(icon("new-doc", colours))
         for name, action in self.theme_actions.items():
             action.setChecked(name == self.theme.theme)
 
@@ -400,26 +416,20 @@ class MainWindow(QMainWindow):
 
     # -- dialogs (only on request: never pops up by itself) -----------------------------------
 
-    def _show_shortcuts(self) -> None:
-        rows = [
-            ("Ctrl+K, Ctrl+F", "Search (type, ↑↓ to move, Enter to open, Esc to clear)"),
-            ("Ctrl+E", "Edit the document / back to reading"),
-            ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo your own changes (not colleagues')"),
-            ("Ctrl+Shift+T", "My topics / all topics"),
-            ("Ctrl++ / Ctrl+- / Ctrl+0", "Bigger / smaller / normal text"),
-            ("Ctrl+W, Ctrl+Q", "Close window, quit"),
-        ]
+    def _show_shortcuts(self) -> QMessageBox:
         table = "".join(
             f"<tr><td style='padding-right:16px'><b>{html.escape(k)}</b></td>"
             f"<td>{html.escape(v)}</td></tr>"
-            for k, v in rows
+            for k, v in SHORTCUTS
         )
         box = QMessageBox(self)
+        box.setObjectName("shortcutsBox")
         box.setWindowTitle("Keyboard shortcuts")
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(f"<table>{table}</table>")
         box.setModal(False)
         box.show()
+        return box
 
     def _show_about(self) -> None:
         extra = self.host.about_extra() if self.host else ""

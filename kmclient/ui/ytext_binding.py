@@ -30,7 +30,7 @@ so undo never removes a colleague's text (pycrdt 0.14.13: ``UndoManager(scopes=
 such as a bare ``doc.apply_update``). Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y are routed
 to it by an event filter on the editor.
 
-Remote carets: awareness carries pycrdt sticky indices; ``ytext_sticky`` makes
+Remote carets: awareness carries pycrdt sticky indices; ``kmclient.core.sticky`` makes
 them exact (pycrdt 0.14.13's own are wrong with non-ASCII text) and
 ``ytext_carets`` draws them. They are re-resolved after every change, on the
 next event-loop pass (pycrdt forbids reading the doc state inside an observer).
@@ -56,13 +56,13 @@ from kmclient.core.offsets import (
     utf16_len,
     utf16_to_index,
 )
+from kmclient.core.sticky import StickyCodec, StickyData
 from kmclient.ui.ytext_carets import (
     RemoteCaretOverlay,
     RemotePeer,
     ResolvedPeer,
     peer_extra_selections,
 )
-from kmclient.ui.ytext_sticky import StickyCodec, StickyData
 from kmclient.ui.ytext_view import (
     LONE_SURROGATE,
     Edit,
@@ -89,6 +89,9 @@ class YTextBinding(QObject):
     """
 
     undoStateChanged = Signal(bool, bool)  # can_undo, can_redo; emitted when either changes
+    # A colleague's edit reached the editor: [(Qt position, UTF-16 length)] of the text
+    # now there (length 0 where text was only removed). Not for our own edits, undo or redo.
+    remoteEdited = Signal(object)
 
     def __init__(
         self,
@@ -192,7 +195,10 @@ class YTextBinding(QObject):
 
         Drawn at once; after later edits they are re-resolved when the event loop is idle.
         """
+        before = {p.name: p for p in self._peers}
         self._peers = [p if isinstance(p, RemotePeer) else RemotePeer(*p) for p in peers]
+        # A caret whose sticky position changed was moved by its owner (not by our edits).
+        self._overlay.note_moved({p.name for p in self._peers if before.get(p.name) != p})
         self._refresh_peers()
 
     def remote_peer_positions(self) -> list[ResolvedPeer]:
@@ -273,6 +279,9 @@ class YTextBinding(QObject):
         else:
             self._apply_edits(edits)
             self._model, self._view = model, view
+            if edits and not self._caret_follows:
+                # Each edit lies after the previous one's end, so these spans are final.
+                self.remoteEdited.emit([(at, utf16_len(ins)) for at, _, ins in edits])
             if model != str(self._text):
                 log.error("editor binding drifted from the Y.Text; resyncing")
                 self._resync()

@@ -212,3 +212,37 @@ def test_the_notice_names_the_author_when_no_caret_shows_who(
         assert "by sara" in anna.doc_view.header.meta.text()
     finally:
         sara.engine.close_doc(DOC)
+
+
+def test_a_colleagues_edit_is_tinted_in_my_source_editor_without_moving_my_caret(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    olle, sara = editing_pair(qtbot, windows)
+    flash = olle.doc_view.edit_flash
+    flash.hold_ms, flash.fade_ms = 300, 300  # the test need not wait the full 4 s
+    text = text_of(olle)
+    mine = utf16_len(text[: text.index("## Fees")])
+    put_caret(olle, mine + 3, anchor=mine)  # olle has "## " selected, further down
+    olle.doc_view.editor.setFocus()
+    put_caret(sara, utf16_len(text[: text.index("\n\n") + 2]))  # sara: the second paragraph
+    type_text(sara.doc_view.editor, "Hej då 👋 ")
+    qtbot.waitUntil(lambda: "Hej då 👋 " in text_of(olle), timeout=WAIT_MS)
+
+    def tinted() -> str:
+        cursor = olle.doc_view.editor.textCursor()
+        spans = flash.spans()
+        if not spans:
+            return ""
+        cursor.setPosition(spans[0][0])
+        cursor.setPosition(spans[0][1], QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText()
+
+    qtbot.waitUntil(lambda: tinted() == "Hej då 👋 ", timeout=WAIT_MS)  # one tint, grown
+    assert len(flash.spans()) == 1
+    shift = utf16_len("Hej då 👋 ")
+    caret = olle.doc_view.editor.textCursor()
+    assert (caret.anchor(), caret.position()) == (mine + shift, mine + shift + 3)
+    assert caret.selectedText() == "## "
+    qtbot.waitUntil(lambda: not flash.spans(), timeout=WAIT_MS)  # it fades away
+    # sara sees no tint for her own typing
+    assert not sara.doc_view.edit_flash.spans()

@@ -4,9 +4,11 @@ real engines, the real demo server and its sample knowledge base."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QTextEdit
 from pytestqt.qtbot import QtBot
 
+from kmclient.core.search_text import fold
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
 
@@ -98,3 +100,53 @@ def test_rep_never_sees_internal_or_draft_documents(qtbot: QtBot, windows: Windo
     qtbot.keyClicks(w.sidebar.search_box, "threats")
     qtbot.waitUntil(lambda: w.search.hint.text() != "", timeout=WAIT_MS)
     assert all(not h.result.doc_id.startswith("internal-") for h in w.search.model.hits)
+
+
+def test_opening_a_hit_marks_the_search_words_accent_insensitively(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    w = windows.open("anna", indexed=True)
+    w.resize(1100, 420)  # short, so the first hit needs scrolling to
+    box = w.sidebar.search_box
+    qtbot.keyClicks(box, "overklaga")
+    qtbot.waitUntil(lambda: w.search.model.rowCount() > 0, timeout=WAIT_MS)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    reader = w.doc_view.reader
+    qtbot.waitUntil(lambda: w.doc_view.doc_id == "overklaga-parkeringsbot", timeout=WAIT_MS)
+    assert reader.hits and reader.current_hit == 0
+    marked = [marked_text(reader, start, end) for start, end in reader.hits]
+    # as the search matched: accents folded, the last word a prefix ("överklagas")
+    assert all(fold(m.casefold()).startswith("overklaga") for m in marked)
+    assert marked[0] == "överklaga" and "överklagas" in marked
+    painted = {s.cursor.selectionStart() for s in reader.extraSelections()}
+    assert {start for start, _ in reader.hits} <= painted
+    first = reader.cursorRect(cursor_at(reader, reader.hits[0][0]))
+    assert 0 <= first.top() < reader.viewport().height()  # scrolled into view
+    find_line = w.doc_view.header.find_info
+    assert find_line.isVisibleTo(w) and f"1 of {len(reader.hits)}" in find_line.text()
+    assert QApplication.focusWidget() is reader
+    if len(reader.hits) > 1:  # F3 walks on
+        qtbot.keyClick(reader, Qt.Key.Key_F3)
+        assert reader.current_hit == 1
+    qtbot.keyClick(reader, Qt.Key.Key_Escape)  # Esc clears
+    assert not reader.hits and not reader.extraSelections()
+    assert not find_line.isVisibleTo(w)
+    # opened from the search again, then a new search clears the marks
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(reader.hits), timeout=WAIT_MS)
+    box.setFocus()
+    qtbot.keyClicks(box, " avgift")
+    assert not reader.hits
+
+
+def cursor_at(reader: QTextEdit, position: int) -> QTextCursor:
+    cursor = QTextCursor(reader.document())
+    cursor.setPosition(position)
+    return cursor
+
+
+def marked_text(reader: QTextEdit, start: int, end: int) -> str:
+    cursor = cursor_at(reader, start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    return cursor.selectedText()

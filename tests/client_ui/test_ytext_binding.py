@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from pycrdt import Assoc, Doc, StickyIndex, Text, TransactionEvent
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import (
     QColor,
     QInputMethodEvent,
@@ -692,6 +692,65 @@ def test_remote_caret_drawing(qtbot: QtBot) -> None:
     assert image.pixelColor(bar.center()).blue() > 200  # Bo's blue caret bar is painted
     binding.set_remote_peers([])
     assert len(editor.extraSelections()) == 1
+
+
+def test_name_tags_keep_off_the_text_and_fade_while_idle(qtbot: QtBot) -> None:
+    body = "Rubrik\n\nen lång rad med text här\nnästa rad med mer text"
+    _, text = new_doc(body)
+    editor, binding = bind(qtbot, text)
+    editor.show()
+    qtbot.waitExposed(editor)
+    overlay = editor.viewport().findChild(RemoteCaretOverlay)
+    assert overlay is not None
+    overlay.ACTIVE_MS = 300
+    third = body.index("en lång") + len("en lång")  # the line above is empty
+    fourth = body.index("nästa rad") + len("nästa rad")  # text above, nothing below
+
+    def peer_at(position: int) -> tuple[str, QColor, bytes, bytes]:
+        caret = sticky(text, position, Assoc.BEFORE)
+        return ("Bo", QColor(0, 0, 255), caret, caret)
+
+    def painted_tag() -> QRect:
+        overlay.grab()  # paints now
+        return overlay.drawn_tags["Bo"]
+
+    binding.set_remote_peers([peer_at(third)])
+    bar = overlay.caret_rect(third)
+    assert painted_tag().bottom() < bar.top()  # above, over the empty line
+    binding.set_remote_peers([peer_at(fourth)])
+    bar = overlay.caret_rect(fourth)
+    tag = painted_tag()
+    assert tag.top() > bar.bottom()  # below: above it would cover "med text"
+    assert tag.height() < bar.height()  # smaller than a line of text
+    assert overlay.is_active("Bo")
+    solid = overlay.grab().toImage().pixelColor(tag.left() + 2, tag.center().y())
+    qtbot.waitUntil(lambda: not overlay.is_active("Bo"), timeout=3000)
+    faded = overlay.grab().toImage().pixelColor(tag.left() + 2, tag.center().y())
+    assert (solid.blue(), solid.alpha()) == (255, 255)
+    assert faded.blue() == 255 and faded.alpha() < 128  # see-through while idle
+    binding.set_remote_peers([peer_at(fourth)])  # the same state again: not a move
+    assert not overlay.is_active("Bo")
+
+
+def test_remote_edits_are_reported_for_highlighting_own_edits_and_undo_not(pair: Pair) -> None:
+    editor_a, binding_a, editor_b, binding_b, _ = pair
+    seen_a: list[list[tuple[int, int]]] = []
+    seen_b: list[list[tuple[int, int]]] = []
+    binding_a.remoteEdited.connect(seen_a.append)
+    binding_b.remoteEdited.connect(seen_b.append)
+    set_caret(editor_a, len("Hej "))
+    type_unicode(editor_a, "å😀")
+    assert seen_a == []  # typed here
+    assert seen_b == [[(4, 1)], [(5, 2)]]  # Qt positions and UTF-16 lengths in b's editor
+    inserted = QTextCursor(editor_b.document())
+    inserted.setPosition(5)
+    inserted.setPosition(7, QTextCursor.MoveMode.KeepAnchor)
+    assert inserted.selectedText() == "😀"
+    caret_b = editor_b.textCursor().position()
+    binding_a.undo()
+    assert seen_a == []  # undoing one's own edit is not a colleague's change
+    assert seen_b[-1] == [(5, 0)]  # the emoji went: a removal, marked where it was
+    assert editor_b.textCursor().position() == caret_b
 
 
 def test_unplaceable_sticky_is_skipped(qtbot: QtBot) -> None:

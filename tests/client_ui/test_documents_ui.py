@@ -1,0 +1,197 @@
+"""Creating documents and changing their details, through the real dialogs and the real
+demo server: an owner's draft reaching a supervisor, publishing reaching a rep, a taken
+id and a refused change shown inline, and every action on a key."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from kmclient.core.model import ConnState
+from kmclient.ui.doc_details_dialog import DocDetailsDialog
+from kmclient.ui.doc_tree_model import STATUS_ROLE
+from kmclient.ui.new_doc_dialog import NewDocDialog
+from kmclient.ui.topic_picker import TOPIC_ROLE
+from kmclient.ui.window import SHORTCUTS, MainWindow
+from tests.client_ui.fixtures_ui import *  # noqa: F403
+from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
+
+OWNED_BY_OLLE = "parking-residential-permit"
+
+
+def press(qtbot: QtBot, w: MainWindow, shortcut: str) -> None:
+    """A window shortcut, as a person presses it (with the window active)."""
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=WAIT_MS)
+    sequence = QKeySequence(shortcut)[0]
+    qtbot.keyClick(w.focusWidget() or w, sequence.key(), sequence.keyboardModifiers())
+
+
+def tick_topic(dialog: NewDocDialog, topic: str) -> None:
+    items = [dialog.topics.list.item(i) for i in range(dialog.topics.list.count())]
+    item = next(i for i in items if i.data(TOPIC_ROLE) == topic)
+    item.setCheckState(Qt.CheckState.Checked)
+
+
+def tree_status(w: MainWindow, doc_id: str) -> str | None:
+    indexes = w.model.indexes_of(doc_id)
+    return indexes[0].data(STATUS_ROLE) if indexes else None
+
+
+def test_owner_creates_a_draft_a_supervisor_publishes_it_a_rep_receives_it(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    olle, sara, anna = windows.open("olle"), windows.open("sara"), windows.open("anna")
+    olle.tree.setFocus()
+    press(qtbot, olle, "Ctrl+N")
+    dialog = olle.findChild(NewDocDialog)
+    assert dialog is not None and dialog.isVisible()
+    type_text(dialog.title, "Boendeparkering i Årsta")
+    assert dialog.doc_id.text() == "boendeparkering-i-arsta"  # derived, file-name safe
+    tick_topic(dialog, "parking")
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)  # Enter creates
+    new_id = "boendeparkering-i-arsta"
+    # olle: the new draft opens for writing, clearly marked as a draft
+    qtbot.waitUntil(lambda: olle.doc_view.doc_id == new_id, timeout=WAIT_MS)
+    assert olle.doc_view.editing
+    assert olle.doc_view.editor.toPlainText() == "# Boendeparkering i Årsta\n\n"
+    header = olle.doc_view.header
+    assert header.draft.isVisibleTo(olle) and header.draft.text() == "Draft"
+    assert header.draft_banner.isVisibleTo(olle) and not header.publish.isVisibleTo(olle)
+    assert tree_status(olle, new_id) == "draft"
+    # the supervisor's window receives it, as a draft
+    qtbot.waitUntil(lambda: tree_status(sara, new_id) == "draft", timeout=WAIT_MS)
+    assert not anna.engine.doc(new_id)  # a rep never sees a draft
+    # sara opens it and publishes it with the keyboard
+    assert sara.open_doc(new_id)
+    assert sara.doc_view.header.publish.isVisibleTo(sara)
+    sara.doc_view.reader.setFocus()
+    press(qtbot, sara, "Ctrl+Shift+P")
+    qtbot.waitUntil(lambda: sara.engine.doc(new_id).status == "published", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Published" in sara.doc_view.header.notice.text(), timeout=WAIT_MS)
+    assert not sara.doc_view.header.draft_banner.isVisibleTo(sara)
+    assert sara.doc_actions.publish.text().startswith("Un&publish")
+    # anna, a rep with the parking topic, now receives it with its text
+    qtbot.waitUntil(lambda: anna.model.contains(new_id), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: anna.engine.text(new_id) == "# Boendeparkering i Årsta\n\n", timeout=WAIT_MS
+    )
+    assert tree_status(anna, new_id) == "published"
+
+
+def test_a_taken_id_is_said_inline_and_can_be_changed(qtbot: QtBot, windows: Windows) -> None:
+    olle = windows.open("olle")
+    dialog = olle.doc_actions.new_document()
+    assert dialog is not None
+    qtbot.keyClicks(dialog.title, "Residential parking permit")
+    dialog.doc_id.clear()
+    qtbot.keyClicks(dialog.doc_id, OWNED_BY_OLLE)
+    dialog.submit()  # checked here first: no topic yet
+    assert "at least one topic" in dialog.error_text() and dialog.create_button.isEnabled()
+    dialog.topics.new_topic.setFocus()
+    type_text(dialog.topics.new_topic, "Boende i Årsta")
+    qtbot.keyClick(dialog.topics.new_topic, Qt.Key.Key_Return)  # adds it, does not create
+    assert dialog.topics.topics() == ["boende-i-arsta"] and dialog.isVisible()
+    dialog.submit()
+    assert not dialog.create_button.isEnabled()  # waiting for the server
+    qtbot.waitUntil(lambda: "That id is taken" in dialog.error_text(), timeout=WAIT_MS)
+    assert dialog.isVisible() and dialog.create_button.isEnabled()
+    assert dialog.doc_id.hasFocus() and dialog.doc_id.selectedText() == OWNED_BY_OLLE
+    qtbot.keyClicks(dialog.doc_id, "parking-residential-permit-2")
+    with qtbot.waitSignal(dialog.created, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.doc_id, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: olle.doc_view.doc_id == "parking-residential-permit-2", timeout=WAIT_MS)
+
+
+def test_a_refused_details_change_is_shown_calmly(qtbot: QtBot, windows: Windows) -> None:
+    olle, sara = windows.open("olle"), windows.open("sara")
+    assert olle.open_doc(OWNED_BY_OLLE)
+    olle.doc_view.reader.setFocus()
+    press(qtbot, olle, "Alt+Return")
+    dialog = olle.findChild(DocDetailsDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.supervisor  # an owner: title and topics only
+    dialog.title.setText("Residential parking permit (2027)")
+    # meanwhile a supervisor hands the document to karin
+    sara.engine.set_meta(OWNED_BY_OLLE, owner="karin")
+    qtbot.waitUntil(lambda: not olle.engine.doc(OWNED_BY_OLLE).can_edit, timeout=WAIT_MS)
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)  # Save
+    qtbot.waitUntil(lambda: dialog.error_text() != "", timeout=WAIT_MS)
+    assert dialog.error_text().startswith("Not saved: you may not change that")
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    assert olle.engine.doc(OWNED_BY_OLLE).title == "Residential parking permit"
+    assert olle.engine.status.error is None  # said in the dialog, not as a connection problem
+    dialog.reject()
+    assert not olle.doc_actions.details.isEnabled()  # no longer his to change
+
+
+def test_supervisor_changes_audience_editors_and_status_in_details(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    sara = windows.open("sara")
+    assert sara.open_doc(OWNED_BY_OLLE)
+    dialog = sara.doc_actions.show_details()
+    assert dialog is not None and dialog.supervisor
+    dialog.audience.everyone.setChecked(False)
+    dialog.audience.roles["supervisor"].setChecked(True)
+    dialog.editors.setText("karin")
+    dialog.draft.setChecked(True)
+    assert dialog.changes() == {
+        "status": "draft",
+        "audience": ["supervisor"],
+        "editors": ["karin"],
+    }
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        dialog.submit()
+    info = sara.engine.doc(OWNED_BY_OLLE)
+    assert (info.status, info.audience, info.editors) == ("draft", ("supervisor",), ("karin",))
+    qtbot.waitUntil(lambda: sara.doc_view.header.draft.isVisibleTo(sara), timeout=WAIT_MS)
+
+
+def test_reps_and_admins_cannot_create_or_change(qtbot: QtBot, windows: Windows) -> None:
+    anna = windows.open("anna")
+    assert not anna.doc_actions.new_doc.isEnabled()
+    assert anna.doc_actions.new_document() is None
+    assert anna.open_doc(OWNED_BY_OLLE)
+    assert not anna.doc_actions.details.isEnabled() and not anna.doc_actions.publish.isEnabled()
+    assert not anna.doc_view.header.details.isVisibleTo(anna)
+
+
+def test_every_menu_shortcut_is_in_the_keyboard_list(qtbot: QtBot, windows: Windows) -> None:
+    w = windows.open("sara")
+    keys_text = " ".join(k for k, _ in SHORTCUTS)
+    missing = []
+    for menu_action in w.menuBar().actions():
+        for action in menu_action.menu().actions():
+            for shortcut in action.shortcuts():
+                text = shortcut.toString(QKeySequence.SequenceFormat.PortableText)
+                if text not in keys_text:
+                    missing.append((action.text(), text))
+    assert missing == [], missing
+    for new in ("Ctrl+N", "Alt+Return", "Ctrl+Shift+P", "F3", "Esc"):
+        assert new in keys_text
+    box = w._show_shortcuts()
+    qtbot.addWidget(box)
+    assert isinstance(box, QMessageBox) and "Ctrl+N" in box.text()
+
+
+def test_offline_the_dialogs_say_so_instead_of_waiting(qtbot: QtBot, windows: Windows) -> None:
+    sara = windows.open("sara")
+    assert sara.open_doc(OWNED_BY_OLLE)
+    windows.server.stop()
+    qtbot.waitUntil(lambda: sara.engine.status.state == ConnState.OFFLINE, timeout=WAIT_MS)
+    dialog = sara.doc_actions.new_document()
+    assert dialog is not None
+    type_text(dialog.title, "Snöröjning")  # not keyClicks: non-ASCII aborts Qt
+    tick_topic(dialog, "parking")
+    dialog.submit()
+    assert dialog.error_text().startswith("You are offline")
+    assert dialog.create_button.isEnabled() and dialog.isVisible()
+    dialog.reject()
+    details = sara.doc_actions.show_details()
+    assert details is not None
+    details.title.setText("Residential parking permit (offline)")
+    details.submit()
+    assert details.error_text().startswith("You are offline")
