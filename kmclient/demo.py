@@ -14,10 +14,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kmclient.resources import resources_dir
 from kmserver.embedded import EmbeddedServer
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-KB_DIR = RESOURCES / "kb"
+KB_DIR = resources_dir() / "kb"
 DEMO_PASSWORD = "demo"
 
 
