@@ -1,0 +1,296 @@
+"""The servers under test (reference Node y-websocket, kmserver) and their processes."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import queue
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from latency_common import HERE, NODE_ENV_STRIP, NODE_SERVER, REPO, ROOM_PREFIX, log
+
+
+def _die_with_parent() -> None:
+    """preexec_fn: the child gets SIGTERM if this orchestrator dies (Linux prctl)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pump(stream, sink, q: queue.Queue | None) -> None:
+    """Copy a child's output to a log file (and to a queue for the ready/READY lines)."""
+    for raw in iter(stream.readline, b""):
+        line = raw.decode("utf-8", "replace")
+        if sink is not None:
+            sink.write(line)
+            sink.flush()
+        if q is not None:
+            q.put(line)
+    if q is not None:
+        q.put(None)
+
+
+def wait_line(q: queue.Queue, pattern: re.Pattern, deadline: float, proc: subprocess.Popen):
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no line matching {pattern.pattern!r} in time")
+        try:
+            line = q.get(timeout=min(left, 0.5))
+        except queue.Empty:
+            if proc.poll() is not None:
+                raise RuntimeError(f"process exited with {proc.returncode}") from None
+            continue
+        if line is None:
+            proc.wait(timeout=5)
+            raise RuntimeError(f"process exited with {proc.returncode}")
+        m = pattern.search(line)
+        if m:
+            return m
+
+
+def stop_process(proc: subprocess.Popen | None, name: str, grace: float = 5.0) -> None:
+    """SIGTERM the process we started, SIGKILL it if it lingers, then its session group."""
+    if proc is None:
+        return
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            log(f"{name} (pid {proc.pid}) ignored SIGTERM for {grace:.0f}s; SIGKILL")
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            proc.wait(timeout=5)
+    # leftovers of its own session (started with start_new_session=True: pgid == pid)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+class Server:
+    def __init__(
+        self,
+        name: str,
+        proc: subprocess.Popen,
+        port: int,
+        urls: list[list[str]],
+        info: dict,
+        logfile,
+    ):
+        self.name, self.proc, self.port, self.urls, self.info = name, proc, port, urls, info
+        self.logfile = logfile
+
+    def stop(self) -> None:
+        stop_process(self.proc, f"{self.name} server")
+        with contextlib.suppress(Exception):
+            self.logfile.close()
+
+
+def room_names(n: int) -> list[str]:
+    return [f"{ROOM_PREFIX}{i:04d}" for i in range(n)]
+
+
+def _spawn_server(cmd, env, cwd, logpath: Path, ready: re.Pattern, timeout: float):
+    logfile = open(logpath, "w")  # noqa: SIM115  (closed by Server.stop)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=logfile,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+    q: queue.Queue = queue.Queue()
+    threading.Thread(target=_pump, args=(proc.stdout, logfile, q), daemon=True).start()
+    try:
+        wait_line(q, ready, time.monotonic() + timeout, proc)
+    except Exception as exc:
+        stop_process(proc, cmd[0])
+        logfile.close()
+        tail = logpath.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"server did not become ready: {exc}\n--- log tail ---\n{tail}") from exc
+    return proc, logfile
+
+
+def ensure_node_modules(args) -> None:
+    if NODE_SERVER.exists():
+        return
+    npm = shutil.which("npm")
+    if args.no_install or npm is None:
+        raise RuntimeError(
+            f"{NODE_SERVER.relative_to(REPO)} is missing; run `npm ci --omit=optional` in "
+            f"{HERE.relative_to(REPO)}/" + ("" if npm else " (npm not found)")
+        )
+    lock = (HERE / "package-lock.json").exists()
+    cmd = [npm, "ci" if lock else "install", "--omit=optional", "--no-audit", "--no-fund"]
+    log(f"node_modules missing: running `npm {' '.join(cmd[1:])}` in {HERE}")
+    subprocess.run(
+        cmd, cwd=HERE, check=True, timeout=300, stdin=subprocess.DEVNULL, stdout=sys.stderr
+    )
+    if not NODE_SERVER.exists():
+        raise RuntimeError(f"npm finished but {NODE_SERVER} is still missing")
+
+
+def node_version(node: str) -> str | None:
+    try:
+        return subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except Exception:
+        return None
+
+
+def start_node(args, run_dir: Path) -> Server:
+    ensure_node_modules(args)
+    node = args.node or shutil.which("node")
+    if not node:
+        raise RuntimeError("node not found on PATH (use --node)")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in NODE_ENV_STRIP}
+    env.update(HOST="127.0.0.1", PORT=str(port))
+    pkg = json.loads((NODE_SERVER.parent.parent / "package.json").read_text())
+    ws_pkg = json.loads((HERE / "node_modules" / "ws" / "package.json").read_text())
+    yjs_pkg = json.loads((HERE / "node_modules" / "yjs" / "package.json").read_text())
+    cmd = [node, str(NODE_SERVER)]
+    log(f"starting node y-websocket {pkg['version']} on 127.0.0.1:{port}")
+    proc, logfile = _spawn_server(
+        cmd,
+        env,
+        HERE,
+        run_dir / "server.log",
+        re.compile(r"running at .* on port \d+"),
+        args.server_timeout,
+    )
+    urls = [[f"ws://127.0.0.1:{port}/{room}"] * args.clients for room in room_names(args.rooms)]
+    info = {
+        "command": f"HOST=127.0.0.1 PORT={port} node {NODE_SERVER.relative_to(REPO)}",
+        "y-websocket": pkg["version"],
+        "ws": ws_pkg["version"],
+        "yjs": yjs_pkg["version"],
+        "node": node_version(node),
+        "persistence": "none (YPERSISTENCE unset, in memory)",
+    }
+    return Server("node", proc, port, urls, info, logfile)
+
+
+def kmserver_cmd(args) -> list[str] | None:
+    if args.kmserver_cmd:
+        return args.kmserver_cmd.split()
+    if (REPO / "kmserver" / "cli.py").exists():
+        return [sys.executable, "-m", "kmserver.cli"]
+    return None
+
+
+def kmserver_fingerprint() -> dict:
+    """Which kmserver source ran (the tree changes under active development)."""
+    import hashlib
+
+    files = sorted((REPO / "kmserver").rglob("*.py"))
+    h = hashlib.sha256()
+    for f in files:
+        h.update(str(f.relative_to(REPO)).encode() + b"\0" + f.read_bytes() + b"\0")
+    newest = max((f.stat().st_mtime for f in files), default=0)
+    return {
+        "source_sha256": h.hexdigest()[:16],
+        "source_newest_mtime": dt.datetime.fromtimestamp(newest, dt.UTC).isoformat(
+            timespec="seconds"
+        ),
+    }
+
+
+def start_ours(args, run_dir: Path) -> Server:
+    base = kmserver_cmd(args)
+    if base is None:
+        raise FileNotFoundError("kmserver/cli.py does not exist yet")
+    db = (run_dir / "bench.db").resolve()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(str(db) + suffix).unlink()
+    env = dict(os.environ)
+    env["KMSERVER_DB"] = f"sqlite:///{db}"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONUNBUFFERED"] = "1"
+
+    def cli(*argv: str, stdin: str | None = None) -> str:
+        log(f"  KMSERVER_DB=sqlite:///{db.relative_to(REPO)} kmserver {' '.join(argv)}")
+        p = subprocess.run(
+            [*base, *argv],
+            cwd=REPO,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if p.returncode != 0:
+            raise RuntimeError(
+                f"`kmserver {' '.join(argv)}` exited {p.returncode}:\n{p.stdout}\n{p.stderr}"
+            )
+        return p.stdout
+
+    log("preparing kmserver database (user, documents, token)")
+    cli(
+        "user",
+        "add",
+        "bench",
+        "--role",
+        "supervisor",
+        "--password-stdin",
+        stdin=secrets.token_urlsafe(24) + "\n",
+    )
+    docs = run_dir / "docs"
+    docs.mkdir(exist_ok=True)
+    for i, room in enumerate(room_names(args.rooms)):
+        (docs / f"{room}.md").write_text(
+            f"---\nid: {room}\ntitle: Bench room {i}\ntopics: [bench]\n"
+            f"audience: [everyone]\nowner: bench\n---\nbody text\n"
+        )
+    cli("import", str(docs.resolve()))
+    out = [ln.strip() for ln in cli("token", "bench").splitlines() if ln.strip()]
+    if not out:
+        raise RuntimeError("`kmserver token bench` printed nothing")
+    token = out[-1]
+    port = free_port()
+    log(f"starting kmserver on 127.0.0.1:{port}")
+    proc, logfile = _spawn_server(
+        [*base, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env,
+        REPO,
+        run_dir / "server.log",
+        re.compile(r"listening on ws://127\.0\.0\.1:\d+"),
+        args.server_timeout,
+    )
+    q = urllib.parse.quote(token, safe="")
+    urls = [
+        [f"ws://127.0.0.1:{port}/y/{room}?token={q}"] * args.clients
+        for room in room_names(args.rooms)
+    ]
+    info = {
+        **kmserver_fingerprint(),
+        "command": f"KMSERVER_DB=sqlite:///<run dir>/bench.db "
+        f"{' '.join(Path(b).name for b in base)} serve --host 127.0.0.1 --port {port}",
+        "database": "SQLite file, fresh per run",
+    }
+    return Server("ours", proc, port, urls, info, logfile)
