@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -28,6 +29,8 @@ Post = Callable[[Callable[[], object]], None]
 
 BATCH_SIZE = 1000  # documents per Whoosh commit: fewer commits, but bounded latency
 FILL_AT_ONCE = 200  # an empty index gets this many or more in one go (see _run)
+SETTLE = 0.3  # write once submits have paused this long (seconds)...
+MAX_HOLD = 2.0  # ... or this long after the oldest waiting one, whichever comes first
 
 
 class IndexEntry(NamedTuple):
@@ -46,6 +49,7 @@ class IndexWorker:
         on_done: Callable[[], None],
         on_progress: Callable[[IndexProgress], None],
         batch_size: int = BATCH_SIZE,
+        settle: float = SETTLE,
     ) -> None:
         self._index = index
         self._store = store
@@ -53,6 +57,9 @@ class IndexWorker:
         self._on_done = on_done
         self._on_progress = on_progress
         self._batch_size = batch_size
+        self._settle = settle
+        self._last_submit = 0.0  # monotonic time of the newest submit
+        self._waiting_since = 0.0  # ... of the oldest submit not yet taken
         self._cond = threading.Condition()
         self._pending: dict[str, IndexEntry] = {}  # insertion order = submission order
         self._busy = 0  # documents in the batch being written
@@ -80,6 +87,9 @@ class IndexWorker:
         """Index (or, with ``title=None``, remove) a document; a newer submit of
         the same id replaces an older one still waiting."""
         with self._cond:
+            self._last_submit = time.monotonic()
+            if not self._pending:
+                self._waiting_since = self._last_submit
             self._pending.pop(doc_id, None)  # re-insert at the end: keeps gens ordered
             self._pending[doc_id] = entry
             self._cond.notify()
@@ -118,6 +128,7 @@ class IndexWorker:
     def resume(self) -> None:
         with self._cond:
             self._paused = False
+            self._last_submit = self._waiting_since = 0.0  # what a sync left: no settling
             self._cond.notify()
 
     # -- worker thread ---------------------------------------------------------
@@ -131,6 +142,10 @@ class IndexWorker:
                     self._cond.wait()
                 if self._stopping:
                     return
+                wait = self._settle_left()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
                 rebuild = self._rebuild
                 batch: dict[str, IndexEntry] = {}
                 fill = False
@@ -161,6 +176,17 @@ class IndexWorker:
                 if progress.idle:
                     self._done = 0
             self._post(lambda p=progress: self._on_progress(p))
+
+    def _settle_left(self) -> float:
+        """Seconds to hold a small batch while submits keep coming (typing: each
+        key changes the document; index the text once the typing pauses, not
+        per key). Never longer than MAX_HOLD after the oldest waiting submit."""
+        if self._rebuild is not None or self._settle <= 0:
+            return 0.0
+        if len(self._pending) >= min(self._batch_size, FILL_AT_ONCE):  # a sync: no point waiting
+            return 0.0
+        due = min(self._last_submit + self._settle, self._waiting_since + MAX_HOLD)
+        return due - time.monotonic()
 
     def _write(self, batch: dict[str, IndexEntry], fill: bool) -> None:
         upserts = [

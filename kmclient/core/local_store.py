@@ -40,6 +40,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -117,6 +118,26 @@ _META_COLUMNS = (
 )
 
 
+# The write path's statements, built once (the hot ones run on every keystroke).
+
+
+def _upsert(table: Table, key: str, columns: Iterable[str], **kw: Any) -> Any:
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c[key]], set_={name: stmt.excluded[name] for name in columns}, **kw
+    )
+
+
+_UPSERT_META = _upsert(documents, "id", _META_COLUMNS)
+_UPSERT_CONTENT = _upsert(documents, "id", ("state", "body"))
+_UPSERT_INDEX_MARK = _upsert(index_queue, "doc_id", ("gen",))
+_UPSERT_SETTING = _upsert(settings, "key", ("value",))
+_INSERT_OUTBOX = outbox.insert()
+_DELETE_OUTBOX_ROW = delete(outbox).where(outbox.c.id == bindparam("row_id"))
+_COUNT_OUTBOX = select(func.count()).select_from(outbox)
+_LOAD_STATE = select(documents.c.state).where(documents.c.id == bindparam("doc_id"))
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxRow:
     id: int
@@ -181,6 +202,11 @@ class LocalStore:
         event.listen(self.engine, "connect", _on_connect)
         _md.create_all(self.engine)
         records_db.metadata.create_all(self.engine)
+        self._writer = self.engine.connect()  # the owner's write connection
+        with self.engine.connect() as conn:
+            # Kept in memory from here on: only this store writes the profile
+            # (the profile lock keeps other processes out).
+            self._outbox_count: int = conn.scalar(_COUNT_OUTBOX) or 0
         version = self.get_setting("schema_version")
         if version is None or version in UPGRADABLE:
             # New tables are created above; "records_synced" is unset, so the
@@ -193,6 +219,7 @@ class LocalStore:
             )
 
     def close(self) -> None:
+        self._writer.close()
         self.engine.dispose()
 
     # -- reads -------------------------------------------------------------
@@ -205,7 +232,7 @@ class LocalStore:
 
     def load_state(self, doc_id: str) -> bytes | None:
         with self.engine.connect() as conn:
-            return conn.scalar(select(documents.c.state).where(documents.c.id == doc_id))
+            return conn.scalar(_LOAD_STATE, {"doc_id": doc_id})
 
     def load_body(self, doc_id: str) -> str | None:
         with self.engine.connect() as conn:
@@ -223,8 +250,8 @@ class LocalStore:
             return [OutboxRow(*row) for row in conn.execute(query)]
 
     def outbox_count(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(outbox)) or 0
+        """Rows in the outbox (kept in memory: the store is the only writer)."""
+        return self._outbox_count
 
     def index_pending(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -258,73 +285,73 @@ class LocalStore:
     # -- the one write path ----------------------------------------------------
 
     def commit(self, batch: Batch) -> list[int]:
-        """Write a batch in one transaction; returns the ids of new outbox rows."""
-        with self.engine.connect() as conn:
-            if not (batch.outbox_add or batch.records.requests_add):
-                with conn.begin():
-                    return self._write(conn, batch)
+        """Write a batch in one transaction; returns the ids of new outbox rows.
+
+        Runs on the owner thread only, on the one write connection kept open
+        for the store's life (no pool checkout and reset per transaction).
+        """
+        conn = self._writer
+        durable = bool(batch.outbox_add or batch.records.requests_add)
+        if durable:
             # An fsync per downloaded batch would dominate a large sync (measured
             # 35-75 ms each on a busy disk); an edit or request of the user's is worth one.
             conn.exec_driver_sql("PRAGMA synchronous=FULL")
             conn.commit()
-            try:
-                with conn.begin():
-                    return self._write(conn, batch)
-            finally:
+        try:
+            with conn.begin():
+                added, outbox_delta = self._write(conn, batch)
+        finally:
+            if durable:
                 conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
                 conn.commit()
+        self._outbox_count += outbox_delta  # only after the transaction went through
+        return added
 
     @staticmethod
-    def _write(conn: Connection, batch: Batch) -> list[int]:
+    def _write(conn: Connection, batch: Batch) -> tuple[list[int], int]:
+        """The batch's statements; returns (new outbox ids, change of the outbox row count)."""
         added: list[int] = []
+        delta = 0
         if batch.removed:
             ids = list(batch.removed)
             conn.execute(delete(documents).where(documents.c.id.in_(ids)))
         if batch.outbox_delete_docs:
             ids = list(batch.outbox_delete_docs)
-            conn.execute(delete(outbox).where(outbox.c.doc_id.in_(ids)))
+            delta -= conn.execute(delete(outbox).where(outbox.c.doc_id.in_(ids))).rowcount
         if batch.metas:
-            stmt = insert(documents)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[documents.c.id],
-                set_={name: stmt.excluded[name] for name in _META_COLUMNS},
-            )
-            conn.execute(stmt, [_meta_row(info) for info in batch.metas.values()])
+            conn.execute(_UPSERT_META, [_meta_row(info) for info in batch.metas.values()])
         if batch.contents:
-            stmt = insert(documents)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[documents.c.id],
-                set_={"state": stmt.excluded.state, "body": stmt.excluded.body},
-            )
             conn.execute(
-                stmt,
+                _UPSERT_CONTENT,
                 [
                     _placeholder_row(doc_id, state, body)
                     for doc_id, (state, body) in batch.contents.items()
                 ],
             )
         if batch.outbox_delete:
-            conn.execute(delete(outbox).where(outbox.c.id.in_(batch.outbox_delete)))
+            if len(batch.outbox_delete) == 1:
+                result = conn.execute(_DELETE_OUTBOX_ROW, {"row_id": batch.outbox_delete[0]})
+            else:
+                result = conn.execute(delete(outbox).where(outbox.c.id.in_(batch.outbox_delete)))
+            delta -= result.rowcount
         now = int(time.time())
         for doc_id, data in batch.outbox_add:
-            result = conn.execute(outbox.insert().values(doc_id=doc_id, data=data, created_at=now))
+            row = {"doc_id": doc_id, "data": data, "created_at": now}
+            result = conn.execute(_INSERT_OUTBOX, row)
             added.append(result.inserted_primary_key[0])
+            delta += 1
         if batch.records or batch.removed:
             records_db.write(conn, batch.records, batch.removed)
         if batch.index_marks:
-            stmt = insert(index_queue)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[index_queue.c.doc_id], set_={"gen": stmt.excluded.gen}
-            )
-            conn.execute(stmt, [{"doc_id": k, "gen": g} for k, g in batch.index_marks.items()])
-        for key, value in batch.settings.items():
-            stmt = insert(settings).values(key=key, value=json.dumps(value))
             conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[settings.c.key], set_={"value": stmt.excluded.value}
-                )
+                _UPSERT_INDEX_MARK, [{"doc_id": k, "gen": g} for k, g in batch.index_marks.items()]
             )
-        return added
+        if batch.settings:
+            conn.execute(
+                _UPSERT_SETTING,
+                [{"key": k, "value": json.dumps(v)} for k, v in batch.settings.items()],
+            )
+        return added, delta
 
     def clear_index_marks(self, done: dict[str, int]) -> None:
         """Forget queue entries the index has taken, unless changed again since.

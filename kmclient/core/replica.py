@@ -65,6 +65,9 @@ class Replica:
         self._events: list[EngineEvent] = []
         self._batch = Batch()
         self._states: dict[str, bytes] = {}  # new CRDT state, not yet committed
+        # Committed state of each open document (b"": none yet), so an edit or a
+        # remote update of an open document never reads its state back.
+        self._held: dict[str, bytes] = {}
         self._unstored: set[str] = set()  # ids with no row in the profile yet
         self._reindex: set[str] = set()  # title or topics changed
         pending = self.store.index_pending()
@@ -114,6 +117,8 @@ class Replica:
         """The document's CRDT state as of now (including what is not yet committed)."""
         if doc_id in self._states:
             return self._states[doc_id]
+        if doc_id in self._held:
+            return self._held[doc_id] or None
         if doc_id in self._unstored or doc_id in self._batch.removed:
             return None
         return self.store.load_state(doc_id) or None
@@ -131,7 +136,17 @@ class Replica:
     def open_doc(self, doc_id: str) -> Doc:
         if doc_id not in self.docs:
             raise KeyError(f"no document '{doc_id}' in this profile")
-        return self.open_docs.open(doc_id, self.state(doc_id))
+        state = self.state(doc_id)
+        if doc_id not in self._states:
+            self._held[doc_id] = state or b""
+        return self.open_docs.open(doc_id, state)
+
+    def close_doc(self, doc_id: str) -> bool:
+        """Drop one reference to an open Doc; True when it was really closed."""
+        closed = self.open_docs.close(doc_id)
+        if doc_id not in self.open_docs:
+            self._held.pop(doc_id, None)
+        return closed
 
     def search(self, query: str, topics: Iterable[str] | None, limit: int) -> list[SearchResult]:
         # The index may lag the profile by a batch: never show what left it.
@@ -188,6 +203,7 @@ class Replica:
             hook(doc_id)
         self._batch.remove(doc_id)
         self._states.pop(doc_id, None)
+        self._held.pop(doc_id, None)
         self._unstored.discard(doc_id)
         self._reindex.discard(doc_id)
         self.open_docs.discard(doc_id)
@@ -267,6 +283,7 @@ class Replica:
         self._reindex.clear()
         added = self.store.commit(batch) if batch else []
         self._unstored.clear()
+        self._held.update((d, s) for d, s in states.items() if d in self.open_docs)
         for doc_id in batch.removed:
             if doc_id not in self.docs:
                 self.indexer.submit(doc_id, IndexEntry(batch.index_marks[doc_id], None))

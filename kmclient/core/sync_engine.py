@@ -302,7 +302,7 @@ class SyncEngine(FeedbackApi):
 
     def close_doc(self, doc_id: str) -> None:
         self._flush_local()
-        if self.replica.open_docs.close(doc_id) and self._live:
+        if self.replica.close_doc(doc_id) and self._live:
             self._send_json(type="close", doc=doc_id)
 
     def send_awareness(self, doc_id: str, payload: bytes) -> None:

@@ -84,3 +84,32 @@ def test_only_commits_with_local_edits_wait_for_the_disk(store: LocalStore) -> N
     assert pragmas[0] < insert_at < pragmas[1]
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL again
+
+
+def test_the_outbox_count_kept_in_memory_matches_the_table(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "p.db")
+
+    def counted() -> int:
+        with store.engine.connect() as conn:
+            return conn.execute(text("SELECT COUNT(*) FROM outbox")).scalar_one()
+
+    store.commit(Batch(metas={"a": DocInfo("a", "A"), "b": DocInfo("b", "B")}))
+    ids = store.commit(Batch(outbox_add=[("a", b"1"), ("b", b"2"), ("a", b"3"), ("b", b"4")]))
+    assert store.outbox_count() == counted() == 4
+    store.commit(Batch(outbox_delete=[ids[0]]))
+    store.commit(Batch(outbox_delete=[ids[0], 999]))  # already gone, never there: no change
+    assert store.outbox_count() == counted() == 3
+    store.commit(Batch(outbox_delete=[ids[1], ids[2]]))
+    assert store.outbox_count() == counted() == 1
+    batch = Batch()
+    batch.remove("b")
+    store.commit(batch)
+    assert store.outbox_count() == counted() == 0
+    store.commit(Batch(outbox_add=[("a", b"5")]))
+    with pytest.raises(Exception):  # noqa: B017 - a failed batch changes nothing
+        store.commit(Batch(outbox_add=[("a", b"6"), ("a", None)]))  # type: ignore[list-item]
+    assert store.outbox_count() == counted() == 1
+    store.close()
+    again = LocalStore(tmp_path / "p.db")
+    assert again.outbox_count() == 1
+    again.close()

@@ -209,3 +209,76 @@ def test_closing_right_after_indexing_leaves_no_work_for_the_next_start(h: Harne
     store.close()
     r = h.open()
     assert not r.index.needs_rebuild and r.index_progress.idle
+
+
+def test_open_documents_are_edited_without_reading_their_state_back(h: Harness) -> None:
+    r = h.replica
+    add_doc(r, "a", "A", "hej")
+    r.commit()
+    doc = r.open_doc("a")
+    reads: list[str] = []
+    load_state = r.store.load_state
+    r.store.load_state = lambda doc_id: reads.append(doc_id) or load_state(doc_id)  # type: ignore[method-assign]
+    for word in (" du", " 😀", " å"):
+        with doc.transaction(origin="local"):
+            body(doc).insert(len(str(body(doc)).encode()), word)
+        r.put_update("a", h.local[-1][1], local=True)
+        r.queue_outbox("a", h.local[-1][1])
+        r.commit()
+    other = new_doc(r.state("a"))
+    before = other.get_state()
+    body(other).insert(0, "Ja, ")
+    r.put_update("a", other.get_update(before), local=False)
+    r.commit()
+    assert reads == []  # the committed state of an open document is kept in memory
+    assert r.text("a") == str(body(doc)) == "Ja, hej du 😀 å"
+    assert r.store.load_state("a") == r.state("a")  # ... and is what the profile holds
+
+
+def test_state_after_a_restart_equals_the_state_before(h: Harness) -> None:
+    r = h.replica
+    add_doc(r, "a", "A", "ett")
+    add_doc(r, "b", "B", "två")
+    r.commit()
+    doc = r.open_doc("a")
+    r.open_doc("a")  # two references
+    with doc.transaction(origin="local"):
+        body(doc).insert(0, "Nu: ")
+    r.put_update("a", h.local[-1][1], local=True)
+    r.queue_outbox("a", h.local[-1][1])
+    r.commit()
+    assert not r.close_doc("a") and r.close_doc("a")  # really closed on the second
+    # Closed: a change now comes from (and goes to) the profile.
+    other = new_doc(r.state("a"))
+    before = other.get_state()
+    body(other).insert(len(str(body(other)).encode()), " slut")
+    r.put_update("a", other.get_update(before), local=False)
+    r.commit()
+    before_restart = {d: (r.state(d), r.text(d)) for d in ("a", "b")}
+    unsent = [(row.doc_id, row.data) for row in r.store.outbox_rows()]
+    r = h.reopen()
+    assert {d: (r.state(d), r.text(d)) for d in ("a", "b")} == before_restart
+    assert before_restart["a"][1] == "Nu: ett slut"
+    assert [(row.doc_id, row.data) for row in r.store.outbox_rows()] == unsent
+    assert r.store.outbox_count() == 1
+    assert str(body(r.open_doc("a"))) == "Nu: ett slut"
+
+
+def test_typing_is_indexed_once_it_pauses_not_per_key(h: Harness) -> None:
+    r = h.replica
+    add_doc(r, "a", "A", "Avfall")
+    r.commit()
+    h.wait_indexed()
+    writes: list[list[str]] = []
+    upsert = r.index.upsert_many
+    r.index.upsert_many = lambda docs: writes.append([d[0] for d in docs]) or upsert(docs)  # type: ignore[method-assign]
+    doc = r.open_doc("a")
+    for ch in " sortering":  # keys a few ms apart, well inside the settle time
+        with doc.transaction(origin="local"):
+            body(doc).insert(len(str(body(doc)).encode()), ch)
+        r.put_update("a", h.local[-1][1], local=True)
+        r.commit()
+    assert not r.index_progress.idle  # waiting, not lost
+    h.wait_indexed()
+    assert writes == [["a"]]  # one Whoosh commit, of the last version
+    assert [x.doc_id for x in r.search("sortering", None, 5)] == ["a"]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+
 from pycrdt import Text
 
 from kmclient.core.model import AwarenessReceived, DocChanged
+from kmclient.core.profile import DB_FILE
 from kmserver.protocol import awareness
 from tests.integration.conftest import Clients, recorder
 
@@ -110,3 +114,35 @@ def test_carets_travel_between_clients_with_the_document_open(clients: Clients) 
     clients.wait(
         lambda: any(isinstance(e, AwarenessReceived) and b"null" in e.payload for e in heard)
     )
+
+
+def test_an_edit_survives_a_crash_between_the_outbox_and_the_socket(clients: Clients) -> None:
+    """The profile as a crash would leave it at the moment the frame is handed
+    to the socket already holds the edit; a restart from it sends it once."""
+    olle = clients.signed_in("olle")
+    crashed = clients.tmp_path / "profiles" / "olle-crashed"
+    images: list[int] = []
+
+    def crash_instead_of_sending(frame: str | bytes) -> None:
+        if isinstance(frame, bytes) and not images:  # the update frame: the app dies here
+            crashed.mkdir(mode=0o700)
+            for name in (DB_FILE, DB_FILE + "-wal"):  # what is on disk now, as a crash leaves it
+                if (olle.profile_dir / name).exists():
+                    shutil.copy(olle.profile_dir / name, crashed / name)
+            with sqlite3.connect(crashed / DB_FILE) as db:
+                images.append(db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
+    olle._send = crash_instead_of_sending  # type: ignore[method-assign]
+    olle.open_doc("parking")["body"].insert(0, "Efter kraschen. ")
+    clients.wait(lambda: images != [])
+    assert images == [1]  # durable in the outbox before the send
+    olle.close()
+
+    again = clients.engine("olle", "olle-crashed")
+    assert again.unconfirmed == 1
+    again.connect(clients.server.url)  # the saved session
+    clients.wait(lambda: again.status.state == "online" and again.unconfirmed == 0)
+    assert clients.server.body_text("parking").startswith("Efter kraschen. # Parking")
+    assert clients.server.body_text("parking").count("Efter kraschen.") == 1
+    assert again.text("parking") == clients.server.body_text("parking")
+    assert again.replica.store.outbox_rows() == []
