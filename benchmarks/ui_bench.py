@@ -386,8 +386,9 @@ def keystrokes(server_url: str, work: Path, count: int) -> dict[str, object]:
 # -- screenshots (under Xvfb) -------------------------------------------------------------------
 
 
-def screenshots(out_dir: Path, theme: str) -> None:
-    """The main window and two people co-editing, captured from the X screen.
+def screenshots(out_dir: Path, theme: str, only: str = "all") -> None:
+    """The main window, two people co-editing, a flagged document and the flag inbox,
+    captured from the X screen (``only``: all | main | flags).
 
     xvfb-run -s "-screen 0 1400x900x24" python benchmarks/ui_bench.py --screenshots docs/
     """
@@ -444,6 +445,11 @@ def screenshots(out_dir: Path, theme: str) -> None:
         server = DemoServer().start()
         return ClientApp(app, settings, demo=server), server  # type: ignore[arg-type]
 
+    if only in ("all", "flags"):
+        flag_screenshots(app, session, wait, shoot)
+    if only == "flags":
+        return
+
     # 1. olle looks something up: search results beside the top hit, its words marked
     client, _ = session()
     w = client.open_demo_window("olle")
@@ -479,6 +485,61 @@ def screenshots(out_dir: Path, theme: str) -> None:
     client.shutdown()
 
 
+def flag_screenshots(app, session, wait, shoot) -> None:  # type: ignore[no-untyped-def]
+    """Reps flag two of olle's articles; olle sees the banner and triages in his inbox."""
+    from kmclient.ui.window import MainWindow
+
+    client, _ = session()
+    anna: MainWindow = client.open_demo_window("anna")
+    erik: MainWindow = client.open_demo_window("erik")
+    olle: MainWindow = client.open_demo_window("olle")
+    for w in (anna, erik, olle):
+        wait(lambda w=w: w.engine.status.state == "online")
+
+    def flag(w: MainWindow, doc_id: str, words: str, reason: str, note: str, urgency: str) -> None:
+        text = w.engine.text(doc_id) or ""
+        at = text.index(words) if words else -1
+        passage = (at, at + len(words)) if words else None
+        w.engine.flag(doc_id, reason, note=note, urgency=urgency, passage=passage)
+
+    flag(
+        anna,
+        "parking-residential-permit",
+        "The permit is digital",
+        "outdated",
+        "Callers say the permit costs 900 kr since May; the page still says 700 kr.",
+        "high",
+    )
+    flag(anna, "waste-bulky-items", "", "unclear", "Is the pickup free once a year?", "normal")
+    flag(
+        anna,
+        "payments-refunds",
+        "",
+        "missing",
+        "Nothing on refunds to a foreign bank account.",
+        "low",
+    )
+    wait(lambda: len(olle.engine.flag_inbox()) == 3)
+    anna.close()
+    erik.close()
+    olle.setGeometry(0, 0, 1400, 900)
+    olle.splitter.setSizes([330, 1070])
+    olle.flag_actions.open_flag(olle.engine.flag_inbox()[0])  # opens it, passage selected
+    wait(lambda: olle.flag_actions.banner.isVisible())
+    olle.notify.popups.toast.hide()  # the pop-ups of the three flags: not the subject here
+    shoot("screenshot-flagged-doc.png")
+    inbox = olle.flag_actions.show_inbox()
+    assert inbox is not None
+    inbox.setGeometry(760, 170, 620, 540)
+    inbox.list.setCurrentRow(0)
+    inbox.open_current()
+    inbox.raise_()
+    inbox.activateWindow()
+    inbox.note.setText("Updated the fee to 900 kr")
+    shoot("screenshot-flag-inbox.png")
+    client.shutdown()
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
@@ -498,9 +559,10 @@ def main() -> None:
         "--screenshots", type=Path, metavar="DIR", help="only take screenshots (needs X, Xvfb)"
     )
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    parser.add_argument("--only", default="all", choices=("all", "main", "flags"))
     args = parser.parse_args()
     if args.screenshots:
-        screenshots(args.screenshots, args.theme)
+        screenshots(args.screenshots, args.theme, args.only)
         return
     if not args.onscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"

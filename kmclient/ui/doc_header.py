@@ -37,6 +37,7 @@ class DocHeader(QWidget):
     editToggled = Signal(bool)
     detailsRequested = Signal()
     publishRequested = Signal()
+    flagRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,12 @@ class DocHeader(QWidget):
         self.details.setToolTip("Title, topics, audience, owner and status (Alt+Enter)")
         self.details.setToolButtonStyle(self.details.toolButtonStyle().ToolButtonTextBesideIcon)
         self.details.clicked.connect(self.detailsRequested)
+        self.flag = QToolButton()
+        self.flag.setObjectName("flagButton")
+        self.flag.setText("Flag…")
+        self.flag.setToolTip("Tell the owner something is wrong or outdated (Ctrl+Shift+F)")
+        self.flag.setToolButtonStyle(self.flag.toolButtonStyle().ToolButtonTextBesideIcon)
+        self.flag.clicked.connect(self.flagRequested)
         self.draft_note = QLabel()
         self.draft_note.setObjectName("draftNote")
         self.draft_note.setWordWrap(True)
@@ -99,6 +106,7 @@ class DocHeader(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.draft, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addSpacing(8)
+        top.addWidget(self.flag)
         top.addWidget(self.details)
         top.addWidget(self.mode)
         facts = QHBoxLayout()
@@ -112,6 +120,7 @@ class DocHeader(QWidget):
         box.addLayout(top)
         box.addLayout(facts)
         box.addWidget(self.draft_banner)
+        self._banners = box.count()  # extra banners (flags) go after the draft banner
         box.addWidget(self.find_info)
         self._set_mode_look(False)
 
@@ -120,6 +129,7 @@ class DocHeader(QWidget):
         self._set_mode_look(self.mode.isChecked())
         self.details.setIcon(icon("details", colours))
         self.publish.setIcon(icon("publish", colours, colours.draft))
+        self.flag.setIcon(icon("flag", colours))
 
     def show_doc(
         self, info: DocInfo, last_change: str | None = None, can_publish: bool = False
@@ -146,6 +156,13 @@ class DocHeader(QWidget):
             parts.append(f"updated {when(info.updated_at)}{by}")
         self.meta.setText("  ·  ".join(parts))
         self.mode.setVisible(info.can_edit)
+
+    def add_banner(self, banner: QWidget) -> None:
+        """Another calm line under the facts (the open-flags banner)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(self._banners, banner)
+        self._banners += 1
 
     def show_peers(self, peers: list[Peer]) -> None:
         if not peers:

@@ -33,8 +33,13 @@ from kmclient.core.model import (
     ChangesAttributed,
     DocChanged,
     EngineEvent,
+    FlagReportReceived,
     IndexProgress,
+    NotificationArrived,
+    QuietModeEnded,
+    RecordsChanged,
     RequestAnswered,
+    RequestFailed,
     StatusChanged,
     SyncCompleted,
 )
@@ -54,6 +59,11 @@ class EngineBridge(QObject):
     indexProgress = Signal(object)  # IndexProgress
     awarenessReceived = Signal(str, bytes)  # doc id, y-protocols awareness update
     requestAnswered = Signal(object)  # RequestAnswered (create_doc, set_meta)
+    recordsChanged = Signal(object)  # RecordsChanged (flags, comments, notes, notifications)
+    notificationArrived = Signal(object, bool)  # Notification, popup
+    quietModeEnded = Signal(object)  # tuple of Notification held during quiet mode
+    requestFailed = Signal(object)  # RequestFailed (a refused flag/comment/note request)
+    flagReportReceived = Signal(object)  # FlagReport
     closed = Signal()
 
     _wake = Signal()
@@ -122,6 +132,16 @@ class EngineBridge(QObject):
             self.changesAttributed.emit(event.authors)
         elif isinstance(event, RequestAnswered):
             self.requestAnswered.emit(event)
+        elif isinstance(event, RecordsChanged):
+            self.recordsChanged.emit(event)
+        elif isinstance(event, NotificationArrived):
+            self.notificationArrived.emit(event.notification, event.popup)
+        elif isinstance(event, QuietModeEnded):
+            self.quietModeEnded.emit(event.held)
+        elif isinstance(event, RequestFailed):
+            self.requestFailed.emit(event)
+        elif isinstance(event, FlagReportReceived):
+            self.flagReportReceived.emit(event.report)
 
     @property
     def is_closed(self) -> bool:

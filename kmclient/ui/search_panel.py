@@ -51,6 +51,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 LIMIT = 20
 EXTRA_LIMIT = 10  # hits outside the user's topics, listed after theirs
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+FLAG_ROLE = Qt.ItemDataRole.UserRole + 2  # "flagged as outdated by anna 2 h ago" or None
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ class SearchResultsModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.hits: list[Hit] = []
+        # engine.open_flag_summary: a dict lookup per row, so asked at paint time.
+        self.flag_summary: Callable[[str], str | None] = lambda _doc_id: None
 
     def set_hits(self, hits: list[Hit]) -> None:
         self.beginResetModel()
@@ -125,6 +128,8 @@ class SearchResultsModel(QAbstractListModel):
             return f"{hit.result.title}: {hit.result.snippet_text()}"
         if role == DOC_ID_ROLE:
             return hit.result.doc_id
+        if role == FLAG_ROLE:
+            return self.flag_summary(hit.result.doc_id)
         if role == Qt.ItemDataRole.UserRole:
             return hit
         return None
@@ -137,7 +142,9 @@ class SnippetDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.colours: Colours = LIGHT
 
-    def _document(self, option: QStyleOptionViewItem, hit: Hit, selected: bool) -> QTextDocument:
+    def _document(
+        self, option: QStyleOptionViewItem, hit: Hit, selected: bool, flag: str | None = None
+    ) -> QTextDocument:
         c = self.colours
         r = hit.result
         muted = c.accent_text if selected else c.muted
@@ -159,6 +166,12 @@ class SnippetDelegate(QStyledItemDelegate):
             f'<div style="color:{colour}"><b>{html.escape(r.title)}</b></div>'
             f'<div style="color:{muted}; font-size:small">{html.escape(topics)}</div>'
             f'<div style="color:{colour}">{snippet}</div>'
+            + (
+                f'<div style="color:{c.accent_text if selected else c.flag}; font-size:small">'
+                f"⚑ {html.escape(flag)}</div>"
+                if flag
+                else ""
+            )
         )
         doc.setTextWidth(max(option.rect.width() - 20, 80))
         return doc
@@ -174,7 +187,7 @@ class SnippetDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        doc = self._document(option, hit, selected)
+        doc = self._document(option, hit, selected, index.data(FLAG_ROLE))
         painter.save()
         painter.translate(option.rect.left() + 10, option.rect.top() + 7)
         ctx = QAbstractTextDocumentLayout.PaintContext()
@@ -189,7 +202,7 @@ class SnippetDelegate(QStyledItemDelegate):
         width = option.rect.width() if option.rect.width() > 0 else 280
         opt = QStyleOptionViewItem(option)
         opt.rect.setWidth(width)
-        doc = self._document(opt, hit, False)
+        doc = self._document(opt, hit, False, index.data(FLAG_ROLE))
         return QSize(width, int(doc.size().height()) + 14)
 
 

@@ -65,8 +65,9 @@ class SyncStatusBar(QStatusBar):
         row.setSpacing(2)
         row.addWidget(self.dot)
         row.addWidget(self.state)
+        self._normal = 0  # widgets on the left; permanent ones are indexed after them
         for widget in (connection, self.progress, self.action, self.pending):
-            self.addWidget(widget)
+            self.add_line(widget)
         self.addPermanentWidget(self.index)
         self.addPermanentWidget(self.synced)
         self.addPermanentWidget(self.user)
@@ -74,6 +75,15 @@ class SyncStatusBar(QStatusBar):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._refresh_state)
         self.show_status(self.status)
+
+    def add_line(self, widget: QWidget, stretch: int = 0) -> None:
+        """A widget on the left, after the connection state."""
+        self.addWidget(widget, stretch)
+        self._normal += 1
+
+    def add_indicator(self, widget: QWidget) -> None:
+        """A widget at the start of the right-hand group (bell, quiet mode, flags)."""
+        self.insertPermanentWidget(self._normal, widget)
 
     def set_colours(self, colours: Colours) -> None:
         self.colours = colours

@@ -42,6 +42,8 @@ class Colours:
     syncing: str
     draft: str
     draft_bg: str  # the banner over a draft
+    flag: str  # open flags: the banner's edge, search markers, the inbox's urgency
+    flag_bg: str  # the open-flags banner (calm: a tint, not an alarm)
 
     def as_dict(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -64,6 +66,8 @@ LIGHT = Colours(
     syncing="#d08b17",
     draft="#8a5cf5",
     draft_bg="#f1ebff",
+    flag="#b4690e",
+    flag_bg="#fdf3e4",
 )
 
 DARK = Colours(
@@ -83,6 +87,8 @@ DARK = Colours(
     syncing="#e6a93a",
     draft="#b39bff",
     draft_bg="#2a2440",
+    flag="#e0a458",
+    flag_bg="#33291b",
 )
 
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
 
+from kmclient.core.feedback_model import Notification
 from kmclient.core.model import (
     ConnState,
     DocChanged,
@@ -28,11 +29,15 @@ from kmclient.ui.doc_tree import DocTree
 from kmclient.ui.doc_tree_model import DocTreeModel
 from kmclient.ui.doc_view import DocView
 from kmclient.ui.engine_bridge import EngineBridge
+from kmclient.ui.feedback_ui import FlagActions
+from kmclient.ui.notify_ui import NotifyActions
 from kmclient.ui.read_state import ReadState
 from kmclient.ui.search_panel import SearchPanel, SearchWorker
+from kmclient.ui.side_panel import SidePanel
 from kmclient.ui.sidebar import Sidebar
 from kmclient.ui.status_bar import SyncStatusBar
 from kmclient.ui.theme import THEMES, Colours, ThemeManager, icon
+from kmclient.ui.watch_menu import WatchMenus
 
 TREE_REFRESH_MS = 150  # coalesce document events
 TREE_REFRESH_SYNCING_MS = 1000  # a big sync: refresh less often, keep the GUI thread free
@@ -47,7 +52,13 @@ SHORTCUTS = (
     ("Ctrl+E", "Edit the document / back to reading"),
     ("Alt+Return", "Document details: title, topics; audience, owner, status"),
     ("Ctrl+Shift+P", "Publish / unpublish the document (supervisors)"),
+    ("Ctrl+Shift+F", "Flag the document or the selected passage as wrong or outdated"),
     ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo your own changes (not colleagues')"),
+    ("Ctrl+Shift+I", "Flag inbox: open flags on your documents (owners, supervisors)"),
+    ("Ctrl+Shift+N", "Notifications: newest first, mark read"),
+    ("Ctrl+Shift+Q", "On a call: hold pop-ups (the bell still counts); again to end"),
+    ("Ctrl+Shift+M", "Comments beside the document (again to hide)"),
+    ("Ctrl+Shift+O", "My private notes on the document (again to hide)"),
     ("Ctrl+Shift+T", "My topics / all topics"),
     ("Ctrl++ (Ctrl+=) / Ctrl+- / Ctrl+0", "Bigger / smaller / normal text"),
     ("F1", "This list"),
@@ -110,11 +121,22 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.doc_view)
         self.splitter.setStretchFactor(1, 1)
+        self.side = SidePanel(self, bridge, self.doc_view)
+        self.splitter.addWidget(self.side.tabs)
         self.setCentralWidget(self.splitter)
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
         self.doc_actions = DocActions(
             self, bridge, self.doc_view, self.open_doc, self._flush_doc_updates
+        )
+        self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
+        self.notify = NotifyActions(self, bridge, self.status, self.open_notification)
+        self.watch = WatchMenus(
+            self,
+            self.engine,
+            lambda: self.doc_view.doc_id,
+            self.tree,
+            self._notice,
         )
 
         self._tree_timer = QTimer(self)
@@ -183,7 +205,11 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F")])
         self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
-        self.doc_actions.fill_document_menu(bar.addMenu("&Document"))
+        document = bar.addMenu("&Document")
+        self.doc_actions.fill_document_menu(document)
+        document.addSeparator()
+        self.flag_actions.fill_menu(document)
+        document.addMenu(self.watch.doc_menu)
         self.edit_action = self.doc_actions.edit  # (tests and older code use these names)
 
         view = bar.addMenu("&View")
@@ -191,6 +217,10 @@ class MainWindow(QMainWindow):
         self.all_topics_action.setCheckable(True)
         self.all_topics_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.all_topics_action.toggled.connect(self.set_all_topics)
+        view.addSeparator()
+        self.flag_actions.fill_view_menu(view)
+        self.notify.fill_view_menu(view)
+        self.side.fill_view_menu(view)
         view.addSeparator()
         themes = view.addMenu("&Theme")
         group = QActionGroup(self)
@@ -234,6 +264,20 @@ class MainWindow(QMainWindow):
 
     def open_doc(self, doc_id: str) -> bool:
         return self.doc_view.open(doc_id)
+
+    def open_notification(self, note: Notification) -> bool:
+        """Open what a notification is about: a flag at its passage, a comment's thread."""
+        kind, rid = note.ref or ("", "")
+        flag = self.engine.flag_by_id(rid) if kind == "flag" else None
+        if flag is not None:
+            return self.flag_actions.open_flag(flag)
+        if not note.doc_id or not self.open_doc(note.doc_id):
+            return False
+        comment = self.engine.comment_by_id(rid) if kind == "comment" else None
+        if comment is not None:
+            self.side.show_page(self.side.comments)
+            self.side.comments.select_thread(comment.thread)
+        return True
 
     def _open_from_search(self, doc_id: str) -> None:
         if self.open_doc(doc_id):
@@ -316,6 +360,7 @@ class MainWindow(QMainWindow):
         if user != self._user:  # first sign-in on this profile, or new topics from the admin
             self._user = user
             self._refresh_identity()
+            self.flag_actions.refresh_inbox_count()
             self.model.reload()
             self.search.refresh()
 
@@ -338,6 +383,13 @@ class MainWindow(QMainWindow):
         self.status.show_index(progress)
         if progress.idle and self.search.query:
             self.search.refresh()
+
+    def _notice(self, text: str) -> None:
+        """A short answer to something the user did: in the header, else the status bar."""
+        if self.doc_view.doc_id is not None:
+            self.doc_view.header.show_notice(text)
+        else:
+            self.status.showMessage(text, 6000)
 
     def _sign_in_again(self) -> None:
         if self.host is not None:
@@ -370,6 +422,8 @@ class MainWindow(QMainWindow):
         self.status.set_colours(colours)
         self.setWindowIcon(icon("kmclient", colours, size=64))
         self.doc_actions.new_doc.setIcon(icon("new-doc", colours))
+        self.flag_actions.set_colours(colours)
+        self.notify.set_colours(colours)
         for name, action in self.theme_actions.items():
             action.setChecked(name == self.theme.theme)
 
