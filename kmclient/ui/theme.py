@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-STYLE_DIR = Path(__file__).resolve().parents[2] / "resources" / "style"
+from kmclient.resources import resources_dir
+
+STYLE_DIR = resources_dir() / "style"
 THEMES = ("system", "light", "dark")
 
 
