@@ -7,6 +7,7 @@ editing go on, and local changes wait in the outbox (counted here).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QTimer, Signal
@@ -95,12 +96,16 @@ class SyncStatusBar(QStatusBar):
     # -- connection ----------------------------------------------------------------------
 
     def show_status(self, status: SyncStatus) -> None:
+        # Every keystroke moves only `unconfirmed` (0 -> 1 -> 0): then the state
+        # label, its re-polish and the SVG dot need not be redone.
+        only_pending = replace(status, unconfirmed=0) == replace(self.status, unconfirmed=0)
         self.status = status
-        if status.state == ConnState.OFFLINE and status.retry_in is not None:
-            self._retry_at = time.monotonic() + status.retry_in
-        else:
-            self._retry_at = None
-        self._refresh_state()
+        if not only_pending:
+            if status.state == ConnState.OFFLINE and status.retry_in is not None:
+                self._retry_at = time.monotonic() + status.retry_in
+            else:
+                self._retry_at = None
+            self._refresh_state()
         self._refresh_pending()
 
     @property
