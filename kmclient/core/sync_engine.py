@@ -348,14 +348,6 @@ class SyncEngine(FeedbackApi):
         ref = msg.get("ref")
         if ref in self._requests:
             self._answer(ref, True)
-        # The server sends the creator the new document's metadata but not its
-        # text (it treats the create like an edit from this socket): ask for it.
-        doc_id = msg.get("id")
-        if isinstance(doc_id, str) and doc_id in self.replica.docs:
-            self._send(ysync.wrap(doc_id, ysync.sync_step1(EMPTY_STATE_VECTOR)))
-
-    def _creating(self, doc_id: str | None) -> bool:
-        return any(kind == "create_doc" and d == doc_id for kind, d in self._requests.values())
 
     def _on_local(self, doc_id: str, update: bytes) -> None:
         # Called inside the Doc's transaction commit: only note it, store it soon.
@@ -488,10 +480,7 @@ class SyncEngine(FeedbackApi):
             if authors:  # after the commit, so listeners see the changes it names
                 self.replica.emit(ChangesAttributed(authors))
         elif kind == "ack":
-            doc_id = msg.get("doc")
-            if self._creating(doc_id) and all(d != doc_id for _, d in self._inflight):
-                return  # the server acks a create as if it were an update: not ours to settle
-            self._settle(doc_id)
+            self._settle(msg.get("doc"))
         elif kind == "error":
             self._on_error(msg)
         elif kind == "created":
