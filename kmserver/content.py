@@ -1,26 +1,48 @@
 """Markdown files with YAML front matter in and out of the store.
 
 Import is all-or-nothing: every file is parsed and checked first, and one bad
-file means nothing is written. Importing again updates documents in place
-(a minimal CRDT edit of the body, so live editors keep their carets).
+file means nothing is written. Importing again updates working copies in
+place (a minimal CRDT edit of the body, so live editors keep their carets)
+and publishes a new revision of each document whose content changed, with
+the file's name as the change note; importing the same files again changes
+nothing. Export writes the latest published revisions, or the working copies.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kmserver.protocol.docmeta import DocMeta
+from kmserver.feedback.context import RecordContext
+from kmserver.protocol.docmeta import ARCHIVED, DRAFT, PUBLISHED, DocMeta
 from kmserver.protocol.messages import EVERYONE, ProtocolError, valid_doc_id, validate_meta
-from kmserver.protocol.ytext import body, new_doc, replace_text, text_to_update
+from kmserver.protocol.ytext import body, replace_text, text_to_update
+from kmserver.publishing.ops import publish_state
+from kmserver.publishing.review_dates import parse_days
 from kmserver.store import documents as docs
+from kmserver.store import revisions
 from kmserver.store.database import Database
+from kmserver.store.models import LOG_UPDATE
+from kmserver.writer import WriteContext
 
 FENCE = "---\n"
-KNOWN_KEYS = ("id", "title", "topics", "audience", "owner", "editors", "status")
+KNOWN_KEYS = (
+    "id",
+    "title",
+    "topics",
+    "audience",
+    "owner",
+    "editors",
+    "status",
+    "review_required",
+    "review_every",
+)
+IMPORT_STATUSES = (DRAFT, PUBLISHED, ARCHIVED)
 
 
 class ContentError(ValueError):
@@ -32,6 +54,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)  # got a new revision
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,17 @@ def parse_article(path: Path) -> Article:
     owner = front.get("owner")
     if owner is not None and not isinstance(owner, str):
         raise ContentError(f"{path}: 'owner' must be one user name")
+    status = str(front.get("status", PUBLISHED))
+    if status not in IMPORT_STATUSES:
+        raise ContentError(f"{path}: status must be one of {', '.join(IMPORT_STATUSES)}")
+    required = front.get("review_required", False)
+    if not isinstance(required, bool):
+        raise ContentError(f"{path}: 'review_required' must be true or false")
+    every = front.get("review_every")
+    try:
+        review_every = parse_days(every) if every is not None else None
+    except ValueError as exc:
+        raise ContentError(f"{path}: {exc}") from exc
     meta = DocMeta(
         id=doc_id,
         title=str(title),
@@ -87,10 +121,12 @@ def parse_article(path: Path) -> Article:
         audience=_as_list(front.get("audience", [EVERYONE]), "audience", path),
         owner=owner,
         editors=_as_list(front.get("editors"), "editors", path),
-        status=str(front.get("status", "published")),
+        status=status,
+        review_required=required,
+        review_every=review_every,
     )
     try:
-        validate_meta({"title": meta.title, "audience": meta.audience, "status": meta.status})
+        validate_meta({"title": meta.title, "audience": meta.audience})
     except ProtocolError as exc:
         raise ContentError(f"{path}: {exc}") from exc
     return Article(meta, content, path)
@@ -114,15 +150,23 @@ def render_article(meta: DocMeta, markdown: str) -> str:
         front["owner"] = meta.owner
     if meta.editors:
         front["editors"] = list(meta.editors)
-    if meta.status != "published":
+    if meta.status != PUBLISHED:
         front["status"] = meta.status
+    if meta.review_required:
+        front["review_required"] = True
+    if meta.review_every:
+        front["review_every"] = f"{meta.review_every}d"
     dumped = yaml.safe_dump(
         front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000
     )
     return FENCE + dumped + FENCE + markdown
 
 
-def import_dir(db: Database, directory: Path, writer: str = "import") -> ImportReport:
+def import_dir(
+    db: Database, directory: Path, writer: str = "import", by: str | None = None
+) -> ImportReport:
+    """Import every ``*.md`` of ``directory`` in one transaction (see the module's notes).
+    ``by`` is who the revisions are published by (None: the import itself)."""
     files = sorted(directory.glob("*.md"))
     if not files:
         raise ContentError(f"{directory}: no .md files")
@@ -142,41 +186,112 @@ def import_dir(db: Database, directory: Path, writer: str = "import") -> ImportR
         raise ContentError("nothing imported:\n" + "\n".join(errors))
     report = ImportReport()
     with db.write() as s, s.begin():
+        ctx = WriteContext(s, OrderedDict(), writer)
+        rc = RecordContext(ctx, datetime.now(UTC))
         for doc_id, article in articles.items():
-            row = docs.get_document(s, doc_id)
-            author = article.meta.owner
-            if row is None:
-                update = text_to_update(article.body)
-                docs.create_document(s, article.meta, update, article.body, author, writer)
+            changed = _import_one(rc, article, by, report)
+            if changed is None:
                 report.created.append(doc_id)
-                continue
-            changed = False
-            ydoc = new_doc(docs.full_state(s, doc_id))
-            before = ydoc.get_state()
-            if replace_text(body(ydoc), article.body):
-                docs.append_update(s, row, ydoc.get_update(before), article.body, author, writer)
-                changed = True
-            meta_changes = _meta_changes(docs.to_meta(row), article.meta)
-            if row.deleted:
-                meta_changes["deleted"] = False
-            if meta_changes:
-                docs.set_meta(s, row, meta_changes, author, writer)
-                changed = True
-            (report.updated if changed else report.unchanged).append(doc_id)
+            else:
+                (report.updated if changed else report.unchanged).append(doc_id)
+        ctx.finish()
+        revisions.add_audit(
+            s,
+            rc.now,
+            by,
+            "import",
+            None,
+            {
+                "dir": str(directory),
+                "created": len(report.created),
+                "updated": len(report.updated),
+                "published": len(report.published),
+            },
+        )
     return report
 
 
+def _import_one(
+    rc: RecordContext, article: Article, by: str | None, report: ImportReport
+) -> bool | None:
+    """Bring one document in line with its file; None if it was created, else whether
+    anything changed."""
+    s, meta = rc.s, article.meta
+    row = docs.get_document(s, meta.id)
+    created = row is None
+    changed = False
+    if row is None:
+        docs.create_document(
+            s, meta, text_to_update(article.body), article.body, meta.owner, rc.ctx.writer_id
+        )
+        row = docs.get_document(s, meta.id)
+        assert row is not None
+    else:
+        ydoc = rc.ctx.load(meta.id)
+        before = ydoc.get_state()
+        if replace_text(body(ydoc), article.body):
+            update = ydoc.get_update(before)
+            seq = docs.append_log(s, meta.id, LOG_UPDATE, update, meta.owner, rc.ctx.writer_id)
+            rc.ctx.wrote(meta.id, seq, LOG_UPDATE, update, meta.owner)
+            changed = True
+        meta_changes = _meta_changes(docs.to_meta(row), meta)
+        if row.deleted:
+            meta_changes["deleted"] = False
+        if meta_changes:
+            docs.set_meta(s, row, meta_changes, meta.owner, rc.ctx.writer_id)
+            changed = True
+    if meta.status == ARCHIVED:
+        if row.status != ARCHIVED:
+            docs.set_meta(s, row, {"status": ARCHIVED}, by, rc.ctx.writer_id)
+            changed = True
+        return None if created else changed
+    latest = revisions.get(s, meta.id, row.published_rev) if row.published_rev else None
+    wanted = (article.body, meta.title, list(meta.topics))
+    same = latest is not None and (latest.body_text, latest.title, list(latest.topics)) == wanted
+    if meta.status == PUBLISHED and not same:
+        ydoc = rc.ctx.load(meta.id)
+        publish_state(
+            rc,
+            row,
+            ydoc.get_update(),
+            article.body,
+            by,
+            article.source.name,
+            title=meta.title,
+            topics=list(meta.topics),
+            contributors=[],
+            tell=not created,  # a first import is no news to anyone
+        )
+        report.published.append(meta.id)
+        changed = True
+    elif meta.status == PUBLISHED and row.status == ARCHIVED:
+        docs.set_meta(s, row, {"status": PUBLISHED}, by, rc.ctx.writer_id)  # brought back
+        changed = True
+    return None if created else changed
+
+
 def _meta_changes(current: DocMeta, wanted: DocMeta) -> dict[str, Any]:
-    names = ("title", "topics", "audience", "owner", "editors", "status")
+    names = ("title", "topics", "audience", "owner", "editors", "review_required", "review_every")
     return {n: getattr(wanted, n) for n in names if getattr(current, n) != getattr(wanted, n)}
 
 
-def export_dir(db: Database, directory: Path) -> list[str]:
+def export_dir(db: Database, directory: Path, *, working: bool = False) -> list[str]:
+    """Write each document's latest published revision (drafts are skipped), or with
+    ``working`` each working copy, as ``<id>.md``."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     with db.read() as s:
         for row in docs.live_documents(s):
+            meta = docs.meta_of(s, row)
+            if working:
+                text = row.body_text
+            else:
+                latest = revisions.get(s, row.id, row.published_rev) if row.published_rev else None
+                if latest is None:
+                    continue
+                meta = meta.with_changes(title=latest.title, topics=tuple(latest.topics or ()))
+                text = latest.body_text
             path = directory / f"{row.id}.md"
-            path.write_bytes(render_article(docs.to_meta(row), row.body_text).encode("utf-8"))
+            path.write_bytes(render_article(meta, text).encode("utf-8"))
             written.append(row.id)
     return written

@@ -3,6 +3,10 @@
 Runs on the event loop only. The catalog (metadata of every document) lives
 here in memory so each delivery can be checked against the access policy
 without touching the database.
+
+Two streams per document (docs/revisions.md): working-copy updates go only
+to sessions that see the working copy; publications (``LOG_PUBLISH``) go to
+everyone who may read the document, on its ``@published`` stream.
 """
 
 from __future__ import annotations
@@ -11,16 +15,18 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from kmserver import policy
 from kmserver.peer import Peer
 from kmserver.protocol import messages as m
-from kmserver.protocol import ysync
-from kmserver.protocol.docmeta import DocMeta
+from kmserver.protocol import streams, ysync
+from kmserver.protocol.docmeta import DocMeta, View
 from kmserver.protocol.feedback import record_frame
+from kmserver.publishing import review_dates
 from kmserver.store.documents import TailEntry
-from kmserver.store.models import LOG_META, LOG_RECORD
+from kmserver.store.models import LOG_META, LOG_PUBLISH, LOG_RECORD, LOG_UPDATE
 from kmserver.writer import Job, TailBatch, UpdateJob
 
 log = logging.getLogger(__name__)
@@ -29,8 +35,14 @@ CLOSE_LOST_ACCESS = 4003
 
 
 class Hub:
-    def __init__(self, metas: Iterable[DocMeta], covered: int) -> None:
+    def __init__(
+        self,
+        metas: Iterable[DocMeta],
+        covered: int,
+        review_days: int = review_dates.DEFAULT_REVIEW_DAYS,
+    ) -> None:
         self.catalog: dict[str, DocMeta] = {meta.id: meta for meta in metas}
+        self.review_days = review_days
         self.covered = covered  # every entry up to here has been delivered
         self.sessions: set = set()  # live /ws sessions (WsSession)
         self.rooms: defaultdict[str, set[Peer]] = defaultdict(set)  # awareness rooms
@@ -42,8 +54,12 @@ class Hub:
         meta = self.catalog.get(doc_id)
         return meta if meta is not None and policy.can_read(account, meta) else None
 
+    def view(self, account, meta: DocMeta) -> View:  # type: ignore[no-untyped-def]
+        due = review_dates.due(meta, self.review_days)
+        return policy.view(account, meta, due.isoformat() if due else None)
+
     def doc_frame(self, account, meta: DocMeta) -> str:  # type: ignore[no-untyped-def]
-        return m.encode("doc", **meta.to_wire(policy.can_edit(account, meta)))
+        return m.encode("doc", **meta.to_wire(self.view(account, meta)))
 
     # -- rooms ------------------------------------------------------------
 
@@ -114,16 +130,15 @@ class Hub:
             return
         new_meta = batch.metas.get(entry.doc_id)
         old_meta = self.catalog.get(entry.doc_id)
-        if new_meta is not None and (old_meta is None or entry.kind == LOG_META):
+        if new_meta is not None and (old_meta is None or entry.kind in (LOG_META, LOG_PUBLISH)):
             self._meta_changed(old_meta, new_meta, reached)
-        elif old_meta is not None:
-            # Only the sequence number moves; a metadata entry later in this batch
-            # still needs the old audience to tell who lost or gained access.
-            self.catalog[entry.doc_id] = old_meta.with_changes(
-                seq=entry.seq, updated_by=entry.author
-            )
+        elif old_meta is not None and entry.kind == LOG_UPDATE:
+            self._working_changed(old_meta, entry)
         meta = self.catalog.get(entry.doc_id)
         if entry.kind == LOG_META or meta is None:
+            return
+        if entry.kind == LOG_PUBLISH:
+            self._deliver_publication(meta, entry, reached)
             return
         # Only an edit has an author socket that already holds it (and awaits an
         # ack); a created document goes to its creator like to everyone else.
@@ -132,12 +147,40 @@ class Hub:
             origin.update_acked(entry.doc_id, entry.seq)
         frame = ysync.wrap(entry.doc_id, ysync.sync_update(entry.data))
         for session in self.sessions:
-            if session is not origin and policy.can_read(session.account, meta):
+            if session is not origin and policy.sees_working_copy(session.account, meta):
                 session.deliver(frame)
                 reached[session][entry.doc_id] = entry.author
         message = ysync.sync_update(entry.data)
         for peer in self.y_peers.get(entry.doc_id, ()):
-            if peer is not origin:
+            if peer is not origin and peer.working:
+                peer.send(message)
+
+    def _working_changed(self, meta: DocMeta, entry: TailEntry) -> None:
+        """An edit of the working copy: its editors learn who has unpublished changes."""
+        changes: dict[str, Any] = {
+            "seq": entry.seq,
+            "updated_by": entry.author,
+            "updated_at": datetime.now(UTC).isoformat(),
+        }
+        new_author = entry.author and entry.author not in meta.pending_authors
+        if new_author:
+            changes["pending_authors"] = (*meta.pending_authors, entry.author)
+        self.catalog[meta.id] = new = meta.with_changes(**changes)
+        if new_author:
+            for session in self.sessions:
+                if policy.sees_working_copy(session.account, new):
+                    session.deliver(self.doc_frame(session.account, new))
+
+    def _deliver_publication(self, meta: DocMeta, entry: TailEntry, reached: defaultdict) -> None:
+        """A new revision: the difference from the previous one, to every reader."""
+        frame = ysync.wrap(streams.published(entry.doc_id), ysync.sync_update(entry.data))
+        for session in self.sessions:
+            if policy.can_read(session.account, meta):
+                session.deliver(frame)
+                reached[session][entry.doc_id] = entry.author
+        message = ysync.sync_update(entry.data)
+        for peer in self.y_peers.get(entry.doc_id, ()):
+            if not peer.working:
                 peer.send(message)
 
     def _deliver_record(self, entry: TailEntry, reached: defaultdict) -> None:
@@ -162,8 +205,7 @@ class Hub:
         """Someone changed a signed-in user's role or topics: re-check what they see."""
         old, session.account = session.account, account
         if session.kind == "y":
-            if self.readable(account, session.doc_id) is None:
-                session.lost_access(CLOSE_LOST_ACCESS, "you may no longer read this document")
+            self._check_y_peer(session, self.catalog.get(session.doc_id))
             return
         if not session.live:
             return
@@ -173,12 +215,9 @@ class Hub:
             if before and not after:
                 removed.append(meta.id)
                 self.leave(session, meta.id)
-            elif after and (
-                not before or policy.can_edit(old, meta) != policy.can_edit(account, meta)
-            ):
+            elif after and (not before or self.view(old, meta) != self.view(account, meta)):
                 session.deliver(self.doc_frame(account, meta))
-                if not before:
-                    session.send_full_state_later(meta.id)
+                self._send_missing_state(session, meta, before, policy.sees_working_copy(old, meta))
         if removed:
             session.deliver(m.encode("removed", ids=removed))
         session.deliver(
@@ -188,19 +227,49 @@ class Hub:
             )
         )
 
+    def _send_missing_state(
+        self, session: Any, meta: DocMeta, could_read: bool, saw_working: bool
+    ) -> None:
+        """After a doc frame that widened what the session sees: the state it lacks."""
+        working = policy.sees_working_copy(session.account, meta) and not saw_working
+        if not could_read:
+            session.send_full_state_later(meta.id, published=True, working=working)
+        elif working:
+            session.send_full_state_later(meta.id, published=False, working=True)
+
     def _meta_changed(self, old: DocMeta | None, new: DocMeta, reached: defaultdict) -> None:
         self.catalog[new.id] = new
+        frames: dict[tuple[View, bool], str] = {}  # the same frame for the same view
+
+        def frame(account: Any, meta: DocMeta, which: bool) -> str:
+            view = self.view(account, meta)
+            key = (view, which)
+            if key not in frames:
+                frames[key] = m.encode("doc", **meta.to_wire(view))
+            return frames[key]
+
         for session in self.sessions:
-            before = old is not None and policy.can_read(session.account, old)
-            after = policy.can_read(session.account, new)
+            account = session.account
+            before = old is not None and policy.can_read(account, old)
+            after = policy.can_read(account, new)
             if after:
-                session.deliver(self.doc_frame(session.account, new))
+                text = frame(account, new, True)
+                if before and old is not None and text == frame(account, old, False):
+                    continue  # nothing this user sees changed (e.g. a reader, a working title)
+                session.deliver(text)
                 reached[session][new.id] = new.updated_by
-                if not before and old is not None:
-                    session.send_full_state_later(new.id)
+                if old is not None:
+                    saw_working = before and policy.sees_working_copy(account, old)
+                    self._send_missing_state(session, new, before, saw_working)
             elif before:
                 session.deliver(m.encode("removed", ids=[new.id]))
                 self.leave(session, new.id)
         for peer in list(self.y_peers.get(new.id, ())):
-            if not policy.can_read(peer.account, new):
-                peer.lost_access(CLOSE_LOST_ACCESS, "you may no longer read this document")
+            self._check_y_peer(peer, new)
+
+    def _check_y_peer(self, peer: Any, meta: DocMeta | None) -> None:
+        if meta is None or not policy.can_read(peer.account, meta):
+            peer.lost_access(CLOSE_LOST_ACCESS, "you may no longer read this document")
+        elif policy.sees_working_copy(peer.account, meta) != peer.working:
+            # The other stream: y-websocket reconnects and gets the right one.
+            peer.lost_access(CLOSE_LOST_ACCESS, "your access changed; reconnect")

@@ -1,19 +1,23 @@
-"""Pure access rules: who may read, edit, create and re-label which document.
+"""Pure access rules: who may read, edit, publish and govern which document.
 
 Reading is the hard line (a user never gets a byte of a document they may
-not read); relevance by topic is the client's business, not access.
+not read); relevance by topic is the client's business, not access. Readers
+see the latest published revision; the working copy is for those who may
+edit the document (and admins, who see everything). Every message handler
+asks here; docs/protocol.md has the table of message -> rule.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from kmserver.protocol.docmeta import DocMeta
+from kmserver.protocol.docmeta import ARCHIVED, PUBLISHED, DocMeta, View
 from kmserver.protocol.messages import EVERYONE
 
 SEES_ALL = frozenset({"supervisor", "admin"})
-# Fields only a supervisor may change: they decide who sees the document and who edits it.
-SUPERVISOR_FIELDS = frozenset({"owner", "editors", "audience", "status"})
+# Fields only a supervisor may change: they decide who sees the document, who
+# edits it, and how strictly it is governed.
+SUPERVISOR_FIELDS = frozenset({"owner", "editors", "audience", "review_required", "review_every"})
 
 
 class Principal(Protocol):
@@ -34,8 +38,8 @@ def can_read(user: Principal, doc: DocMeta) -> bool:
     if user.role in SEES_ALL:
         return True
     if user.role == "owner" and is_editor(user, doc):
-        return True  # drafts included
-    if doc.status != "published":
+        return True  # drafts and archived documents included
+    if doc.status != PUBLISHED:
         return False
     allowed = {EVERYONE, "rep"} if user.role == "rep" else {EVERYONE, "rep", "owner"}
     return user.role in ("rep", "owner") and bool(allowed.intersection(doc.audience))
@@ -49,13 +53,71 @@ def can_edit(user: Principal, doc: DocMeta) -> bool:
     return user.role == "owner" and is_editor(user, doc)
 
 
-def can_create(user: Principal, owner: str | None) -> bool:
+def sees_working_copy(user: Principal, doc: DocMeta) -> bool:
+    """Receives the working copy (unpublished changes included)."""
+    return can_edit(user, doc) or (user.role == "admin" and not doc.deleted)
+
+
+def can_create(user: Principal, owner: str | None, fields: set[str]) -> bool:
+    """Owners create drafts they own; what they may not change later they may
+    not set at creation either (one rule for both paths)."""
     if user.role == "supervisor":
         return True
-    return user.role == "owner" and owner in (None, user.name)
+    return user.role == "owner" and owner in (None, user.name) and not (fields & SUPERVISOR_FIELDS)
 
 
 def can_set_meta(user: Principal, doc: DocMeta, fields: set[str]) -> bool:
     if not can_edit(user, doc):
         return False
     return user.role == "supervisor" or not (fields & SUPERVISOR_FIELDS)
+
+
+def can_publish(user: Principal, doc: DocMeta) -> bool:
+    """Publish the working copy directly: supervisors always; an owner who edits
+    the document unless it needs a supervisor's review."""
+    if doc.deleted or doc.status == ARCHIVED:
+        return False
+    if user.role == "supervisor":
+        return True
+    return user.role == "owner" and is_editor(user, doc) and not doc.review_required
+
+
+def can_submit(user: Principal, doc: DocMeta) -> bool:
+    """Ask a supervisor to review and publish (documents marked "review required")."""
+    return (
+        not doc.deleted
+        and doc.status != ARCHIVED
+        and doc.review_required
+        and user.role == "owner"
+        and is_editor(user, doc)
+    )
+
+
+def can_review(user: Principal, doc: DocMeta) -> bool:
+    """Approve (publish) or send back a submission."""
+    return user.role == "supervisor" and not doc.deleted
+
+
+def can_archive(user: Principal, doc: DocMeta) -> bool:
+    """Take a document off readers' screens, or bring it back: its owner or a supervisor."""
+    if doc.deleted:
+        return False
+    return user.role == "supervisor" or (user.role == "owner" and user.name == doc.owner)
+
+
+def can_verify(user: Principal, doc: DocMeta) -> bool:
+    """Confirm a published document is still right (resets its review clock)."""
+    return doc.status == PUBLISHED and can_edit(user, doc)
+
+
+def can_read_audit(user: Principal) -> bool:
+    return user.role in SEES_ALL
+
+
+def view(user: Principal, doc: DocMeta, review_due: str | None = None) -> View:
+    return View(
+        working=sees_working_copy(user, doc),
+        can_edit=can_edit(user, doc),
+        can_publish=can_publish(user, doc),
+        review_due=review_due,
+    )

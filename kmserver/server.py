@@ -17,11 +17,13 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from kmserver.feedback.service import Clock, Feedback
+from kmserver.feedback.service import Clock, Feedback, utc_now
 from kmserver.hub import Hub
 from kmserver.protocol import messages as m
 from kmserver.protocol.codec import ProtocolError
 from kmserver.protocol.messages import ErrorCode
+from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS
+from kmserver.publishing.service import Publishing
 from kmserver.store import documents as docs
 from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, AuthThrottled
 from kmserver.store.database import Database
@@ -53,6 +55,9 @@ class ServerConfig:
     flag_escalate_after: float = 4 * 3600.0  # seconds open and unacknowledged
     edit_digest_after: float = 120.0  # seconds without an edit that end a burst
     feedback_tick: float = 5.0  # how often digests and escalations are checked
+    # A published document is due for review this many days after it was last
+    # verified (or published), unless it sets its own ``review_every``.
+    review_every_days: int = DEFAULT_REVIEW_DAYS
     clock: Clock | None = None
 
 
@@ -74,6 +79,7 @@ class Server:
             digest_after=config.edit_digest_after,
             tick=config.feedback_tick,
         )
+        self.publishing = Publishing(self, config.clock or utc_now)
         self.port = config.port
 
     # -- threads ------------------------------------------------------------
@@ -95,7 +101,7 @@ class Server:
     async def start(self) -> int:
         self.writer = Writer(self.db, on_tail=self._on_tail)
         metas = await self.read(docs.all_metas)
-        self.hub = Hub(metas, self.writer.covered)
+        self.hub = Hub(metas, self.writer.covered, self.config.review_every_days)
         self.writer.start()
         await self.feedback.start()
         ssl_context = None

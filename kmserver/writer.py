@@ -35,6 +35,7 @@ from kmserver.protocol.ytext import body, new_doc, text_to_update
 from kmserver.store import documents as docs
 from kmserver.store.database import Database
 from kmserver.store.models import LOG_META, LOG_UPDATE, Document
+from kmserver.store.revisions import add_audit
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +103,16 @@ class MetaJob(Job):
         if row is None or row.deleted:
             raise JobError(ErrorCode.NOT_FOUND, f"no document '{self.doc_id}'")
         ctx.rows[self.doc_id] = row
+        before = {name: getattr(row, name) for name in self.changes}
         seq = docs.set_meta(ctx.s, row, self.changes, self.author, ctx.writer_id)
-        ctx.wrote(self.doc_id, seq, LOG_META, b"", self.author, docs.to_meta(row))
+        governed = {
+            name: {"from": _plain(before[name]), "to": _plain(value)}
+            for name, value in self.changes.items()
+            if name not in docs.WORKING_FIELDS and _plain(before[name]) != _plain(value)
+        }
+        if governed:  # who decides who sees and edits it: on the audit trail
+            add_audit(ctx.s, docs.now(), self.author, "meta", self.doc_id, governed)
+        ctx.wrote(self.doc_id, seq, LOG_META, b"", self.author, docs.meta_of(ctx.s, row))
         return seq
 
 
@@ -112,6 +121,7 @@ class CreateJob(Job):
     meta: DocMeta | None = None
     markdown: str = ""
     author: str | None = None
+    creator: str | None = None  # who asked (a supervisor may create for an owner)
 
     def apply(self, ctx: WriteContext) -> int | None:
         assert self.meta is not None
@@ -124,8 +134,13 @@ class CreateJob(Job):
         row = docs.get_document(ctx.s, self.meta.id)
         assert row is not None
         ctx.rows[self.meta.id] = row
-        ctx.wrote(self.meta.id, seq, LOG_UPDATE, update, self.author, docs.to_meta(row))
+        add_audit(ctx.s, docs.now(), self.creator, "create", self.meta.id, {"title": row.title})
+        ctx.wrote(self.meta.id, seq, LOG_UPDATE, update, self.author, docs.meta_of(ctx.s, row))
         return seq
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple | list) else value
 
 
 def _apply(ydoc: Doc, update: bytes) -> bool:
@@ -151,8 +166,14 @@ def _has_missing_deps(ydoc: Doc, update: bytes) -> bool:
 
 
 def _would_change(ydoc: Doc, update: bytes) -> bool:
+    return would_change(ydoc.get_update(), update)
+
+
+def would_change(state: bytes, update: bytes) -> bool:
+    """Would ``update`` change the document whose state is ``state``? JobError if
+    it does not decode."""
     scratch = Doc()
-    scratch.apply_update(ydoc.get_update())
+    scratch.apply_update(state)
     return _apply(scratch, update) or _has_missing_deps(scratch, update)
 
 
@@ -164,6 +185,7 @@ class DocCounters:
 
     deleted: bool
     update_rows: int
+    pending: list[str] = field(default_factory=list)  # authors since the latest revision
 
 
 class WriteContext:
@@ -185,6 +207,34 @@ class WriteContext:
         self.entries: list[docs.TailEntry] = []
         self.metas: dict[str, DocMeta] = {}
         self.updated: dict[str, list[docs.TailEntry]] = {}
+        # doc id -> seq of a publication in this batch: updates up to it are published
+        self.published_upto: dict[str, int] = {}
+        self.loads: list[str] = []  # every load(), so a failed job's Docs can be rebuilt
+
+    def checkpoint(self) -> tuple:
+        """What a job that may fail can be undone to (with its savepoint)."""
+        return (
+            len(self.loads),
+            len(self.entries),
+            set(self.touched),
+            dict(self.rows),
+            dict(self.metas),
+            {k: list(v) for k, v in self.updated.items()},
+            dict(self.published_upto),
+        )
+
+    def rollback_to(self, mark: tuple) -> None:
+        """Forget what a failed job did here; its Docs may hold uncommitted changes."""
+        loads, count, touched, self.rows, self.metas, self.updated, self.published_upto = mark
+        del self.entries[count:]
+        for doc_id in set(self.loads[loads:]):
+            if doc_id in self.updated:  # earlier jobs changed it: rebuild from this transaction
+                self.cache[doc_id] = new_doc(docs.full_state(self.s, doc_id))
+            else:
+                self.cache.pop(doc_id, None)
+                self.counters.pop(doc_id, None)
+        del self.loads[loads:]
+        self.touched = touched | (self.touched & set(self.updated))
 
     def load(self, doc_id: str) -> Doc:
         """The document's Doc, for a job about to change it; JobError if it is gone."""
@@ -196,6 +246,7 @@ class WriteContext:
         if counters is None or counters.deleted:
             raise JobError(ErrorCode.NOT_FOUND, f"no document '{doc_id}'")
         self.touched.add(doc_id)
+        self.loads.append(doc_id)
         ydoc = self.cache.get(doc_id)
         if ydoc is None:
             ydoc = new_doc(docs.full_state(self.s, doc_id))
@@ -228,6 +279,8 @@ class WriteContext:
             ydoc = self.cache.get(doc_id)
             text = str(body(ydoc)) if ydoc is not None else None
             row = self.rows.get(doc_id)
+            upto = self.published_upto.get(doc_id, 0)
+            authors = [e.author for e in entries if e.seq > upto and e.author]
             if row is not None:  # loaded by a metadata job: change it through the ORM
                 row.changed_seq = max(row.changed_seq, entries[-1].seq)
                 row.update_rows += len(entries)
@@ -235,6 +288,9 @@ class WriteContext:
                 row.updated_by = entries[-1].author
                 if text is not None:
                     row.body_text = text
+                pending = _with_authors(list(row.pending_authors or ()), authors)
+                if pending is not None:
+                    row.pending_authors = pending
             elif text is not None:
                 docs.record_updates(
                     self.s, doc_id, entries[-1].seq, len(entries), entries[-1].author, text
@@ -242,8 +298,13 @@ class WriteContext:
             counters = self.counters.get(doc_id)
             if counters is not None:
                 counters.update_rows += len(entries)
+                if row is None and (pending := _with_authors(counters.pending, authors)):
+                    docs.set_pending_authors(self.s, doc_id, pending)
+                    counters.pending = pending
         for doc_id, row in self.rows.items():
-            self.counters[doc_id] = DocCounters(row.deleted, row.update_rows)
+            self.counters[doc_id] = DocCounters(
+                row.deleted, row.update_rows, list(row.pending_authors or ())
+            )
 
     def needs_compaction(self) -> set[str]:
         return {
@@ -251,6 +312,12 @@ class WriteContext:
             for doc_id in self.touched | set(self.rows)
             if (c := self.counters.get(doc_id)) and c.update_rows > docs.COMPACT_AFTER
         }
+
+
+def _with_authors(pending: list[str], authors: list[str]) -> list[str] | None:
+    """``pending`` with ``authors`` added in order, or None when nobody is new."""
+    new = [a for a in dict.fromkeys(authors) if a not in pending]
+    return pending + new if new else None
 
 
 @dataclass
@@ -397,7 +464,9 @@ class Writer:
                 for row in docs.documents_by_id(s, doc_ids).values():
                     if row.update_rows > docs.COMPACT_AFTER:
                         docs.compact(s, row)
-                        self.counters[row.id] = DocCounters(row.deleted, row.update_rows)
+                        self.counters[row.id] = DocCounters(
+                            row.deleted, row.update_rows, list(row.pending_authors or ())
+                        )
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
 
@@ -419,7 +488,7 @@ class Writer:
                     break
                 entries.extend(more)
             ids = {e.doc_id for e in entries}
-            metas = {i: docs.to_meta(d) for i, d in docs.documents_by_id(s, ids).items()}
+            metas = docs.metas_by_id(s, ids)
         for entry in entries:
             if entry.writer != self.writer_id:
                 self.cache.pop(entry.doc_id, None)  # changed by someone else

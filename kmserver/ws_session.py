@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pycrdt import get_update
@@ -12,7 +13,7 @@ from websockets.exceptions import ConnectionClosed
 from kmserver import policy
 from kmserver.peer import Peer
 from kmserver.protocol import messages as m
-from kmserver.protocol import ysync
+from kmserver.protocol import streams, ysync
 from kmserver.protocol.codec import ProtocolError
 from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.messages import ErrorCode
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EMPTY_UPDATE = b"\x00\x00"
 SYNC_CHUNK = 100  # documents read per database round trip during a sync
 MAX_BUFFERED = 20_000  # live frames held while a sync streams; past this, sync again
 MAX_STRIKES = 20  # bad frames in a row before the peer counts as hostile
@@ -44,6 +46,7 @@ class WsSession(Peer):
         self._strikes = 0
         self._synced_to = 0
         self._holds: set[str] = set()  # what the client holds after the last sync pass
+        self._holds_working: set[str] = set()  # ... and whose working copies
 
     # -- delivery (called by the hub) --------------------------------------
 
@@ -64,13 +67,22 @@ class WsSession(Peer):
     def update_refused(self, doc_id: str, code: str, message: str) -> None:
         self.deliver(m.error(code, message, doc=doc_id, reply_to="update"))
 
-    def send_full_state_later(self, doc_id: str) -> None:
-        asyncio.get_running_loop().create_task(self._send_full_state(doc_id))
+    def send_full_state_later(
+        self, doc_id: str, *, published: bool = True, working: bool = False
+    ) -> None:
+        asyncio.get_running_loop().create_task(self._send_full_state(doc_id, published, working))
 
-    async def _send_full_state(self, doc_id: str) -> None:
-        state = await self.server.read(docs.full_state, doc_id)
-        if self.hub.readable(self.account, doc_id):
-            self.deliver(ysync.wrap(doc_id, ysync.sync_step2(state)))
+    async def _send_full_state(self, doc_id: str, published: bool, working: bool) -> None:
+        pub = await self.server.read(docs.published_state, doc_id) if published else None
+        work = await self.server.read(docs.full_state, doc_id) if working else None
+        meta = self.hub.readable(self.account, doc_id)
+        if meta is None:
+            return
+        if pub is not None:
+            self.deliver(ysync.wrap(streams.published(doc_id), ysync.sync_step2(pub)))
+        if work is not None and policy.sees_working_copy(self.account, meta):
+            self.deliver(ysync.wrap(doc_id, ysync.sync_step2(work)))
+        if published:
             await self.server.feedback.send_doc_records(self, doc_id)
 
     # -- the receive loop --------------------------------------------------
@@ -107,6 +119,9 @@ class WsSession(Peer):
         if msg["type"] in m.FEEDBACK_MESSAGES:  # flags, comments, notes, notifications
             await self.server.feedback.handle(self, msg)
             return
+        if msg["type"] in m.REVISION_MESSAGES:  # publishing, history, review, audit
+            await self.server.publishing.handle(self, msg)
+            return
         handler = getattr(self, f"_do_{msg['type']}")
         await handler(msg)
 
@@ -135,10 +150,14 @@ class WsSession(Peer):
             self._error(ErrorCode.BAD_MESSAGE, "'create_doc' needs field 'title'", msg)
             return
         owner = msg.get("owner", self.account.name)
-        if not policy.can_create(self.account, owner):
-            self._error(ErrorCode.FORBIDDEN, "you may not create documents for others", msg)
-            return
         fields = {k: msg[k] for k in m.META_FIELDS if k in msg}
+        if not policy.can_create(self.account, owner, set(fields) - {"title", "topics"}):
+            self._error(
+                ErrorCode.FORBIDDEN,
+                "you may create drafts you own; a supervisor decides audience, editors and review",
+                msg,
+            )
+            return
         try:
             m.validate_meta(fields)
         except ProtocolError as exc:
@@ -151,10 +170,17 @@ class WsSession(Peer):
             audience=tuple(msg.get("audience", (m.EVERYONE,))),
             owner=owner,
             editors=tuple(msg.get("editors", ())),
-            status=msg.get("status", "draft" if self.account.role == "owner" else "published"),
+            review_required=bool(msg.get("review_required", False)),
+            review_every=msg.get("review_every"),
         )
         job = await self.server.writer.submit(
-            CreateJob(origin=self, meta=meta, markdown=msg.get("body", ""), author=owner)
+            CreateJob(
+                origin=self,
+                meta=meta,
+                markdown=msg.get("body", ""),
+                author=owner,
+                creator=self.account.name,
+            )
         )
         if job.error:
             self._error(job.error.code, job.error.message, msg, doc=doc_id)
@@ -188,6 +214,7 @@ class WsSession(Peer):
 
     async def _do_sync(self, msg: dict[str, Any]) -> None:
         known = set(msg.get("known", []))
+        working = set(msg.get("working", []))
         cursor = msg["cursor"]
         records_from = msg.get("records_from", cursor)
         while True:
@@ -195,71 +222,94 @@ class WsSession(Peer):
             if not self.live:
                 self.live = True
                 self.hub.sessions.add(self)
-            await self._stream_sync(cursor, known, records_from)
+            await self._stream_sync(cursor, known, working, records_from)
             buffered, self._buffer = self._buffer, None
             if not self._overflowed:
                 for frame in buffered:
                     self.send(frame)
                 return
             # Too much arrived meanwhile: catch up with a second, shorter delta.
-            cursor, known = self._synced_to, self._holds
+            cursor, known, working = self._synced_to, self._holds, self._holds_working
             records_from = cursor
 
-    async def _stream_sync(self, cursor: int, known: set[str], records_from: int) -> None:
+    async def _stream_sync(
+        self, cursor: int, known: set[str], working: set[str], records_from: int
+    ) -> None:
         upto = self.hub.covered
-        visible = [
-            meta for meta in self.hub.catalog.values() if policy.can_read(self.account, meta)
-        ]
-        todo = [meta for meta in visible if meta.id not in known or meta.seq > cursor]
-        removed = sorted(known - {meta.id for meta in visible})
-        self.send(m.encode("sync_begin", total=len(todo), cursor=upto))
-        for start in range(0, len(todo), SYNC_CHUNK):
-            chunk = todo[start : start + SYNC_CHUNK]
-            states = await self.server.read(_read_states, chunk, known, cursor)
-            for meta, state in zip(chunk, states, strict=True):
-                self.send(self.hub.doc_frame(self.account, meta))
-                if state is not None:
-                    self.send(ysync.wrap(meta.id, ysync.sync_step2(state)))
+        plans: list[_Plan] = []
+        visible: set[str] = set()
+        for meta in self.hub.catalog.values():
+            if not policy.can_read(self.account, meta):
+                continue
+            visible.add(meta.id)
+            sees_working = policy.sees_working_copy(self.account, meta)
+            seq = meta.seq if sees_working else meta.pub_seq
+            new_working = sees_working and meta.id not in working
+            if meta.id not in known or seq > cursor or new_working:
+                plans.append(_Plan(meta, meta.id in known, sees_working, new_working))
+        removed = sorted(known - visible)
+        self.send(m.encode("sync_begin", total=len(plans), cursor=upto))
+        for start in range(0, len(plans), SYNC_CHUNK):
+            chunk = plans[start : start + SYNC_CHUNK]
+            states = await self.server.read(_read_states, chunk, cursor)
+            for plan, (pub, work) in zip(chunk, states, strict=True):
+                self.send(self.hub.doc_frame(self.account, plan.meta))
+                if pub is not None:
+                    self.send(ysync.wrap(streams.published(plan.meta.id), ysync.sync_step2(pub)))
+                if work is not None:
+                    self.send(ysync.wrap(plan.meta.id, ysync.sync_step2(work)))
             await self.wait_drained()
-        fresh = {meta.id for meta in todo if meta.id not in known}
+        fresh = {plan.meta.id for plan in plans if not plan.known}
         await self.server.feedback.send_sync_records(self, records_from, upto, fresh)
         last_seen = await self.server.feedback.last_seen(self.account)
         self.send(m.encode("removed", ids=removed))
         self.send(m.encode("sync_end", cursor=upto, last_seen=last_seen))
         self._synced_to = upto
-        self._holds = (known - set(removed)) | {meta.id for meta in todo}
+        self._holds = (known - set(removed)) | {plan.meta.id for plan in plans}
+        self._holds_working = {
+            doc_id
+            for doc_id in self._holds
+            if (meta := self.hub.catalog.get(doc_id)) is not None
+            and policy.sees_working_copy(self.account, meta)
+        }
 
     # -- binary: CRDT and awareness ----------------------------------------
 
     async def _on_binary(self, frame: bytes) -> None:
-        doc_id, raw = ysync.unwrap(frame)
+        name, raw = ysync.unwrap(frame)
+        doc_id, published = streams.parse(name)
         message = ysync.parse_message(raw)
         meta = self.hub.readable(self.account, doc_id)
         if message.type == ysync.MessageType.SYNC and message.step in (
             ysync.SyncStep.STEP2,
             ysync.SyncStep.UPDATE,
         ):
-            self._submit_update(doc_id, meta, message.payload)
+            self._submit_update(doc_id, meta, message.payload, published)
             return
-        if meta is None:
+        if meta is None or not (published or policy.sees_working_copy(self.account, meta)):
             self._strike(ErrorCode.NOT_FOUND, f"no document '{doc_id}'", doc=doc_id)
             return
         if message.type == ysync.MessageType.SYNC:  # step 1: send what the peer lacks
-            state = await self.server.read(docs.full_state, doc_id)
+            read = docs.published_state if published else docs.full_state
+            state = await self.server.read(read, doc_id) or EMPTY_UPDATE
             try:
                 missing = get_update(state, message.payload)
             except Exception as exc:
                 raise ProtocolError(f"state vector does not decode: {exc}") from exc
-            self.send(ysync.wrap(doc_id, ysync.sync_step2(missing)))
+            self.send(ysync.wrap(name, ysync.sync_step2(missing)))
         elif message.type == ysync.MessageType.AWARENESS:
             self.hub.relay_awareness(self, doc_id, message.payload)
 
-    def _submit_update(self, doc_id: str, meta: DocMeta | None, update: bytes) -> None:
+    def _submit_update(
+        self, doc_id: str, meta: DocMeta | None, update: bytes, published: bool
+    ) -> None:
         # Refusals are queued like updates so every update frame gets exactly
         # one reply (ack or error) in the order the frames were sent.
         refusal = None
         if meta is None:
             refusal = JobError(ErrorCode.NOT_FOUND, f"no document '{doc_id}'")
+        elif published:
+            refusal = JobError(ErrorCode.FORBIDDEN, "published revisions change only by publishing")
         elif not policy.can_edit(self.account, meta):
             refusal = JobError(ErrorCode.FORBIDDEN, "you may read this document but not edit it")
         self.server.writer.submit(
@@ -283,10 +333,31 @@ def _ref(msg: dict[str, Any]) -> dict[str, Any]:
     return {"ref": msg["ref"]} if "ref" in msg else {}
 
 
-def _read_states(s, chunk: list[DocMeta], known: set[str], cursor: int) -> list[bytes | None]:  # type: ignore[no-untyped-def]
-    return [
-        docs.full_state(s, meta.id)
-        if meta.id not in known
-        else docs.updates_after(s, meta.id, cursor)
-        for meta in chunk
-    ]
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a sync sends of one document."""
+
+    meta: DocMeta
+    known: bool  # the client holds the document
+    working: bool  # the user sees its working copy
+    new_working: bool  # ... and the client does not hold it yet
+
+
+def _read_states(s, chunk: list[_Plan], cursor: int) -> list[tuple[bytes | None, bytes | None]]:  # type: ignore[no-untyped-def]
+    """(published, working) state to send for each document; None: nothing to send."""
+    out = []
+    for plan in chunk:
+        doc_id = plan.meta.id
+        if plan.meta.rev == 0:
+            pub = None
+        elif plan.known:
+            pub = docs.published_after(s, doc_id, cursor)
+        else:
+            pub = docs.published_state(s, doc_id)
+        work = None
+        if plan.new_working:
+            work = docs.full_state(s, doc_id)
+        elif plan.working:
+            work = docs.updates_after(s, doc_id, cursor)
+        out.append((pub, work))
+    return out

@@ -1,4 +1,11 @@
-"""/y/<doc_id>: the plain y-websocket protocol, so stock Yjs clients can co-edit."""
+"""/y/<doc_id>: the plain y-websocket protocol, so stock Yjs clients can read and co-edit.
+
+An editor's socket carries the document's working copy, exactly as on
+/ws; a reader's carries the latest published revision, read-only, and stays
+live as new revisions are published. An edit a reader's client makes is
+refused with y-protocols' auth message (permission denied), not a close:
+y-websocket reconnects and resends after a close, forever.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +18,24 @@ from websockets.exceptions import ConnectionClosed
 from kmserver import policy
 from kmserver.peer import Peer
 from kmserver.protocol import ysync
-from kmserver.protocol.codec import ProtocolError
+from kmserver.protocol.codec import ProtocolError, write_var_string, write_var_uint
 from kmserver.store import documents as docs
-from kmserver.writer import UpdateJob
+from kmserver.writer import UpdateJob, would_change
 
 if TYPE_CHECKING:
     from kmserver.server import Server
 
 CLOSE_POLICY = 1008
+EMPTY_UPDATE = b"\x00\x00"
+PERMISSION_DENIED = 0  # y-protocols auth message: varUint(2) varUint(0) varString(reason)
+
+
+def permission_denied(reason: str) -> bytes:
+    return (
+        write_var_uint(ysync.MessageType.AUTH)
+        + write_var_uint(PERMISSION_DENIED)
+        + write_var_string(reason)
+    )
 
 
 class YSession(Peer):
@@ -30,6 +47,9 @@ class YSession(Peer):
         self.server = server
         self.hub = server.hub
         self.doc_id = doc_id
+        meta = self.hub.catalog.get(doc_id)
+        # Decided once per socket; the hub closes it (4003) if that changes.
+        self.working = meta is not None and policy.sees_working_copy(account, meta)
 
     def send_doc_message(self, doc_id: str, message: bytes) -> None:
         if doc_id == self.doc_id:
@@ -39,13 +59,20 @@ class YSession(Peer):
         pass  # y-websocket has no acknowledgements
 
     def update_refused(self, doc_id: str, code: str, message: str) -> None:
-        self.lost_access(CLOSE_POLICY, "read-only" if code == "forbidden" else message[:120])
+        if code == "forbidden":
+            self.send(permission_denied(message))  # the client stays connected and in sync
+        else:
+            self.lost_access(CLOSE_POLICY, message[:120])
 
     def lost_access(self, code: int, reason: str) -> None:
         asyncio.get_running_loop().create_task(self.ws.close(code, reason))
 
+    async def _state(self) -> bytes:
+        read = docs.full_state if self.working else docs.published_state
+        return await self.server.read(read, self.doc_id) or EMPTY_UPDATE
+
     async def run(self) -> None:
-        state = await self.server.read(docs.full_state, self.doc_id)
+        state = await self._state()
         self.hub.y_peers[self.doc_id].add(self)
         self.send(ysync.sync_step1(get_state(state)))
         self.hub.join(self, self.doc_id)
@@ -69,13 +96,12 @@ class YSession(Peer):
             return
         if message.type == ysync.MessageType.SYNC:
             if message.step == ysync.SyncStep.STEP1:
-                state = await self.server.read(docs.full_state, self.doc_id)
                 try:
-                    missing = get_update(state, message.payload)
+                    missing = get_update(await self._state(), message.payload)
                 except Exception as exc:
                     raise ProtocolError("state vector does not decode") from exc
                 self.send(ysync.sync_step2(missing))
-            else:
+            elif self.working:
                 self.server.writer.submit(
                     UpdateJob(
                         origin=self,
@@ -85,6 +111,8 @@ class YSession(Peer):
                         may_edit=policy.can_edit(self.account, meta),
                     )
                 )
+            else:
+                await self._check_reader_update(message.payload)
         elif message.type == ysync.MessageType.AWARENESS:
             self.hub.relay_awareness(self, self.doc_id, message.payload)
         elif message.type == ysync.MessageType.QUERY_AWARENESS:
@@ -92,6 +120,17 @@ class YSession(Peer):
                 last = other.awareness_last.get(self.doc_id)
                 if other is not self and last:
                     self.send(ysync.awareness(last))
+
+    async def _check_reader_update(self, update: bytes) -> None:
+        """A reader's client sends what it has (its sync step 2) and, with a local
+        edit, more: anything beyond the published text is refused, in words."""
+        published = await self._state()
+        try:
+            changes = await self.server.run_blocking(would_change, published, update)
+        except Exception as exc:
+            raise ProtocolError("update does not decode") from exc
+        if changes:
+            self.send(permission_denied("this document is read-only for you"))
 
     async def close_session(self) -> None:
         peers = self.hub.y_peers.get(self.doc_id)

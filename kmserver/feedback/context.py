@@ -57,7 +57,7 @@ class RecordJob(Job):
     def apply(self, ctx: WriteContext) -> int | None:
         assert self.op is not None and self.now is not None
         rc = RecordContext(ctx, self.now)
-        mark = len(ctx.entries)
+        mark = ctx.checkpoint()
         # A savepoint: a failure here must not cost the other jobs of the batch
         # (flushed first, so rolling it back can only undo this job's writes).
         ctx.s.flush()
@@ -65,10 +65,10 @@ class RecordJob(Job):
             with ctx.s.begin_nested():
                 seq = self.op(rc, *self.args)
         except JobError:
-            del ctx.entries[mark:]
+            ctx.rollback_to(mark)
             raise
         except Exception as exc:
-            del ctx.entries[mark:]
+            ctx.rollback_to(mark)
             log.exception("record change failed")
             raise JobError(ErrorCode.INTERNAL, "the change could not be saved") from exc
         self.result = rc.reply
@@ -90,7 +90,7 @@ class RecordContext:
 
     def meta(self, doc_id: str) -> DocMeta | None:
         row = docs.get_document(self.s, doc_id)
-        return docs.to_meta(row) if row is not None else None
+        return docs.meta_of(self.s, row) if row is not None else None
 
     def readable(self, account: Account, doc_id: str) -> DocMeta:
         """The document's metadata, or the same not_found a missing document gets."""

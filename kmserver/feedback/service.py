@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import json
 import logging
 import statistics
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from kmserver.protocol import feedback as fb
 from kmserver.protocol import messages as m
 from kmserver.protocol.codec import ProtocolError
 from kmserver.protocol.messages import ErrorCode
+from kmserver.replies import ref, reply_error, reply_saved
 from kmserver.store import documents as docs
 from kmserver.store import records
 from kmserver.store.models import LOG_UPDATE
@@ -181,7 +181,7 @@ class Feedback:
         try:
             await self._handlers[msg["type"]](session, msg)
         except ProtocolError as exc:
-            _reply_error(session, msg, ErrorCode.BAD_MESSAGE, str(exc))
+            reply_error(session, msg, ErrorCode.BAD_MESSAGE, str(exc))
 
     async def _submit(
         self,
@@ -196,13 +196,12 @@ class Feedback:
             RecordJob(origin=session, op=op, args=(session.account, *args), now=self.clock())
         )
         if job.error is not None:
-            _reply_error(session, msg, job.error.code, job.error.message)
+            reply_error(session, msg, job.error.code, job.error.message)
             return
         fields = dict(job.result or {})
         if rid is not None:
             fields.setdefault("id", rid)
-        reply = {"type": "saved", "kind": kind, **fields, **_ref(msg)}  # encode() takes 'kind'
-        session.send(json.dumps(reply, ensure_ascii=False, separators=(",", ":")))
+        reply_saved(session, msg, kind, fields)
 
     async def _on_flag(self, session: Any, msg: dict[str, Any]) -> None:
         flag_id = fb.record_id(msg["id"])
@@ -333,12 +332,12 @@ class Feedback:
                 mine.append((seq, envelope))
         mine.sort(key=lambda pair: flags.inbox_order(pair[1]))
         flag_list = [fb.record_wire(envelope, seq) for seq, envelope in mine]
-        session.send(m.encode("flag_inbox", flags=flag_list, **_ref(msg)))
+        session.send(m.encode("flag_inbox", flags=flag_list, **ref(msg)))
 
     async def _on_flag_report(self, session: Any, msg: dict[str, Any]) -> None:
         """Supervisors: every flag, with the time each took to acknowledge and resolve."""
         if session.account.role not in policy.SEES_ALL:
-            _reply_error(session, msg, ErrorCode.FORBIDDEN, "the flag report is for supervisors")
+            reply_error(session, msg, ErrorCode.FORBIDDEN, "the flag report is for supervisors")
             return
         state = msg.get("state")
         if state is not None:
@@ -362,23 +361,12 @@ class Feedback:
             if resolve_times
             else None,
         }
-        session.send(m.encode("flag_report", flags=items, summary=summary, **_ref(msg)))
+        session.send(m.encode("flag_report", flags=items, summary=summary, **ref(msg)))
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise ProtocolError(f"'{name}' must be one of {', '.join(allowed)}")
-
-
-def _ref(msg: dict[str, Any]) -> dict[str, Any]:
-    return {"ref": msg["ref"]} if "ref" in msg else {}
-
-
-def _reply_error(session: Any, msg: dict[str, Any], code: str, message: str) -> None:
-    extra: dict[str, Any] = {"reply_to": msg["type"], **_ref(msg)}
-    if isinstance(msg.get("id"), str):
-        extra["id"] = msg["id"]
-    session.send(m.error(code, message, **extra))
 
 
 def _log_failure(future: asyncio.Future) -> None:

@@ -15,11 +15,16 @@ from typing import Any
 from kmserver.protocol import feedback as fb
 from kmserver.protocol.codec import ProtocolError
 
-PROTOCOL_VERSION = 1
+# 2: working copy and published revisions (docs/revisions.md): "@published"
+# streams, the publishing requests, ``status`` no longer a metadata field.
+PROTOCOL_VERSION = 2
 
 ROLES = ("rep", "owner", "supervisor", "admin")
 EVERYONE = "everyone"
-DOC_STATUSES = ("draft", "published")
+DOC_STATUSES = ("draft", "published", "archived")
+REVIEW_DECISIONS = ("approve", "send_back")
+MAX_NOTE = 2_000  # change notes, review comments
+MAX_REVIEW_DAYS = 3650
 FLAG_REASONS = fb.FLAG_REASONS
 
 MAX_TEXT = 200  # names, titles, topics, ids
@@ -57,7 +62,8 @@ _META_FIELDS = {
     "audience": _f(list, False, 10),
     "owner": _f(str, False),
     "editors": _f(list, False, 50),
-    "status": _f(str, False),
+    "review_required": _f(bool, False),
+    "review_every": _f(int, False),  # days
 }
 
 META_FIELDS = tuple(_META_FIELDS)
@@ -74,6 +80,7 @@ CLIENT_MESSAGES: dict[str, dict[str, Field]] = {
         "cursor": _f(int),
         "known": _f(list, False, MAX_LIST),
         "records_from": _f(int, False),  # default: cursor (docs/protocol.md, section 4)
+        "working": _f(list, False, MAX_LIST),  # ids whose working copy the client holds
     },
     "open": {"doc": _f(str)},
     "close": {"doc": _f(str)},
@@ -119,7 +126,39 @@ CLIENT_MESSAGES: dict[str, dict[str, Field]] = {
     "read": {"ids": _f(list, True, fb.MAX_READ_IDS), "read": _f(bool, False)},
     "flag_inbox": {},
     "flag_report": {"state": _f(str, False)},
+    # Publishing and governance (docs/protocol.md, section 5). ``id`` is the
+    # client's uuid for the request: a resend is answered again, never done twice.
+    "publish": {"id": _f(str, True, fb.MAX_ID), "doc": _f(str), "note": _f(str, False, MAX_NOTE)},
+    "submit": {"id": _f(str, True, fb.MAX_ID), "doc": _f(str), "note": _f(str, False, MAX_NOTE)},
+    "review": {
+        "id": _f(str, True, fb.MAX_ID),
+        "doc": _f(str),
+        "decision": _f(str),
+        "note": _f(str, False, MAX_NOTE),
+    },
+    "restore": {
+        "id": _f(str, True, fb.MAX_ID),
+        "doc": _f(str),
+        "rev": _f(int),
+        "note": _f(str, False, MAX_NOTE),
+    },
+    "archive": {"id": _f(str, True, fb.MAX_ID), "doc": _f(str), "archived": _f(bool)},
+    "verify": {"id": _f(str, True, fb.MAX_ID), "doc": _f(str)},
+    "history": {"doc": _f(str)},
+    "revision": {"doc": _f(str), "rev": _f(int)},
+    "review_queue": {},
+    "overdue": {},
+    "audit": {
+        "doc": _f(str, False),
+        "user": _f(str, False),
+        "since": _f(str, False, 40),
+        "limit": _f(int, False),
+    },
 }
+
+# Changes that go through the request outbox and are answered ``saved``.
+REVISION_CHANGES = frozenset({"publish", "submit", "review", "restore", "archive", "verify"})
+REVISION_MESSAGES = REVISION_CHANGES | {"history", "revision", "review_queue", "overdue", "audit"}
 
 FEEDBACK_MESSAGES = frozenset(
     {
@@ -192,8 +231,9 @@ def parse_client_message(text: str) -> dict[str, Any]:
 
 def validate_meta(meta: dict[str, Any]) -> None:
     """Semantic checks on document metadata beyond field types."""
-    if "status" in meta and meta["status"] not in DOC_STATUSES:
-        raise ProtocolError(f"status must be one of {', '.join(DOC_STATUSES)}")
+    every = meta.get("review_every")
+    if every is not None and not 1 <= every <= MAX_REVIEW_DAYS:
+        raise ProtocolError(f"review_every is a number of days from 1 to {MAX_REVIEW_DAYS}")
     for role in meta.get("audience", []):
         if role != EVERYONE and role not in ROLES:
             raise ProtocolError(f"audience '{role}' is not a role or '{EVERYONE}'")

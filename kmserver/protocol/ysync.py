@@ -19,7 +19,7 @@ from kmserver.protocol.codec import (
     write_var_uint,
 )
 
-MAX_DOC_ID_BYTES = 200
+MAX_DOC_ID_BYTES = 200 + 16  # an id and, for a published stream, "@published"
 
 
 class MessageType(IntEnum):
@@ -93,7 +93,7 @@ def unwrap(frame: bytes) -> tuple[str, bytes]:
     reader = Reader(frame)
     length = reader.read_var_uint()
     if length == 0 or length > MAX_DOC_ID_BYTES:
-        raise ProtocolError("document id must be 1 to 200 bytes")
+        raise ProtocolError("stream name must be 1 to 216 bytes")
     raw = reader.read_bytes(length)
     try:
         doc_id = raw.decode("utf-8")

@@ -9,8 +9,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from kmserver.store import feedback_models  # noqa: F401  (registers its tables on Base)
-from kmserver.store.models import Base
+from kmserver.store.migrate import migrate
 
 DB_ENV = "KMSERVER_DB"
 
@@ -71,7 +70,7 @@ class Database:
             self.read_engine = _engine(self.url, immediate=False, sqlite_sync=sqlite_sync)
         else:
             self.read_engine = self.write_engine
-        Base.metadata.create_all(self.write_engine)
+        migrate(self.write_engine)  # new tables, new columns, data: Alembic migrations
         self.write = sessionmaker(self.write_engine, expire_on_commit=False)
         self.read = sessionmaker(self.read_engine, expire_on_commit=False)
 

@@ -14,8 +14,9 @@ from pycrdt import merge_updates
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from kmserver.protocol.docmeta import DocMeta
-from kmserver.store.models import LOG_META, LOG_UPDATE, Document, LogEntry
+from kmserver.protocol.docmeta import DocMeta, Published, Review
+from kmserver.store.models import LOG_META, LOG_PUBLISH, LOG_UPDATE, Document, LogEntry
+from kmserver.store.revision_models import Revision, Submission
 
 COMPACT_AFTER = 200  # update rows per document before they are merged into one
 
@@ -34,10 +35,31 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def to_meta(doc: Document) -> DocMeta:
-    updated = doc.updated_at
-    if updated is not None and updated.tzinfo is None:
-        updated = updated.replace(tzinfo=UTC)
+def iso(ts: datetime | None) -> str | None:
+    if ts is None:
+        return None
+    # SQLite hands back naive datetimes even for timezone-aware columns.
+    return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).isoformat()
+
+
+def to_meta(doc: Document, rev: Revision | None = None, sub: Submission | None = None) -> DocMeta:
+    """``rev``: the latest published revision; ``sub``: the document's review round."""
+    published = None
+    if rev is not None:
+        published = Published(
+            rev.number,
+            rev.title,
+            tuple(rev.topics or ()),
+            iso(rev.published_at),
+            rev.published_by,
+            rev.note,
+        )
+    review = None
+    if sub is not None:
+        by = sub.decided_by if sub.status == "sent_back" else sub.submitted_by
+        at = sub.decided_at if sub.status == "sent_back" else sub.submitted_at
+        note = sub.decision_note if sub.status == "sent_back" else sub.note
+        review = Review(sub.status, by or "", iso(at), note)
     return DocMeta(
         id=doc.id,
         title=doc.title,
@@ -49,8 +71,26 @@ def to_meta(doc: Document) -> DocMeta:
         seq=doc.changed_seq,
         deleted=doc.deleted,
         updated_by=doc.updated_by,
-        updated_at=updated.isoformat() if updated else None,
+        updated_at=iso(doc.updated_at),
+        published=published,
+        pub_seq=doc.pub_seq,
+        review_required=bool(doc.review_required),
+        review_every=doc.review_every,
+        verified_at=iso(doc.verified_at),
+        verified_by=doc.verified_by,
+        pending_authors=tuple(doc.pending_authors or ()),
+        review=review,
     )
+
+
+def meta_of(s: Session, doc: Document) -> DocMeta:
+    """The metadata of a document row, with its latest revision and review round."""
+    rev = s.get(Revision, (doc.id, doc.published_rev)) if doc.published_rev else None
+    return to_meta(doc, rev, s.get(Submission, doc.id))
+
+
+def metas_by_id(s: Session, ids: Iterable[str]) -> dict[str, DocMeta]:
+    return {doc_id: meta_of(s, row) for doc_id, row in documents_by_id(s, ids).items()}
 
 
 def get_document(s: Session, doc_id: str) -> Document | None:
@@ -58,7 +98,17 @@ def get_document(s: Session, doc_id: str) -> Document | None:
 
 
 def all_metas(s: Session) -> list[DocMeta]:
-    return [to_meta(d) for d in s.scalars(select(Document))]
+    revs = {
+        r.doc_id: r
+        for r in s.scalars(
+            select(Revision).join(
+                Document,
+                (Document.id == Revision.doc_id) & (Document.published_rev == Revision.number),
+            )
+        )
+    }
+    subs = {sub.doc_id: sub for sub in s.scalars(select(Submission))}
+    return [to_meta(d, revs.get(d.id), subs.get(d.id)) for d in s.scalars(select(Document))]
 
 
 def live_documents(s: Session) -> Sequence[Document]:
@@ -95,7 +145,7 @@ def append_log(
 
 # Built once: statements with bound parameters skip the per-call construction
 # and cache-key work that dominates these small writes.
-_SELECT_COUNTERS = select(Document.deleted, Document.update_rows).where(
+_SELECT_COUNTERS = select(Document.deleted, Document.update_rows, Document.pending_authors).where(
     Document.id == bindparam("doc_id")
 )
 _RECORD_UPDATES = (
@@ -111,10 +161,24 @@ _RECORD_UPDATES = (
 )
 
 
-def doc_counters(s: Session, doc_id: str) -> tuple[bool, int] | None:
-    """(deleted, update rows since compaction), or None for an unknown id."""
+_SET_PENDING = (
+    update(Document)
+    .where(Document.id == bindparam("doc_id"))
+    .values(pending_authors=bindparam("pending"))
+)
+
+
+def doc_counters(s: Session, doc_id: str) -> tuple[bool, int, list[str]] | None:
+    """(deleted, update rows since compaction, authors since the latest revision),
+    or None for an unknown id."""
     row = s.connection().execute(_SELECT_COUNTERS, {"doc_id": doc_id}).first()
-    return None if row is None else (bool(row.deleted), int(row.update_rows))
+    if row is None:
+        return None
+    return bool(row.deleted), int(row.update_rows), list(row.pending_authors or ())
+
+
+def set_pending_authors(s: Session, doc_id: str, authors: list[str]) -> None:
+    s.connection().execute(_SET_PENDING, {"doc_id": doc_id, "pending": authors})
 
 
 def record_updates(
@@ -142,6 +206,7 @@ def create_document(
     author: str | None,
     writer: str,
 ) -> int:
+    """A new draft: its working copy holds ``body_text``; nothing is published yet."""
     ts = now()
     doc = Document(
         id=meta.id,
@@ -150,7 +215,7 @@ def create_document(
         audience=list(meta.audience),
         owner=meta.owner,
         editors=list(meta.editors),
-        status=meta.status,
+        status="draft",
         deleted=False,
         body_text=body_text,
         changed_seq=0,
@@ -158,10 +223,17 @@ def create_document(
         created_at=ts,
         updated_at=ts,
         updated_by=author,
+        published_rev=0,
+        pub_seq=0,
+        review_required=meta.review_required,
+        review_every=meta.review_every,
+        pending_authors=[author] if author and body_text else [],
     )
     s.add(doc)
     s.flush()
-    return append_update(s, doc, initial_update, body_text, author, writer)
+    seq = append_update(s, doc, initial_update, body_text, author, writer)
+    doc.pub_seq = seq  # readers see nothing of a draft; the seq only orders it
+    return seq
 
 
 def append_update(
@@ -182,13 +254,22 @@ def append_update(
     return seq
 
 
+# Changing these changes the working copy (readers see them with the next revision).
+WORKING_FIELDS = frozenset({"title", "topics"})
+
+
 def set_meta(s: Session, doc: Document, changes: dict, author: str | None, writer: str) -> int:
     for name, value in changes.items():
         setattr(doc, name, list(value) if isinstance(value, tuple) else value)
     seq = append_log(s, doc.id, LOG_META, b"", author, writer)
     doc.changed_seq = seq
-    doc.updated_at = now()
-    doc.updated_by = author
+    if set(changes) - WORKING_FIELDS:
+        doc.pub_seq = seq  # readers see audiences, owners, review settings at once
+    if set(changes) & WORKING_FIELDS:
+        doc.updated_at = now()
+        doc.updated_by = author
+        if author and author not in (doc.pending_authors or ()):
+            doc.pending_authors = [*(doc.pending_authors or ()), author]
     return seq
 
 
@@ -214,6 +295,26 @@ def full_state(s: Session, doc_id: str) -> bytes:
 def updates_after(s: Session, doc_id: str, cursor: int) -> bytes | None:
     """Updates committed after ``cursor``, merged; None when there are none."""
     rows = _update_rows(s, doc_id, cursor)
+    return _merge(rows) if rows else None
+
+
+def published_state(s: Session, doc_id: str) -> bytes | None:
+    """The published CRDT of the latest revision; None for a draft."""
+    return s.scalar(
+        select(Revision.state)
+        .join(Document, Document.id == Revision.doc_id)
+        .where(Revision.doc_id == doc_id, Revision.number == Document.published_rev)
+    )
+
+
+def published_after(s: Session, doc_id: str, cursor: int) -> bytes | None:
+    """What readers lack of the published CRDT if they hold everything up to
+    ``cursor``: the publications after it, merged; None when there are none."""
+    rows = s.scalars(
+        select(LogEntry.data)
+        .where(LogEntry.doc_id == doc_id, LogEntry.kind == LOG_PUBLISH, LogEntry.seq > cursor)
+        .order_by(LogEntry.seq)
+    ).all()
     return _merge(rows) if rows else None
 
 

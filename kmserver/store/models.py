@@ -23,6 +23,7 @@ SeqType = BigInteger().with_variant(Integer(), "sqlite")
 LOG_UPDATE = 0  # a CRDT update of the document's Y.Doc
 LOG_META = 1  # a metadata change; carries no data, only takes a sequence number
 LOG_RECORD = 2  # a flag, comment, note, watch or notification changed; data: its JSON envelope
+LOG_PUBLISH = 3  # a revision was published; data: the update from the previous published CRDT
 
 
 class Base(DeclarativeBase):
@@ -62,7 +63,8 @@ class Document(Base):
     audience: Mapped[list[str]] = mapped_column(JSON, default=list)
     owner: Mapped[str | None] = mapped_column(String(200))
     editors: Mapped[list[str]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(20), default="published")
+    # draft (never published), published, archived (see docs/revisions.md)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
     deleted: Mapped[bool] = mapped_column(default=False)
     # Plain Markdown source beside the CRDT, for export and search.
     body_text: Mapped[str] = mapped_column(Text, default="")
@@ -72,6 +74,16 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str | None] = mapped_column(String(200))
+    # The latest published revision (0: none yet), and the newest log entry a
+    # reader sees (a publication or a metadata change), for readers' delta sync.
+    published_rev: Mapped[int] = mapped_column(Integer, default=0)
+    pub_seq: Mapped[int] = mapped_column(SeqType, default=0)
+    review_required: Mapped[bool] = mapped_column(default=False)
+    review_every: Mapped[int | None] = mapped_column(Integer)  # days; None: server default
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_by: Mapped[str | None] = mapped_column(String(200))
+    # Who changed the working copy since the latest revision (its contributors).
+    pending_authors: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class LogEntry(Base):

@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ from pycrdt import Doc
 from websockets.asyncio.client import ClientConnection, connect
 
 from kmserver.content import import_dir
-from kmserver.protocol import ysync
+from kmserver.protocol import streams, ysync
 from kmserver.protocol.messages import PROTOCOL_VERSION
 from kmserver.protocol.ytext import body, new_doc
 from kmserver.server import Server, ServerConfig
@@ -149,11 +150,13 @@ async def server(db_url: str) -> AsyncIterator[Server]:
 
 @dataclass
 class WireClient:
-    """Speaks /ws at the frame level and keeps a pycrdt Doc per document."""
+    """Speaks /ws at the frame level and keeps pycrdt Docs: ``docs`` the working
+    copies it receives (editors), ``published`` the published CRDTs (everyone)."""
 
     ws: ClientConnection
     welcome: dict[str, Any] = field(default_factory=dict)
     docs: dict[str, Doc] = field(default_factory=dict)
+    published: dict[str, Doc] = field(default_factory=dict)
     metas: dict[str, dict] = field(default_factory=dict)
     controls: list[dict] = field(default_factory=list)
     awareness: list[tuple[str, bytes]] = field(default_factory=list)
@@ -184,10 +187,14 @@ class WireClient:
                 self.controls.append(msg)
                 if msg["type"] == "doc":
                     self.metas[msg["id"]] = msg
-                    self.docs.setdefault(msg["id"], new_doc())
+                    if msg["working"]:
+                        self.docs.setdefault(msg["id"], new_doc())
+                    else:
+                        self.docs.pop(msg["id"], None)
                 elif msg["type"] == "removed":
                     for doc_id in msg["ids"]:
                         self.docs.pop(doc_id, None)
+                        self.published.pop(doc_id, None)
                         self.metas.pop(doc_id, None)
                     # a client drops the records of documents it may no longer see
                     self.held = {k: r for k, r in self.held.items() if r["doc"] not in msg["ids"]}
@@ -198,13 +205,15 @@ class WireClient:
                 elif msg["type"] in ("cursor", "sync_end"):
                     self.cursor = msg.get("seq", msg.get("cursor"))
             else:
-                doc_id, raw = ysync.unwrap(frame)
+                name, raw = ysync.unwrap(frame)
+                doc_id, published = streams.parse(name)
                 message = ysync.parse_message(raw)
                 if message.type == ysync.MessageType.AWARENESS:
                     self.awareness.append((doc_id, message.payload))
                 else:
-                    self.updates.append((doc_id, message.payload))
-                    self.docs.setdefault(doc_id, new_doc()).apply_update(message.payload)
+                    self.updates.append((name, message.payload))
+                    held = self.published if published else self.docs
+                    held.setdefault(doc_id, new_doc()).apply_update(message.payload)
             self._changed.set()
 
     async def wait_for(self, predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -224,11 +233,22 @@ class WireClient:
         await self.wait_for(lambda: len([c for c in self.controls if c["type"] == "sync_end"]) > n)
 
     def text(self, doc_id: str) -> str:
-        return str(body(self.docs[doc_id])) if doc_id in self.docs else ""
+        """What the user sees: the working copy if they hold it, else the published text."""
+        if doc_id in self.docs:
+            return str(body(self.docs[doc_id]))
+        return self.published_text(doc_id)
+
+    def published_text(self, doc_id: str) -> str:
+        return str(body(self.published[doc_id])) if doc_id in self.published else ""
+
+    async def publish(self, doc_id: str, note: str = "") -> dict:
+        """Publish the working copy; returns the answer (``saved`` or ``error``)."""
+        return await self.ask(type="publish", id=str(uuid.uuid4()), doc=doc_id, note=note)
 
     async def edit(self, doc_id: str, fn) -> None:  # type: ignore[no-untyped-def]
-        """Run fn(Y.Text) on the local doc and send the resulting update."""
-        doc = self.docs[doc_id]
+        """Run fn(Y.Text) on the local doc (the working copy, or for a reader the
+        published one) and send the resulting update as an edit of the working copy."""
+        doc = self.docs[doc_id] if doc_id in self.docs else self.published[doc_id]
         before = doc.get_state()
         fn(body(doc))
         await self.ws.send(ysync.wrap(doc_id, ysync.sync_update(doc.get_update(before))))

@@ -18,7 +18,7 @@ VISIBLE = {
 @pytest.mark.parametrize("user", sorted(VISIBLE))
 async def test_each_role_receives_exactly_what_it_may_read(clients, user: str) -> None:
     client = await clients(user)
-    assert set(client.docs) == VISIBLE[user]
+    assert set(client.metas) == VISIBLE[user]
     hidden = {"parking", "school", "internal", "styleguide", "draft"} - VISIBLE[user]
     raw = json.dumps(client.controls)
     for doc_id in hidden:  # not even the id in any control frame
@@ -69,7 +69,7 @@ async def test_update_to_hidden_doc_looks_like_unknown_doc(clients) -> None:
     await rita.ws.send(ysync.wrap("internal", ysync.sync_step1(new_doc().get_state())))
     await rita.send_json(type="open", doc="internal")
     await rita.wait_for(lambda: len(rita.of_type("error")) == 4)
-    assert "internal" not in rita.docs
+    assert "internal" not in rita.docs and "internal" not in rita.published
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,9 @@ async def test_update_to_hidden_doc_looks_like_unknown_doc(clients) -> None:
         ("olle", {"audience": ["supervisor"]}, "forbidden"),
         ("karin", {"title": "Hijack"}, "forbidden"),
         ("rita", {"title": "Hijack"}, "forbidden"),
-        ("sara", {"status": "draft"}, None),
+        ("sara", {"review_required": True}, None),
+        ("olle", {"review_every": 30}, "forbidden"),
+        ("sara", {"status": "draft"}, "bad_message"),  # publish and archive say that now
         ("sara", {"audience": ["nobody"]}, "bad_message"),
     ],
 )

@@ -12,6 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from kmserver.protocol import ysync
 from kmserver.protocol.codec import write_var_uint
+from kmserver.protocol.messages import PROTOCOL_VERSION
 from kmserver.server import Server
 
 
@@ -79,7 +80,7 @@ async def test_oversized_frame_closes_with_1009(server: Server) -> None:
     assert ws.close_code == 1009
     # the server still serves others
     async with connect(f"ws://127.0.0.1:{server.port}/ws") as ws:
-        await ws.send(json.dumps({"type": "hello", "protocol": 1, "token": "x"}))
+        await ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION, "token": "x"}))
         assert json.loads(await ws.recv())["code"] == "auth_failed"
 
 
@@ -87,15 +88,19 @@ async def test_oversized_frame_closes_with_1009(server: Server) -> None:
     ("hello", "code", "close"),
     [
         (
-            {"type": "hello", "protocol": 1, "user": "rita", "password": "wrong"},
+            {"type": "hello", "protocol": PROTOCOL_VERSION, "user": "rita", "password": "wrong"},
             "auth_failed",
             4001,
         ),
-        ({"type": "hello", "protocol": 1, "user": "nobody", "password": "x"}, "auth_failed", 4001),
-        ({"type": "hello", "protocol": 1, "token": "forged"}, "auth_failed", 4001),
+        (
+            {"type": "hello", "protocol": PROTOCOL_VERSION, "user": "nobody", "password": "x"},
+            "auth_failed",
+            4001,
+        ),
+        ({"type": "hello", "protocol": PROTOCOL_VERSION, "token": "forged"}, "auth_failed", 4001),
         ({"type": "hello", "protocol": 99, "token": "x"}, "unsupported_protocol", 4002),
         ({"type": "sync", "cursor": 0}, "not_signed_in", 4001),
-        ({"type": "hello", "protocol": 1}, "not_signed_in", 4001),
+        ({"type": "hello", "protocol": PROTOCOL_VERSION}, "not_signed_in", 4001),
     ],
 )
 async def test_bad_hello(server: Server, hello: dict, code: str, close: int) -> None:
@@ -112,7 +117,14 @@ async def test_same_error_for_unknown_user_and_wrong_password(server: Server) ->
     for user in ("rita", "nobody"):
         async with connect(f"ws://127.0.0.1:{server.port}/ws") as ws:
             await ws.send(
-                json.dumps({"type": "hello", "protocol": 1, "user": user, "password": "wrong"})
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "protocol": PROTOCOL_VERSION,
+                        "user": user,
+                        "password": "wrong",
+                    }
+                )
             )
             texts.append(json.loads(await ws.recv()))
     assert texts[0] == texts[1]
@@ -122,7 +134,14 @@ async def test_login_is_throttled_per_account(server: Server) -> None:
     async def attempt(password: str) -> dict:
         async with connect(f"ws://127.0.0.1:{server.port}/ws") as ws:
             await ws.send(
-                json.dumps({"type": "hello", "protocol": 1, "user": "rita", "password": password})
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "protocol": PROTOCOL_VERSION,
+                        "user": "rita",
+                        "password": password,
+                    }
+                )
             )
             return json.loads(await ws.recv())
 

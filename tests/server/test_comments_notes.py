@@ -101,7 +101,7 @@ async def test_private_notes_reach_only_their_author_on_every_device(clients) ->
     await desk.wait_for(lambda: desk.records("note")[nid]["data"]["body"] == "Fee is 900 kr")
 
     # the laptop goes offline; the note is deleted on the desk meanwhile
-    cursor, known = laptop.cursor, sorted(laptop.docs)
+    cursor, known = laptop.cursor, sorted(laptop.metas)
     await laptop.close()
     assert (await olle.ask(type="note_edit", id=nid, body="mine now"))["code"] == "not_found"
     assert (await olle.ask(type="note_delete", id=nid))["code"] == "not_found"

@@ -192,7 +192,7 @@ async def test_flags_follow_the_documents_audience(clients) -> None:
     first = new_id()
     await rita.ask(type="flag", id=first, doc="parking", reason="outdated")
     await sara.ask(type="set_meta", doc="parking", audience=["supervisor"])
-    await rita.wait_for(lambda: "parking" not in rita.docs)
+    await rita.wait_for(lambda: "parking" not in rita.metas)
     assert rita.records("flag") == {}  # dropped with the document
     second = new_id()
     await sara.ask(type="flag", id=second, doc="parking", reason="unclear")
@@ -237,7 +237,8 @@ async def test_flag_on_a_document_without_an_acting_owner_goes_to_supervisors(cl
     await sara.ask(
         type="create_doc", id="orphan", title="Orphaned page", owner="ghost", body="Old text.\n"
     )
-    await rita.wait_for(lambda: "orphan" in rita.docs)
+    assert (await sara.publish("orphan"))["type"] == "saved"
+    await rita.wait_for(lambda: rita.published_text("orphan") == "Old text.\n")
     fid = new_id()
     await rita.ask(type="flag", id=fid, doc="orphan", reason="outdated")
     await sara.wait_for(lambda: sara.notifications("flag_escalated"))
@@ -266,10 +267,14 @@ def insert_at(text_obj, index: int, words: str) -> None:  # type: ignore[no-unty
     text_obj.insert(len(str(text_obj)[:index].encode()), words)
 
 
-async def test_passage_anchor_survives_concurrent_edits(clients) -> None:
+async def test_passage_anchor_survives_concurrent_edits_and_publication(clients) -> None:
+    """A rep anchors a flag in the published text; editors change the working copy
+    around and inside the passage and publish: the anchor points at the same passage
+    in the working copy and in every reader's published copy (they share the CRDT's
+    items), and says "gone" rather than pointing elsewhere once the passage is deleted."""
     rita, olle, sara = [await clients(u) for u in ("rita", "olle", "sara")]
     passage = "Överklaga inom tre veckor."
-    rita_text = body(rita.docs["parking"])
+    rita_text = body(rita.published["parking"])
     start = str(rita_text).index(passage)
     codec = StickyCodec(rita_text)  # positions are Qt's: UTF-16 units (here equal to chars)
     anchor = {
@@ -292,16 +297,36 @@ async def test_passage_anchor_survives_concurrent_edits(clients) -> None:
     await rita.ask(type="flag", id=fid, doc="parking", reason="incorrect", anchor=anchor)
     await olle.wait_for(lambda: len(olle.of_type("ack")) == 1 and "(fyra" in olle.text("parking"))
     await sara.wait_for(lambda: len(sara.of_type("ack")) == 1 and "Åsa" in sara.text("parking"))
+    moved = "Överklaga inom tre (fyra för företag) veckor."
+    assert passage in rita.published_text("parking")  # nothing published yet
 
-    fresh = await clients("karin")  # the server's current document and the flag
+    fresh = await clients("sara")  # the server's working copy and the flag
     current = body(fresh.docs["parking"])
     assert str(current).startswith("⚠️ Nytt 2026 😀: # Parking permit")
     stored = fresh.records("flag")[fid]["data"]["anchor"]
     assert stored == anchor
-    moved = "Överklaga inom tre (fyra för företag) veckor."
     assert resolve(current, stored) == moved
     assert resolve(body(olle.docs["parking"]), stored) == moved
     assert resolve(body(sara.docs["parking"]), stored) == moved
+
+    assert (await olle.publish("parking", "fees for companies"))["type"] == "saved"
+    await rita.wait_for(lambda: moved in rita.published_text("parking"))
+    assert resolve(body(rita.published["parking"]), stored) == moved
+    reader = await clients("karin")  # a fresh reader's copy of revision 2
+    assert resolve(body(reader.published["parking"]), stored) == moved
+
+    # the passage deleted and published: the anchor meets itself, it points nowhere
+    def cut(t) -> None:  # type: ignore[no-untyped-def]
+        at = len(str(t)[: str(t).index(moved)].encode())
+        del t[at : at + len(moved.encode())]
+
+    await olle.edit("parking", cut)
+    await olle.wait_for(lambda: len(olle.of_type("ack")) == 2)
+    assert (await olle.publish("parking"))["type"] == "saved"
+    await rita.wait_for(lambda: moved not in rita.published_text("parking"))
+    gone = StickyCodec(body(rita.published["parking"]))
+    ends = [gone.position_of(base64.b64decode(stored[k])) for k in ("start", "end")]
+    assert ends[0] == ends[1]
 
 
 def test_escalation_delay_on_the_command_line() -> None:

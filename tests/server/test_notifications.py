@@ -106,7 +106,7 @@ async def test_offline_delivery_once_and_read_marks_on_every_device(clients) -> 
     rita = await clients("rita")
     fid = new_id()
     await rita.ask(type="flag", id=fid, doc="parking", reason="outdated", note="Fee changed")
-    cursor, known = rita.cursor, sorted(rita.docs)
+    cursor, known = rita.cursor, sorted(rita.metas)
     await rita.close()
 
     olle = await clients("olle")
@@ -151,7 +151,7 @@ async def test_nobody_is_told_about_documents_they_may_not_see(clients) -> None:
     assert rita.notifications() == []
 
     # told while offline, then the document is hidden from her before she returns
-    cursor, known = rita.cursor, sorted(rita.docs)
+    cursor, known = rita.cursor, sorted(rita.metas)
     await rita.close()
     await olle.ask(type="comment", id=new_id(), doc="parking", body="@rita please check")
     await sara.ask(type="set_meta", doc="parking", audience=["supervisor"])

@@ -18,13 +18,20 @@ class U:
 
 REP, OWNER, OTHER_OWNER = U("rita", "rep"), U("olle", "owner"), U("karin", "owner")
 SUPERVISOR, ADMIN = U("sara", "supervisor"), U("adam", "admin")
-PUBLIC = DocMeta("p", "Public", audience=("everyone",), owner="olle")
-FOR_REPS = DocMeta("r", "Reps", audience=("rep",), owner="olle")
-INTERNAL = DocMeta("i", "Internal", audience=("supervisor",), owner="sara")
-FOR_OWNERS = DocMeta("o", "Owners", audience=("owner",), owner="sara")
+LIVE = "published"
+PUBLIC = DocMeta("p", "Public", audience=("everyone",), owner="olle", status=LIVE)
+FOR_REPS = DocMeta("r", "Reps", audience=("rep",), owner="olle", status=LIVE)
+INTERNAL = DocMeta("i", "Internal", audience=("supervisor",), owner="sara", status=LIVE)
+FOR_OWNERS = DocMeta("o", "Owners", audience=("owner",), owner="sara", status=LIVE)
 DRAFT = DocMeta("d", "Draft", audience=("everyone",), owner="olle", status="draft")
-SHARED = DocMeta("s", "Shared", audience=("supervisor",), owner="sara", editors=("karin",))
-DELETED = DocMeta("x", "Gone", owner="olle", deleted=True)
+SHARED = DocMeta(
+    "s", "Shared", audience=("supervisor",), owner="sara", editors=("karin",), status=LIVE
+)
+DELETED = DocMeta("x", "Gone", owner="olle", deleted=True, status=LIVE)
+ARCHIVED = DocMeta("a", "Old", audience=("everyone",), owner="olle", status="archived")
+POLICY_TEXT = DocMeta(
+    "l", "Legal", audience=("everyone",), owner="olle", status=LIVE, review_required=True
+)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +56,10 @@ DELETED = DocMeta("x", "Gone", owner="olle", deleted=True)
         (ADMIN, DRAFT, True, False),
         (SUPERVISOR, DELETED, False, False),
         (OWNER, DELETED, False, False),
+        (REP, ARCHIVED, False, False),
+        (OTHER_OWNER, ARCHIVED, False, False),
+        (OWNER, ARCHIVED, True, True),
+        (SUPERVISOR, ARCHIVED, True, True),
     ],
 )
 def test_read_and_edit(user: U, doc: DocMeta, reads: bool, edits: bool) -> None:
@@ -59,13 +70,50 @@ def test_read_and_edit(user: U, doc: DocMeta, reads: bool, edits: bool) -> None:
 def test_metadata_rights() -> None:
     assert policy.can_set_meta(OWNER, PUBLIC, {"title", "topics"})
     assert not policy.can_set_meta(OWNER, PUBLIC, {"audience"})
-    assert not policy.can_set_meta(OWNER, PUBLIC, {"status"})
-    assert policy.can_set_meta(SUPERVISOR, PUBLIC, {"audience", "owner", "status"})
+    assert not policy.can_set_meta(OWNER, PUBLIC, {"review_required"})
+    assert not policy.can_set_meta(OWNER, PUBLIC, {"review_every"})
+    assert policy.can_set_meta(SUPERVISOR, PUBLIC, {"audience", "owner", "review_required"})
     assert not policy.can_set_meta(REP, PUBLIC, {"title"})
 
 
-def test_create_rights() -> None:
-    assert policy.can_create(OWNER, "olle") and policy.can_create(OWNER, None)
-    assert not policy.can_create(OWNER, "karin")
-    assert policy.can_create(SUPERVISOR, "karin")
-    assert not policy.can_create(REP, None) and not policy.can_create(ADMIN, None)
+def test_create_rights_are_the_metadata_rights() -> None:
+    assert policy.can_create(OWNER, "olle", set()) and policy.can_create(OWNER, None, set())
+    assert not policy.can_create(OWNER, "karin", set())
+    assert not policy.can_create(OWNER, "olle", {"audience"})  # a supervisor decides that
+    assert not policy.can_create(OWNER, "olle", {"editors"})
+    assert policy.can_create(SUPERVISOR, "karin", {"audience", "review_required"})
+    assert not policy.can_create(REP, None, set()) and not policy.can_create(ADMIN, None, set())
+
+
+@pytest.mark.parametrize(
+    ("user", "doc", "working", "publishes", "submits"),
+    [
+        (REP, PUBLIC, False, False, False),
+        (OWNER, PUBLIC, True, True, False),
+        (OTHER_OWNER, PUBLIC, False, False, False),
+        (OWNER, POLICY_TEXT, True, False, True),  # needs a supervisor's review
+        (SUPERVISOR, POLICY_TEXT, True, True, False),
+        (OWNER, DRAFT, True, True, False),
+        (OWNER, ARCHIVED, True, False, False),  # bring it back first
+        (ADMIN, PUBLIC, True, False, False),  # admins see everything, change no content
+        (OTHER_OWNER, SHARED, True, True, False),
+    ],
+)
+def test_working_copy_publish_and_submit(
+    user: U, doc: DocMeta, working: bool, publishes: bool, submits: bool
+) -> None:
+    assert policy.sees_working_copy(user, doc) is working
+    assert policy.can_publish(user, doc) is publishes
+    assert policy.can_submit(user, doc) is submits
+
+
+def test_review_archive_verify_audit() -> None:
+    assert policy.can_review(SUPERVISOR, POLICY_TEXT) and not policy.can_review(OWNER, POLICY_TEXT)
+    assert policy.can_archive(OWNER, PUBLIC) and policy.can_archive(SUPERVISOR, PUBLIC)
+    assert not policy.can_archive(OTHER_OWNER, SHARED)  # an editor, not the owner
+    assert not policy.can_archive(REP, PUBLIC)
+    assert policy.can_verify(OWNER, PUBLIC) and policy.can_verify(OTHER_OWNER, SHARED)
+    assert not policy.can_verify(OWNER, DRAFT)  # nothing published to vouch for
+    assert not policy.can_verify(REP, PUBLIC)
+    assert policy.can_read_audit(SUPERVISOR) and policy.can_read_audit(ADMIN)
+    assert not policy.can_read_audit(OWNER)

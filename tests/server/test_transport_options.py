@@ -12,6 +12,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from kmserver.protocol.messages import PROTOCOL_VERSION
 from kmserver.server import Server, ServerConfig
 
 
@@ -58,7 +59,7 @@ async def test_tls(db_url: str, cert: tuple[str, str]) -> None:
                 json.dumps(
                     {
                         "type": "hello",
-                        "protocol": 1,
+                        "protocol": PROTOCOL_VERSION,
                         "user": "rita",
                         "password": "correct horse battery",
                     }

@@ -75,23 +75,38 @@ async def test_handshake_refusals(server) -> None:
         assert info.value.response.status_code == status, path
 
 
-async def test_read_only_y_client_may_sync_but_not_write(server, clients) -> None:
-    sara = await clients("sara")
-    before_text = sara.text("parking")
+async def test_reader_y_client_gets_published_revisions_live_and_may_not_write(
+    server, clients
+) -> None:
+    """A reader's stock client is served the latest revision, read-only: an edit is
+    answered with y-protocols' permission-denied message and the socket stays open
+    and in sync (a close would make y-websocket reconnect and resend forever)."""
+    olle = await clients("olle")
+    published = olle.published_text("parking")
+    await olle.edit("parking", lambda t: t.insert(0, "Draft words. "))
+    await olle.wait_for(lambda: olle.of_type("ack"))
     token = await token_for(server, "rita")
     async with connect(f"ws://127.0.0.1:{server.port}/y/parking?token={token}") as ws:
         doc = new_doc()
         await y_sync(ws, doc)
-        assert str(body(doc)) == before_text
+        assert str(body(doc)) == published  # not the working copy
         sv = doc.get_state()
         body(doc).insert(0, "vandalism ")
         await ws.send(ysync.sync_update(doc.get_update(sv)))
-        with pytest.raises(ConnectionClosed) as info:
-            while True:
-                await asyncio.wait_for(ws.recv(), 10)
-        assert info.value.rcvd.code == 1008 and info.value.rcvd.reason == "read-only"
+        while True:
+            msg = ysync.parse_message(await asyncio.wait_for(ws.recv(), 10))
+            if msg.type == ysync.MessageType.AUTH:
+                break
+        assert msg.payload[0] == 0 and b"read-only" in msg.payload  # permission denied
+        assert (await olle.publish("parking", "with a draft sentence"))["type"] == "saved"
+        while "Draft words." not in str(body(doc)):
+            msg = ysync.parse_message(await asyncio.wait_for(ws.recv(), 10))
+            if msg.type == ysync.MessageType.SYNC and msg.step != ysync.SyncStep.STEP1:
+                doc.apply_update(msg.payload)
+        assert ws.close_code is None
     fresh = await clients("sara")
-    assert fresh.text("parking") == before_text
+    assert "vandalism" not in fresh.text("parking")
+    assert fresh.text("parking") == "Draft words. " + published
 
 
 async def _line(proc: asyncio.subprocess.Process) -> dict:

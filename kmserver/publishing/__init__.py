@@ -1,0 +1,1 @@
+"""The governed half: publishing revisions, review, restore, archive, review-by dates, audit."""
