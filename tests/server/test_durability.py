@@ -112,3 +112,36 @@ async def test_sigterm_saves_every_received_update(db_url: str, tmp_path: Path) 
         await check.close()
     finally:
         await srv.stop()
+
+
+async def test_kill_9_right_after_a_publish_keeps_the_revision(db_url: str) -> None:
+    proc, port = await start_subprocess(db_url)
+    olle = await WireClient.open(_PortOnly(port), "olle")  # type: ignore[arg-type]
+    rita = await WireClient.open(_PortOnly(port), "rita")  # type: ignore[arg-type]
+    await olle.sync()
+    await rita.sync()
+    original = rita.published_text("parking")
+    await olle.edit("parking", lambda t: t.insert(0, "Avgiften är 600 kr. "))
+    await olle.wait_for(lambda: olle.of_type("ack"))
+    saved = await olle.publish("parking", "new fee")
+    assert saved["type"] == "saved" and saved["rev"] == 2
+    os.kill(proc.pid, signal.SIGKILL)  # the moment the publish is answered
+    await proc.wait()
+    seen = rita.published_text("parking")  # whatever reached the reader before the kill
+    await olle.close()
+    await rita.close()
+
+    proc, port = await start_subprocess(db_url)
+    try:
+        back = await WireClient.open(_PortOnly(port), "rita")  # type: ignore[arg-type]
+        await back.sync()
+        assert back.published_text("parking").startswith("Avgiften är 600 kr. ")
+        assert back.metas["parking"]["published"]["rev"] == 2
+        # a reader had revision 1, or already revision 2: never anything else
+        assert seen in (original, back.published_text("parking"))
+        history = await back.ask(type="history", doc="parking")
+        assert [r["rev"] for r in history["revisions"]] == [2, 1]
+        await back.close()
+    finally:
+        proc.terminate()
+        await proc.wait()
