@@ -1,4 +1,6 @@
-"""``kmserver serve | user | token | import | export``."""
+"""``kmserver serve | user | token | import | export`` and the publishing commands
+(``publish | history | diff | restore | archive | verify | overdue | audit``,
+kmserver/publishing/commands.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from pathlib import Path
 
 from kmserver.content import ContentError, export_dir, import_dir
 from kmserver.protocol.messages import ROLES
+from kmserver.publishing import commands as publishing
+from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS, parse_days
 from kmserver.store.accounts import Accounts
 from kmserver.store.database import DB_ENV, SQLITE_SYNC_MODES, Database
 
@@ -84,6 +88,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a burst of editing ends (and its digest is sent) after this long without an "
         "edit by that author (default 2m)",
     )
+    serve.add_argument(
+        "--review-every",
+        type=parse_days,
+        default=DEFAULT_REVIEW_DAYS,
+        metavar="DAYS",
+        help="a published document is due for review this long after it was last verified, "
+        f"unless it sets review_every itself (e.g. 90d, 6m, 1y; default {DEFAULT_REVIEW_DAYS}d)",
+    )
     serve.add_argument("--log-level", default="INFO")
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
@@ -108,10 +120,21 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("name")
     token.add_argument("--days", type=int, default=30)
 
-    imp = sub.add_parser("import", parents=[common], help="import Markdown files from DIR")
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import Markdown files from DIR; publishes what changed (note: the file's name)",
+    )
     imp.add_argument("dir", type=Path)
-    exp = sub.add_parser("export", parents=[common], help="write every document to DIR")
+    imp.add_argument("--by", metavar="USER", help="who the new revisions are published by")
+    exp = sub.add_parser(
+        "export", parents=[common], help="write every published document to DIR as Markdown"
+    )
     exp.add_argument("dir", type=Path)
+    exp.add_argument(
+        "--working", action="store_true", help="write the working copies (drafts included)"
+    )
+    publishing.add_parsers(sub, common)
     return p
 
 
@@ -155,6 +178,7 @@ def _serve(args: argparse.Namespace) -> int:
         sqlite_sync=args.sqlite_sync,
         flag_escalate_after=args.flag_escalate_after,
         edit_digest_after=args.edit_digest_after,
+        review_every_days=args.review_every,
     )
 
     # The event loop and the writer thread hand work to each other all the time;
@@ -195,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, db: Database) -> int:
+    if args.command in publishing.COMMANDS:
+        return publishing.run(args, db)
     accounts = Accounts(db)
     if args.command == "user":
         if args.action == "add":
@@ -220,14 +246,17 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         token, _ = accounts.issue_token(account, timedelta(days=args.days), label="cli")
         print(token)
     elif args.command == "import":
-        report = import_dir(db, args.dir, writer=f"import:{os.getpid()}")
+        if args.by is not None and accounts.get(args.by) is None:
+            raise ValueError(f"no user '{args.by}'")
+        report = import_dir(db, args.dir, writer=f"import:{os.getpid()}", by=args.by)
         print(
             f"imported {len(report.created)} new, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} unchanged"
+            f"{len(report.unchanged)} unchanged; published {len(report.published)}"
         )
     elif args.command == "export":
-        written = export_dir(db, args.dir)
-        print(f"exported {len(written)} documents to {args.dir}")
+        written = export_dir(db, args.dir, working=args.working)
+        what = "working copies" if args.working else "published documents"
+        print(f"exported {len(written)} {what} to {args.dir}")
     return 0
 
 

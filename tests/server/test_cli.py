@@ -48,7 +48,7 @@ def test_accounts_tokens_import_export(tmp_path: Path) -> None:
     imported = km(db, "import", str(ROOT / "resources" / "kb"))
     assert imported.returncode == 0 and "imported 34 new" in imported.stdout
     exported = km(db, "export", str(tmp_path / "out"))
-    assert "exported 34 documents" in exported.stdout
+    assert "exported 34 published documents" in exported.stdout
     assert len(list((tmp_path / "out").glob("*.md"))) == 34
 
 
