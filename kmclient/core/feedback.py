@@ -222,6 +222,9 @@ class Feedback:
     def pending_count(self) -> int:
         return len(self._pending)
 
+    def pending_of(self, doc_id: str) -> list[RequestRow]:
+        return [r for r in self._pending if r.doc_id == doc_id]
+
     def _settle(self, row_id: int) -> RequestRow | None:
         for i, row in enumerate(self._pending):
             if row.id == row_id:

@@ -374,11 +374,17 @@ class FeedbackApi:
         return Note.from_record(d.id, d.doc_id or "", d.seq, d.data, d.pending)
 
     def _body(self, doc_id: str) -> Text | None:
-        doc = self.replica.open_docs.get(doc_id)
-        if doc is None:
-            if doc_id not in self.replica.docs:
-                return None
-            doc = new_doc(self.replica.state(doc_id))
+        """The text the user reads (working copy or latest revision): anchors made in
+        either resolve in both, as they share the CRDT's items."""
+        info = self.replica.docs.get(doc_id)
+        if info is None:
+            return None
+        if info.working:
+            doc = self.replica.open_docs.get(doc_id) or new_doc(self.replica.state(doc_id))
+        else:
+            doc = self.replica.published_docs.get(doc_id) or new_doc(
+                self.replica.published_state(doc_id)
+            )
         return body(doc)
 
     def _with_anchor(

@@ -32,6 +32,14 @@ KIND_OF = {
     "note_delete": "note",
     "watch": "pref",
     "read": "notification",
+    # Publishing (kmclient/core/publishing_api.py): no record of their own; the
+    # document's metadata and published text change, and RecordsChanged names them.
+    "publish": "revision",
+    "submit": "revision",
+    "review": "revision",
+    "restore": "revision",
+    "archive": "revision",
+    "verify": "revision",
 }
 
 

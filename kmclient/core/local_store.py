@@ -2,9 +2,13 @@
 
 Tables:
 
-- ``documents``: every document the user may see: metadata, the CRDT state
-  (all updates merged into one, ``pycrdt.merge_updates``), the plain Markdown
-  body (for search and previews without building a Doc).
+- ``documents``: every document the user may see: metadata (the ``doc``
+  frame), the published CRDT state and its Markdown (``pub_state``,
+  ``pub_body``), for editors also the working copy's (``state``, ``body``),
+  and the text of the revision before the latest one this profile saw
+  arrive (``prev_rev``, ``prev_body``: "what changed" offline). States are
+  all updates merged into one (``pycrdt.merge_updates``); the Markdown is
+  kept for search and previews without building a Doc.
 - ``outbox``: local edits not yet acknowledged by the server, oldest first.
 - ``index_queue``: documents changed since the search index last took them;
   written in the same transaction as the change, so a crash before indexing
@@ -41,6 +45,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    case,
     create_engine,
     delete,
     event,
@@ -53,11 +58,12 @@ from kmclient.core import records_db
 from kmclient.core.model import DocInfo
 
 # 2: records, requests and announced (flags, comments, notes, notifications).
-# A version-1 profile is upgraded in place: the tables are added and the next
-# sync asks for every record once (``records_from: 0``), because its cursor may
-# be past records that version 1 ignored.
-SCHEMA_VERSION = 2
-UPGRADABLE = (1,)
+# 3: working copy and published revision per document (protocol 2).
+# An older profile is upgraded in place by syncing its documents and records
+# again (cursor 0): what it held was the working copy, which a reader no longer
+# receives. Its outbox (edits not yet acknowledged) and settings are kept.
+SCHEMA_VERSION = 3
+UPGRADABLE = (1, 2)
 
 _md = MetaData()
 
@@ -67,16 +73,15 @@ documents = Table(
     Column("id", String(200), primary_key=True),
     Column("title", String(200), nullable=False),
     Column("topics", JSON, nullable=False, default=list),
-    Column("audience", JSON, nullable=False, default=list),
-    Column("owner", String(200)),
-    Column("editors", JSON, nullable=False, default=list),
-    Column("status", String(20), nullable=False, default="published"),
     Column("seq", Integer, nullable=False, default=0),
-    Column("can_edit", Boolean, nullable=False, default=False),
-    Column("updated_by", String(200)),
-    Column("updated_at", String(40)),
-    Column("state", LargeBinary, nullable=False, default=b""),
+    Column("working", Boolean, nullable=False, default=False),
+    Column("meta", JSON, nullable=False),  # the doc frame (DocInfo.to_wire)
+    Column("state", LargeBinary, nullable=False, default=b""),  # the working copy
     Column("body", Text, nullable=False, default=""),
+    Column("pub_state", LargeBinary, nullable=False, default=b""),  # the latest revision
+    Column("pub_body", Text, nullable=False, default=""),
+    Column("prev_rev", Integer, nullable=False, default=0),
+    Column("prev_body", Text, nullable=False, default=""),
 )
 
 outbox = Table(
@@ -104,18 +109,9 @@ settings = Table(
     Column("value", Text, nullable=False),  # JSON
 )
 
-_META_COLUMNS = (
-    "title",
-    "topics",
-    "audience",
-    "owner",
-    "editors",
-    "status",
-    "seq",
-    "can_edit",
-    "updated_by",
-    "updated_at",
-)
+_META_COLUMNS = ("title", "topics", "seq", "working", "meta")
+# What a user reads and searches: the working copy (editors), else the latest revision.
+_VIEW_BODY = case((documents.c.working, documents.c.body), else_=documents.c.pub_body)
 
 
 # The write path's statements, built once (the hot ones run on every keystroke).
@@ -130,12 +126,15 @@ def _upsert(table: Table, key: str, columns: Iterable[str], **kw: Any) -> Any:
 
 _UPSERT_META = _upsert(documents, "id", _META_COLUMNS)
 _UPSERT_CONTENT = _upsert(documents, "id", ("state", "body"))
+_UPSERT_PUBLISHED = _upsert(documents, "id", ("pub_state", "pub_body"))
+_UPSERT_PREVIOUS = _upsert(documents, "id", ("prev_rev", "prev_body"))
 _UPSERT_INDEX_MARK = _upsert(index_queue, "doc_id", ("gen",))
 _UPSERT_SETTING = _upsert(settings, "key", ("value",))
 _INSERT_OUTBOX = outbox.insert()
 _DELETE_OUTBOX_ROW = delete(outbox).where(outbox.c.id == bindparam("row_id"))
 _COUNT_OUTBOX = select(func.count()).select_from(outbox)
 _LOAD_STATE = select(documents.c.state).where(documents.c.id == bindparam("doc_id"))
+_LOAD_PUB_STATE = select(documents.c.pub_state).where(documents.c.id == bindparam("doc_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +152,8 @@ class Batch:
     removed: set[str] = field(default_factory=set)
     metas: dict[str, DocInfo] = field(default_factory=dict)
     contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # id -> (state, body)
+    published: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # the latest revision
+    previous: dict[str, tuple[int, str]] = field(default_factory=dict)  # id -> (rev, text)
     outbox_add: list[tuple[str, bytes]] = field(default_factory=list)
     outbox_delete: list[int] = field(default_factory=list)
     outbox_delete_docs: set[str] = field(default_factory=set)
@@ -166,6 +167,8 @@ class Batch:
                 self.removed,
                 self.metas,
                 self.contents,
+                self.published,
+                self.previous,
                 self.outbox_add,
                 self.outbox_delete,
                 self.outbox_delete_docs,
@@ -179,6 +182,8 @@ class Batch:
         self.removed.add(doc_id)
         self.metas.pop(doc_id, None)
         self.contents.pop(doc_id, None)
+        self.published.pop(doc_id, None)
+        self.previous.pop(doc_id, None)
         self.outbox_delete_docs.add(doc_id)
         self.records.drop_doc(doc_id)  # its records go too (requests stay: see feedback.py)
 
@@ -200,6 +205,14 @@ class LocalStore:
         self.path = path
         self.engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
         event.listen(self.engine, "connect", _on_connect)
+        version = self._version()
+        if version is not None and version != SCHEMA_VERSION and version not in UPGRADABLE:
+            raise RuntimeError(
+                f"{path} was written by another version of kmclient (schema {version}); "
+                "use a new profile"
+            )
+        if version is not None and version in UPGRADABLE:
+            self._resync_from_scratch()
         _md.create_all(self.engine)
         records_db.metadata.create_all(self.engine)
         self._writer = self.engine.connect()  # the owner's write connection
@@ -207,16 +220,22 @@ class LocalStore:
             # Kept in memory from here on: only this store writes the profile
             # (the profile lock keeps other processes out).
             self._outbox_count: int = conn.scalar(_COUNT_OUTBOX) or 0
-        version = self.get_setting("schema_version")
-        if version is None or version in UPGRADABLE:
-            # New tables are created above; "records_synced" is unset, so the
-            # next sync asks for all records once.
+        if version != SCHEMA_VERSION:
             self.commit(Batch(settings={"schema_version": SCHEMA_VERSION}))
-        elif version != SCHEMA_VERSION:
-            raise RuntimeError(
-                f"{path} was written by another version of kmclient (schema {version}); "
-                "use a new profile"
-            )
+
+    def _version(self) -> int | None:
+        with self.engine.begin() as conn:
+            settings.create(conn, checkfirst=True)
+            raw = conn.scalar(select(settings.c.value).where(settings.c.key == "schema_version"))
+        return None if raw is None else json.loads(raw)
+
+    def _resync_from_scratch(self) -> None:
+        """An older profile: drop what it holds of documents and records and sync it all
+        again from cursor 0 (records too). Unacknowledged edits stay in the outbox."""
+        with self.engine.begin() as conn:
+            for name in ("documents", "index_queue", "records"):
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+            conn.execute(delete(settings).where(settings.c.key.in_(["cursor", "records_synced"])))
 
     def close(self) -> None:
         self._writer.close()
@@ -225,18 +244,41 @@ class LocalStore:
     # -- reads -------------------------------------------------------------
 
     def load_docs(self) -> dict[str, DocInfo]:
-        cols = [documents.c.id, *(documents.c[name] for name in _META_COLUMNS)]
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*cols)).all()
-        return {row.id: _doc_info(row) for row in rows}
+            rows = conn.execute(select(documents.c.id, documents.c.meta)).all()
+        return {row.id: DocInfo.from_wire(row.meta) for row in rows}
 
     def load_state(self, doc_id: str) -> bytes | None:
+        """The working copy's CRDT state (editors)."""
         with self.engine.connect() as conn:
             return conn.scalar(_LOAD_STATE, {"doc_id": doc_id})
 
+    def load_published_state(self, doc_id: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(_LOAD_PUB_STATE, {"doc_id": doc_id})
+
     def load_body(self, doc_id: str) -> str | None:
+        """The working copy's Markdown."""
         with self.engine.connect() as conn:
             return conn.scalar(select(documents.c.body).where(documents.c.id == doc_id))
+
+    def load_published_body(self, doc_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(documents.c.pub_body).where(documents.c.id == doc_id))
+
+    def load_previous(self, doc_id: str) -> tuple[int, str] | None:
+        """(revision, text) of the revision before the latest, if this profile saw one arrive."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(documents.c.prev_rev, documents.c.prev_body).where(documents.c.id == doc_id)
+            ).first()
+        return (row.prev_rev, row.prev_body) if row is not None and row.prev_rev else None
+
+    def working_ids(self) -> set[str]:
+        """Documents whose working copy this profile holds."""
+        with self.engine.connect() as conn:
+            query = select(documents.c.id).where(documents.c.working, documents.c.state != b"")
+            return set(conn.scalars(query))
 
     def doc_count(self) -> int:
         with self.engine.connect() as conn:
@@ -265,14 +307,16 @@ class LocalStore:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 query = select(
-                    documents.c.id, documents.c.title, documents.c.body, documents.c.topics
+                    documents.c.id, documents.c.title, _VIEW_BODY.label("body"), documents.c.topics
                 ).where(documents.c.id.in_(chunk))
                 out += [(r.id, r.title, r.body, tuple(r.topics)) for r in conn.execute(query)]
         return out
 
     def iter_search_docs(self) -> Iterator[tuple[str, str, str, tuple[str, ...]]]:
         """Every document as (id, title, body, topics), from one read snapshot."""
-        query = select(documents.c.id, documents.c.title, documents.c.body, documents.c.topics)
+        query = select(
+            documents.c.id, documents.c.title, _VIEW_BODY.label("body"), documents.c.topics
+        )
         with self.engine.connect() as conn, conn.begin():
             for row in conn.execution_options(yield_per=500).execute(query):
                 yield row.id, row.title, row.body, tuple(row.topics)
@@ -324,8 +368,24 @@ class LocalStore:
             conn.execute(
                 _UPSERT_CONTENT,
                 [
-                    _placeholder_row(doc_id, state, body)
+                    _placeholder_row(doc_id, state=state, body=body)
                     for doc_id, (state, body) in batch.contents.items()
+                ],
+            )
+        if batch.published:
+            conn.execute(
+                _UPSERT_PUBLISHED,
+                [
+                    _placeholder_row(doc_id, pub_state=state, pub_body=body)
+                    for doc_id, (state, body) in batch.published.items()
+                ],
+            )
+        if batch.previous:
+            conn.execute(
+                _UPSERT_PREVIOUS,
+                [
+                    _placeholder_row(doc_id, prev_rev=rev, prev_body=text)
+                    for doc_id, (rev, text) in batch.previous.items()
                 ],
             )
         if batch.outbox_delete:
@@ -367,41 +427,24 @@ class LocalStore:
                 )
 
 
-def _doc_info(row: Any) -> DocInfo:
-    return DocInfo(
-        id=row.id,
-        title=row.title,
-        topics=tuple(row.topics or ()),
-        audience=tuple(row.audience or ()),
-        owner=row.owner,
-        editors=tuple(row.editors or ()),
-        status=row.status,
-        seq=row.seq,
-        can_edit=bool(row.can_edit),
-        updated_by=row.updated_by,
-        updated_at=row.updated_at,
-    )
-
-
 def _meta_row(info: DocInfo) -> dict[str, Any]:
     return {
         "id": info.id,
         "title": info.title,
         "topics": list(info.topics),
-        "audience": list(info.audience),
-        "owner": info.owner,
-        "editors": list(info.editors),
-        "status": info.status,
         "seq": info.seq,
-        "can_edit": info.can_edit,
-        "updated_by": info.updated_by,
-        "updated_at": info.updated_at,
+        "working": info.working,
+        "meta": info.to_wire(),
         "state": b"",
         "body": "",
+        "pub_state": b"",
+        "pub_body": "",
+        "prev_rev": 0,
+        "prev_body": "",
     }
 
 
-def _placeholder_row(doc_id: str, state: bytes, body: str) -> dict[str, Any]:
+def _placeholder_row(doc_id: str, **content: Any) -> dict[str, Any]:
     # Content normally follows its metadata; if it ever comes first, the row
     # starts with the id as title and gets real metadata from the next doc frame.
-    return {**_meta_row(DocInfo(id=doc_id, title=doc_id)), "state": state, "body": body}
+    return {**_meta_row(DocInfo(id=doc_id, title=doc_id)), **content}

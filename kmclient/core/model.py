@@ -12,11 +12,16 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from kmclient.core.feedback_model import FlagReport, Notification
+from kmserver.protocol.docmeta import Published, Review
 
 
 @dataclass(frozen=True, slots=True)
 class DocInfo:
-    """A document's metadata as this user sees it (``doc`` frames of the protocol)."""
+    """A document's metadata as this user sees it (``doc`` frames of the protocol).
+
+    ``title`` and ``topics`` are those of what the user reads: the working copy
+    for its editors (``working``), the latest published revision for everyone
+    else. ``published`` is that revision (None for a draft)."""
 
     id: str
     title: str
@@ -24,11 +29,25 @@ class DocInfo:
     audience: tuple[str, ...] = ()
     owner: str | None = None
     editors: tuple[str, ...] = ()
-    status: str = "published"
+    status: str = "published"  # draft, published, archived
     seq: int = 0
     can_edit: bool = False
     updated_by: str | None = None
     updated_at: str | None = None  # ISO 8601
+    published: Published | None = None
+    working: bool = False  # this user holds the working copy (editors)
+    can_publish: bool = False  # may publish directly (else submit, if review is required)
+    review_required: bool = False
+    review_every: int | None = None  # days; None: the server's default
+    review_due: str | None = None  # ISO 8601
+    verified_at: str | None = None
+    verified_by: str | None = None
+    unpublished_by: tuple[str, ...] = ()  # changed the working copy since the last revision
+    review: Review | None = None  # submitted / sent back (editors only)
+
+    @property
+    def rev(self) -> int:
+        return self.published.rev if self.published else 0
 
     @classmethod
     def from_wire(cls, msg: dict[str, Any]) -> DocInfo:
@@ -44,7 +63,43 @@ class DocInfo:
             can_edit=bool(msg.get("can_edit", False)),
             updated_by=msg.get("updated_by"),
             updated_at=msg.get("updated_at"),
+            published=Published.from_wire(msg.get("published")),
+            working=bool(msg.get("working", False)),
+            can_publish=bool(msg.get("can_publish", False)),
+            review_required=bool(msg.get("review_required", False)),
+            review_every=msg.get("review_every"),
+            review_due=msg.get("review_due"),
+            verified_at=msg.get("verified_at"),
+            verified_by=msg.get("verified_by"),
+            unpublished_by=tuple(msg.get("unpublished_by") or ()),
+            review=Review.from_wire(msg.get("review")),
         )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The ``doc`` frame this was made from (how the profile stores it)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "topics": list(self.topics),
+            "audience": list(self.audience),
+            "owner": self.owner,
+            "editors": list(self.editors),
+            "status": self.status,
+            "seq": self.seq,
+            "can_edit": self.can_edit,
+            "updated_by": self.updated_by,
+            "updated_at": self.updated_at,
+            "published": self.published.to_wire() if self.published else None,
+            "working": self.working,
+            "can_publish": self.can_publish,
+            "review_required": self.review_required,
+            "review_every": self.review_every,
+            "review_due": self.review_due,
+            "verified_at": self.verified_at,
+            "verified_by": self.verified_by,
+            "unpublished_by": list(self.unpublished_by),
+            "review": self.review.to_wire() if self.review else None,
+        }
 
     def relevant_to(self, topics: Iterable[str] | None) -> bool:
         """In the user's default view? ``None`` (or no topics) means everything."""
@@ -83,19 +138,22 @@ class SyncStatus:
 
 # -- events for listeners (engine.listen) ---------------------------------------
 
-DocChangeKind = Literal["content", "meta", "removed", "reset"]
+DocChangeKind = Literal["content", "published", "meta", "removed", "reset"]
 
 
 @dataclass(frozen=True, slots=True)
 class DocChanged:
     """One document changed in the profile.
 
-    - ``content``: its text changed; ``update`` holds the CRDT update bytes and
-      ``local`` says whether the edit was made on this client.
+    - ``content``: its working copy changed; ``update`` holds the CRDT update
+      bytes and ``local`` says whether the edit was made on this client.
+    - ``published``: a new published revision arrived (``update``: the CRDT
+      difference); what readers see changed.
     - ``meta``: new or changed metadata (a new document starts with this).
     - ``removed``: it left the profile (deleted, or the user may no longer read it).
-    - ``reset``: the local copy was replaced (a refused edit was dropped);
-      a Doc from open_doc() is stale: call open_doc() again.
+    - ``reset``: the local working copy was replaced (a refused edit was dropped)
+      or dropped (the user may no longer edit it): a Doc from open_doc() is
+      stale; open the document again.
     """
 
     doc_id: str
@@ -147,6 +205,21 @@ class ChangesAttributed:
     """Who made the changes just received: ``{doc_id: user name}`` (from the server)."""
 
     authors: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryAnswered:
+    """The server's answer to ``engine.ask(kind, ...)``: ``history``, ``revision``,
+    ``review_queue``, ``overdue`` or ``audit`` (``ref`` is what ask returned).
+    ``data`` is the answer's fields; on a refusal ``ok`` is False with ``code``
+    (``not_found``, ``forbidden``, ``bad_message``, or ``disconnected``)."""
+
+    ref: str
+    kind: str
+    ok: bool
+    data: dict[str, Any]
+    code: str | None = None
+    message: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +303,7 @@ EngineEvent = (
     | AwarenessReceived
     | ChangesAttributed
     | RequestAnswered
+    | QueryAnswered
     | RecordsChanged
     | NotificationArrived
     | QuietModeEnded

@@ -1,5 +1,10 @@
 """The local copy: documents in the profile, open Docs, the search index.
 
+Each document has its published CRDT (the latest revision: what readers see)
+and, for its editors, the working copy (docs/revisions.md). ``text`` and the
+search index follow what the user reads: the working copy where they hold it,
+else the latest revision.
+
 Owner-thread only (see docs/client-core.md). Changes are buffered in a
 :class:`~kmclient.core.local_store.Batch` and written by :meth:`Replica.commit`
 in one transaction; listeners hear about them only after that, so whatever
@@ -59,15 +64,18 @@ class Replica:
             self.store.close()
             self._lock.release()
             raise
-        self.open_docs = OpenDocs(on_local)
+        self.open_docs = OpenDocs(on_local)  # working copies
+        self.published_docs = OpenDocs(_read_only)  # latest revisions, never edited here
         self._listeners: list[Listener] = []
         self._removal_hooks: list[Callable[[str], None]] = []
         self._events: list[EngineEvent] = []
         self._batch = Batch()
-        self._states: dict[str, bytes] = {}  # new CRDT state, not yet committed
+        self._states: dict[str, bytes] = {}  # new working-copy state, not yet committed
+        self._pub_states: dict[str, bytes] = {}  # new published state, not yet committed
         # Committed state of each open document (b"": none yet), so an edit or a
         # remote update of an open document never reads its state back.
         self._held: dict[str, bytes] = {}
+        self._pub_held: dict[str, bytes] = {}
         self._unstored: set[str] = set()  # ids with no row in the profile yet
         self._reindex: set[str] = set()  # title or topics changed
         pending = self.store.index_pending()
@@ -114,7 +122,7 @@ class Replica:
     # -- reading -------------------------------------------------------------------
 
     def state(self, doc_id: str) -> bytes | None:
-        """The document's CRDT state as of now (including what is not yet committed)."""
+        """The working copy's CRDT state as of now (including what is not yet committed)."""
         if doc_id in self._states:
             return self._states[doc_id]
         if doc_id in self._held:
@@ -123,7 +131,24 @@ class Replica:
             return None
         return self.store.load_state(doc_id) or None
 
+    def published_state(self, doc_id: str) -> bytes | None:
+        """The latest revision's CRDT state as of now."""
+        if doc_id in self._pub_states:
+            return self._pub_states[doc_id]
+        if doc_id in self._pub_held:
+            return self._pub_held[doc_id] or None
+        if doc_id in self._unstored or doc_id in self._batch.removed:
+            return None
+        return self.store.load_published_state(doc_id) or None
+
     def text(self, doc_id: str) -> str | None:
+        """What the user reads: the working copy where they hold it, else the latest revision."""
+        info = self.docs.get(doc_id)
+        if info is None:
+            return None
+        return self.working_text(doc_id) if info.working else self.published_text(doc_id)
+
+    def working_text(self, doc_id: str) -> str | None:
         live = self.open_docs.text(doc_id)
         if live is not None:
             return live
@@ -133,7 +158,24 @@ class Replica:
             return None
         return self.store.load_body(doc_id) or ""
 
+    def published_text(self, doc_id: str) -> str | None:
+        live = self.published_docs.text(doc_id)
+        if live is not None:
+            return live
+        if doc_id in self._pub_states:
+            return str(body(new_doc(self._pub_states[doc_id])))
+        if doc_id not in self.docs:
+            return None
+        return self.store.load_published_body(doc_id) or ""
+
+    def previous(self, doc_id: str) -> tuple[int, str] | None:
+        """(revision, text) before the latest, if this profile saw the latest arrive."""
+        if doc_id in self._batch.previous:
+            return self._batch.previous[doc_id]
+        return self.store.load_previous(doc_id) if doc_id in self.docs else None
+
     def open_doc(self, doc_id: str) -> Doc:
+        """The working copy's live Doc."""
         if doc_id not in self.docs:
             raise KeyError(f"no document '{doc_id}' in this profile")
         state = self.state(doc_id)
@@ -146,6 +188,21 @@ class Replica:
         closed = self.open_docs.close(doc_id)
         if doc_id not in self.open_docs:
             self._held.pop(doc_id, None)
+        return closed
+
+    def open_published(self, doc_id: str) -> Doc:
+        """The latest revision's live Doc (read-only: only the server publishes)."""
+        if doc_id not in self.docs:
+            raise KeyError(f"no document '{doc_id}' in this profile")
+        state = self.published_state(doc_id)
+        if doc_id not in self._pub_states:
+            self._pub_held[doc_id] = state or b""
+        return self.published_docs.open(doc_id, state)
+
+    def close_published(self, doc_id: str) -> bool:
+        closed = self.published_docs.close(doc_id)
+        if doc_id not in self.published_docs:
+            self._pub_held.pop(doc_id, None)
         return closed
 
     def search(self, query: str, topics: Iterable[str] | None, limit: int) -> list[SearchResult]:
@@ -164,26 +221,57 @@ class Replica:
         old = self.docs.get(info.id)
         if old == info:
             return old
-        if old is None and info.id not in self._states:
+        if old is None and info.id not in self._states and info.id not in self._pub_states:
             self._unstored.add(info.id)
-        if old is None or (old.title, old.topics) != (info.title, info.topics):
+        if old is None or (old.title, old.topics, old.working) != (
+            info.title,
+            info.topics,
+            info.working,
+        ):
             self._reindex.add(info.id)  # what the index holds besides the text
+        if old is not None and old.rev and info.rev != old.rev and info.id not in self._unstored:
+            # A new revision (its text follows): keep the one it replaces, for "what changed".
+            self._batch.previous[info.id] = (old.rev, self.published_text(info.id) or "")
         self.docs[info.id] = info
         self._batch.metas[info.id] = info
+        if old is not None and old.working and not info.working:
+            self._drop_working(info.id)
         self.emit(DocChanged(info.id, "meta"))
         return old
 
+    def _placeholder(self, doc_id: str) -> None:
+        # Content before metadata: keep it, metadata follows.
+        self.docs[doc_id] = DocInfo(id=doc_id, title=doc_id)
+        self._batch.metas[doc_id] = self.docs[doc_id]
+        self._unstored.add(doc_id)
+
     def put_update(self, doc_id: str, update: bytes, *, local: bool) -> None:
-        """Merge a CRDT update into the document (applied to its open Doc if remote)."""
-        if doc_id not in self.docs:  # content before metadata: keep it, metadata follows
-            self.docs[doc_id] = DocInfo(id=doc_id, title=doc_id)
-            self._batch.metas[doc_id] = self.docs[doc_id]
-            self._unstored.add(doc_id)
+        """Merge a CRDT update into the working copy (applied to its open Doc if remote)."""
+        if doc_id not in self.docs:
+            self._placeholder(doc_id)
         state = self.state(doc_id)
         self._states[doc_id] = update if state is None else merge_updates(state, update)
         if not local:
             self.open_docs.apply_remote(doc_id, update)
         self.emit(DocChanged(doc_id, "content", update, local))
+
+    def put_published(self, doc_id: str, update: bytes) -> None:
+        """Merge a publication (or a repair of it) into the latest revision's CRDT."""
+        if doc_id not in self.docs:
+            self._placeholder(doc_id)
+        state = self.published_state(doc_id)
+        self._pub_states[doc_id] = update if state is None else merge_updates(state, update)
+        self.published_docs.apply_remote(doc_id, update)
+        self.emit(DocChanged(doc_id, "published", update))
+
+    def _drop_working(self, doc_id: str) -> None:
+        """The user may no longer edit it: forget the working copy and unsent edits."""
+        self._states.pop(doc_id, None)
+        self._held.pop(doc_id, None)
+        self._batch.contents[doc_id] = (b"", "")
+        self._batch.outbox_delete_docs.add(doc_id)
+        self.open_docs.discard(doc_id)
+        self.emit(DocChanged(doc_id, "reset"))
 
     def replace_state(self, doc_id: str, state: bytes) -> None:
         """Throw the local copy away for ``state`` (a refused edit is dropped)."""
@@ -203,10 +291,13 @@ class Replica:
             hook(doc_id)
         self._batch.remove(doc_id)
         self._states.pop(doc_id, None)
+        self._pub_states.pop(doc_id, None)
         self._held.pop(doc_id, None)
+        self._pub_held.pop(doc_id, None)
         self._unstored.discard(doc_id)
         self._reindex.discard(doc_id)
         self.open_docs.discard(doc_id)
+        self.published_docs.discard(doc_id)
         self._gen += 1
         self._batch.index_marks[doc_id] = self._gen
         self.emit(DocChanged(doc_id, "removed"))
@@ -256,11 +347,11 @@ class Replica:
     @property
     def uncommitted(self) -> int:
         """Documents whose new content waits for the next commit."""
-        return len(self._states)
+        return len(self._states) + len(self._pub_states)
 
     @property
     def has_pending(self) -> bool:
-        return bool(self._batch) or bool(self._states)
+        return bool(self._batch) or bool(self._states) or bool(self._pub_states)
 
     # -- the commit ------------------------------------------------------------------
 
@@ -269,21 +360,32 @@ class Replica:
         to the indexer, then tell listeners. Returns the new outbox row ids."""
         batch, self._batch = self._batch, Batch()
         states, self._states = self._states, {}
+        pub_states, self._pub_states = self._pub_states, {}
         index_now: dict[str, IndexEntry] = {}
         for doc_id, state in states.items():
             text = self.open_docs.text(doc_id)
             if text is None:
                 text = str(body(new_doc(state)))
             batch.contents[doc_id] = (state, text)
-            self._reindex.discard(doc_id)
-            index_now[doc_id] = self._index_entry(doc_id, text, batch)
-        for doc_id in self._reindex:  # title/topics changed, text did not
+            if self.docs[doc_id].working:
+                self._reindex.discard(doc_id)
+                index_now[doc_id] = self._index_entry(doc_id, text, batch)
+        for doc_id, state in pub_states.items():
+            text = self.published_docs.text(doc_id)
+            if text is None:
+                text = str(body(new_doc(state)))
+            batch.published[doc_id] = (state, text)
+            if not self.docs[doc_id].working:
+                self._reindex.discard(doc_id)
+                index_now[doc_id] = self._index_entry(doc_id, text, batch)
+        for doc_id in self._reindex:  # title, topics or what is read changed, not the text
             text = self.text(doc_id) or ""
             index_now[doc_id] = self._index_entry(doc_id, text, batch)
         self._reindex.clear()
         added = self.store.commit(batch) if batch else []
         self._unstored.clear()
         self._held.update((d, s) for d, s in states.items() if d in self.open_docs)
+        self._pub_held.update((d, s) for d, s in pub_states.items() if d in self.published_docs)
         for doc_id in batch.removed:
             if doc_id not in self.docs:
                 self.indexer.submit(doc_id, IndexEntry(batch.index_marks[doc_id], None))
@@ -337,3 +439,8 @@ class Replica:
             self.store.close()
         finally:
             self._lock.release()
+
+
+def _read_only(doc_id: str, _update: bytes) -> None:
+    # Nothing in the app edits a published copy; if something did, it must not spread.
+    log.warning("a change to the published copy of %s was ignored (read-only)", doc_id)

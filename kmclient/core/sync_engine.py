@@ -48,18 +48,20 @@ from kmclient.core.model import (
     DocInfo,
     EngineEvent,
     IndexProgress,
+    QueryAnswered,
     RequestAnswered,
     StatusChanged,
     SyncCompleted,
     SyncStatus,
     UserProfile,
 )
+from kmclient.core.publishing_api import QUERIES, PublishingApi
 from kmclient.core.replica import Listener, Replica
 from kmclient.core.search import SearchResult
 from kmclient.net import events as ev
 from kmclient.net.backoff import Backoff
 from kmclient.net.connection import Connection
-from kmserver.protocol import ysync
+from kmserver.protocol import streams, ysync
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +90,11 @@ class _SyncRun:
     removed: int = 0
 
 
-class SyncEngine(FeedbackApi):
-    """The public API: this class (documents, sync, editing) and
+class SyncEngine(FeedbackApi, PublishingApi):
+    """The public API: this class (documents, sync, editing),
     :class:`~kmclient.core.feedback_api.FeedbackApi` (flags, comments, notes,
-    watches, notifications)."""
+    watches, notifications) and :class:`~kmclient.core.publishing_api.PublishingApi`
+    (publishing, review, history, archive, review dates, audit)."""
 
     def __init__(
         self,
@@ -133,6 +136,7 @@ class SyncEngine(FeedbackApi):
         self._pending_cursor: int | None = None  # stored with the next commit
         # Requests sent on this socket and not yet answered: ref -> (type, doc id)
         self._requests: dict[str, tuple[str, str]] = {}
+        self._queries: dict[str, str] = {}  # ask() refs not yet answered -> kind
         self._next_ref = 0
         self._told = self._status  # the status listeners last heard
         # Flags, comments, notes, watches, notifications (kmclient/core/feedback.py).
@@ -279,6 +283,7 @@ class SyncEngine(FeedbackApi):
         return self.replica.docs.get(doc_id)
 
     def text(self, doc_id: str) -> str | None:
+        """What the user reads: the working copy for its editors, else the latest revision."""
         return self.replica.text(doc_id)
 
     def search(self, query: str, all_topics: bool = False, limit: int = 20) -> list[SearchResult]:
@@ -286,28 +291,42 @@ class SyncEngine(FeedbackApi):
 
     # -- open documents and local edits ----------------------------------------------
 
-    def open_doc(self, doc_id: str) -> Doc:
+    def open_doc(self, doc_id: str, published: bool = False) -> Doc:
         """The live Doc of a document (its Markdown is the Y.Text ``body``).
 
-        Kept current with remote updates while open. Edit it on this thread
-        (e.g. through YTextBinding); every transaction that is not a remote
-        apply is sent to the server. Call close_doc() once per open_doc().
+        The working copy (editors only), or with ``published`` the latest
+        revision (everyone; read-only: never change it). Kept current while
+        open. Edit the working copy on this thread (e.g. through
+        YTextBinding); every transaction that is not a remote apply is sent to
+        the server. Call close_doc() once per open_doc(), with the same
+        ``published``.
         """
         self._check_open()
-        first = doc_id not in self.replica.open_docs
-        doc = self.replica.open_doc(doc_id)
+        info = self.replica.docs.get(doc_id)
+        if not published and info is not None and not info.working:
+            raise NotAllowed(f"you see only the published revision of '{doc_id}'")
+        first = not self._in_room(doc_id)
+        replica = self.replica
+        doc = replica.open_published(doc_id) if published else replica.open_doc(doc_id)
         if first and self._live:
             self._send_json(type="open", doc=doc_id)  # join the awareness room
         return doc
 
-    def close_doc(self, doc_id: str) -> None:
+    def close_doc(self, doc_id: str, published: bool = False) -> None:
         self._flush_local()
-        if self.replica.close_doc(doc_id) and self._live:
+        if published:
+            self.replica.close_published(doc_id)
+        else:
+            self.replica.close_doc(doc_id)
+        if not self._in_room(doc_id) and self._live:
             self._send_json(type="close", doc=doc_id)
+
+    def _in_room(self, doc_id: str) -> bool:
+        return doc_id in self.replica.open_docs or doc_id in self.replica.published_docs
 
     def send_awareness(self, doc_id: str, payload: bytes) -> None:
         """Our caret/selection for others in the document (y-protocols awareness)."""
-        if self._live and doc_id in self.replica.open_docs:
+        if self._live and self._in_room(doc_id):
             self._send(ysync.wrap(doc_id, ysync.awareness(payload)))
 
     # -- requests --------------------------------------------------------------------
@@ -338,6 +357,21 @@ class SyncEngine(FeedbackApi):
             ref=ref,
             **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()},
         )
+        return ref
+
+    def ask(self, kind: str, **fields: Any) -> str:
+        """Ask the server (``history``, ``revision``, ``review_queue``, ``overdue``,
+        ``audit``); returns the ref its ``QueryAnswered`` will carry. Needs a live
+        connection (else NotOnline)."""
+        self._check_open()
+        if kind not in QUERIES:
+            raise ValueError(f"unknown question '{kind}'")
+        if not self._live:
+            raise NotOnline("this needs a connection to the server; try again when online")
+        self._next_ref += 1
+        ref = f"{kind}-{self._next_ref}"
+        self._queries[ref] = kind
+        self._send_json(type=kind, ref=ref, **fields)
         return ref
 
     def _answer(self, ref: str, ok: bool, code: str | None = None, message: str = "") -> None:
@@ -429,6 +463,7 @@ class SyncEngine(FeedbackApi):
             type="sync",
             cursor=self._cursor,
             known=sorted(self.replica.docs),
+            working=sorted(self.replica.store.working_ids() & set(self.replica.docs)),
             **self._fb.sync_fields(),  # records_from: 0 once per profile
         )
 
@@ -449,6 +484,11 @@ class SyncEngine(FeedbackApi):
         self._fb.socket_gone()
         for ref in list(self._requests):  # their answers can no longer come
             self._answer(ref, False, "disconnected", "the connection dropped before an answer")
+        for ref, kind in list(self._queries.items()):
+            del self._queries[ref]
+            self.replica.emit(
+                QueryAnswered(ref, kind, False, {}, "disconnected", "the connection dropped")
+            )
         self._inflight.clear()
         self._repair_asked.clear()
         self._run = None
@@ -487,9 +527,15 @@ class SyncEngine(FeedbackApi):
             self._on_created(msg)
         elif kind == "meta_saved" and msg.get("ref") in self._requests:
             self._answer(msg["ref"], True)
+        elif kind in QUERIES and msg.get("ref") in self._queries:
+            del self._queries[msg["ref"]]
+            data = {k: v for k, v in msg.items() if k not in ("type", "ref")}
+            self.replica.emit(QueryAnswered(msg["ref"], kind, True, data))
 
     def _on_doc(self, info: DocInfo) -> None:
         old = self.replica.put_meta(info)
+        if not info.working:
+            self._repairs.pop(info.id, None)
         run = self._run
         if run is not None and info.id not in run.seen:
             run.seen.add(info.id)
@@ -499,13 +545,17 @@ class SyncEngine(FeedbackApi):
                 run.changed += 1
 
     def _on_binary(self, frame: bytes) -> None:
-        doc_id, raw = ysync.unwrap(frame)
+        name, raw = ysync.unwrap(frame)
+        doc_id, published = streams.parse(name)
         message = ysync.parse_message(raw)
         if message.type == ysync.MessageType.AWARENESS:
             self.replica.emit(AwarenessReceived(doc_id, message.payload))
             return
         if message.type != ysync.MessageType.SYNC or message.step == ysync.SyncStep.STEP1:
             return  # the server never asks us for state on /ws
+        if published:
+            self.replica.put_published(doc_id, message.payload)
+            return
         held = self._repairs.get(doc_id)
         if held is None:
             self.replica.put_update(doc_id, message.payload, local=False)
@@ -531,7 +581,7 @@ class SyncEngine(FeedbackApi):
             self._send(ysync.wrap(row.doc_id, ysync.sync_update(row.data)))
         for doc_id in self._repairs:
             self._ask_full_state(doc_id)
-        for doc_id in self.replica.open_docs.ids():
+        for doc_id in {*self.replica.open_docs.ids(), *self.replica.published_docs.ids()}:
             self._send_json(type="open", doc=doc_id)
         self._fb.go_live()  # unanswered flag/comment/note/watch/read requests, in order
 
@@ -565,6 +615,11 @@ class SyncEngine(FeedbackApi):
         doc_id = msg.get("doc")
         text = msg.get("message") or msg.get("code") or "error"
         ref = msg.get("ref")
+        if ref in self._queries:
+            kind = self._queries.pop(ref)
+            code, text = msg.get("code") or "error", msg.get("message") or ""
+            self.replica.emit(QueryAnswered(ref, kind, False, {}, code, text))
+            return
         if ref in self._requests:  # the caller shows it where it asked
             kind = self._requests[ref][0]
             self._answer(ref, False, msg.get("code") or "error", text)
@@ -577,17 +632,20 @@ class SyncEngine(FeedbackApi):
                 self._set(error=f"the server could not save a change ({text}); will retry")
                 return
             self._settle(doc_id)
-            if doc_id and doc_id in self.replica.docs:
-                title = self.replica.docs[doc_id].title
+            info = self.replica.docs.get(doc_id) if doc_id else None
+            if info is not None:
                 # Later edits of this document build on the refused one: drop them too.
-                self.replica.drop_outbox_doc(doc_id)
-                self._start_repair(doc_id)
-                self._set(error=f"your change to '{title}' was not saved: {text}")
+                self.replica.drop_outbox_doc(info.id)
+                if info.working:  # else the working copy is gone already (edit rights lost)
+                    self._start_repair(info.id)
+                self._set(error=f"your change to '{info.title}' was not saved: {text}")
             return
         if msg.get("code") == "not_found" and doc_id:
-            self.replica.remove(doc_id)  # we asked about a document we may no longer see
+            info = self.replica.docs.get(doc_id)
             self._repairs.pop(doc_id, None)
-            return
+            if info is None or info.working:
+                self.replica.remove(doc_id)  # we asked about a document we may no longer see
+            return  # else: a question about a working copy no longer ours (a late repair)
         log.warning("server error: %s", msg)
         self._set(error=f"server: {text}")
 

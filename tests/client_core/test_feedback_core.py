@@ -192,16 +192,44 @@ def test_records_are_committed_with_the_cursor_that_covers_them(tmp_path: Path) 
     store.close()
 
 
-def test_a_profile_of_schema_1_is_upgraded_in_place(tmp_path: Path) -> None:
+OLD_DOCUMENTS = (  # the documents table of schema 1 and 2 (kmdesk 0.1.0)
+    "CREATE TABLE documents (id VARCHAR(200) PRIMARY KEY, title VARCHAR(200) NOT NULL, "
+    "topics JSON NOT NULL, audience JSON NOT NULL, owner VARCHAR(200), editors JSON NOT NULL, "
+    "status VARCHAR(20) NOT NULL, seq INTEGER NOT NULL, can_edit BOOLEAN NOT NULL, "
+    "updated_by VARCHAR(200), updated_at VARCHAR(40), state BLOB NOT NULL, body TEXT NOT NULL)"
+)
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_profile_syncs_again_and_keeps_its_unsent_edits(
+    tmp_path: Path, version: int
+) -> None:
+    """Schema 1 and 2 held the working copy of every document; schema 3 keeps what a
+    user may read (a reader: only the latest revision): the documents are synced
+    again from cursor 0, records too, and edits not yet acknowledged stay queued."""
     store = LocalStore(tmp_path / "p.db")
+    store.commit(Batch(outbox_add=[("parking", b"\x00\x00")], settings={"cursor": 99}))
     with store.engine.begin() as conn:
-        for table in ("records", "requests", "announced"):
-            conn.execute(text(f"DROP TABLE {table}"))
-        conn.execute(text("UPDATE settings SET value='1' WHERE key='schema_version'"))
+        conn.execute(text("DROP TABLE documents"))
+        conn.execute(text(OLD_DOCUMENTS))
+        conn.execute(
+            text(
+                "INSERT INTO documents VALUES ('parking', 'P', '[]', '[]', NULL, '[]', "
+                "'published', 5, 0, NULL, NULL, x'0000', 'unpublished text')"
+            )
+        )
+        if version == 1:
+            for table in ("records", "requests", "announced"):
+                conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(text(f"UPDATE settings SET value='{version}' WHERE key='schema_version'"))
+        conn.execute(text("INSERT INTO settings VALUES ('records_synced', 'true')"))
     store.close()
     store = LocalStore(tmp_path / "p.db")
-    assert store.get_setting("schema_version") == 2
+    assert store.get_setting("schema_version") == 3
+    assert store.get_setting("cursor") is None  # everything again
     assert store.get_setting("records_synced") is None  # the next sync asks for every record
+    assert store.load_docs() == {}
+    assert [(r.doc_id, r.data) for r in store.outbox_rows()] == [("parking", b"\x00\x00")]
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM records")).scalar() == 0
     store.close()

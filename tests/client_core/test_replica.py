@@ -52,7 +52,8 @@ def h(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def add_doc(r: Replica, doc_id: str, title: str, text: str, topics=("parking",)) -> None:  # type: ignore[no-untyped-def]
-    r.put_meta(DocInfo(doc_id, title, tuple(topics)))
+    """A document as its editor holds it: the working copy."""
+    r.put_meta(DocInfo(doc_id, title, tuple(topics), working=True, can_edit=True))
     r.put_update(doc_id, text_to_update(text), local=False)
 
 
@@ -146,7 +147,9 @@ def test_changes_stored_but_never_indexed_are_indexed_on_the_next_start(h: Harne
     store.commit(
         Batch(
             metas={"late": DocInfo("late", "Sophämtning", ("waste",))},
-            contents={"late": (text_to_update("Tömning varannan vecka"), "Tömning varannan vecka")},
+            published={
+                "late": (text_to_update("Tömning varannan vecka"), "Tömning varannan vecka")
+            },
             index_marks={"late": 1},
         )
     )

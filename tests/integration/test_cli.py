@@ -142,7 +142,9 @@ def test_watch_prints_changes_live_and_stops_on_sigterm(clients: Clients, tmp_pa
         expect("synced   2 new, 0 changed, 0 removed")
         sara = clients.signed_in("sara")
         sara.open_doc("parking")["body"].insert(0, "Nytt: ")
-        assert "Parking permit" in expect("content  parking")
+        clients.owner.run_until(lambda: sara.unconfirmed == 0, WAIT)
+        sara.publish("parking", "new")  # a rep sees revisions, not typing
+        assert "Parking permit" in expect("published parking")
         proc.send_signal(signal.SIGTERM)
         expect("stopped; everything received is stored")
         assert proc.wait(WAIT) == 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
 from pycrdt import Text
 
 from kmclient.core.model import AwarenessReceived, DocChanged
 from kmclient.core.profile import DB_FILE
+from kmclient.core.sync_engine import NotAllowed
 from kmserver.protocol import awareness
 from tests.integration.conftest import Clients, recorder
 
@@ -69,18 +71,27 @@ def test_concurrent_edits_converge_with_swedish_letters_and_emoji(clients: Clien
 
 
 def test_a_refused_edit_is_dropped_and_the_document_restored(clients: Clients) -> None:
-    rita = clients.signed_in("rita")  # a rep may read but not edit
-    events = recorder(rita)
-    original = rita.text("parking")
-    doc = rita.open_doc("parking")
-    doc["body"].insert(0, "Rita was here. ")
+    adam = clients.signed_in("adam")  # an admin sees the working copy but may not edit it
+    events = recorder(adam)
+    original = adam.text("parking")
+    doc = adam.open_doc("parking")
+    doc["body"].insert(0, "Adam was here. ")
     clients.wait(lambda: DocChanged("parking", "reset") in events)
-    assert rita.text("parking") == original
-    assert str(rita.open_doc("parking")["body"]) == original  # the fresh Doc
-    rita.close_doc("parking")
-    assert rita.unconfirmed == 0 and rita.replica.store.outbox_rows() == []
-    assert "not saved" in (rita.status.error or "")
+    assert adam.text("parking") == original
+    assert str(adam.open_doc("parking")["body"]) == original  # the fresh Doc
+    adam.close_doc("parking")
+    assert adam.unconfirmed == 0 and adam.replica.store.outbox_rows() == []
+    assert "not saved" in (adam.status.error or "")
     assert clients.server.body_text("parking") == original
+
+
+def test_a_reader_cannot_open_the_working_copy(clients: Clients) -> None:
+    rita = clients.signed_in("rita")
+    with pytest.raises(NotAllowed):
+        rita.open_doc("parking")
+    published = rita.open_doc("parking", published=True)
+    assert str(published["body"]) == rita.text("parking")
+    rita.close_doc("parking", published=True)
 
 
 def test_an_edit_whose_ack_may_be_lost_in_a_restart_is_stored_once(clients: Clients) -> None:

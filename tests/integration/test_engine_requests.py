@@ -40,22 +40,22 @@ def test_a_taken_id_is_answered_as_a_conflict(clients: Clients) -> None:
     assert olle.doc("parking") is not None and olle.doc("parking").title == "Parking permit"
 
 
-def test_supervisor_publishes_and_a_rep_receives_the_document(clients: Clients) -> None:
+def test_supervisor_publishes_a_draft_and_a_rep_receives_it(clients: Clients) -> None:
     sara = clients.signed_in("sara")
     rita = clients.signed_in("rita")
     assert rita.doc("draft") is None
-    events = recorder(sara)
-    ref = sara.set_meta("draft", status="published")
-    clients.wait(lambda: ref in answers(events))
-    assert answers(events)[ref].ok
-    assert sara.doc("draft").status == "published"
+    sara.publish("draft", "ready now")
+    clients.wait(
+        lambda: sara.doc("draft").status == "published" and not sara.pending_changes("draft")
+    )
     clients.wait(lambda: rita.text("draft") == "# Towing\n\nNot ready.\n")
+    assert rita.doc("draft").published.note == "ready now"
 
 
 def test_refused_metadata_changes_are_answered(clients: Clients) -> None:
     olle = clients.signed_in("olle")
     events = recorder(olle)
-    publish = olle.set_meta("parking", status="draft")  # only supervisors
+    publish = olle.set_meta("parking", audience=["supervisor"])  # only supervisors
     retitle = olle.set_meta("school", title="Mine now")  # karin's document
     clients.wait(lambda: {publish, retitle} <= set(answers(events)))
     assert answers(events)[publish].code == "forbidden"

@@ -50,8 +50,12 @@ def test_a_returning_profile_gets_only_what_changed(clients: Clients) -> None:
     sara = clients.signed_in("sara")
     doc = sara.open_doc("school")
     doc["body"].insert(0, "Ny text. ")
+    clients.wait(lambda: sara.unconfirmed == 0)
+    sara.publish("school")
+    doc["body"].insert(0, "Not published. ")  # a rep's profile never gets this
     sara.set_meta("parking", audience=["supervisor"])
     clients.wait(lambda: sara.unconfirmed == 0 and sara.doc("parking").audience == ("supervisor",))  # type: ignore[union-attr]
+    clients.wait(lambda: not sara.pending_changes("school"))
 
     back = clients.engine("rita")
     events = recorder(back)
@@ -60,7 +64,7 @@ def test_a_returning_profile_gets_only_what_changed(clients: Clients) -> None:
     clients.wait(lambda: bool(completed(events)))
     (done,) = completed(events)
     assert (done.new, done.changed, done.removed) == (0, 1, 1)
-    assert changes(events) == {("school", "meta"), ("school", "content"), ("parking", "removed")}
+    assert changes(events) == {("school", "meta"), ("school", "published"), ("parking", "removed")}
     assert back.text("school") == "Ny text. # School places\n\nApply in January.\n"
     assert back.cursor > cursor
     assert {d.id for d in back.documents(True)} == {"school"}

@@ -36,15 +36,24 @@ def passage(engine: SyncEngine, record) -> str | None:  # type: ignore[no-untype
     return (engine.text(record.doc_id) or "")[span[0] : span[1]]
 
 
+def publish(engine: SyncEngine, clients: Clients, doc_id: str = "parking") -> None:
+    engine.publish(doc_id)
+    clients.wait(lambda: not engine.pending_changes(doc_id))
+
+
 def test_a_passage_flag_survives_concurrent_edits_and_resolves_everywhere(
     clients: Clients,
 ) -> None:
+    """A rep flags a passage of the published text; editors change the working copy
+    around and inside it offline, then publish: the flag finds its passage in the
+    editors' working copies and in every reader's new revision (one CRDT's items)."""
     rita = clients.signed_in("rita")
     olle = clients.signed_in("olle")
     sara = clients.signed_in("sara")
-    karin = clients.signed_in("karin")
+    karin = clients.signed_in("karin")  # a reader of parking, like rita
     # Non-ASCII before the passage from the start: offsets differ in every unit.
     edit(olle, "parking", lambda t: insert_at(t, 0, "⚠️ Nytt 2026 😀: "))
+    publish(olle, clients)
     clients.wait(lambda: (rita.text("parking") or "").startswith("⚠️ Nytt"))
 
     go_offline(clients, rita, olle, sara)
@@ -63,12 +72,17 @@ def test_a_passage_flag_survives_concurrent_edits_and_resolves_everywhere(
         reconnect(clients, engine)
     moved = "Överklaga inom tre (fyra för 🏢) veckor."
     clients.wait(lambda: karin.flag_by_id(fid) is not None)
-    for engine in (rita, olle, sara, karin):
+    for engine in (olle, sara):  # the editors' working copies
         clients.wait(lambda e=engine: moved in (e.text("parking") or ""))
         clients.wait(lambda e=engine: e.unconfirmed == 0)
+        assert passage(engine, engine.flag_by_id(fid)) == moved, engine.user
+    assert PASSAGE in (karin.text("parking") or "")  # readers: not published yet
+    assert passage(karin, karin.flag_by_id(fid)) == PASSAGE
+    publish(sara, clients)
     expected = "⚠️ Nytt 2026 😀: # Parking permit\n\nÅsa säger: Apply online. " + moved + "\n"
     assert clients.server.body_text("parking") == expected
-    for engine in (rita, olle, sara, karin):
+    for engine in (rita, karin):
+        clients.wait(lambda e=engine: (e.text("parking") or "") == expected)
         assert passage(engine, engine.flag_by_id(fid)) == moved, engine.user
 
     # An open document is used as it is, here with an edit not stored yet; anchoring
@@ -80,16 +94,23 @@ def test_a_passage_flag_survives_concurrent_edits_and_resolves_everywhere(
     olle.close_doc("parking")
     clients.wait(lambda: olle.unconfirmed == 0 and olle.pending_requests == 0)
     assert olle.replica.store.outbox_rows() == []
-    clients.wait(lambda: karin.comments("parking") and (karin.text("parking") or "")[:3] == "Ny ")
+    clients.wait(lambda: bool(karin.comments("parking")))
+    # A comment on words not published yet: readers see its quote until they are.
+    assert passage(karin, karin.comments("parking")[0].root) is None
+    publish(olle, clients)
+    clients.wait(lambda: (karin.text("parking") or "")[:3] == "Ny ")
     assert passage(karin, karin.comments("parking")[0].root) == "Ny rad ✅"
     assert cid == karin.comments("parking")[0].id
 
-    # When the passage is deleted, there is no span: the UI shows the quote.
+    # When the passage is deleted and that is published, there is no span: the UI
+    # shows the quote.
     edit(
         olle,
         "parking",
         lambda t: delete_span(t, str(t).index(moved), str(t).index(moved) + len(moved)),
     )
+    clients.wait(lambda: olle.unconfirmed == 0)
+    publish(olle, clients)
     clients.wait(lambda: "veckor" not in (rita.text("parking") or ""))
     gone = rita.flag_by_id(fid)
     assert rita.resolve_anchor(gone) is None and gone.anchor.quote == PASSAGE

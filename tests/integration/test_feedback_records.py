@@ -173,17 +173,23 @@ def test_notifications_queued_offline_arrive_once_and_since_last_sign_in(
     body = olle.open_doc("parking")["body"]
     body.insert(0, "Uppdaterad. ")
     olle.close_doc("parking")
-    clients.wait(lambda: olle.pending_requests == 0 and olle.unconfirmed == 0)
+    clients.wait(lambda: olle.unconfirmed == 0)
+    olle.publish("parking", "uppdaterad")  # what a rep sees change: a new revision
+    clients.wait(lambda: olle.pending_requests == 0)
     rita = clients.engine("rita")
     again = recorder(rita)
     reconnect(clients, rita)
-    (resolved,) = arrived(again)
-    assert resolved.notification.event == "flag_state" and not resolved.popup
+    told = {e.notification.event: e for e in arrived(again)}
+    assert sorted(told) == ["flag_state", "published"]  # a rep in the topic hears of it
+    assert not any(e.popup for e in told.values())
+    assert (
+        "published version 2 of Parking permit: uppdaterad" in told["published"].notification.text
+    )
     since = rita.since_last_sign_in()
     assert since.seq is not None and since.seq >= cursor and since.at is not None
-    assert [n.id for n in since.notifications] == [resolved.notification.id]
+    assert {n.id for n in since.notifications} == {e.notification.id for e in told.values()}
     assert since.documents == ("parking",)
-    assert rita.unread_count() == 2
+    assert rita.unread_count() == 3
 
 
 def test_quiet_mode_holds_pop_ups_and_keeps_the_centre_current(clients: Clients) -> None:
@@ -225,7 +231,7 @@ def test_a_profile_of_the_last_version_asks_for_all_records_once(clients: Client
     engine.dispose()
 
     olle = clients.engine("olle")
-    assert olle.flags() == [] and olle.replica.store.get_setting("schema_version") == 2
+    assert olle.flags() == [] and olle.replica.store.get_setting("schema_version") == 3
     sent: list[dict] = []
     real = olle._send_json
     olle._send_json = lambda **msg: (sent.append(msg), real(**msg))  # type: ignore[method-assign]

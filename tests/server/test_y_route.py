@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import InvalidStatus
 
 from kmserver.protocol import ysync
 from kmserver.protocol.ytext import body, new_doc
