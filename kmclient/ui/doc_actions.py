@@ -1,9 +1,10 @@
-"""The window's document actions: new document, edit, details, publish, search words.
+"""The window's document actions: new document, edit, details, search words.
 
 Each is a menu item with its shortcut (the menus show them; Help ▸ Keyboard
 shortcuts lists them) and is enabled only when the open document and the
 user's role allow it. Creating and changing details go through dialogs that
-wait for the server; publishing is one step with its answer in the header.
+wait for the server. Publishing, history and review are in
+kmclient/ui/publishing/publish_actions.py.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
-from kmclient.core.model import DocChanged, RequestAnswered
+from kmclient.core.model import DocChanged
 from kmclient.ui.doc_details_dialog import DocDetailsDialog
 from kmclient.ui.doc_view import DocView
 from kmclient.ui.engine_bridge import EngineBridge
 from kmclient.ui.new_doc_dialog import NewDocDialog
-from kmclient.ui.server_requests import PendingRequest, refusal_text
 
 CREATORS = ("owner", "supervisor")  # roles that may create documents
 
@@ -41,8 +41,6 @@ class DocActions(QObject):
         self._open_doc = open_doc
         self._show_in_tree = show_in_tree
         self._open_when_ready: str | None = None  # a document just created here
-        self._publishing = PendingRequest(bridge, self)
-        self._publishing.answered.connect(self._on_publish_answer)
 
         def action(text: str, slot: Callable[[], object], keys: QKeySequence) -> QAction:
             made = QAction(text, window)
@@ -56,7 +54,6 @@ class DocActions(QObject):
         self.edit.setShortcut(QKeySequence("Ctrl+E"))
         self.edit.toggled.connect(doc_view.set_editing)
         self.details = action("Document &details…", self.show_details, QKeySequence("Alt+Return"))
-        self.publish = action("&Publish", self.toggle_published, QKeySequence("Ctrl+Shift+P"))
         keys = QKeySequence.StandardKey
         self.next_hit = action("&Next search word", lambda: doc_view.next_hit(1), keys.FindNext)
         self.previous_hit = action(
@@ -70,7 +67,6 @@ class DocActions(QObject):
         doc_view.addAction(self.clear_hits)
 
         doc_view.header.detailsRequested.connect(self.show_details)
-        doc_view.header.publishRequested.connect(self.toggle_published)
         doc_view.reader.searchChanged.connect(self.update)
         doc_view.docOpened.connect(lambda _id: self.update())
         doc_view.editingChanged.connect(self._on_editing_changed)
@@ -78,7 +74,7 @@ class DocActions(QObject):
         self.update()
 
     def fill_document_menu(self, menu: QMenu) -> None:
-        for item in (self.edit, self.details, self.publish, None, self.next_hit):
+        for item in (self.edit, self.details, None, self.next_hit):
             menu.addAction(item) if item is not None else menu.addSeparator()
         menu.addAction(self.previous_hit)
         menu.addAction(self.clear_hits)
@@ -88,11 +84,8 @@ class DocActions(QObject):
         info = self.doc_view.info()
         user = self.engine.user
         self.new_doc.setEnabled(bool(user and user.role in CREATORS))
-        self.edit.setEnabled(bool(info and info.can_edit))
+        self.edit.setEnabled(self.doc_view.can_edit())
         self.details.setEnabled(bool(info and info.can_edit))
-        self.publish.setEnabled(bool(info and self.doc_view.can_publish()))
-        published = bool(info and info.status == "published")
-        self.publish.setText("Un&publish (back to draft)" if published else "&Publish")
         reader = self.doc_view.reader
         self.next_hit.setEnabled(bool(reader.hits))
         self.previous_hit.setEnabled(bool(reader.hits))
@@ -137,10 +130,9 @@ class DocActions(QObject):
         if self._open_doc(doc_id) and self.doc_view.can_edit():
             self.doc_view.set_editing(True)
             self.doc_view.editor.moveCursor(QTextCursor.MoveOperation.End)
-            draft = info.status != "published"
-            self.doc_view.header.show_notice("Created as a draft" if draft else "Created")
+            self.doc_view.header.show_notice("Created as a draft: publish it when it is ready")
 
-    # -- details and publishing ------------------------------------------------------------
+    # -- details ------------------------------------------------------------------------------
 
     def show_details(self) -> DocDetailsDialog | None:
         info = self.doc_view.info()
@@ -151,35 +143,3 @@ class DocActions(QObject):
         dialog.saved.connect(lambda _id: self.doc_view.header.show_notice("Details saved"))
         dialog.open()
         return dialog
-
-    def toggle_published(self) -> None:
-        """Publish a draft, or take a published document back to draft (asks first)."""
-        info = self.doc_view.info()
-        if info is None or not self.doc_view.can_publish() or self._publishing.waiting:
-            return
-        publish = info.status != "published"
-        if not publish:
-            answer = QMessageBox.question(
-                self._window,
-                "Unpublish",
-                f"Take “{info.title}” back to draft? Reps will no longer see it.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        status = "published" if publish else "draft"
-        not_sent = self._publishing.send(lambda: self.engine.set_meta(info.id, status=status))
-        notice = not_sent or ("Publishing…" if publish else "Back to draft…")
-        self.doc_view.header.show_notice(notice)
-
-    def _on_publish_answer(self, answer: RequestAnswered) -> None:
-        info = self.engine.doc(answer.doc_id or "")
-        if not answer.ok:
-            text = refusal_text(answer)
-        elif info is not None and info.status == "published":
-            text = "Published: its audience sees it now"
-        else:
-            text = "Back to draft: hidden from reps"
-        if answer.doc_id == self.doc_view.doc_id:
-            self.doc_view.header.show_notice(text)

@@ -1,5 +1,7 @@
 """Document ▸ Details (Alt+Enter): a document's title and topics for its editors; its
-audience, owner, editors and status (draft / published) for supervisors.
+audience, owner, editors and review rules (review required before publishing,
+how often it must be verified) for supervisors. Publishing and archiving are
+actions of their own (Document ▸ Publish…, Archive…), not details.
 
 Only what was changed is sent (``engine.set_meta``), so two people changing
 different details do not undo each other. The dialog waits for the server: a
@@ -13,14 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -75,37 +76,34 @@ class DocDetailsDialog(QDialog):
         self.owner = person_box(people, info.owner or "")
         self.editors = people_line(people, info.editors)
         self.audience = AudienceBox(info.audience or (EVERYONE,))
-        self.draft = QRadioButton("Draft: hidden from reps")
-        self.published = QRadioButton("Published: its audience sees it")
-        group = QButtonGroup(self)
-        for button in (self.draft, self.published):
-            group.addButton(button)
-        (self.published if info.status == "published" else self.draft).setChecked(True)
+        self.review_required = QCheckBox("A supervisor reviews each version before readers see it")
+        self.review_required.setChecked(info.review_required)
+        self.review_every = QSpinBox()
+        # 0 shows "the server's default"; once a document has its own interval it keeps one.
+        self.review_every.setRange(1 if info.review_every else 0, 3650)
+        self.review_every.setSpecialValueText("The server's default")
+        self.review_every.setSuffix(" days")
+        self.review_every.setValue(info.review_every or 0)
+        self.review_every.setAccessibleName("Verify every")
         if self.supervisor:
-            status = QWidget()  # a widget, so the label's &S shortcut has a buddy
-            status_row = QHBoxLayout(status)
-            status_row.setContentsMargins(0, 0, 0, 0)
-            status_row.addWidget(self.draft)
-            status_row.addWidget(self.published)
-            status.setFocusProxy(self.published if info.status == "published" else self.draft)
-            status_row.addStretch(1)
-            form.addRow("&Status", status)
             form.addRow("&Audience", self.audience)
             form.addRow("O&wner", self.owner)
             form.addRow("&Editors", self.editors)
+            form.addRow("Re&view", self.review_required)
+            form.addRow("Verify e&very", self.review_every)
         else:  # shown, so an owner knows who sees it; changed by supervisors only
-            published = info.status == "published"
-            status = "Published" if published else "Draft (a supervisor publishes it)"
+            every = f"{info.review_every} days" if info.review_every else "The server's default"
             for label, value in (
-                ("Status", status),
                 ("Audience", audience_words(info.audience)),
                 ("Owner", info.owner or "–"),
                 ("Editors", ", ".join(info.editors) or "–"),
+                ("Review", "Required" if info.review_required else "Not required"),
+                ("Verify every", every),
             ):
                 shown = QLabel(value)
                 shown.setObjectName("formValue")
                 form.addRow(label, shown)
-            note = QLabel("Supervisors change status, audience, owner and editors.")
+            note = QLabel("Supervisors change audience, owner, editors and review rules.")
             note.setObjectName("formHint")
             form.addRow("", note)
         self.status = RequestStatus()
@@ -132,9 +130,11 @@ class DocDetailsDialog(QDialog):
         if set(self.topics.topics()) != set(info.topics):
             changed["topics"] = self.topics.topics()
         if self.supervisor:
-            status = "published" if self.published.isChecked() else "draft"
-            if status != info.status:
-                changed["status"] = status
+            if self.review_required.isChecked() != info.review_required:
+                changed["review_required"] = self.review_required.isChecked()
+            every = self.review_every.value() or None
+            if every != info.review_every and every is not None:
+                changed["review_every"] = every
             if set(self.audience.audience()) != set(info.audience or (EVERYONE,)):
                 changed["audience"] = self.audience.audience()
             owner = self.owner.currentText().strip()

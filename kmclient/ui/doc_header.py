@@ -1,5 +1,10 @@
 """The band above a document: title, facts, who else is here, a quiet change notice,
-Edit and Details, a draft banner (with Publish for supervisors) and the search-word line."""
+Edit, Details and History, the banners (publishing state, open flags) and the
+search-word line.
+
+The facts line says how far to trust what is shown: for readers the version
+and when it was last verified (or that its review is overdue), with "what
+changed" one click away; for editors the working copy's last change."""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import html
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from kmclient.core.model import DocInfo
+from kmclient.core.trust import trust, version_line
 from kmclient.ui.awareness import Peer
 from kmclient.ui.doc_tree_model import topic_label
 from kmclient.ui.theme import LIGHT, Colours, icon
@@ -36,7 +43,8 @@ def when(iso: str | None) -> str:
 class DocHeader(QWidget):
     editToggled = Signal(bool)
     detailsRequested = Signal()
-    publishRequested = Signal()
+    historyRequested = Signal()
+    whatChangedRequested = Signal()
     flagRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -54,6 +62,9 @@ class DocHeader(QWidget):
         self.meta = QLabel()
         self.meta.setObjectName("docMeta")
         self.meta.setWordWrap(True)
+        self.meta.setTextFormat(Qt.TextFormat.RichText)
+        self.meta.setAccessibleName("About this document")
+        self.meta.linkActivated.connect(self._on_link)
         self.peers = QLabel()
         self.peers.setObjectName("peersLabel")
         self.peers.setTextFormat(self.peers.textFormat().RichText)
@@ -61,6 +72,8 @@ class DocHeader(QWidget):
         self.notice.setObjectName("changeNotice")
         self.notice.hide()
         self.notice.setAccessibleName("Change notice")
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.linkActivated.connect(self._on_link)
         self.mode = QToolButton()
         self.mode.setObjectName("modeButton")
         self.mode.setCheckable(True)
@@ -69,31 +82,21 @@ class DocHeader(QWidget):
         self.details = QToolButton()
         self.details.setObjectName("detailsButton")
         self.details.setText("Details")
-        self.details.setToolTip("Title, topics, audience, owner and status (Alt+Enter)")
+        self.details.setToolTip("Title, topics, audience, owner and review (Alt+Enter)")
         self.details.setToolButtonStyle(self.details.toolButtonStyle().ToolButtonTextBesideIcon)
         self.details.clicked.connect(self.detailsRequested)
+        self.history = QToolButton()
+        self.history.setObjectName("historyButton")
+        self.history.setText("History")
+        self.history.setToolTip("Every published version and what it changed (Ctrl+Shift+H)")
+        self.history.setToolButtonStyle(self.history.toolButtonStyle().ToolButtonTextBesideIcon)
+        self.history.clicked.connect(self.historyRequested)
         self.flag = QToolButton()
         self.flag.setObjectName("flagButton")
         self.flag.setText("Flag…")
         self.flag.setToolTip("Tell the owner something is wrong or outdated (Ctrl+Shift+F)")
         self.flag.setToolButtonStyle(self.flag.toolButtonStyle().ToolButtonTextBesideIcon)
         self.flag.clicked.connect(self.flagRequested)
-        self.draft_note = QLabel()
-        self.draft_note.setObjectName("draftNote")
-        self.draft_note.setWordWrap(True)
-        self.publish = QToolButton()
-        self.publish.setObjectName("publishButton")
-        self.publish.setText("Publish")
-        self.publish.setToolTip("Publish: reps in its audience see it at once (Ctrl+Shift+P)")
-        self.publish.setToolButtonStyle(self.publish.toolButtonStyle().ToolButtonTextBesideIcon)
-        self.publish.clicked.connect(self.publishRequested)
-        self.draft_banner = QWidget()
-        self.draft_banner.setObjectName("draftBanner")
-        banner = QHBoxLayout(self.draft_banner)
-        banner.setContentsMargins(10, 4, 6, 4)
-        banner.addWidget(self.draft_note, 1)
-        banner.addWidget(self.publish)
-        self.draft_banner.hide()
         self.find_info = QLabel()
         self.find_info.setObjectName("findInfo")
         self.find_info.hide()
@@ -107,6 +110,7 @@ class DocHeader(QWidget):
         top.addWidget(self.draft, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addSpacing(8)
         top.addWidget(self.flag)
+        top.addWidget(self.history)
         top.addWidget(self.details)
         top.addWidget(self.mode)
         facts = QHBoxLayout()
@@ -119,8 +123,7 @@ class DocHeader(QWidget):
         box.setSpacing(4)
         box.addLayout(top)
         box.addLayout(facts)
-        box.addWidget(self.draft_banner)
-        self._banners = box.count()  # extra banners (flags) go after the draft banner
+        self._banners = box.count()  # banners (publishing state, flags) go after the facts
         box.addWidget(self.find_info)
         self._set_mode_look(False)
 
@@ -128,34 +131,62 @@ class DocHeader(QWidget):
         self.colours = colours
         self._set_mode_look(self.mode.isChecked())
         self.details.setIcon(icon("details", colours))
-        self.publish.setIcon(icon("publish", colours, colours.draft))
+        self.history.setIcon(icon("history", colours))
         self.flag.setIcon(icon("flag", colours))
 
     def show_doc(
         self, info: DocInfo, last_change: str | None = None, can_publish: bool = False
     ) -> None:
+        """``last_change``: who changed what is shown, just now (a live notice's words)."""
         self.title.setText(info.title)
-        draft = info.status != "published"
-        self.draft.setText(info.status.capitalize())
-        self.draft.setVisible(draft)
-        self.draft.setToolTip("Not published: reps do not see it" if draft else "")
-        self.draft_banner.setVisible(draft)
-        self.draft_note.setText(
-            "<b>Draft.</b> Only its owner, editors and supervisors see it; reps see it "
-            + ("once you publish it." if can_publish else "once a supervisor publishes it.")
+        badge = {"draft": "Draft", "archived": "Archived"}.get(info.status)
+        self.draft.setText(badge or "")
+        self.draft.setVisible(badge is not None)
+        self.draft.setToolTip(
+            "Not published: readers do not see it"
+            if info.status == "draft"
+            else "Archived: readers no longer see it"
+            if badge
+            else ""
         )
-        self.publish.setVisible(draft and can_publish)
         self.details.setVisible(info.can_edit)
-        parts = [", ".join(topic_label(t) for t in info.topics) or "No topic"]
+        self.history.setVisible(info.rev > 0 or info.working)
+        self.meta.setText(self.facts(info, last_change))
+        self.mode.setVisible(info.can_edit and info.working)
+
+    def facts(self, info: DocInfo, last_change: str | None = None) -> str:
+        """The facts line (rich text): topics, owner, which version, how current."""
+        c = self.colours
+        parts = [html.escape(", ".join(topic_label(t) for t in info.topics) or "No topic")]
         if info.owner:
-            parts.append(f"owner {info.owner}")
-        if last_change:
-            parts.append(last_change)
-        elif info.updated_at:
-            by = f" by {info.updated_by}" if info.updated_by else ""
-            parts.append(f"updated {when(info.updated_at)}{by}")
-        self.meta.setText("  ·  ".join(parts))
-        self.mode.setVisible(info.can_edit)
+            parts.append(f"owner {html.escape(info.owner)}")
+        if info.working:  # an editor: the working copy's last change, then the version
+            if last_change:
+                parts.append(html.escape(last_change))
+            elif info.updated_at:
+                by = f" by {html.escape(info.updated_by)}" if info.updated_by else ""
+                parts.append(f"edited {when(info.updated_at)}{by}")
+            version = version_line(info)
+            if version:
+                parts.append(html.escape(version))
+        else:  # a reader: the version they read, and what it changed
+            version = version_line(info)
+            if version:
+                link = f' <a href="km:changes" style="color:{c.accent}">what changed</a>'
+                parts.append(html.escape(version) + (link if info.rev > 1 else ""))
+        standing = trust(info)
+        if standing is not None:
+            colour = c.flag if standing.overdue else c.muted
+            weight = "font-weight:600;" if standing.overdue else ""
+            shown = html.escape(standing.text)
+            parts.append(f'<span style="color:{colour};{weight}">{shown}</span>')
+        return "  ·  ".join(parts)
+
+    def _on_link(self, link: str) -> None:
+        if link == "km:changes":
+            self.whatChangedRequested.emit()
+        elif link == "km:history":
+            self.historyRequested.emit()
 
     def add_banner(self, banner: QWidget) -> None:
         """Another calm line under the facts (the open-flags banner)."""
@@ -190,11 +221,22 @@ class DocHeader(QWidget):
         self._notice_timer.stop()
         self.notice.hide()
 
-    def show_notice(self, text: str) -> None:
-        """A short, non-modal line that fades out by itself."""
-        self.notice.setText(text)
+    def show_notice(self, text: str, link: tuple[str, str] | None = None) -> None:
+        """A short, non-modal line that fades out by itself; ``link``: (words, href)
+        of one action in it ("What changed?")."""
+        shown = html.escape(text)
+        if link is not None:
+            shown += f' &nbsp;<a href="{link[1]}" style="color:{self.colours.accent}">{link[0]}</a>'
+        self.notice.setText(shown)
         self.notice.show()
         self._notice_timer.start(NOTICE_MS)
+
+    @property
+    def notice_text(self) -> str:
+        """The notice's words, without markup (for tests and screen readers)."""
+        if not self.notice.isVisibleTo(self):
+            return ""
+        return QTextDocumentFragment.fromHtml(self.notice.text()).toPlainText()
 
     def set_editing(self, editing: bool) -> None:
         if self.mode.isChecked() != editing:

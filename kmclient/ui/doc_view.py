@@ -3,6 +3,8 @@
 Reading: the Markdown rendered (``MarkdownReader``), re-rendered as changes
 arrive, with the changed part flashed and a quiet notice of who changed it;
 opened from a search, the search words are marked (F3 walks them, Esc clears).
+Readers see the latest published revision (a new one replaces it on screen,
+flashed, with "what changed" one click away); editors see the working copy.
 Editing (for documents with ``can_edit``): the source in a ``QPlainTextEdit``
 bound to the document's shared ``Y.Text`` by ``YTextBinding`` (own-edits-only
 undo, a caret that stays put, colleagues' changes tinted for a moment by
@@ -85,6 +87,7 @@ class DocView(QWidget):
         self.engine = bridge.engine
         self.colours: Colours = LIGHT
         self._doc_id: str | None = None
+        self._published = False  # showing the latest revision (a reader), not the working copy
         self._doc: Doc | None = None
         self._text: Text | None = None
         self._binding: YTextBinding | None = None
@@ -191,8 +194,15 @@ class DocView(QWidget):
         self.docOpened.emit(doc_id)
         return True
 
+    @property
+    def showing_published(self) -> bool:
+        """True for a reader: the latest published revision, never the working copy."""
+        return self._published
+
     def _attach(self, doc_id: str) -> None:
-        self._doc = self.engine.open_doc(doc_id)
+        info = self.engine.doc(doc_id)
+        self._published = info is None or not info.working
+        self._doc = self.engine.open_doc(doc_id, published=self._published)
         self._text = body(self._doc)
         self._doc_id = doc_id
         user = self.engine.user
@@ -212,7 +222,7 @@ class DocView(QWidget):
         doc_id = self._doc_id
         self._doc_id = self._doc = self._text = self._awareness = None
         with contextlib.suppress(RuntimeError):  # the engine closed first (window closing)
-            self.engine.close_doc(doc_id)
+            self.engine.close_doc(doc_id, published=self._published)
 
     def close_doc(self) -> None:
         self._detach()
@@ -232,7 +242,7 @@ class DocView(QWidget):
 
     def can_edit(self) -> bool:
         info = self.engine.doc(self._doc_id) if self._doc_id else None
-        return bool(info and info.can_edit)
+        return bool(info and info.can_edit and info.working and not self._published)
 
     def can_publish(self) -> bool:
         """Supervisors publish and unpublish (the server checks it too)."""
@@ -303,13 +313,18 @@ class DocView(QWidget):
     def _on_doc_changed(self, event: DocChanged) -> None:
         if event.doc_id != self._doc_id:
             return
-        if event.kind == "content":
+        if event.kind == "content" and not self._published:
             if not event.local:
                 self._note_remote_change()
             self._render_timer.start()
+        elif event.kind == "published" and self._published:
+            self._note_remote_change()
+            self._render_timer.start()
         elif event.kind == "meta":
             info = self.engine.doc(event.doc_id)
-            if info is not None:
+            if info is not None and info.working == self._published:
+                self._reopen(None)  # the working copy came or went with edit rights
+            elif info is not None:
                 self.header.show_doc(info, self._last_change, self.can_publish())
                 if self.editing and not info.can_edit:
                     self.set_editing(False)
@@ -322,8 +337,14 @@ class DocView(QWidget):
                 f"<p style='font-size:13pt'>“{info_title}” is gone</p>"
                 "<p>It was removed, or it is no longer shared with you.</p>"
             )
-        elif event.kind == "reset":
-            self._reopen()
+        elif event.kind == "reset" and not self._published:
+            info = self.engine.doc(event.doc_id)
+            lost = info is not None and not info.working
+            self._reopen(
+                "You may no longer edit this document; showing the published version"
+                if lost
+                else "Your last change was not saved; showing the server's copy"
+            )
 
     def _note_remote_change(self) -> None:
         self._flash_pending = True
@@ -338,7 +359,11 @@ class DocView(QWidget):
             self._announce_change(None if author == me else author)
 
     def _announce_change(self, author: str | None) -> None:
-        """Say who changed the open document: the server's word, else the likely caret."""
+        """Say who changed the open document: the server's word, else the likely caret.
+        A reader is told of a new version: by whom, its note, and what changed."""
+        if self._published:
+            self._announce_version()
+            return
         if author is None and self._awareness is not None:
             author = self._awareness.likely_author()
         stamp = time.strftime("%H:%M")
@@ -353,6 +378,20 @@ class DocView(QWidget):
             if self._doc_id:
                 self.remoteChangeShown.emit(self._doc_id, text)
 
+    def _announce_version(self) -> None:
+        info = self.info()
+        pub = info.published if info else None
+        if info is None or pub is None or self._doc_id is None:
+            return
+        who = pub.by or "an administrator"
+        text = f"{who[:1].upper()}{who[1:]} published version {pub.rev}"
+        if pub.note:
+            text += f": {pub.note}"
+        self._last_change = None
+        self.header.show_doc(info, None, self.can_publish())
+        self.header.show_notice(text, ("What changed?", "km:changes") if pub.rev > 1 else None)
+        self.remoteChangeShown.emit(self._doc_id, text)
+
     def _render(self) -> None:
         if self._text is None:
             return
@@ -363,17 +402,22 @@ class DocView(QWidget):
         text = str(self._text)
         self.reader.show_markdown(reading_markdown(text, info.title) if info else text, flash=flash)
 
-    def _reopen(self) -> None:
-        """A refused edit was dropped and the engine replaced the Doc: bind the new one."""
+    def _reopen(self, notice: str | None) -> None:
+        """The engine replaced or dropped the Doc shown (a refused edit, edit rights
+        gained or lost): open the document again as it now is for this user."""
         doc_id, editing = self._doc_id, self.editing
         if doc_id is None:
             return
         self._detach()
         self._attach(doc_id)
+        info = self.engine.doc(doc_id)
+        if info is not None:
+            self.header.show_doc(info, self._last_change, self.can_publish())
         self._render()
-        if editing:
+        if editing and self.can_edit():
             self.set_editing(True)
-        self.header.show_notice("Your last change was not saved; showing the server's copy")
+        if notice:
+            self.header.show_notice(notice)
 
     # -- awareness ---------------------------------------------------------------------
 

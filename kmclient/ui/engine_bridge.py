@@ -36,6 +36,7 @@ from kmclient.core.model import (
     FlagReportReceived,
     IndexProgress,
     NotificationArrived,
+    QueryAnswered,
     QuietModeEnded,
     RecordsChanged,
     RequestAnswered,
@@ -63,6 +64,7 @@ class EngineBridge(QObject):
     notificationArrived = Signal(object, bool)  # Notification, popup
     quietModeEnded = Signal(object)  # tuple of Notification held during quiet mode
     requestFailed = Signal(object)  # RequestFailed (a refused flag/comment/note request)
+    queryAnswered = Signal(object)  # QueryAnswered (history, revision, review queue, ...)
     flagReportReceived = Signal(object)  # FlagReport
     closed = Signal()
 
@@ -142,6 +144,8 @@ class EngineBridge(QObject):
             self.requestFailed.emit(event)
         elif isinstance(event, FlagReportReceived):
             self.flagReportReceived.emit(event.report)
+        elif isinstance(event, QueryAnswered):
+            self.queryAnswered.emit(event)
 
     @property
     def is_closed(self) -> bool:

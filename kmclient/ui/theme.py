@@ -45,6 +45,10 @@ class Colours:
     draft_bg: str  # the banner over a draft
     flag: str  # open flags: the banner's edge, search markers, the inbox's urgency
     flag_bg: str  # the open-flags banner (calm: a tint, not an alarm)
+    added_bg: str  # words a new version added (diffs)
+    removed: str  # words a new version removed: struck through in this colour
+    removed_bg: str
+    pending_bg: str  # the editors' "unpublished changes" banner
 
     def as_dict(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -69,6 +73,10 @@ LIGHT = Colours(
     draft_bg="#f1ebff",
     flag="#b4690e",
     flag_bg="#fdf3e4",
+    added_bg="#d4f5dc",
+    removed="#a4262c",
+    removed_bg="#fde2e1",
+    pending_bg="#e8f0fd",
 )
 
 DARK = Colours(
@@ -90,6 +98,10 @@ DARK = Colours(
     draft_bg="#2a2440",
     flag="#e0a458",
     flag_bg="#33291b",
+    added_bg="#1e4a2b",
+    removed="#ff9b94",
+    removed_bg="#4d2323",
+    pending_bg="#1c2a40",
 )
 
 

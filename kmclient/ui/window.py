@@ -31,6 +31,7 @@ from kmclient.ui.doc_view import DocView
 from kmclient.ui.engine_bridge import EngineBridge
 from kmclient.ui.feedback_ui import FlagActions
 from kmclient.ui.notify_ui import NotifyActions
+from kmclient.ui.publishing.publish_actions import PublishActions
 from kmclient.ui.read_state import ReadState
 from kmclient.ui.search_panel import SearchPanel, SearchWorker
 from kmclient.ui.side_panel import SidePanel
@@ -50,8 +51,11 @@ SHORTCUTS = (
     ("Esc (in the document)", "Clear the marked search words"),
     ("Ctrl+N", "New document (owners and supervisors)"),
     ("Ctrl+E", "Edit the document / back to reading"),
-    ("Alt+Return", "Document details: title, topics; audience, owner, status"),
-    ("Ctrl+Shift+P", "Publish / unpublish the document (supervisors)"),
+    ("Alt+Return", "Document details: title, topics; audience, owner, review"),
+    ("Ctrl+Shift+P", "Publish the working copy (or submit it for review)"),
+    ("Ctrl+Shift+H", "History: every published version, diffs, restore"),
+    ("Ctrl+Shift+D", "What changed in the latest version"),
+    ("Ctrl+Shift+R", "Review queue: documents submitted for review"),
     ("Ctrl+Shift+F", "Flag the document or the selected passage as wrong or outdated"),
     ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo your own changes (not colleagues')"),
     ("Ctrl+Shift+I", "Flag inbox: open flags on your documents (owners, supervisors)"),
@@ -128,6 +132,9 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.doc_actions = DocActions(
             self, bridge, self.doc_view, self.open_doc, self._flush_doc_updates
+        )
+        self.publish_actions = PublishActions(
+            self, bridge, self.doc_view, self.open_doc, lambda: self.theme.colours
         )
         self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
         self.notify = NotifyActions(self, bridge, self.status, self.open_notification)
@@ -208,6 +215,8 @@ class MainWindow(QMainWindow):
         document = bar.addMenu("&Document")
         self.doc_actions.fill_document_menu(document)
         document.addSeparator()
+        self.publish_actions.fill_document_menu(document)
+        document.addSeparator()
         self.flag_actions.fill_menu(document)
         document.addMenu(self.watch.doc_menu)
         self.edit_action = self.doc_actions.edit  # (tests and older code use these names)
@@ -219,6 +228,7 @@ class MainWindow(QMainWindow):
         self.all_topics_action.toggled.connect(self.set_all_topics)
         view.addSeparator()
         self.flag_actions.fill_view_menu(view)
+        self.publish_actions.fill_view_menu(view)
         self.notify.fill_view_menu(view)
         self.side.fill_view_menu(view)
         view.addSeparator()
@@ -332,14 +342,17 @@ class MainWindow(QMainWindow):
         elif event.kind == "meta" and doc_id not in self._known:
             self._known.add(doc_id)
             marked = self.read_state.note_new(doc_id)
-        elif event.kind == "content" and not event.local:
-            if doc_id != self.doc_view.doc_id:
+        elif event.kind in ("content", "published") and not event.local:
+            # What this user reads changed: the working copy (editors) or a new version.
+            info = self.engine.doc(doc_id)
+            reads = info is not None and (event.kind == "content") == info.working
+            if reads and doc_id != self.doc_view.doc_id:
                 marked = self.read_state.note_changed(doc_id)
             if self.engine.status.state == ConnState.ONLINE:
                 self._mark_synced()
         if marked:
             self._save_timer.start()
-        if event.kind != "content" or marked:
+        if event.kind not in ("content", "published") or marked:
             self._pending_ids.add(doc_id)
             if not self._tree_timer.isActive():
                 syncing = self.engine.status.state == ConnState.SYNCING

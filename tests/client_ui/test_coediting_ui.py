@@ -170,46 +170,64 @@ def test_undo_takes_back_only_my_own_edits(qtbot: QtBot, windows: Windows) -> No
     qtbot.waitUntil(lambda: text_of(sara).startswith("OLLE-åå "), timeout=WAIT_MS)
 
 
-def test_reader_of_a_third_person_updates_live_with_a_quiet_notice(
+def test_a_reader_sees_a_new_version_live_with_the_change_marked(
     qtbot: QtBot, windows: Windows
 ) -> None:
     olle = windows.open("olle")
-    anna = windows.open("anna")  # a rep: reads only
+    anna = windows.open("anna")  # a rep: reads the published version only
     assert anna.open_doc(DOC)
-    assert not anna.doc_view.header.mode.isVisible() or not anna.doc_view.can_edit()
+    assert anna.doc_view.showing_published
+    assert not anna.doc_view.header.mode.isVisibleTo(anna) and not anna.doc_view.can_edit()
     assert not anna.edit_action.isEnabled()
     olle.open_doc(DOC)
     olle.doc_view.set_editing(True)
     qtbot.waitUntil(lambda: "olle" in peer_names(anna), timeout=WAIT_MS)
     end_of_intro = text_of(olle).index("\n\n## Who can get one")
     put_caret(olle, utf16_len(text_of(olle)[:end_of_intro]))
+    type_text(olle.doc_view.editor, " Nytt från 1 maj: avgiften höjs 📈.")
+    qtbot.waitUntil(lambda: olle.engine.unconfirmed == 0, timeout=WAIT_MS)
+    banner = olle.publish_actions.banner
+    qtbot.waitUntil(lambda: "1 unpublished change by olle" in banner.text, timeout=WAIT_MS)
+    assert "höjs" not in (anna.doc_view.reader.source_text or "")  # typing is not published
+
+    dialog = olle.publish_actions.open_publish()
+    assert dialog is not None and "1 change" in dialog.summary.text()
+    dialog.note.setText("Ny avgift från 1 maj")
     with qtbot.waitSignal(anna.doc_view.remoteChangeShown, timeout=WAIT_MS) as shown:
-        type_text(olle.doc_view.editor, " Nytt från 1 maj: avgiften höjs 📈.")
-    assert shown.args[1] == "Olle changed this just now"
+        dialog.ok.click()
+    assert shown.args[1] == "Olle published version 2: Ny avgift från 1 maj"
     qtbot.waitUntil(
         lambda: "avgiften höjs 📈" in (anna.doc_view.reader.source_text or ""), timeout=WAIT_MS
     )
     assert "avgiften höjs 📈" in anna.doc_view.reader.toPlainText()
-    assert anna.doc_view.header.notice.isVisibleTo(anna)
-    assert "olle" in anna.doc_view.header.meta.text()
+    assert "What changed?" in anna.doc_view.header.notice_text
+    assert "version 2, published just now by olle" in anna.doc_view.header.meta.text()
     start, end = anna.doc_view.reader.flashed or (0, 0)
     assert end > start
     flashed = anna.doc_view.reader.toPlainText()[start:end]
     assert "höjs" in flashed or "📈" in flashed
+    qtbot.waitUntil(lambda: not banner.isVisibleTo(olle), timeout=WAIT_MS)  # nothing unpublished
+
+    history = anna.publish_actions.open_what_changed()  # one click from the notice
+    assert history is not None
+    qtbot.waitUntil(lambda: "1 change" in history.summary.text(), timeout=WAIT_MS)
+    assert "avgiften höjs" in history.diff.toPlainText()
+    assert "Version 2" in history.heading.text() and "version 1" in history.heading.text()
+    history.close()
 
 
-def test_the_notice_names_the_author_when_no_caret_shows_who(
-    qtbot: QtBot, windows: Windows
-) -> None:
+def test_the_notice_names_who_published(qtbot: QtBot, windows: Windows) -> None:
     sara = windows.open("sara")
     anna = windows.open("anna")
     assert anna.open_doc(DOC)
-    doc = sara.engine.open_doc(DOC)  # no editor, no caret: only the server can tell who
+    doc = sara.engine.open_doc(DOC)  # no editor, no caret: the server tells who
     try:
+        doc["body"].insert(0, "Obs! ")
+        qtbot.waitUntil(lambda: sara.engine.unconfirmed == 0, timeout=WAIT_MS)
         with qtbot.waitSignal(anna.doc_view.remoteChangeShown, timeout=WAIT_MS) as shown:
-            doc["body"].insert(0, "Obs! ")
-        assert shown.args[1] == "Sara changed this just now"
-        assert "by sara" in anna.doc_view.header.meta.text()
+            sara.engine.publish(DOC)
+        assert shown.args[1] == "Sara published version 2"
+        assert "published just now by sara" in anna.doc_view.header.meta.text()
     finally:
         sara.engine.close_doc(DOC)
 

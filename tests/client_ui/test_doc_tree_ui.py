@@ -51,6 +51,9 @@ def test_changed_and_new_markers_follow_colleagues(qtbot: QtBot, windows: Window
     cursor.setPosition(utf16_len(sara.doc_view.text() or ""))
     editor.setTextCursor(cursor)
     type_text(editor, "\nNy taxa från juli.")
+    qtbot.waitUntil(lambda: sara.engine.unconfirmed == 0, timeout=WAIT_MS)
+    assert marker(anna, "waste-bin-size-and-fees") is None  # typing is not published
+    sara.engine.publish("waste-bin-size-and-fees")
     qtbot.waitUntil(lambda: marker(anna, "waste-bin-size-and-fees") == "changed", timeout=WAIT_MS)
     index = anna.model.indexes_of("waste-bin-size-and-fees")[0]
     assert index.data(Qt.ItemDataRole.FontRole).bold()  # unread looks unread
@@ -66,6 +69,8 @@ def test_changed_and_new_markers_follow_colleagues(qtbot: QtBot, windows: Window
         topics=["parking"],
         audience=["everyone"],
     )
+    qtbot.waitUntil(lambda: sara.engine.doc("parking-new-zone-d") is not None, timeout=WAIT_MS)
+    sara.engine.publish("parking-new-zone-d")
     qtbot.waitUntil(lambda: anna.model.contains("parking-new-zone-d"), timeout=WAIT_MS)
     assert marker(anna, "parking-new-zone-d") == "new"
     assert anna.model.indexes_of("parking-new-zone-d")[0].parent().data() == "Parking"

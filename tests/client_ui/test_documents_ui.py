@@ -13,6 +13,7 @@ from kmclient.core.model import ConnState
 from kmclient.ui.doc_details_dialog import DocDetailsDialog
 from kmclient.ui.doc_tree_model import STATUS_ROLE
 from kmclient.ui.new_doc_dialog import NewDocDialog
+from kmclient.ui.publishing.publish_dialog import PublishDialog
 from kmclient.ui.topic_picker import TOPIC_ROLE
 from kmclient.ui.window import SHORTCUTS, MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
@@ -59,26 +60,31 @@ def test_owner_creates_a_draft_a_supervisor_publishes_it_a_rep_receives_it(
     assert olle.doc_view.editor.toPlainText() == "# Boendeparkering i Årsta\n\n"
     header = olle.doc_view.header
     assert header.draft.isVisibleTo(olle) and header.draft.text() == "Draft"
-    assert header.draft_banner.isVisibleTo(olle) and not header.publish.isVisibleTo(olle)
+    banner = olle.publish_actions.banner
+    assert banner.state == "draft" and banner.publish.isVisibleTo(olle)  # his own: he publishes
     assert tree_status(olle, new_id) == "draft"
     # the supervisor's window receives it, as a draft
     qtbot.waitUntil(lambda: tree_status(sara, new_id) == "draft", timeout=WAIT_MS)
     assert not anna.engine.doc(new_id)  # a rep never sees a draft
-    # sara opens it and publishes it with the keyboard
-    assert sara.open_doc(new_id)
-    assert sara.doc_view.header.publish.isVisibleTo(sara)
-    sara.doc_view.reader.setFocus()
-    press(qtbot, sara, "Ctrl+Shift+P")
-    qtbot.waitUntil(lambda: sara.engine.doc(new_id).status == "published", timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: "Published" in sara.doc_view.header.notice.text(), timeout=WAIT_MS)
-    assert not sara.doc_view.header.draft_banner.isVisibleTo(sara)
-    assert sara.doc_actions.publish.text().startswith("Un&publish")
+    # olle publishes it with the keyboard: Ctrl+Shift+P, a note, Enter
+    olle.doc_view.set_editing(False)
+    olle.doc_view.reader.setFocus()
+    press(qtbot, olle, "Ctrl+Shift+P")
+    qtbot.waitUntil(lambda: olle.findChild(PublishDialog) is not None, timeout=WAIT_MS)
+    publish = olle.findChild(PublishDialog)
+    assert "The first version" in publish.summary.text()
+    type_text(publish.note, "Nytt område")
+    qtbot.keyClick(publish.note, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: olle.engine.doc(new_id).status == "published", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Published" in header.notice_text, timeout=WAIT_MS)
+    assert not banner.isVisibleTo(olle) and not header.draft.isVisibleTo(olle)
     # anna, a rep with the parking topic, now receives it with its text
     qtbot.waitUntil(lambda: anna.model.contains(new_id), timeout=WAIT_MS)
     qtbot.waitUntil(
         lambda: anna.engine.text(new_id) == "# Boendeparkering i Årsta\n\n", timeout=WAIT_MS
     )
     assert tree_status(anna, new_id) == "published"
+    assert anna.engine.doc(new_id).published.note == "Nytt område"
 
 
 def test_a_taken_id_is_said_inline_and_can_be_changed(qtbot: QtBot, windows: Windows) -> None:
@@ -127,27 +133,36 @@ def test_a_refused_details_change_is_shown_calmly(qtbot: QtBot, windows: Windows
     assert not olle.doc_actions.details.isEnabled()  # no longer his to change
 
 
-def test_supervisor_changes_audience_editors_and_status_in_details(
+def test_supervisor_changes_audience_editors_and_review_in_details(
     qtbot: QtBot, windows: Windows
 ) -> None:
-    sara = windows.open("sara")
+    sara, olle = windows.open("sara"), windows.open("olle")
     assert sara.open_doc(OWNED_BY_OLLE)
     dialog = sara.doc_actions.show_details()
     assert dialog is not None and dialog.supervisor
     dialog.audience.everyone.setChecked(False)
     dialog.audience.roles["supervisor"].setChecked(True)
     dialog.editors.setText("karin")
-    dialog.draft.setChecked(True)
+    dialog.review_required.setChecked(True)
+    dialog.review_every.setValue(90)
     assert dialog.changes() == {
-        "status": "draft",
+        "review_required": True,
+        "review_every": 90,
         "audience": ["supervisor"],
         "editors": ["karin"],
     }
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
         dialog.submit()
     info = sara.engine.doc(OWNED_BY_OLLE)
-    assert (info.status, info.audience, info.editors) == ("draft", ("supervisor",), ("karin",))
-    qtbot.waitUntil(lambda: sara.doc_view.header.draft.isVisibleTo(sara), timeout=WAIT_MS)
+    assert (info.audience, info.editors, info.review_required) == (
+        ("supervisor",),
+        ("karin",),
+        True,
+    )
+    # the owner now submits instead of publishing
+    assert olle.open_doc(OWNED_BY_OLLE)
+    qtbot.waitUntil(lambda: olle.engine.doc(OWNED_BY_OLLE).review_required, timeout=WAIT_MS)
+    assert olle.publish_actions.publish.text() == "&Submit for review…"
 
 
 def test_reps_and_admins_cannot_create_or_change(qtbot: QtBot, windows: Windows) -> None:
@@ -155,7 +170,9 @@ def test_reps_and_admins_cannot_create_or_change(qtbot: QtBot, windows: Windows)
     assert not anna.doc_actions.new_doc.isEnabled()
     assert anna.doc_actions.new_document() is None
     assert anna.open_doc(OWNED_BY_OLLE)
-    assert not anna.doc_actions.details.isEnabled() and not anna.doc_actions.publish.isEnabled()
+    assert not anna.doc_actions.details.isEnabled()
+    assert not anna.publish_actions.publish.isEnabled()
+    assert anna.publish_actions.open_publish() is None
     assert not anna.doc_view.header.details.isVisibleTo(anna)
 
 

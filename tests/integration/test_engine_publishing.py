@@ -34,7 +34,7 @@ def test_unpublished_text_never_reaches_a_reps_profile_or_index(clients: Clients
     answer(clients, heard, rita.ask("history", doc="parking"))
     clients.wait_indexed(rita)
     assert rita.search("hemlighetsfull", all_topics=True) == []
-    assert "Hemlighetsfull".encode() not in profile_bytes(rita.profile_dir)
+    assert b"Hemlighetsfull" not in profile_bytes(rita.profile_dir)
 
     events = recorder(rita)
     before = rita.text("parking")

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from kmserver.protocol import awareness, ysync
+from kmserver.protocol import awareness, streams, ysync
 from kmserver.protocol.codec import ProtocolError, Reader, write_var_string, write_var_uint
 from kmserver.protocol.messages import parse_client_message, valid_doc_id, validate_meta
 
@@ -36,8 +36,12 @@ def test_reader_refuses_truncated_or_endless_input(data: bytes) -> None:
 def test_envelope_round_trip_and_limits() -> None:
     message = ysync.sync_update(b"\x01\x02")
     assert ysync.unwrap(ysync.wrap("överklaga-bot", message)) == ("överklaga-bot", message)
+    longest = streams.published("x" * 200)  # the longest id's published stream
+    assert ysync.unwrap(ysync.wrap(longest, message)) == (longest, message)
+    assert streams.parse(longest) == ("x" * 200, True)
+    assert streams.parse("x" * 200) == ("x" * 200, False)
     with pytest.raises(ProtocolError):
-        ysync.unwrap(ysync.wrap("x" * 201, message))
+        ysync.unwrap(ysync.wrap("x" * 217, message))
     with pytest.raises(ProtocolError):
         ysync.unwrap(write_var_uint(0) + message)
 
@@ -97,9 +101,9 @@ def test_valid_control_message_passes() -> None:
 def test_doc_ids_and_metadata() -> None:
     assert valid_doc_id("parking-permit_2.v1")
     assert valid_doc_id("överklaga")  # letters include å, ä, ö
-    for bad in ("", ".hidden", "a/b", "../x", "a b", " x", "x" * 201):
+    for bad in ("", ".hidden", "a/b", "../x", "a b", " x", "x" * 201, "a@published"):
         assert not valid_doc_id(bad)
-    validate_meta({"audience": ["everyone", "rep"], "status": "draft"})
-    for bad in ({"audience": ["public"]}, {"status": "gone"}, {"title": "  "}):
+    validate_meta({"audience": ["everyone", "rep"], "review_every": 90})
+    for bad in ({"audience": ["public"]}, {"review_every": 0}, {"title": "  "}):
         with pytest.raises(ProtocolError):
             validate_meta(bad)

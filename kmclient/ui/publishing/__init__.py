@@ -1,0 +1,1 @@
+"""Screens of the governed half: publish, history and diffs, review, archive."""
