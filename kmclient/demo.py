@@ -53,8 +53,10 @@ DEFAULT_USER = "olle"
 PARTNER_USER = "sara"
 
 
-def seed_database(db_url: str, kb_dir: Path = KB_DIR) -> None:
-    """Create the demo users and import the sample articles into an empty database."""
+def seed_database(db_url: str, kb_dir: Path = KB_DIR, *, story: bool = True) -> None:
+    """Create the demo users and import the sample articles into an empty database;
+    with ``story``, give it a little history (kmclient/demo_story.py)."""
+    from kmclient.demo_story import tell_story
     from kmserver.content import import_dir
     from kmserver.store.accounts import Accounts
     from kmserver.store.database import Database
@@ -65,6 +67,8 @@ def seed_database(db_url: str, kb_dir: Path = KB_DIR) -> None:
         for user in DEMO_USERS:
             accounts.add_user(user.name, user.role, list(user.topics), DEMO_PASSWORD)
         import_dir(db, kb_dir)
+        if story and kb_dir == KB_DIR:
+            tell_story(db)
     finally:
         db.dispose()
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from kmclient.core.model import DocInfo
-from kmclient.core.trust import trust, version_line
+from kmclient.core.trust import parse, trust, version_line
 from kmclient.ui.awareness import Peer
 from kmclient.ui.doc_tree_model import topic_label
 from kmclient.ui.theme import LIGHT, Colours, icon
@@ -38,6 +38,11 @@ def when(iso: str | None) -> str:
     if moment.year == now.year:
         return moment.strftime("%d %b %H:%M").lstrip("0")
     return moment.strftime("%d %b %Y").lstrip("0")
+
+
+def _same_moment(a: str | None, b: str | None) -> bool:
+    first, second = parse(a), parse(b)
+    return first is not None and second is not None and abs((first - second).total_seconds()) < 60
 
 
 class DocHeader(QWidget):
@@ -175,6 +180,10 @@ class DocHeader(QWidget):
                 link = f' <a href="km:changes" style="color:{c.accent}">what changed</a>'
                 parts.append(html.escape(version) + (link if info.rev > 1 else ""))
         standing = trust(info)
+        pub = info.published
+        quiet = standing is not None and not (standing.overdue or standing.due_soon)
+        if quiet and pub is not None and _same_moment(info.verified_at, pub.at):
+            standing = None  # "verified" would say nothing more than "published"
         if standing is not None:
             colour = c.flag if standing.overdue else c.muted
             weight = "font-weight:600;" if standing.overdue else ""

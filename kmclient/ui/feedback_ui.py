@@ -103,6 +103,9 @@ class FlagActions(QObject):
         if self.inbox is None:
             self.inbox = FlagInbox(self.bridge, self._title, self._window)
             self.inbox.openFlag.connect(self.open_flag)
+            open_doc = getattr(self._window, "open_doc", None)
+            if open_doc is not None:
+                self.inbox.openDoc.connect(open_doc)
         self.inbox.refresh()
         self.inbox.show()
         self.inbox.raise_()

@@ -1,4 +1,4 @@
-"""The flag inbox (View ▸ Flag inbox, Ctrl+Shift+I, or the status bar's ⚑ count).
+"""The inbox (View ▸ Flag inbox, Ctrl+Shift+I, or the status bar's ⚑ count).
 
 "My documents": open and acknowledged flags on documents the user owns or
 edits, most urgent then oldest (``engine.flag_inbox``). One click opens the
@@ -6,7 +6,8 @@ document and selects the flagged passage; a passage that is gone shows what
 it said. Acknowledge, Resolve and Dismiss act on the chosen flag; resolving
 and dismissing need a note (the raiser is told it). Supervisors also get "All
 flags" with the time each took (``engine.flag_report``). A window of its own,
-never modal: the user keeps reading while triaging.
+never modal: the user keeps reading while triaging. "Review due" lists the
+documents past or near their review-by date (kmclient/ui/publishing/review_due.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from kmclient.core.feedback_requests import InvalidRequest, NoSuchRecord, NotAll
 from kmclient.core.model import RecordsChanged
 from kmclient.ui.engine_bridge import EngineBridge
 from kmclient.ui.passages import short_quote
+from kmclient.ui.publishing.review_due import ReviewDuePage
 
 FLAG_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 URGENCY_MARK = {"high": "▲ High", "normal": "Normal", "low": "Low"}
@@ -51,9 +53,11 @@ def duration(seconds: int | None) -> str:
 
 
 class FlagInbox(QWidget):
-    """A tool window; ``openFlag(flag)`` asks the main window to show its passage."""
+    """A tool window; ``openFlag(flag)`` asks the main window to show its passage,
+    ``openDoc(doc_id)`` to open a document due for review."""
 
     openFlag = Signal(object)  # Flag
+    openDoc = Signal(str)
 
     def __init__(self, bridge: EngineBridge, title: Callable[[str], str], parent: QWidget) -> None:
         super().__init__(parent, Qt.WindowType.Tool)
@@ -107,6 +111,8 @@ class FlagInbox(QWidget):
         col.addWidget(self.error)
         self.tabs = QTabWidget()
         self.tabs.addTab(mine, "&My documents")
+        self.review_due = ReviewDuePage(bridge)
+        self.tabs.addTab(self.review_due, "Review &due")
         self.report = QTableWidget(0, len(REPORT_COLUMNS))
         self.report.setObjectName("flagReport")
         self.report.setHorizontalHeaderLabels(REPORT_COLUMNS)
@@ -135,6 +141,7 @@ class FlagInbox(QWidget):
         self.dismiss.clicked.connect(lambda: self.set_state("dismissed"))
         bridge.recordsChanged.connect(self._on_records)
         bridge.flagReportReceived.connect(self._show_report)
+        self.review_due.openDoc.connect(self.openDoc)
         self.refresh()
 
     # -- the list ------------------------------------------------------------------------

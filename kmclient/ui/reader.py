@@ -19,10 +19,14 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from kmclient.core.offsets import utf16_len
 from kmclient.core.search_text import WORD_RE
+from kmserver.protocol.textdiff import diff
 
 WordMatch = Callable[[str], int | None]  # kmclient.core.search_query.highlighter
 
 FLASH_MS = 4000
+# Paragraph, line, frame and table-cell boundaries, as selectedText gives them.
+_BREAKS = {0x2029: "\n", 0x2028: "\n", 0xFDD0: "\n", 0xFDD1: "\n"}
+MAX_FLASHED = 200  # passages marked at once (a whole new text needs no more)
 MAX_COLUMN_EM = 44  # comfortable line length while reading on a call
 MIN_SIDE_MARGIN = 24
 
@@ -66,8 +70,8 @@ class MarkdownReader(QTextBrowser):
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self.clear_flash)
-        self.flashed: tuple[int, int] | None = None  # the flashed span, for tests and a11y
-        self._flash_selection: QTextEdit.ExtraSelection | None = None
+        self.flashed: tuple[int, int] | None = None  # first to last flashed, for tests and a11y
+        self._flash_selections: list[QTextEdit.ExtraSelection] = []
         self._hit_colour = QColor("#fff0a8")
         self._current_colour = QColor("#f5b942")
         self._matcher: WordMatch | None = None
@@ -90,7 +94,7 @@ class MarkdownReader(QTextBrowser):
         if markdown == self._source:
             return
         first = self._source is None
-        old_plain = self.document().toPlainText()
+        old_plain = self._aligned_text()
         top = self.cursorForPosition(QPoint(0, 0)).position()
         offset = self.cursorRect(self._cursor_at(top)).top() if not first else 0
         self._source = markdown
@@ -103,7 +107,7 @@ class MarkdownReader(QTextBrowser):
         if first:
             self.verticalScrollBar().setValue(0)
             return
-        new_plain = self.document().toPlainText()
+        new_plain = self._aligned_text()
         prefix, suffix = common_affixes(old_plain, new_plain)
         old_end = len(old_plain) - suffix
         new_end = len(new_plain) - suffix
@@ -115,33 +119,62 @@ class MarkdownReader(QTextBrowser):
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + rect.top() - offset)
         if flash and (prefix, new_end) != (len(new_plain), len(new_plain)):
-            self._flash(prefix, max(new_end, prefix))
+            self._flash_changes(old_plain, new_plain)
+
+    def _aligned_text(self) -> str:
+        """The document's text with one character per document position (tables and
+        frames count positions that toPlainText leaves out), breaks as ``\n``."""
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        return cursor.selectedText().translate(_BREAKS)
 
     def _cursor_at(self, position: int) -> QTextCursor:
         cursor = QTextCursor(self.document())
         cursor.setPosition(max(0, min(position, self.document().characterCount() - 1)))
         return cursor
 
-    def _flash(self, start: int, end: int) -> None:
+    def _flash_changes(self, old: str, new: str) -> None:
+        """Mark every passage that changed (a word diff of the rendered text): added
+        words, and the line where words were taken out."""
+        spans: list[tuple[int, int]] = []
+        units = 0  # where we are in ``new``, in UTF-16 units (Qt's positions)
+        for chunk in diff(old, new):
+            if chunk.op == "-":
+                if not spans or spans[-1][1] != units:
+                    spans.append((units, units))  # a deletion: its line is marked
+                continue
+            if chunk.op == "+":
+                # One span per line: a span across table cells would mark the whole table.
+                start = units
+                for line in chunk.text.split("\n"):
+                    if line:
+                        spans.append((start, start + utf16_len(line)))
+                    start += utf16_len(line) + 1
+            units += utf16_len(chunk.text)
+        self._flash_selections = [self._selection(s, e) for s, e in spans[:MAX_FLASHED]]
+        if self._flash_selections:
+            first, last = self._flash_selections[0].cursor, self._flash_selections[-1].cursor
+            self.flashed = (first.selectionStart(), last.selectionEnd())
+        self._update_selections()
+        self._flash_timer.start(FLASH_MS)
+
+    def _selection(self, start: int, end: int) -> QTextEdit.ExtraSelection:
         cursor = self._cursor_at(start)
         if end > start:
             cursor.setPosition(
                 min(end, self.document().characterCount() - 1), QTextCursor.MoveMode.KeepAnchor
             )
-        else:  # a deletion: mark the line where text went
+        else:
             cursor.select(QTextCursor.SelectionType.LineUnderCursor)
         selection = QTextEdit.ExtraSelection()
         selection.cursor = cursor
         selection.format.setBackground(self._flash_colour)
-        self._flash_selection = selection
-        self.flashed = (cursor.selectionStart(), cursor.selectionEnd())
-        self._update_selections()
-        self._flash_timer.start(FLASH_MS)
+        return selection
 
     def clear_flash(self) -> None:
         self._flash_timer.stop()
         self.flashed = None
-        self._flash_selection = None
+        self._flash_selections = []
         self._update_selections()
 
     def refresh(self) -> None:
@@ -218,8 +251,7 @@ class MarkdownReader(QTextBrowser):
             current = i == self.current_hit
             selection.format.setBackground(self._current_colour if current else self._hit_colour)
             selections.append(selection)
-        if self._flash_selection is not None:
-            selections.append(self._flash_selection)
+        selections.extend(self._flash_selections)
         self.setExtraSelections(selections)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

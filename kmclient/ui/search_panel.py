@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.model import DocInfo
 from kmclient.core.search import SearchIndex, SearchResult
+from kmclient.core.trust import Trust
 from kmclient.ui.doc_tree_model import topic_label
 from kmclient.ui.theme import LIGHT, Colours
 
@@ -52,6 +53,7 @@ LIMIT = 20
 EXTRA_LIMIT = 10  # hits outside the user's topics, listed after theirs
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2  # "flagged as outdated by anna 2 h ago" or None
+TRUST_ROLE = Qt.ItemDataRole.UserRole + 3  # Trust ("verified 12 days ago by olle") or None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class SearchResultsModel(QAbstractListModel):
         self.hits: list[Hit] = []
         # engine.open_flag_summary: a dict lookup per row, so asked at paint time.
         self.flag_summary: Callable[[str], str | None] = lambda _doc_id: None
+        # How current the document is (kmclient.core.trust): also cheap, also at paint time.
+        self.trust: Callable[[str], Trust | None] = lambda _doc_id: None
 
     def set_hits(self, hits: list[Hit]) -> None:
         self.beginResetModel()
@@ -130,6 +134,8 @@ class SearchResultsModel(QAbstractListModel):
             return hit.result.doc_id
         if role == FLAG_ROLE:
             return self.flag_summary(hit.result.doc_id)
+        if role == TRUST_ROLE:
+            return self.trust(hit.result.doc_id)
         if role == Qt.ItemDataRole.UserRole:
             return hit
         return None
@@ -143,7 +149,12 @@ class SnippetDelegate(QStyledItemDelegate):
         self.colours: Colours = LIGHT
 
     def _document(
-        self, option: QStyleOptionViewItem, hit: Hit, selected: bool, flag: str | None = None
+        self,
+        option: QStyleOptionViewItem,
+        hit: Hit,
+        selected: bool,
+        flag: str | None = None,
+        standing: Trust | None = None,
     ) -> QTextDocument:
         c = self.colours
         r = hit.result
@@ -155,16 +166,21 @@ class SnippetDelegate(QStyledItemDelegate):
             else html.escape(t)
             for t, is_hit in r.snippet
         )
-        topics = ", ".join(topic_label(t) for t in r.topics)
+        topics = html.escape(", ".join(topic_label(t) for t in r.topics))
         if hit.outside:
             topics += " · not in your topics"
+        if standing is not None:  # how current it is, on the same line: rows stay short
+            shown = html.escape(standing.text)
+            if standing.overdue and not selected:
+                shown = f'<span style="color:{c.flag}; font-weight:600">{shown}</span>'
+            topics += f" · {shown}"
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setDocumentMargin(0)
         colour = c.accent_text if selected else c.text
         doc.setHtml(
             f'<div style="color:{colour}"><b>{html.escape(r.title)}</b></div>'
-            f'<div style="color:{muted}; font-size:small">{html.escape(topics)}</div>'
+            f'<div style="color:{muted}; font-size:small">{topics}</div>'
             f'<div style="color:{colour}">{snippet}</div>'
             + (
                 f'<div style="color:{c.accent_text if selected else c.flag}; font-size:small">'
@@ -187,7 +203,7 @@ class SnippetDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        doc = self._document(option, hit, selected, index.data(FLAG_ROLE))
+        doc = self._document(option, hit, selected, index.data(FLAG_ROLE), index.data(TRUST_ROLE))
         painter.save()
         painter.translate(option.rect.left() + 10, option.rect.top() + 7)
         ctx = QAbstractTextDocumentLayout.PaintContext()
@@ -202,7 +218,7 @@ class SnippetDelegate(QStyledItemDelegate):
         width = option.rect.width() if option.rect.width() > 0 else 280
         opt = QStyleOptionViewItem(option)
         opt.rect.setWidth(width)
-        doc = self._document(opt, hit, False, index.data(FLAG_ROLE))
+        doc = self._document(opt, hit, False, index.data(FLAG_ROLE), index.data(TRUST_ROLE))
         return QSize(width, int(doc.size().height()) + 14)
 
 

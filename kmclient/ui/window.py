@@ -24,6 +24,7 @@ from kmclient.core.model import (
     SyncCompleted,
     SyncStatus,
 )
+from kmclient.core.trust import Trust, trust
 from kmclient.ui.doc_actions import DocActions
 from kmclient.ui.doc_tree import DocTree
 from kmclient.ui.doc_tree_model import DocTreeModel
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
             lambda: self.engine.index_progress.idle,
         )
         self.sidebar.set_results(self.search)
+        self.search.model.trust = self._trust
         self.doc_view = DocView(bridge)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -357,6 +359,10 @@ class MainWindow(QMainWindow):
             if not self._tree_timer.isActive():
                 syncing = self.engine.status.state == ConnState.SYNCING
                 self._tree_timer.start(TREE_REFRESH_SYNCING_MS if syncing else TREE_REFRESH_MS)
+
+    def _trust(self, doc_id: str) -> Trust | None:
+        info = self.engine.doc(doc_id)
+        return trust(info) if info is not None else None
 
     def _flush_doc_updates(self) -> None:
         self._tree_timer.stop()

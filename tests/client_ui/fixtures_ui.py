@@ -43,7 +43,7 @@ __all__ = [
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database, seeded once (argon2 hashing of six users is slow by design)."""
     path = tmp_path_factory.mktemp("demo-template") / "server.db"
-    seed_database(f"sqlite:///{path}")
+    seed_database(f"sqlite:///{path}", story=False)  # the sample KB as imported
     return path
 
 

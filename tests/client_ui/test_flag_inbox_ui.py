@@ -5,6 +5,8 @@ passage, and the supervisors' report."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -64,7 +66,7 @@ def test_flag_life_cycle_rep_owner_supervisor(qtbot: QtBot, windows: Windows) ->
     qtbot.waitUntil(lambda: olle.flag_actions.inbox_button.text() == "No flags", timeout=WAIT_MS)
     # The supervisor's report: the flag, resolved, with its time to resolve.
     report = inbox_of(qtbot, sara)
-    assert report.tabs.count() == 2
+    assert report.tabs.count() == 3  # my documents, review due, all flags
     qtbot.waitUntil(lambda: report.report.rowCount() == 1, timeout=WAIT_MS)
     assert report.report.item(0, 3).text() == "resolved"
     assert report.report.item(0, 6).text() != "–"
@@ -112,3 +114,25 @@ def test_a_passage_that_is_gone_shows_its_quote(qtbot: QtBot, windows: Windows) 
     assert inbox.list.item(0).data(FLAG_ID_ROLE) == olle.engine.flag_inbox()[0].id
     inbox.open_current()
     assert "passage is gone" in olle.doc_view.header.notice.text()
+
+
+def test_review_due_lists_what_an_owner_answers_for(qtbot: QtBot, windows: Windows) -> None:
+    """The demo's documents were verified when it started: move the review-by date of one
+    of olle's into the past, as time would, and it is listed, opened and verified."""
+    olle = windows.open("olle")
+    inbox = inbox_of(qtbot, olle)
+    page = inbox.review_due
+    assert page.list.count() == 0 and not page.empty.isHidden()
+    info = olle.engine.doc(DOC)
+    overdue = replace(info, review_due="2026-01-01T00:00:00+00:00")
+    olle.engine.replica.put_meta(overdue)  # what the server says once the date has passed
+    olle.engine.replica.commit()
+    qtbot.waitUntil(lambda: page.list.count() == 1, timeout=WAIT_MS)
+    assert page.list.item(0).text().startswith("▲ ")
+    assert "review overdue since 1 Jan 2026" in page.list.item(0).text()
+    with qtbot.waitSignal(inbox.openDoc, timeout=WAIT_MS):
+        page.open.click()
+    assert olle.doc_view.doc_id == DOC
+    page.verify.click()
+    qtbot.waitUntil(lambda: olle.engine.doc(DOC).review_due != overdue.review_due, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.list.count() == 0, timeout=WAIT_MS)

@@ -18,7 +18,8 @@ CONTEXT_PARAGRAPHS = 1
 
 
 def diff_html(chunks: list[Chunk], colours: Colours = LIGHT, compact: bool = False) -> str:
-    """HTML of a word diff; every line break kept (Markdown is line-based)."""
+    """HTML of a word diff, one paragraph per paragraph of the Markdown; with
+    ``compact`` only the paragraphs that changed and one on each side."""
     added = f"background:{colours.added_bg};color:{colours.text};"
     removed = (
         f"background:{colours.removed_bg};color:{colours.removed};text-decoration:line-through;"
@@ -32,30 +33,31 @@ def diff_html(chunks: list[Chunk], colours: Colours = LIGHT, compact: bool = Fal
             parts.append(f'<span style="{removed}">{text}</span>')
         else:
             parts.append(text)
-    body = "".join(parts)
+    paragraphs = [p for p in "".join(parts).split("<br><br>") if p.strip()]
+    shown: list[str | None] = list(paragraphs)  # None: "…", paragraphs left out
     if compact:
-        body = _compact(body)
-    return f'<div style="line-height:140%">{body}</div>'
+        shown = _compact(paragraphs)
+    gap = f'<p style="color:{colours.muted}; margin:2px 0">…</p>'
+    return "".join(gap if p is None else f'<p style="margin:0 0 8px 0">{p}</p>' for p in shown)
 
 
-def _compact(body: str) -> str:
-    """Only the paragraphs with a change, and one around each."""
-    paragraphs = body.split("<br><br>")
+def _compact(paragraphs: list[str]) -> list[str | None]:
     changed = [i for i, p in enumerate(paragraphs) if "<span" in p]
     if not changed:
-        return body
-    keep = set()
+        return list(paragraphs)
+    keep: set[int] = set()
     for i in changed:
         keep.update(range(max(0, i - CONTEXT_PARAGRAPHS), i + CONTEXT_PARAGRAPHS + 1))
-    out, last = [], -1
+    out: list[str | None] = []
+    last = -1
     for i in sorted(k for k in keep if k < len(paragraphs)):
-        if (last >= 0 and i != last + 1) or (last < 0 and i > 0):
-            out.append('<p style="color:gray">…</p>')
+        if i != last + 1:
+            out.append(None)
         out.append(paragraphs[i])
         last = i
     if last < len(paragraphs) - 1:
-        out.append('<p style="color:gray">…</p>')
-    return "<br><br>".join(out)
+        out.append(None)
+    return out
 
 
 class DiffView(QTextBrowser):

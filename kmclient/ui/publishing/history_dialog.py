@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -59,7 +60,7 @@ ACTION_WORDS = {
 def version_label(item: dict[str, Any]) -> str:
     if item.get("at") is None:
         return f"Version {item['rev']}"
-    by = item.get("by") or "an administrator"
+    by = item.get("by") or "the command line"
     line = f"Version {item['rev']} · {when(item.get('at'))} · {by}"
     if item.get("restored_from"):
         line += f" · restored version {item['restored_from']}"
@@ -111,6 +112,9 @@ class HistoryDialog(QWidget):
         self.summary.setObjectName("diffSummary")
         self.diff = DiffView()
         self.diff.set_colours(colours)
+        self.diff.set_compact(True)  # the changes and what is around them
+        self.whole = QCheckBox("Show the whole te&xt")
+        self.whole.toggled.connect(lambda on: self.diff.set_compact(not on))
         self.status = QLabel()
         self.status.setObjectName("formHint")
         self.status.setWordWrap(True)
@@ -131,6 +135,7 @@ class HistoryDialog(QWidget):
         column.addLayout(compare)
         column.addWidget(self.summary)
         column.addWidget(self.diff, 1)
+        column.addWidget(self.whole)
         split = QSplitter()
         split.addWidget(self.versions)
         split.addWidget(right)

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -69,6 +70,9 @@ class ReviewQueue(QWidget):
         self.summary.setObjectName("diffSummary")
         self.diff = DiffView()
         self.diff.set_colours(colours)
+        self.diff.set_compact(True)  # the changes and what is around them
+        self.whole = QCheckBox("Show the whole te&xt")
+        self.whole.toggled.connect(lambda on: self.diff.set_compact(not on))
         self.comment = QLineEdit()
         self.comment.setObjectName("reviewComment")
         self.comment.setPlaceholderText("Comment for the owner (needed to send it back)")
@@ -96,6 +100,7 @@ class ReviewQueue(QWidget):
         detail.addWidget(self.heading)
         detail.addWidget(self.summary)
         detail.addWidget(self.diff, 1)
+        detail.addWidget(self.whole)
         detail.addWidget(self.comment)
         actions = QHBoxLayout()
         actions.addWidget(self.open)

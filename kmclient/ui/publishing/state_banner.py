@@ -149,7 +149,8 @@ class PublishingBanner(QWidget):
         if line is None:
             return "", ""
         shown = html.escape(line[:1].upper() + line[1:])
-        return "changes", f"<b>{shown}</b>: readers do not see them yet."
+        them = "it" if count == 1 else "them"
+        return "changes", f"<b>{shown}</b>: readers do not see {them} yet."
 
     def _on_doc_changed(self, event: DocChanged) -> None:
         if event.doc_id != self.doc_id:

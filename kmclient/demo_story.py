@@ -1,0 +1,126 @@
+"""A short history for the demo database, so the governed half shows at first sight.
+
+Run once on a freshly seeded demo database (``kmclient --demo``):
+
+- *Residential parking permit* (olle's) has a second version, published nine
+  days ago with a note, and an unpublished change in its working copy;
+- *Refunds and overpayments* needs a supervisor's review, and olle has
+  submitted a change: it waits in sara's review queue;
+- *Bulky waste* was last verified seven months ago: its review is overdue;
+- *Night parking rules* is olle's draft.
+
+The same operations as the app's requests (kmserver/publishing/ops.py), with
+past times, in transactions of their own.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+
+from kmserver.feedback.context import RecordContext
+from kmserver.protocol.ytext import body, replace_text, text_to_update
+from kmserver.publishing import ops
+from kmserver.store import documents as docs
+from kmserver.store.accounts import Accounts
+from kmserver.store.database import Database
+from kmserver.store.models import LOG_UPDATE, Document
+from kmserver.store.revision_models import Revision
+from kmserver.writer import WriteContext
+
+PERMIT = "parking-residential-permit"
+REFUNDS = "payments-refunds"
+BULKY = "waste-bulky-items"
+DRAFT = "parking-night-rules"
+WRITER = "demo-story"
+
+
+def _step(db: Database, when: datetime, action: Callable[[RecordContext], Any]) -> None:
+    with db.write() as s, s.begin():
+        ctx = WriteContext(s, OrderedDict(), WRITER)
+        action(RecordContext(ctx, when))
+        ctx.finish()
+
+
+def _edit(rc: RecordContext, doc_id: str, author: str, change: Callable[[str], str]) -> None:
+    """Change the working copy as ``author`` typed it (one minimal CRDT update)."""
+    ydoc = rc.ctx.load(doc_id)
+    before = ydoc.get_state()
+    if replace_text(body(ydoc), change(str(body(ydoc)))):
+        update_bytes = ydoc.get_update(before)
+        seq = docs.append_log(rc.s, doc_id, LOG_UPDATE, update_bytes, author, WRITER)
+        rc.ctx.wrote(doc_id, seq, LOG_UPDATE, update_bytes, author)
+
+
+def tell_story(db: Database, now: datetime | None = None) -> None:
+    now = now or datetime.now(UTC)
+    accounts = Accounts(db)
+    olle, sara = accounts.get("olle"), accounts.get("sara")
+    assert olle is not None and sara is not None
+
+    def raise_fee(text: str) -> str:
+        return text.replace("| 550 SEK | 6,050 SEK |", "| 600 SEK | 6,600 SEK |")
+
+    _step(db, now - timedelta(days=9, hours=3), lambda rc: _edit(rc, PERMIT, "olle", raise_fee))
+    _step(
+        db,
+        now - timedelta(days=9),
+        lambda rc: ops.publish(rc, olle, None, PERMIT, "Zone B fee is 600 SEK from 1 March"),
+    )
+
+    def zone_d(text: str) -> str:
+        return text.replace(
+            "| Zone C (outer areas) | 300 SEK | 3,300 SEK |",
+            "| Zone C (outer areas) | 300 SEK | 3,300 SEK |\n"
+            "| Zone D (new, from 1 June) | 400 SEK | 4,400 SEK |",
+        )
+
+    _step(db, now - timedelta(hours=2), lambda rc: _edit(rc, PERMIT, "olle", zone_d))
+
+    def needs_review(rc: RecordContext) -> None:
+        row = docs.get_document(rc.s, REFUNDS)
+        assert row is not None
+        docs.set_meta(rc.s, row, {"review_required": True}, "sara", WRITER)
+
+    _step(db, now - timedelta(days=3), needs_review)
+
+    def refund_limit(text: str) -> str:
+        return text.rstrip("\n") + (
+            "\n\n## New from 1 January\n\nRefunds under 100 SEK are paid automatically "
+            "to the account we have on file; no form is needed.\n"
+        )
+
+    _step(db, now - timedelta(hours=5), lambda rc: _edit(rc, REFUNDS, "olle", refund_limit))
+    _step(
+        db,
+        now - timedelta(hours=4, minutes=50),
+        lambda rc: ops.submit(rc, olle, None, REFUNDS, "Automatic small refunds"),
+    )
+
+    old = now - timedelta(days=210)
+
+    def long_unverified(rc: RecordContext) -> None:
+        rc.s.execute(update(Document).where(Document.id == BULKY).values(verified_at=old))
+        rc.s.execute(
+            update(Revision)
+            .where(Revision.doc_id == BULKY, Revision.number == 1)
+            .values(published_at=old)
+        )
+
+    _step(db, now, long_unverified)
+
+    def draft(rc: RecordContext) -> None:
+        from kmserver.protocol.docmeta import DocMeta
+
+        text = (
+            "# Night parking rules\n\nDraft: free parking 20–07 in zones B and C? "
+            "Waiting for the decision of the traffic committee.\n"
+        )
+        meta = DocMeta(DRAFT, "Night parking rules", ("parking",), owner="olle")
+        docs.create_document(rc.s, meta, text_to_update(text), text, "olle", WRITER)
+
+    _step(db, now - timedelta(days=1), draft)
