@@ -95,7 +95,8 @@ class Feedback:
                 log.exception("feedback check failed; will retry")
 
     async def tick(self) -> None:
-        """Tell the bursts of editing that have ended; escalate flags left waiting."""
+        """Tell the bursts of editing that have ended; escalate flags left waiting; tell
+        owners of documents whose review date has passed."""
         async with self._tick_lock:
             now = self.clock()
             ended = self.bursts.pop_due(now)
@@ -110,6 +111,7 @@ class Feedback:
             due = await self.server.read(flags.escalation_candidates, cutoff)
             if due:
                 await self._run(flags.escalate, due, cutoff)
+            await self.server.publishing.tick()  # review dates passed
 
     def observe(self, batch: TailBatch) -> None:
         """Called with every committed batch, after the hub delivered it."""

@@ -475,3 +475,33 @@ def verify(
         {"doc": doc_id, "seq": seq},
     )
     return seq
+
+
+def tell_review_due(rc: RecordContext, items: list[tuple[str, str]]) -> int | None:
+    """Tell each document's owner and editors (else the supervisors) that its review
+    date has passed: ``items`` are (doc id, due date). Once per date (stable ids)."""
+    users = rc.users()
+    last = None
+    for doc_id, due in items:
+        meta = rc.meta(doc_id)
+        if meta is None or meta.status != PUBLISHED:
+            continue
+        names = {meta.owner, *meta.editors} - {None}
+        told = [users[n] for n in names if n in users and policy.can_edit(users[n], meta)]
+        if not told:
+            told = [u for u in users.values() if u.role == "supervisor"]
+        title = meta.published.title if meta.published else meta.title
+        text = f"{title} is due for review: is it still right? Verify it or publish a new version."
+        for user in told:
+            seq = rc.notify(
+                user,
+                meta,
+                "review_due",
+                f"review-due:{doc_id}:{due}",
+                text,
+                None,
+                None,
+                {"due": due},
+            )
+            last = seq or last
+    return last

@@ -35,9 +35,28 @@ class Publishing:
     def __init__(self, server: Server, clock: Clock) -> None:
         self.server = server
         self.clock = clock
+        self._told_due: set[tuple[str, str]] = set()  # (doc, due date) told in this process
         self._handlers: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
             name: getattr(self, f"_on_{name}") for name in m.REVISION_MESSAGES
         }
+
+    async def tick(self) -> None:
+        """Part of the periodic check: tell owners of documents whose review date passed."""
+        now, hub = self.clock(), self.server.hub
+        items = []
+        for meta in hub.catalog.values():
+            standing = review_dates.standing(meta, now, hub.review_days)
+            if standing is not None and standing.overdue:
+                key = (meta.id, standing.due.isoformat())
+                if key not in self._told_due:
+                    items.append(key)
+        if not items:
+            return
+        job = await self.server.writer.submit(
+            RecordJob(op=ops.tell_review_due, args=(items,), now=now)
+        )
+        if job.error is None:
+            self._told_due.update(items)
 
     async def handle(self, session: Any, msg: dict[str, Any]) -> None:
         try:

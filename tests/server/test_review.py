@@ -99,6 +99,13 @@ async def test_review_dates_verify_and_the_overdue_lists(db_url: str) -> None:
         await sara.sync()
         everyone = {i["doc"] for i in (await sara.ask(type="overdue"))["items"]}
         assert "parking" in everyone  # supervisors see all of them
+        await server.feedback.tick()  # the periodic check: the owner is told, once
+        await olle.wait_for(lambda: olle.notifications("review_due"))
+        (told,) = olle.notifications("review_due")
+        assert "Parking permit is due for review" in told["data"]["text"]
+        await server.feedback.tick()
+        await olle.barrier()
+        assert len(olle.notifications("review_due")) == 1
         verified = await olle.ask(type="verify", id=new_id(), doc="parking")
         assert verified["type"] == "saved"
         await olle.wait_for(lambda: olle.metas["parking"]["verified_by"] == "olle")

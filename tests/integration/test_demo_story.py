@@ -1,0 +1,40 @@
+"""The demo's little history (kmclient --demo): what each role sees at first sight."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kmclient.demo import seed_database
+from kmclient.demo_story import BULKY, DRAFT, PERMIT, REFUNDS
+from kmserver.publishing.review_dates import standing
+from kmserver.store import documents as docs
+from kmserver.store import revisions
+from kmserver.store.database import Database
+
+
+def test_the_demo_starts_with_versions_a_submission_an_overdue_review_and_a_draft(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    seed_database(url)
+    db = Database(url)
+    try:
+        with db.read() as s:
+            metas = {m.id: m for m in docs.all_metas(s)}
+            history = [(r.number, r.note) for r in revisions.history(s, PERMIT)]
+            queue = [sub.doc_id for sub in revisions.submissions(s)]
+        assert history == [(2, "Zone B fee is 600 SEK from 1 March"), (1, f"{PERMIT}.md")]
+        assert metas[PERMIT].pending_authors == ("olle",)  # Zone D: not published yet
+        assert queue == [REFUNDS] and metas[REFUNDS].review_required
+        assert metas[REFUNDS].review is not None and metas[REFUNDS].review.by == "olle"
+        from datetime import UTC, datetime
+
+        late = standing(metas[BULKY], datetime.now(UTC))
+        assert late is not None and late.overdue
+        assert metas[DRAFT].status == "draft" and metas[DRAFT].owner == "olle"
+        overdue = [
+            m.id for m in metas.values() if (st := standing(m, datetime.now(UTC))) and st.overdue
+        ]
+        assert overdue == [BULKY]
+    finally:
+        db.dispose()
