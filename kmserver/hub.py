@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,8 +45,27 @@ class Hub:
         self.review_days = review_days
         self.covered = covered  # every entry up to here has been delivered
         self.sessions: set = set()  # live /ws sessions (WsSession)
+        # The same, by user: a private record (a notification) goes to its owner's
+        # sessions without a look at everyone else's.
+        self.sessions_of: defaultdict[str, set] = defaultdict(set)
+        # Documents that became visible (or whose working copy did) in this batch, and to
+        # whom: their state and records are read once and sent to all (kmserver/visibility.py).
+        self._newly_visible: defaultdict[str, list[tuple[Any, bool, bool]]] = defaultdict(list)
+        self.state_sender: Callable[[str, list[tuple[Any, bool, bool]]], object] | None = None
         self.rooms: defaultdict[str, set[Peer]] = defaultdict(set)  # awareness rooms
         self.y_peers: defaultdict[str, set[Peer]] = defaultdict(set)  # /y/<doc> sockets
+
+    def add_session(self, session: Any) -> None:
+        self.sessions.add(session)
+        self.sessions_of[session.account.name].add(session)
+
+    def remove_session(self, session: Any) -> None:
+        self.sessions.discard(session)
+        mine = self.sessions_of.get(session.account.name)
+        if mine is not None:
+            mine.discard(session)
+            if not mine:
+                del self.sessions_of[session.account.name]
 
     # -- queries ----------------------------------------------------------
 
@@ -112,6 +131,7 @@ class Hub:
             self.covered = batch.entries[-1].seq
             for session, changed in reached.items():
                 session.deliver(m.encode("cursor", seq=self.covered, by=changed))
+        self._send_newly_visible()
 
     def _reply_unstored(self, job: UpdateJob) -> None:
         origin = job.origin
@@ -192,9 +212,8 @@ class Hub:
         if doc_id and meta is None:
             return
         frame = None
-        for session in self.sessions:
-            if owner is not None and session.account.name != owner:
-                continue
+        sessions = self.sessions_of.get(owner, ()) if owner is not None else self.sessions
+        for session in sessions:
             if meta is not None and not policy.can_read(session.account, meta):
                 continue
             frame = frame or record_frame(envelope, entry.seq)
@@ -226,16 +245,21 @@ class Hub:
                 user={"name": account.name, "role": account.role, "topics": list(account.topics)},
             )
         )
+        self._send_newly_visible()
 
     def _send_missing_state(
         self, session: Any, meta: DocMeta, could_read: bool, saw_working: bool
     ) -> None:
         """After a doc frame that widened what the session sees: the state it lacks."""
         working = policy.sees_working_copy(session.account, meta) and not saw_working
-        if not could_read:
-            session.send_full_state_later(meta.id, published=True, working=working)
-        elif working:
-            session.send_full_state_later(meta.id, published=False, working=True)
+        if not could_read or working:
+            self._newly_visible[meta.id].append((session, not could_read, working))
+
+    def _send_newly_visible(self) -> None:
+        newly, self._newly_visible = self._newly_visible, defaultdict(list)
+        if self.state_sender is not None:
+            for doc_id, wanted in newly.items():
+                self.state_sender(doc_id, wanted)
 
     def _meta_changed(self, old: DocMeta | None, new: DocMeta, reached: defaultdict) -> None:
         self.catalog[new.id] = new

@@ -27,6 +27,7 @@ from kmserver.publishing.service import Publishing
 from kmserver.store import documents as docs
 from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, AuthThrottled
 from kmserver.store.database import Database
+from kmserver.visibility import send_states
 from kmserver.writer import Job, TailBatch, Writer
 from kmserver.ws_session import WsSession
 from kmserver.y_session import YSession
@@ -102,6 +103,10 @@ class Server:
         self.writer = Writer(self.db, on_tail=self._on_tail)
         metas = await self.read(docs.all_metas)
         self.hub = Hub(metas, self.writer.covered, self.config.review_every_days)
+        loop = asyncio.get_running_loop()
+        self.hub.state_sender = lambda doc_id, wanted: loop.create_task(
+            send_states(self, doc_id, wanted)
+        )
         self.writer.start()
         await self.feedback.start()
         ssl_context = None

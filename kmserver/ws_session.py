@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -66,24 +65,6 @@ class WsSession(Peer):
 
     def update_refused(self, doc_id: str, code: str, message: str) -> None:
         self.deliver(m.error(code, message, doc=doc_id, reply_to="update"))
-
-    def send_full_state_later(
-        self, doc_id: str, *, published: bool = True, working: bool = False
-    ) -> None:
-        asyncio.get_running_loop().create_task(self._send_full_state(doc_id, published, working))
-
-    async def _send_full_state(self, doc_id: str, published: bool, working: bool) -> None:
-        pub = await self.server.read(docs.published_state, doc_id) if published else None
-        work = await self.server.read(docs.full_state, doc_id) if working else None
-        meta = self.hub.readable(self.account, doc_id)
-        if meta is None:
-            return
-        if pub is not None:
-            self.deliver(ysync.wrap(streams.published(doc_id), ysync.sync_step2(pub)))
-        if work is not None and policy.sees_working_copy(self.account, meta):
-            self.deliver(ysync.wrap(doc_id, ysync.sync_step2(work)))
-        if published:
-            await self.server.feedback.send_doc_records(self, doc_id)
 
     # -- the receive loop --------------------------------------------------
 
@@ -221,7 +202,7 @@ class WsSession(Peer):
             self._buffer, self._overflowed = [], False
             if not self.live:
                 self.live = True
-                self.hub.sessions.add(self)
+                self.hub.add_session(self)
             await self._stream_sync(cursor, known, working, records_from)
             buffered, self._buffer = self._buffer, None
             if not self._overflowed:
@@ -321,7 +302,7 @@ class WsSession(Peer):
     async def close_session(self) -> None:
         if self.live:
             self.server.feedback.session_ended(self)
-        self.hub.sessions.discard(self)
+        self.hub.remove_session(self)
         for doc_id in list(self.awareness_clients) + [
             d for d, room in self.hub.rooms.items() if self in room
         ]:

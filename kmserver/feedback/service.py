@@ -157,14 +157,6 @@ class Feedback:
                 if sent % SEND_CHUNK == 0:
                     await session.wait_drained()
 
-    async def send_doc_records(self, session: Any, doc_id: str) -> None:
-        """A document became visible to the session: its records follow its state."""
-        pairs = await self.server.read(records.of_doc, session.account.name, doc_id)
-        upto = self.server.hub.covered  # later ones reach the session live
-        for seq, envelope in pairs:
-            if seq <= upto and self._visible(session.account, envelope):
-                session.deliver(fb.record_frame(envelope, seq))
-
     async def last_seen(self, account: Any) -> dict | None:
         return await self.server.read(notify.last_seen, account.name)
 

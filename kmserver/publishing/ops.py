@@ -178,11 +178,15 @@ def _tell_published(rc: RecordContext, meta: DocMeta, rev: Revision) -> None:
     if rev.note:
         text += f": {rev.note}"
     detail = {"rev": rev.number, "note": rev.note}
-    for name, (user, want) in rc.audience(meta).items():
-        if name != rev.published_by and want.edits is not None:
-            rc.notify(
-                user, meta, "published", f"publish:{meta.id}:{rev.number}", text, by, None, detail
-            )
+    trigger = f"publish:{meta.id}:{rev.number}"
+    told = [
+        user
+        for name, (user, want) in rc.audience(meta).items()
+        if name != rev.published_by and want.edits is not None
+    ]
+    rc.prefetch(trigger, told)
+    for user in told:
+        rc.notify(user, meta, "published", trigger, text, by, None, detail)
 
 
 def _reply(rev: Revision) -> dict[str, Any]:

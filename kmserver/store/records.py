@@ -53,10 +53,35 @@ def changed(s: Session, user: str, since: int, upto: int, new_docs: Iterable[str
     return sorted(out.values(), key=lambda pair: pair[0])
 
 
-def of_doc(s: Session, user: str, doc_id: str) -> list[Pair]:
-    """Every record of one document in ``user``'s view (it has just become visible)."""
-    return changed(s, user, 2**62, 2**62, [doc_id])
-
-
 def _doc(row: Any) -> str | None:
     return row.envelope()["doc"]
+
+
+def of_doc_for(
+    s: Session, doc_id: str, users: Iterable[str]
+) -> tuple[list[Pair], dict[str, list[Pair]]]:
+    """Every record of one document for many users at once (it has just become visible
+    to all of them, e.g. at its first publication): the public ones (flags, comments),
+    and each user's private ones (notes, the document's watch setting, notifications)."""
+    wanted = sorted(set(users))
+    public: list[Pair] = []
+    for model in (Flag, Comment):
+        public += [
+            (r.seq, r.envelope()) for r in s.scalars(select(model).where(model.doc_id == doc_id))
+        ]
+    private: dict[str, list[Pair]] = {user: [] for user in wanted}
+    sources: tuple[tuple[Any, Any, ColumnElement[bool]], ...] = (
+        (PrivateNote, PrivateNote.author, PrivateNote.doc_id == doc_id),
+        (WatchPref, WatchPref.user, (WatchPref.scope == "doc") & (WatchPref.key == doc_id)),
+        (Notification, Notification.recipient, Notification.doc_id == doc_id),
+    )
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for model, owner_col, where in sources:
+            for row in s.scalars(select(model).where(where, owner_col.in_(chunk))):
+                envelope = row.envelope()
+                private[envelope["owner"]].append((row.seq, envelope))
+    public.sort(key=lambda pair: pair[0])
+    for pairs in private.values():
+        pairs.sort(key=lambda pair: pair[0])
+    return public, private

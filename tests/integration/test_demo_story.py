@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kmclient.demo import seed_database
@@ -27,8 +28,6 @@ def test_the_demo_starts_with_versions_a_submission_an_overdue_review_and_a_draf
         assert metas[PERMIT].pending_authors == ("olle",)  # Zone D: not published yet
         assert queue == [REFUNDS] and metas[REFUNDS].review_required
         assert metas[REFUNDS].review is not None and metas[REFUNDS].review.by == "olle"
-        from datetime import UTC, datetime
-
         late = standing(metas[BULKY], datetime.now(UTC))
         assert late is not None and late.overdue
         assert metas[DRAFT].status == "draft" and metas[DRAFT].owner == "olle"
