@@ -1,8 +1,8 @@
 """File ▸ New document (Ctrl+N): title, id, topics; for supervisors also owner and audience.
 
-Owners create documents they own, as drafts (the server decides that); supervisors
-create for anyone and choose whether it is published at once (off by default: an
-empty page should not reach the reps). The id follows the title as a
+Owners create documents they own, supervisors for anyone; either may publish it at
+once (off by default: an empty page should not reach the reps), else it starts as
+a draft. The id follows the title as a
 file-name-safe slug until the user edits it. The dialog waits for the server:
 a taken id or a refusal shows inline and the dialog stays; success closes it and
 ``created(doc_id)`` lets the window open the new document for writing.
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmclient.core.feedback_requests import NoSuchDocument, NotAllowed
 from kmclient.core.model import RequestAnswered
 from kmclient.ui.doc_fields import (
     TOPIC_NEEDED,
@@ -74,17 +75,15 @@ class NewDocDialog(QDialog):
         form.addRow("T&opics", self.topics)
         self.owner = person_box(known_people(self.engine), user.name if user else "")
         self.audience = AudienceBox()
-        self.publish_now = QCheckBox("Publish at once (reps see it immediately)")
+        self.publish_now = QCheckBox("&Publish at once (readers see it immediately)")
         if self.supervisor:
             form.addRow("O&wner", self.owner)
             form.addRow("&Audience", self.audience)
-            form.addRow("", self.publish_now)
+        form.addRow("", self.publish_now)
         intro = QLabel(
-            "The new document starts as a <b>draft</b>: only you, its editors and "
-            "supervisors see it until a supervisor publishes it."
-            if not self.supervisor
-            else "Create a document for anyone. Unless you publish it at once it starts "
-            "as a <b>draft</b>, hidden from reps."
+            "Unless you publish it at once, the new document starts as a <b>draft</b>: "
+            "only its editors and supervisors see it until it is published "
+            "(Document ▸ Publish…)."
         )
         intro.setWordWrap(True)
         intro.setObjectName("formIntro")
@@ -143,7 +142,6 @@ class NewDocDialog(QDialog):
         if self.supervisor:
             meta["owner"] = self.owner.currentText().strip()
             meta["audience"] = self.audience.audience()
-            meta["status"] = "published" if self.publish_now.isChecked() else "draft"
         doc_id = self.doc_id.text()
         not_sent = self._request.send(
             lambda: self.engine.create_doc(doc_id, title, starting_body(title), **meta)
@@ -156,7 +154,13 @@ class NewDocDialog(QDialog):
     def _on_answer(self, answer: RequestAnswered) -> None:
         self._set_busy(False)
         if answer.ok:
-            self.created.emit(answer.doc_id or self.doc_id.text())
+            doc_id = answer.doc_id or self.doc_id.text()
+            if self.publish_now.isChecked():
+                try:  # queued like any publication: sent now, or when online again
+                    self.engine.publish(doc_id, "First version")
+                except (NotAllowed, NoSuchDocument) as exc:
+                    self.status.show_error(f"Created, but not published: {exc}")
+            self.created.emit(doc_id)
             self.accept()
             return
         self.status.show_error(refusal_text(answer))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kmserver import policy
 from kmserver.feedback.context import RecordContext
 from kmserver.feedback.digest import Burst
 from kmserver.feedback.routing import DIGEST, LIVE, edit_text
@@ -76,6 +77,9 @@ def tell_edits(
         if not ongoing:
             detail["last_seq"] = burst.last_seq
         for name, (user, want) in rc.audience(meta).items():
+            # Readers hear of new versions, not of keystrokes they cannot see.
+            if not policy.sees_working_copy(user, meta):
+                continue
             if name != burst.author and want.edits in wanted:
                 seq = rc.notify(user, meta, "edit", burst.trigger, text, burst.author, None, detail)
                 last = seq or last

@@ -212,3 +212,16 @@ def test_offline_the_dialogs_say_so_instead_of_waiting(qtbot: QtBot, windows: Wi
     details.title.setText("Residential parking permit (offline)")
     details.submit()
     assert details.error_text().startswith("You are offline")
+
+
+def test_publish_at_once_reaches_readers(qtbot: QtBot, windows: Windows) -> None:
+    olle, anna = windows.open("olle"), windows.open("anna")
+    dialog = olle.doc_actions.new_document()
+    assert dialog is not None and dialog.publish_now.isVisibleTo(dialog)
+    type_text(dialog.title, "Snöröjning på gator")
+    tick_topic(dialog, "parking")
+    dialog.publish_now.setChecked(True)
+    dialog.submit()
+    doc_id = "snorojning-pa-gator"
+    qtbot.waitUntil(lambda: anna.model.contains(doc_id), timeout=WAIT_MS)
+    assert anna.engine.doc(doc_id).published.note == "First version"

@@ -103,13 +103,16 @@ def test_watch_levels_are_honoured(clients: Clients) -> None:
         ("doc", "school", "all_edits"),
         ("doc", "parking", "all_edits"),
     }
-    # all_edits: told at once when someone starts editing, and of every comment
+    # all_edits: a rep is told of every new version (not of typing she cannot see)
+    # and of every comment
     text_ = karin.open_doc("school")["body"]
     text_.insert(0, "Nytt: ")
     karin.close_doc("school")
-    clients.wait(lambda: "edit" in events_of(rita))
-    edit = next(n for n in rita.notifications() if n.event == "edit")
-    assert edit.text == "karin is editing School places"
+    karin.publish("school", "nya datum")
+    clients.wait(lambda: "published" in events_of(rita))
+    told = next(n for n in rita.notifications() if n.event == "published")
+    assert told.text == "karin published version 2 of School places: nya datum"
+    assert "edit" not in events_of(rita)
     karin.comment("parking", "Gammal länk i texten")
     clients.wait(lambda: "comment" in events_of(rita))
 
@@ -121,7 +124,7 @@ def test_watch_levels_are_honoured(clients: Clients) -> None:
     clients.wait(lambda: rita.pending_requests == 0 and rita.watch_level(doc_id="parking") is None)
     olle.comment("parking", "@rita igen, tack")
     clients.wait(lambda: "mention" in events_of(rita))
-    assert events_of(rita) == ["comment", "edit", "mention"]
+    assert events_of(rita) == ["comment", "mention", "published"]
     (mention,) = [n for n in rita.notifications() if n.event == "mention"]
     assert mention.text.endswith("@rita igen, tack")
     assert len(arrived(heard)) == 3

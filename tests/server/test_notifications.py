@@ -56,15 +56,10 @@ async def test_preferences_and_role_defaults_are_honoured(
     assert rita.records("pref")["topic:parking"]["data"]["level"] == "off"
 
     await edits(karin, "school", 2)
-    # all_edits: told at once that karin is editing
-    await rita.wait_for(lambda: texts(rita) == ["karin is editing School places"])
     await edits(olle, "parking", 3)
     clock.advance(QUIET + 1)
     await server.feedback.tick()
-    # the same notification, completed: one entry in the centre, not three
-    await rita.wait_for(lambda: texts(rita) == ["karin edited School places (2 changes)"])
-    assert rita.notifications("edit")[0]["data"]["detail"]["ongoing"] is False
-    # supervisors get digests of everything; topic 'parking' is off for rita
+    # supervisors get digests of every working copy; a rep hears nothing of typing
     await sara.wait_for(lambda: len(texts(sara)) == 2)
     assert sorted(texts(sara)) == [
         "karin edited School places (2 changes)",
@@ -72,27 +67,35 @@ async def test_preferences_and_role_defaults_are_honoured(
     ]
     for client in (rita, olle, karin):
         await client.barrier()
-    assert texts(olle) == [] and texts(karin) == []  # not their topics; not told of own edits
-    assert len(texts(rita)) == 1
+    assert texts(olle) == [] and texts(karin) == []  # not their documents; not told of own edits
+    assert texts(rita) == []  # she reads only what is published
+    # all_edits on school: rita hears of its new version
+    await karin.publish("school", "new dates")
+    await rita.wait_for(lambda: texts(rita, "published"))
+    assert texts(rita, "published") == ["karin published version 2 of School places: new dates"]
+    # topic parking is off for rita: a new version of parking is not told
+    await olle.publish("parking")
+    await sara.wait_for(lambda: len(texts(sara, "published")) == 2)
+    await rita.barrier()
+    assert len(texts(rita, "published")) == 1
 
-    # back to the default: a rep gets digests of the documents in her topics
+    # back to the default: a rep hears of new versions of the documents in her topics
     await rita.ask(type="watch", topic="parking", level="default")
     assert rita.records("pref")["topic:parking"]["deleted"]
     await edits(olle, "parking", 1)
-    clock.advance(QUIET + 1)
-    await server.feedback.tick()
-    await rita.wait_for(lambda: "olle edited Parking permit (1 change)" in texts(rita))
+    await olle.publish("parking", "one more")
+    await rita.wait_for(lambda: len(texts(rita, "published")) == 2)
+    assert texts(rita, "published")[-1].endswith("version 3 of Parking permit: one more")
 
-    # mentions_only: no edits, no comments, but mentions
+    # mentions_only: no new versions, no comments, but mentions
     await rita.ask(type="watch", doc="parking", level="mentions_only")
     await olle.ask(type="comment", id=new_id(), doc="parking", body="Note for @rita")
     await karin.ask(type="comment", id=new_id(), doc="parking", body="General remark")
     await edits(olle, "parking", 1)
-    clock.advance(QUIET + 1)
-    await server.feedback.tick()
+    await olle.publish("parking")
     await rita.wait_for(lambda: rita.notifications("mention"))
     await rita.barrier()
-    assert rita.notifications("comment") == [] and len(texts(rita)) == 2
+    assert rita.notifications("comment") == [] and len(texts(rita, "published")) == 2
     # olle owns parking: he hears about karin's comment by default
     await olle.wait_for(lambda: olle.notifications("comment"))
 
