@@ -152,9 +152,9 @@ def prepare(db_url: str, readers: int) -> dict[str, list[str]]:
 
 
 def profile_server(pid: int) -> subprocess.Popen | None:
-    """PUBLISH_BENCH_PROFILE=out.svg (or out.txt: collapsed stacks): py-spy samples the server for PUBLISH_BENCH_SECONDS
-    (default 60) from when the clients are connected: a flame graph of its work. (A
-    duration, not Ctrl+C: started in the background, py-spy ignores SIGINT.)"""
+    """PUBLISH_BENCH_PROFILE=out.svg (or out.txt: collapsed stacks): py-spy samples the
+    server for PUBLISH_BENCH_SECONDS (default 60) from when the clients are connected.
+    (A duration, not Ctrl+C: started in the background, py-spy ignores SIGINT.)"""
     profile = os.environ.get("PUBLISH_BENCH_PROFILE")
     if not profile:
         return None

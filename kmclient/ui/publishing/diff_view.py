@@ -24,16 +24,18 @@ def diff_html(chunks: list[Chunk], colours: Colours = LIGHT, compact: bool = Fal
     removed = (
         f"background:{colours.removed_bg};color:{colours.removed};text-decoration:line-through;"
     )
-    parts: list[str] = []
+    paragraphs: list[str] = [""]
     for chunk in chunks:
-        text = html.escape(chunk.text).replace("\n", "<br>")
-        if chunk.op == "+":
-            parts.append(f'<span style="{added}">{text}</span>')
-        elif chunk.op == "-":
-            parts.append(f'<span style="{removed}">{text}</span>')
-        else:
-            parts.append(text)
-    paragraphs = [p for p in "".join(parts).split("<br><br>") if p.strip()]
+        style = added if chunk.op == "+" else removed if chunk.op == "-" else None
+        # A chunk may span paragraphs: each piece is marked in its own paragraph.
+        for i, piece in enumerate(chunk.text.split("\n\n")):
+            if i:
+                paragraphs.append("")
+            text = html.escape(piece).replace("\n", "<br>")
+            if text and style:
+                text = f'<span style="{style}">{text}</span>'
+            paragraphs[-1] += text
+    paragraphs = [p for p in paragraphs if p.strip()]
     shown: list[str | None] = list(paragraphs)  # None: "…", paragraphs left out
     if compact:
         shown = _compact(paragraphs)
