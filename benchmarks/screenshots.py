@@ -31,8 +31,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kmclient.core.offsets import utf16_len  # noqa: E402
 from kmclient.demo import DemoServer  # noqa: E402
-from kmclient.ui.client_app import ClientApp  # noqa: E402
-from kmclient.ui.window import MainWindow  # noqa: E402
+from kmclient.ui.shell.client_app import ClientApp  # noqa: E402
+from kmclient.ui.shell.window import MainWindow  # noqa: E402
 
 PERMIT = "parking-residential-permit"
 

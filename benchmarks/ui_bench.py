@@ -176,7 +176,7 @@ def child_cold_start(profile_dir: Path, server_url: str, user: str) -> None:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kmclient.ui.client_app import ClientApp
+    from kmclient.ui.shell.client_app import ClientApp
 
     app = QApplication(["kmclient"])
     settings = QSettings(str(profile_dir.parent / "bench-settings.ini"), QSettings.Format.IniFormat)
@@ -254,7 +254,7 @@ def first_sync(server_url: str, work: Path, user: str) -> dict[str, object]:
     from PySide6.QtWidgets import QApplication
 
     from kmclient.demo import DEMO_PASSWORD
-    from kmclient.ui.client_app import ClientApp
+    from kmclient.ui.shell.client_app import ClientApp
 
     app = QApplication.instance() or QApplication(["kmclient"])
     profile_dir = work / "first-sync-profile"
@@ -328,7 +328,7 @@ def keystrokes(server_url: str, work: Path, count: int) -> dict[str, object]:
     from PySide6.QtWidgets import QApplication
 
     from kmclient.demo import DEMO_PASSWORD
-    from kmclient.ui.client_app import ClientApp
+    from kmclient.ui.shell.client_app import ClientApp
 
     app = QApplication.instance() or QApplication(["kmclient"])
     settings = QSettings(str(work / "bench-settings.ini"), QSettings.Format.IniFormat)

@@ -67,7 +67,7 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from kmclient.demo import DEFAULT_USER, DemoServer, demo_user
-    from kmclient.ui.client_app import ClientApp
+    from kmclient.ui.shell.client_app import ClientApp
 
     user = args.user or DEFAULT_USER
     if demo:  # refuse a wrong name before any window or server exists
@@ -108,7 +108,7 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
 def _server_arg(url: str | None) -> str | None:
     if not url:
         return None
-    from kmclient.ui.sign_in_dialog import normalise_server
+    from kmclient.ui.shell.sign_in_dialog import normalise_server
 
     return normalise_server(url)
 

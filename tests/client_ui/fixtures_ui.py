@@ -21,8 +21,8 @@ from pytestqt.qtbot import QtBot
 from kmclient.core.model import ConnState
 from kmclient.demo import DemoServer, seed_database
 from kmclient.net.backoff import Backoff
-from kmclient.ui.client_app import ClientApp
-from kmclient.ui.window import MainWindow
+from kmclient.ui.shell.client_app import ClientApp
+from kmclient.ui.shell.window import MainWindow
 from kmserver.store import documents as server_docs
 from kmserver.store.database import Database
 

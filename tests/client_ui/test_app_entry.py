@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kmclient.app import main
-from kmclient.ui.read_state import ReadState
-from kmclient.ui.sign_in_dialog import normalise_server, server_problem
+from kmclient.ui.reading.read_state import ReadState
+from kmclient.ui.shell.sign_in_dialog import normalise_server, server_problem
 
 
 def test_help_lists_gui_options_and_cli_commands(capsys: pytest.CaptureFixture[str]) -> None:

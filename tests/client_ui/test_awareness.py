@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kmclient.ui.awareness import OUTDATED_AFTER, Awareness, colour_for
+from kmclient.ui.editing.awareness import OUTDATED_AFTER, Awareness, colour_for
 from kmserver.protocol import awareness as wire
 
 

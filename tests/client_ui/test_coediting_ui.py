@@ -10,7 +10,7 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from kmclient.core.offsets import utf16_len
-from kmclient.ui.window import MainWindow
+from kmclient.ui.shell.window import MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import (
     WAIT_MS,

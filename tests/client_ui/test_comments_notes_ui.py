@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kmclient.ui.window import MainWindow
+from kmclient.ui.shell.window import MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
 from tests.client_ui.test_flags_ui import DOC, PASSAGE, press, select_in_reader

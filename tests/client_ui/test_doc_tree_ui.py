@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from kmclient.core.model import ConnState
 from kmclient.core.offsets import utf16_len
-from kmclient.ui.doc_tree_model import MARKER_ROLE, STATUS_ROLE, topic_label
-from kmclient.ui.window import MainWindow
+from kmclient.ui.library.doc_tree_model import MARKER_ROLE, STATUS_ROLE, topic_label
+from kmclient.ui.shell.window import MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
 

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from kmclient.core.model import ConnState
-from kmclient.ui.doc_details_dialog import DocDetailsDialog
-from kmclient.ui.doc_tree_model import STATUS_ROLE
-from kmclient.ui.new_doc_dialog import NewDocDialog
+from kmclient.ui.editing.doc_details_dialog import DocDetailsDialog
+from kmclient.ui.editing.new_doc_dialog import NewDocDialog
+from kmclient.ui.editing.topic_picker import TOPIC_ROLE
+from kmclient.ui.library.doc_tree_model import STATUS_ROLE
 from kmclient.ui.publishing.publish_dialog import PublishDialog
-from kmclient.ui.topic_picker import TOPIC_ROLE
-from kmclient.ui.window import SHORTCUTS, MainWindow
+from kmclient.ui.shell.window import SHORTCUTS, MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
 

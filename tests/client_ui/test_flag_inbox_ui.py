@@ -10,8 +10,8 @@ from dataclasses import replace
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kmclient.ui.flag_inbox import FLAG_ID_ROLE, FlagInbox
-from kmclient.ui.window import MainWindow
+from kmclient.ui.feedback.flag_inbox import FLAG_ID_ROLE, FlagInbox
+from kmclient.ui.shell.window import MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
 from tests.client_ui.test_flags_ui import DOC, PASSAGE, flag_passage, press

@@ -8,9 +8,9 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kmclient.ui.flag_dialog import FlagDialog
-from kmclient.ui.search_panel import FLAG_ROLE
-from kmclient.ui.window import MainWindow
+from kmclient.ui.feedback.flag_dialog import FlagDialog
+from kmclient.ui.library.search_panel import FLAG_ROLE
+from kmclient.ui.shell.window import MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
 

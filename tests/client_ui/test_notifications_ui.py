@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kmclient.ui.window import MainWindow
+from kmclient.ui.shell.window import MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows
 from tests.client_ui.test_flags_ui import DOC, PASSAGE, flag_passage, press

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from kmclient.core.model import ConnState, SyncStatus
 from kmclient.demo import DEMO_PASSWORD
-from kmclient.ui.sign_in_dialog import SignInDialog
-from kmclient.ui.sign_in_flow import describe_failure
-from kmclient.ui.theme import DARK, LIGHT
+from kmclient.ui.shell.sign_in_dialog import SignInDialog
+from kmclient.ui.shell.sign_in_flow import describe_failure
+from kmclient.ui.shell.theme import DARK, LIGHT
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows
 

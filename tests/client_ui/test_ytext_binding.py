@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from kmclient.core.offsets import index_to_utf16, utf8_len
-from kmclient.ui.ytext_binding import LOCAL_ORIGIN, YTextBinding
+from kmclient.ui.editing.ytext_binding import LOCAL_ORIGIN, YTextBinding
 from tests.client_ui.ytext_helpers import (
     Pair,
     after_caret,

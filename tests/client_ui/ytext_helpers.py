@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kmclient.core.offsets import utf8_len
 from kmclient.core.sticky import StickyCodec
-from kmclient.ui.ytext_binding import YTextBinding
+from kmclient.ui.editing.ytext_binding import YTextBinding
 
 REMOTE = "test.remote"
 

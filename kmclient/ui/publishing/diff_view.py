@@ -11,7 +11,7 @@ import html
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from kmclient.ui.theme import LIGHT, Colours
+from kmclient.ui.shell.theme import LIGHT, Colours
 from kmserver.protocol.textdiff import Chunk, describe, diff, summarize
 
 CONTEXT_PARAGRAPHS = 1

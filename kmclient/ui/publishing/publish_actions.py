@@ -18,12 +18,12 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, RecordsChanged, RequestFailed
-from kmclient.ui.doc_view import DocView
-from kmclient.ui.engine_bridge import EngineBridge
 from kmclient.ui.publishing.history_dialog import HistoryDialog
 from kmclient.ui.publishing.publish_dialog import PublishDialog
 from kmclient.ui.publishing.review_queue import ReviewQueue
 from kmclient.ui.publishing.state_banner import PublishingBanner, may_archive
+from kmclient.ui.reading.doc_view import DocView
+from kmclient.ui.shell.engine_bridge import EngineBridge
 
 DONE_WORDS = {
     "publish": "Published: readers see the new version now",

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.sync_engine import SyncEngine
-from kmclient.ui.doc_details_dialog import audience_words
+from kmclient.ui.editing.doc_details_dialog import audience_words
 from kmclient.ui.publishing.diff_view import DiffView
-from kmclient.ui.theme import LIGHT, Colours
+from kmclient.ui.shell.theme import LIGHT, Colours
 
 MAX_NOTE = 2000
 

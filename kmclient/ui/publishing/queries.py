@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 
 from kmclient.core.model import QueryAnswered
 from kmclient.core.sync_engine import NotOnline
-from kmclient.ui.engine_bridge import EngineBridge
+from kmclient.ui.shell.engine_bridge import EngineBridge
 
 OFFLINE = "You are offline: this needs the server. It shows again when you are online."
 

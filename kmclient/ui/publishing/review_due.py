@@ -27,7 +27,7 @@ from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotA
 from kmclient.core.model import DocChanged, DocInfo
 from kmclient.core.sync_engine import SyncEngine
 from kmclient.core.trust import Trust, trust
-from kmclient.ui.engine_bridge import EngineBridge
+from kmclient.ui.shell.engine_bridge import EngineBridge
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 40
 

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, QueryAnswered, RecordsChanged, RequestFailed
-from kmclient.ui.doc_header import when
-from kmclient.ui.engine_bridge import EngineBridge
 from kmclient.ui.publishing.diff_view import DiffView
 from kmclient.ui.publishing.queries import Queries, failure_text
-from kmclient.ui.theme import LIGHT, Colours
+from kmclient.ui.reading.doc_header import when
+from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.theme import LIGHT, Colours
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 30
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 from kmclient.core.model import DocChanged, DocInfo, RecordsChanged
 from kmclient.core.sync_engine import SyncEngine
 from kmclient.core.trust import unpublished_line
-from kmclient.ui.doc_header import when
-from kmclient.ui.engine_bridge import EngineBridge
+from kmclient.ui.reading.doc_header import when
+from kmclient.ui.shell.engine_bridge import EngineBridge
 
 RECOUNT_MS = 400  # count the unpublished changes once typing pauses, not per key
 PENDING_WORDS = {

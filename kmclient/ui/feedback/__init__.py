@@ -1,0 +1,1 @@
+"""Flags, comments and private notes."""

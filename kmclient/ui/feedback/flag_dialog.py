@@ -1,0 +1,135 @@
+"""Document ▸ Flag…: reason, note, urgency; the passage if one is selected.
+
+Two clicks from the header's Flag button: pick a reason (the first is chosen)
+and press Flag. The flag is stored at once and sent when online, so the
+dialog never waits for the server; offline it says the flag will go later.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
+from kmclient.core.sync_engine import SyncEngine
+from kmclient.ui.reading.passages import short_quote
+
+REASONS = (
+    ("outdated", "&Outdated"),
+    ("incorrect", "&Incorrect"),
+    ("unclear", "&Unclear"),
+    ("missing", "&Missing information"),
+    ("other", "O&ther"),
+)
+URGENCIES = (("low", "Low"), ("normal", "Normal"), ("high", "High: callers get a wrong answer"))
+
+
+class FlagDialog(QDialog):
+    flagged = Signal(str)  # the new flag's id
+
+    def __init__(
+        self,
+        engine: SyncEngine,
+        doc_id: str,
+        passage: tuple[int, int] | None,
+        quote: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.doc_id = doc_id
+        self.passage = passage
+        info = engine.doc(doc_id)
+        self.setWindowTitle("Flag document")
+        self.setObjectName("flagDialog")
+        intro = QLabel(
+            f"Flag <b>{html.escape(info.title if info else doc_id)}</b> for its owner"
+            + (":" if passage else " (the whole document):")
+        )
+        intro.setObjectName("formIntro")
+        intro.setWordWrap(True)
+        self.quote = QLabel(f"“{html.escape(short_quote(quote))}”" if passage else "")
+        self.quote.setObjectName("flagQuote")
+        self.quote.setWordWrap(True)
+        self.quote.setVisible(bool(passage))
+        self.reasons = QButtonGroup(self)
+        reason_box = QVBoxLayout()
+        reason_box.setSpacing(2)
+        for i, (key, label) in enumerate(REASONS):
+            button = QRadioButton(label)
+            button.setProperty("reason", key)
+            button.setChecked(i == 0)
+            self.reasons.addButton(button, i)
+            reason_box.addWidget(button)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("flagNote")
+        self.note.setPlaceholderText("What is wrong, or what callers are told instead (optional)")
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(72)
+        self.urgency = QComboBox()
+        for key, label in URGENCIES:
+            self.urgency.addItem(label, key)
+        self.urgency.setCurrentIndex(1)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow("Reason", reason_box)
+        note_label = QLabel("&Note")
+        note_label.setBuddy(self.note)
+        form.addRow(note_label, self.note)
+        urgency_label = QLabel("Ur&gency")
+        urgency_label.setBuddy(self.urgency)
+        form.addRow(urgency_label, self.urgency)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Flag")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(intro)
+        box.addWidget(self.quote)
+        box.addLayout(form)
+        box.addWidget(self.error)
+        box.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        self.reasons.button(0).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reason(self) -> str:
+        button = self.reasons.checkedButton()
+        return str(button.property("reason")) if button else "other"
+
+    def set_reason(self, reason: str) -> None:
+        for button in self.reasons.buttons():
+            button.setChecked(button.property("reason") == reason)
+
+    def submit(self) -> None:
+        try:
+            fid = self.engine.flag(
+                self.doc_id,
+                self.reason(),
+                note=self.note.toPlainText().strip(),
+                urgency=str(self.urgency.currentData()),
+                passage=self.passage,
+            )
+        except (InvalidRequest, NotAllowed, NoSuchDocument) as exc:
+            self.error.setText(f"Not flagged: {exc}")
+            self.error.show()
+            return
+        self.flagged.emit(fid)
+        self.accept()

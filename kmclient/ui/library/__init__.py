@@ -1,0 +1,1 @@
+"""Finding documents: the topic tree and search as you type."""

@@ -1,0 +1,193 @@
+"""The left pane's document tree: topics, documents, new/changed markers, drafts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
+
+from kmclient.ui.library.doc_tree_model import (
+    COUNT_ROLE,
+    KIND_ROLE,
+    MARKER_ROLE,
+    STATUS_ROLE,
+    TOPIC_ROLE,
+    DocTreeModel,
+)
+from kmclient.ui.shell.theme import LIGHT, Colours
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+# Above this many documents topics start collapsed: QTreeView lays out every expanded
+# row (about 120 ms for 10,000), and a list that long is for searching, not scrolling.
+AUTO_EXPAND_LIMIT = 1500
+
+
+class DocTreeDelegate(QStyledItemDelegate):
+    """Draws a marker dot (new/changed), a draft tag, and topic counts, right-aligned."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colours: Colours = LIGHT
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), QFontMetrics(option.font).height() + 8))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        c = self.colours
+        kind = index.data(KIND_ROLE)
+        metrics = QFontMetrics(option.font)
+        right = option.rect.right() - 6
+        extras: list[tuple[str, QColor, bool]] = []  # text, colour, boxed
+        if kind == "topic":
+            extras.append((str(index.data(COUNT_ROLE) or 0), QColor(c.muted), False))
+        else:
+            if index.data(STATUS_ROLE) not in (None, "published"):
+                extras.append((str(index.data(STATUS_ROLE)), QColor(c.draft), True))
+            marker = index.data(MARKER_ROLE)
+            if marker == "new":
+                extras.append(("new", QColor(c.accent), True))
+        reserve = sum(metrics.horizontalAdvance(t) + (14 if boxed else 8) for t, _, boxed in extras)
+        dot = kind == "doc" and index.data(MARKER_ROLE) == "changed"
+        if dot:
+            reserve += 14
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:  # full-width selection background first
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget
+            )
+        narrowed = QStyleOptionViewItem(option)
+        narrowed.rect = option.rect.adjusted(0, 0, -reserve, 0)
+        super().paint(painter, narrowed, index)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        x = right
+        if dot:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(c.accent_text if selected else c.accent))
+            cy = option.rect.center().y()
+            painter.drawEllipse(QRect(x - 8, cy - 4, 8, 8))
+            x -= 14
+        font = option.font
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        painter.setFont(font)
+        small = QFontMetrics(font)
+        for text, colour, boxed in extras:
+            width = small.horizontalAdvance(text) + (10 if boxed else 0)
+            box = QRect(x - width, option.rect.top() + 4, width, option.rect.height() - 8)
+            shown = QColor(c.accent_text) if selected else colour
+            painter.setPen(shown)
+            if boxed:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 4, 4)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            x -= width + 6
+        painter.restore()
+
+
+class DocTree(QTreeView):
+    """Emits ``docActivated(doc_id)`` when the current row becomes a document."""
+
+    docActivated = Signal(str)
+
+    def __init__(self, model: DocTreeModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("docTree")
+        self.setModel(model)
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)  # 10,000 rows lay out in no time
+        self.setIndentation(14)
+        self.setAnimated(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAccessibleName("Documents by topic")
+        self.delegate = DocTreeDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self._model = model
+        self._quiet = False  # select_doc() moves the current row without re-opening it
+        # What the user opened or closed, remembered across resets and scope changes.
+        self._collapsed: set[str] = set()
+        self._expanded: set[str] = set()
+        self._restoring = False
+        self.selectionModel().currentChanged.connect(self._on_current)
+        self.clicked.connect(self._on_clicked)
+        self.collapsed.connect(lambda i: self._note_expanded(i, False))
+        self.expanded.connect(lambda i: self._note_expanded(i, True))
+        model.modelReset.connect(lambda: self._restore_expansion())
+        model.rowsInserted.connect(self._on_rows_inserted)
+        self._restore_expansion()
+
+    def set_colours(self, colours: Colours) -> None:
+        self.delegate.colours = colours
+        self.viewport().update()
+
+    def select_doc(self, doc_id: str) -> None:
+        """Make the document current without emitting docActivated again."""
+        indexes = self._model.indexes_of(doc_id)
+        if not indexes:
+            self.clearSelection()
+            return
+        if self.currentIndex() in indexes:
+            return
+        self._quiet = True
+        try:
+            self.selectionModel().setCurrentIndex(
+                indexes[0], self.selectionModel().SelectionFlag.ClearAndSelect
+            )
+        finally:
+            self._quiet = False
+        self.scrollTo(indexes[0])
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        doc_id = self._model.doc_id(current)
+        if doc_id is not None and not self._quiet:
+            self.docActivated.emit(doc_id)
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if index.data(KIND_ROLE) == "topic":
+            self.setExpanded(index, not self.isExpanded(index))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            doc_id = self._model.doc_id(self.currentIndex())
+            if doc_id is not None:
+                self.docActivated.emit(doc_id)
+                return
+        super().keyPressEvent(event)
+
+    def _note_expanded(self, index: QModelIndex, expanded: bool) -> None:
+        if self._restoring:
+            return
+        topic = str(index.data(TOPIC_ROLE))
+        (self._expanded if expanded else self._collapsed).add(topic)
+        (self._collapsed if expanded else self._expanded).discard(topic)
+
+    def _wants_expanded(self, topic: str) -> bool:
+        if topic in self._expanded or topic in self._collapsed:
+            return topic in self._expanded
+        return self._model.doc_count() <= AUTO_EXPAND_LIMIT
+
+    def _restore_expansion(self, first: int = 0, last: int | None = None) -> None:
+        self._restoring = True
+        try:
+            end = self._model.rowCount() - 1 if last is None else last
+            for row in range(first, end + 1):
+                index = self._model.index(row, 0)
+                self.setExpanded(index, self._wants_expanded(str(index.data(TOPIC_ROLE))))
+        finally:
+            self._restoring = False
+
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            self._restore_expansion(first, last)

@@ -1,0 +1,351 @@
+"""Topics and their documents, as a two-level Qt item model.
+
+Top-level rows are topics, children are documents, sorted by title. A
+document with two topics appears under both. With the relevance filter on
+(the default) only the user's own topics are shown; "all topics" shows every
+topic the user may read. Documents without topics go to "Other".
+
+Updates are incremental (insert/remove/dataChanged per row), so the view
+keeps its expansion, selection and scroll while a sync runs; a very large
+batch (a first sync) is one reset instead, cheaper than thousands of inserts.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from kmclient.core.model import DocInfo
+from kmclient.ui.reading.read_state import Marker
+
+OTHER = ""  # the group of documents without topics
+RESET_THRESHOLD = 400  # changed documents in one batch above which a reset is cheaper
+
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "topic" | "doc"
+DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+MARKER_ROLE = Qt.ItemDataRole.UserRole + 3  # "new" | "changed" | None
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # "published" | "draft" | ...
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 5  # documents in a topic
+TOPIC_ROLE = Qt.ItemDataRole.UserRole + 6
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def topic_label(topic: str) -> str:
+    """``building-permits`` -> ``Building permits``."""
+    if topic == OTHER:
+        return "Other"
+    words = topic.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _sort_key(info: DocInfo) -> tuple[str, str]:
+    return (info.title.casefold(), info.id)
+
+
+@dataclass
+class _Group:
+    topic: str
+    key: int  # internalId of its children; stable while the group exists
+    docs: list[DocInfo] = field(default_factory=list)
+    keys: list[tuple[str, str]] = field(default_factory=list)  # sort keys, parallel to docs
+
+    def position(self, info: DocInfo) -> int:
+        return bisect.bisect_left(self.keys, _sort_key(info))
+
+    def find(self, info: DocInfo) -> int:
+        row = self.position(info)
+        if row < len(self.docs) and self.docs[row].id == info.id:
+            return row
+        return -1
+
+
+class DocTreeModel(QAbstractItemModel):
+    """Reads documents from ``source()`` (the engine's ``documents(all_topics)``)."""
+
+    def __init__(
+        self,
+        documents: Callable[[bool], list[DocInfo]],
+        relevance: Callable[[bool], tuple[str, ...] | None],
+        marker: Callable[[str], Marker | None],
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._documents = documents
+        self._relevance = relevance
+        self._marker = marker
+        self._all_topics = False
+        self._groups: list[_Group] = []
+        self._by_key: dict[int, _Group] = {}
+        self._placed: dict[str, DocInfo] = {}  # doc id -> the info its rows show
+        self._next_key = 1
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._rebuild()
+
+    # -- what is shown ---------------------------------------------------------------
+
+    @property
+    def all_topics(self) -> bool:
+        return self._all_topics
+
+    def set_all_topics(self, all_topics: bool) -> None:
+        if all_topics != self._all_topics:
+            self._all_topics = all_topics
+            self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rebuild()
+        self.endResetModel()
+
+    def doc_count(self) -> int:
+        return len(self._placed)
+
+    def topics(self) -> list[str]:
+        return [g.topic for g in self._groups]
+
+    def contains(self, doc_id: str) -> bool:
+        return doc_id in self._placed
+
+    def _rebuild(self) -> None:
+        self._groups, self._by_key, self._placed = [], {}, {}
+        docs = self._documents(self._all_topics)  # sorted by title already
+        buckets: dict[str, list[DocInfo]] = {}
+        for info in docs:
+            for topic in self._topics_of(info):
+                buckets.setdefault(topic, []).append(info)
+            self._placed[info.id] = info
+        for topic in sorted(buckets, key=self._group_order):
+            group = self._new_group(topic)
+            group.docs = sorted(buckets[topic], key=_sort_key)
+            group.keys = [_sort_key(d) for d in group.docs]
+            self._groups.append(group)
+
+    def _new_group(self, topic: str) -> _Group:
+        group = _Group(topic, self._next_key)
+        self._next_key += 1
+        self._by_key[group.key] = group
+        return group
+
+    def _topics_of(self, info: DocInfo) -> list[str]:
+        wanted = self._relevance(self._all_topics)
+        topics = list(info.topics) or [OTHER]
+        if wanted is None:
+            return topics
+        return [t for t in topics if t in wanted]
+
+    def _group_order(self, topic: str) -> tuple[int, int, str]:
+        mine = self._relevance(False) or ()
+        if topic in mine:
+            return (0, mine.index(topic), "")
+        return (2 if topic == OTHER else 1, 0, topic_label(topic).casefold())
+
+    # -- incremental updates -----------------------------------------------------------
+
+    def update_docs(self, doc_ids: Iterable[str], lookup: Callable[[str], DocInfo | None]) -> None:
+        """Bring these documents' rows up to date (new, changed, moved or gone)."""
+        ids = list(dict.fromkeys(doc_ids))
+        if len(ids) > RESET_THRESHOLD:
+            self.reload()
+            return
+        wanted = self._relevance(self._all_topics)
+        for doc_id in ids:
+            info = lookup(doc_id)
+            if info is not None and not info.relevant_to(wanted):
+                info = None
+            self._update_one(doc_id, info)
+
+    def _update_one(self, doc_id: str, info: DocInfo | None) -> None:
+        old = self._placed.get(doc_id)
+        old_topics = self._topics_of(old) if old else []
+        new_topics = self._topics_of(info) if info else []
+        if old is not None and info is not None and _sort_key(old) == _sort_key(info):
+            for topic in old_topics:  # same place: swap the info, repaint
+                if topic in new_topics:
+                    group = self._group(topic)
+                    if group is not None:
+                        row = group.find(old)
+                        if row >= 0:
+                            group.docs[row] = info
+                            self._changed(self.createIndex(row, 0, group.key))
+            self._placed[doc_id] = info
+            kept = set(old_topics) & set(new_topics)
+            old_topics = [t for t in old_topics if t not in kept]
+            new_topics = [t for t in new_topics if t not in kept]
+            old = info
+        for topic in old_topics:
+            if old is not None:
+                self._remove_row(topic, old)
+        if info is None:
+            self._placed.pop(doc_id, None)
+            return
+        self._placed[doc_id] = info
+        for topic in new_topics:
+            self._insert_row(topic, info)
+
+    def _remove_row(self, topic: str, info: DocInfo) -> None:
+        group = self._group(topic)
+        if group is None:
+            return
+        row = group.find(info)
+        if row < 0:
+            return
+        parent = self.createIndex(self._groups.index(group), 0, 0)
+        self.beginRemoveRows(parent, row, row)
+        del group.docs[row]
+        del group.keys[row]
+        self.endRemoveRows()
+        if not group.docs:
+            top = self._groups.index(group)
+            self.beginRemoveRows(QModelIndex(), top, top)
+            del self._groups[top]
+            del self._by_key[group.key]
+            self.endRemoveRows()
+        else:
+            self._changed(parent)  # its count
+
+    def _insert_row(self, topic: str, info: DocInfo) -> None:
+        group = self._group(topic)
+        if group is None:
+            order = [self._group_order(g.topic) for g in self._groups]
+            top = bisect.bisect_left(order, self._group_order(topic))
+            self.beginInsertRows(QModelIndex(), top, top)
+            group = self._new_group(topic)
+            self._groups.insert(top, group)
+            self.endInsertRows()
+        parent = self.createIndex(self._groups.index(group), 0, 0)
+        row = group.position(info)
+        self.beginInsertRows(parent, row, row)
+        group.docs.insert(row, info)
+        group.keys.insert(row, _sort_key(info))
+        self.endInsertRows()
+        self._changed(parent)
+
+    def refresh_marker(self, doc_id: str) -> None:
+        """Repaint the rows of a document whose new/changed marker moved."""
+        for index in self.indexes_of(doc_id):
+            self._changed(index)
+
+    def _changed(self, index: QModelIndex) -> None:
+        self.dataChanged.emit(index, index)
+
+    def _group(self, topic: str) -> _Group | None:
+        for group in self._groups:
+            if group.topic == topic:
+                return group
+        return None
+
+    # -- lookups ---------------------------------------------------------------------
+
+    def indexes_of(self, doc_id: str) -> list[QModelIndex]:
+        info = self._placed.get(doc_id)
+        if info is None:
+            return []
+        found = []
+        for topic in self._topics_of(info):
+            group = self._group(topic)
+            if group is not None:
+                row = group.find(info)
+                if row >= 0:
+                    found.append(self.createIndex(row, 0, group.key))
+        return found
+
+    def doc_id(self, index: AnyIndex) -> str | None:
+        value = index.data(DOC_ID_ROLE) if index.isValid() else None
+        return value if isinstance(value, str) else None
+
+    # -- QAbstractItemModel ----------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column != 0 or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, 0, 0) if row < len(self._groups) else QModelIndex()
+        if parent.internalId() != 0 or parent.row() >= len(self._groups):
+            return QModelIndex()
+        group = self._groups[parent.row()]
+        return self.createIndex(row, 0, group.key) if row < len(group.docs) else QModelIndex()
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        group = self._by_key.get(index.internalId())
+        if group is None:
+            return QModelIndex()
+        return self.createIndex(self._groups.index(group), 0, 0)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() != 0 or parent.column() != 0:
+            return 0
+        return len(self._groups[parent.row()].docs) if parent.row() < len(self._groups) else 0
+
+    def columnCount(self, _parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            if index.row() >= len(self._groups):
+                return None
+            return self._topic_data(self._groups[index.row()], role)
+        group = self._by_key.get(index.internalId())
+        if group is None or index.row() >= len(group.docs):
+            return None
+        return self._doc_data(group.docs[index.row()], group, role)
+
+    def _topic_data(self, group: _Group, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return topic_label(group.topic)
+        if role == KIND_ROLE:
+            return "topic"
+        if role == TOPIC_ROLE:
+            return group.topic
+        if role == COUNT_ROLE:
+            return len(group.docs)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            n = len(group.docs)
+            return f"{topic_label(group.topic)}: {n} document{'s' if n != 1 else ''}"
+        return None
+
+    def _doc_data(self, info: DocInfo, group: _Group, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return info.title
+        if role == KIND_ROLE:
+            return "doc"
+        if role == DOC_ID_ROLE:
+            return info.id
+        if role == TOPIC_ROLE:
+            return group.topic
+        if role == STATUS_ROLE:
+            return info.status
+        if role == MARKER_ROLE:
+            return self._marker(info.id)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if self._marker(info.id) else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = [info.title, f"Topics: {', '.join(map(topic_label, info.topics)) or '-'}"]
+            if info.owner:
+                parts.append(f"Owner: {info.owner}")
+            if info.status != "published":
+                parts.append(f"Status: {info.status}")
+            marker = self._marker(info.id)
+            if marker:
+                parts.append("New since you last looked" if marker == "new" else "Changed")
+            return "\n".join(parts)
+        return None

@@ -1,0 +1,1 @@
+"""Notifications: the bell and centre, pop-ups and quiet mode, watch settings."""

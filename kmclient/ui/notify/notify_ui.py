@@ -1,0 +1,149 @@
+"""Notifications in the window: the bell and its centre, pop-ups, "on a call" quiet
+mode and the "since you last signed in" line.
+
+Pop-ups only for ``NotificationArrived(popup=True)``: the engine already says
+False during the first sync (that is the summary line's job), in quiet mode
+(held; one summary when it ends) and for ones read on another device.
+Nothing here is modal or takes focus: a rep is on the phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QToolButton, QWidget
+
+from kmclient.core.feedback_model import Notification
+from kmclient.core.model import RecordsChanged, SyncCompleted
+from kmclient.ui.notify.notification_centre import BellButton, NotificationCentre
+from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.status_bar import SyncStatusBar
+from kmclient.ui.shell.theme import Colours, icon
+from kmclient.ui.shell.toast import Popups
+
+SINCE_MS = 120_000  # the summary line stays two minutes (or until the centre is opened)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class NotifyActions(QObject):
+    def __init__(
+        self,
+        window: QWidget,
+        bridge: EngineBridge,
+        status: SyncStatusBar,
+        open_notification: Callable[[Notification], object],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self.bridge = bridge
+        self.engine = bridge.engine
+        self._open_notification = open_notification
+        self.centre: NotificationCentre | None = None
+        self.popups = Popups(window, window.windowIcon())
+        self._first_sync = True
+
+        self.bell = BellButton()
+        self.bell.clicked.connect(lambda: self.show_centre())
+        self.quiet_button = QToolButton()
+        self.quiet_button.setObjectName("quietButton")
+        self.quiet_button.setText("On a call")
+        self.quiet_button.setCheckable(True)
+        self.quiet_button.setAutoRaise(True)
+        self.quiet_button.setToolTip(
+            "Hold pop-ups while you are on a call; the bell still counts (Ctrl+Shift+Q)"
+        )
+        self.since = QLabel()
+        self.since.setObjectName("sinceLine")
+        # Never widen the window: the line may be cut short (its tooltip has it all).
+        self.since.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.since.hide()
+        status.add_line(self.since, 1)
+        status.add_indicator(self.quiet_button)
+        status.add_indicator(self.bell)
+        self._since_timer = QTimer(self)
+        self._since_timer.setSingleShot(True)
+        self._since_timer.timeout.connect(self.since.hide)
+
+        self.show_centre_action = QAction("&Notifications", window)
+        self.show_centre_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.show_centre_action.triggered.connect(lambda _c=False: self.show_centre())
+        self.quiet_action = QAction("On a &call (hold pop-ups)", window)
+        self.quiet_action.setCheckable(True)
+        self.quiet_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        self.quiet_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.quiet_action.toggled.connect(self.set_quiet)
+        self.quiet_button.toggled.connect(self.set_quiet)
+
+        bridge.recordsChanged.connect(self._on_records)
+        bridge.notificationArrived.connect(self._on_arrived)
+        bridge.quietModeEnded.connect(self._on_quiet_ended)
+        bridge.syncCompleted.connect(self._on_sync_completed)
+        self.bell.show_count(self.engine.unread_count())
+
+    def fill_view_menu(self, menu: QMenu) -> None:
+        menu.addAction(self.show_centre_action)
+        menu.addAction(self.quiet_action)
+
+    def set_colours(self, colours: Colours) -> None:
+        self.bell.set_colours(colours)
+        if self.popups.tray is not None:
+            self.popups.tray.setIcon(icon("kmclient", colours, size=64))
+        self.show_centre_action.setIcon(icon("bell", colours))
+
+    def show_centre(self) -> NotificationCentre:
+        if self.centre is None:
+            self.centre = NotificationCentre(self.bridge, self._window)
+            self.centre.openNotification.connect(self._open_notification)
+        self.centre.refresh()
+        self.centre.show()
+        self.centre.raise_()
+        self.centre.list.setFocus()
+        self.since.hide()
+        return self.centre
+
+    # -- quiet mode ------------------------------------------------------------------------
+
+    def set_quiet(self, quiet: bool) -> None:
+        for control in (self.quiet_action, self.quiet_button):
+            control.blockSignals(True)
+            control.setChecked(quiet)
+            control.blockSignals(False)
+        if quiet != self.engine.quiet:
+            self.engine.set_quiet(quiet)
+
+    def _on_quiet_ended(self, held: tuple[Notification, ...]) -> None:
+        if not held:
+            return
+        newest = held[0].text if len(held) == 1 else f"Newest: {held[0].text}"
+        self.popups.show(f"{_n(len(held), 'notification')} during your call", newest)
+
+    # -- arrivals ------------------------------------------------------------------------------
+
+    def _on_arrived(self, note: Notification, popup: bool) -> None:
+        self.bell.show_count(self.engine.unread_count())
+        if popup and not self.engine.quiet:
+            info = self.engine.doc(note.doc_id) if note.doc_id else None
+            self.popups.show(info.title if info else "Knowledge base", note.text)
+
+    def _on_records(self, event: RecordsChanged) -> None:
+        if "notification" in event.kinds:
+            self.bell.show_count(self.engine.unread_count())
+
+    def _on_sync_completed(self, _event: SyncCompleted) -> None:
+        if not self._first_sync:
+            return
+        self._first_sync = False
+        since = self.engine.since_last_sign_in()
+        if since.at is None:
+            return  # the first sign-in ever: everything is new, nothing to sum up
+        docs, notes = len(since.documents), len(since.notifications)
+        self.since.setText(
+            f"Since you last signed in: {_n(docs, 'document')} changed, {_n(notes, 'notification')}"
+        )
+        self.since.show()
+        self._since_timer.start(SINCE_MS)

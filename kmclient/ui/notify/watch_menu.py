@@ -1,0 +1,105 @@
+"""Watch settings: what to be told about a document (Document ▸ Watch) or a topic
+(the topic's context menu in the tree): all edits, a digest, mentions only, off,
+or the role's default (no setting of one's own). Stored at once, sent when online.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu, QTreeView, QWidget
+
+from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
+from kmclient.core.sync_engine import SyncEngine
+from kmclient.ui.library.doc_tree_model import KIND_ROLE, TOPIC_ROLE, topic_label
+
+LEVELS = (
+    ("all_edits", "&All edits"),
+    ("digest", "&Digest (a summary)"),
+    ("mentions_only", "&Mentions only"),
+    ("off", "&Off"),
+    ("default", "De&fault for my role"),
+)
+
+
+def fill_levels(
+    menu: QMenu, current: str | None, choose: Callable[[str], None], parent: QObject
+) -> dict[str, QAction]:
+    group = QActionGroup(parent)
+    made = {}
+    for level, label in LEVELS:
+        action = menu.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(level == (current or "default"))
+        action.triggered.connect(lambda _c=False, lv=level: choose(lv))
+        group.addAction(action)
+        made[level] = action
+    return made
+
+
+class WatchMenus(QObject):
+    def __init__(
+        self,
+        window: QWidget,
+        engine: SyncEngine,
+        current_doc: Callable[[], str | None],
+        tree: QTreeView,
+        notice: Callable[[str], None],
+    ) -> None:
+        super().__init__(window)
+        self.engine = engine
+        self._current_doc = current_doc
+        self._notice = notice
+        self.doc_menu = QMenu("&Watch", window)
+        self.doc_menu.aboutToShow.connect(self._fill_doc_menu)
+        self.doc_actions: dict[str, QAction] = {}
+        self.tree = tree
+        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tree.customContextMenuRequested.connect(self._tree_menu)
+        self.topic_menu: QMenu | None = None
+
+    def _fill_doc_menu(self) -> None:
+        self.doc_menu.clear()
+        doc_id = self._current_doc()
+        if doc_id is None:
+            self.doc_menu.addAction("Open a document first").setEnabled(False)
+            self.doc_actions = {}
+            return
+        current = self.engine.watch_level(doc_id=doc_id)
+        self.doc_actions = fill_levels(
+            self.doc_menu, current, lambda lv: self.set_doc_level(doc_id, lv), self.doc_menu
+        )
+
+    def set_doc_level(self, doc_id: str, level: str) -> bool:
+        return self._set(lambda: self.engine.watch(doc_id=doc_id, level=level), level)
+
+    def set_topic_level(self, topic: str, level: str) -> bool:
+        return self._set(lambda: self.engine.watch(topic=topic, level=level), level, topic)
+
+    def _set(self, call: Callable[[], None], level: str, topic: str | None = None) -> bool:
+        try:
+            call()
+        except (InvalidRequest, NotAllowed, NoSuchDocument) as exc:
+            self._notice(f"Not changed: {exc}")
+            return False
+        words = dict(LEVELS)[level].replace("&", "").lower()
+        what = f"topic {topic_label(topic)}" if topic else "this document"
+        self._notice(f"Watching {what}: {words}")
+        return True
+
+    def topic_menu_for(self, topic: str) -> QMenu:
+        menu = QMenu(self.tree)
+        sub = menu.addMenu(f"&Watch topic “{topic_label(topic)}”")
+        current = self.engine.watch_level(topic=topic)
+        fill_levels(sub, current, lambda lv: self.set_topic_level(topic, lv), menu)
+        self.topic_menu = menu
+        return menu
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        if not index.isValid() or index.data(KIND_ROLE) != "topic":
+            return
+        menu = self.topic_menu_for(str(index.data(TOPIC_ROLE)))
+        menu.popup(self.tree.viewport().mapToGlobal(pos))

@@ -1,0 +1,1 @@
+"""Reading a document: the rendered view, its header, live changes, passages."""

@@ -1,0 +1,267 @@
+"""The band above a document: title, facts, who else is here, a quiet change notice,
+Edit, Details and History, the banners (publishing state, open flags) and the
+search-word line.
+
+The facts line says how far to trust what is shown: for readers the version
+and when it was last verified (or that its review is overdue), with "what
+changed" one click away; for editors the working copy's last change."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from kmclient.core.model import DocInfo
+from kmclient.core.trust import parse, trust, version_line
+from kmclient.ui.editing.awareness import Peer
+from kmclient.ui.library.doc_tree_model import topic_label
+from kmclient.ui.shell.theme import LIGHT, Colours, icon
+
+NOTICE_MS = 8000
+
+
+def when(iso: str | None) -> str:
+    """``14:02`` today, ``12 Mar 14:02`` before, from an ISO 8601 time (shown in local time)."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return ""
+    now = datetime.now().astimezone()
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M")
+    if moment.year == now.year:
+        return moment.strftime("%d %b %H:%M").lstrip("0")
+    return moment.strftime("%d %b %Y").lstrip("0")
+
+
+def _same_moment(a: str | None, b: str | None) -> bool:
+    first, second = parse(a), parse(b)
+    return first is not None and second is not None and abs((first - second).total_seconds()) < 60
+
+
+class DocHeader(QWidget):
+    editToggled = Signal(bool)
+    detailsRequested = Signal()
+    historyRequested = Signal()
+    whatChangedRequested = Signal()
+    flagRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("docHeader")
+        self.setAutoFillBackground(True)
+        self.colours: Colours = LIGHT
+        self.title = QLabel()
+        self.title.setObjectName("docTitle")
+        self.title.setWordWrap(True)
+        self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.draft = QLabel("Draft")
+        self.draft.setObjectName("draftBadge")
+        self.draft.hide()
+        self.meta = QLabel()
+        self.meta.setObjectName("docMeta")
+        self.meta.setWordWrap(True)
+        self.meta.setTextFormat(Qt.TextFormat.RichText)
+        self.meta.setAccessibleName("About this document")
+        self.meta.linkActivated.connect(self._on_link)
+        self.peers = QLabel()
+        self.peers.setObjectName("peersLabel")
+        self.peers.setTextFormat(self.peers.textFormat().RichText)
+        self.notice = QLabel()
+        self.notice.setObjectName("changeNotice")
+        self.notice.hide()
+        self.notice.setAccessibleName("Change notice")
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.linkActivated.connect(self._on_link)
+        self.mode = QToolButton()
+        self.mode.setObjectName("modeButton")
+        self.mode.setCheckable(True)
+        self.mode.setToolButtonStyle(self.mode.toolButtonStyle().ToolButtonTextBesideIcon)
+        self.mode.toggled.connect(self._on_mode)
+        self.details = QToolButton()
+        self.details.setObjectName("detailsButton")
+        self.details.setText("Details")
+        self.details.setToolTip("Title, topics, audience, owner and review (Alt+Enter)")
+        self.details.setToolButtonStyle(self.details.toolButtonStyle().ToolButtonTextBesideIcon)
+        self.details.clicked.connect(self.detailsRequested)
+        self.history = QToolButton()
+        self.history.setObjectName("historyButton")
+        self.history.setText("History")
+        self.history.setToolTip("Every published version and what it changed (Ctrl+Shift+H)")
+        self.history.setToolButtonStyle(self.history.toolButtonStyle().ToolButtonTextBesideIcon)
+        self.history.clicked.connect(self.historyRequested)
+        self.flag = QToolButton()
+        self.flag.setObjectName("flagButton")
+        self.flag.setText("Flag…")
+        self.flag.setToolTip("Tell the owner something is wrong or outdated (Ctrl+Shift+F)")
+        self.flag.setToolButtonStyle(self.flag.toolButtonStyle().ToolButtonTextBesideIcon)
+        self.flag.clicked.connect(self.flagRequested)
+        self.find_info = QLabel()
+        self.find_info.setObjectName("findInfo")
+        self.find_info.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
+
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.draft, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addSpacing(8)
+        top.addWidget(self.flag)
+        top.addWidget(self.history)
+        top.addWidget(self.details)
+        top.addWidget(self.mode)
+        facts = QHBoxLayout()
+        facts.setSpacing(12)
+        facts.addWidget(self.meta, 1)
+        facts.addWidget(self.notice)
+        facts.addWidget(self.peers)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(24, 14, 18, 10)
+        box.setSpacing(4)
+        box.addLayout(top)
+        box.addLayout(facts)
+        self._banners = box.count()  # banners (publishing state, flags) go after the facts
+        box.addWidget(self.find_info)
+        self._set_mode_look(False)
+
+    def set_colours(self, colours: Colours) -> None:
+        self.colours = colours
+        self._set_mode_look(self.mode.isChecked())
+        self.details.setIcon(icon("details", colours))
+        self.history.setIcon(icon("history", colours))
+        self.flag.setIcon(icon("flag", colours))
+
+    def show_doc(
+        self, info: DocInfo, last_change: str | None = None, can_publish: bool = False
+    ) -> None:
+        """``last_change``: who changed what is shown, just now (a live notice's words)."""
+        self.title.setText(info.title)
+        badge = {"draft": "Draft", "archived": "Archived"}.get(info.status)
+        self.draft.setText(badge or "")
+        self.draft.setVisible(badge is not None)
+        self.draft.setToolTip(
+            "Not published: readers do not see it"
+            if info.status == "draft"
+            else "Archived: readers no longer see it"
+            if badge
+            else ""
+        )
+        self.details.setVisible(info.can_edit)
+        self.history.setVisible(info.rev > 0 or info.working)
+        self.meta.setText(self.facts(info, last_change))
+        self.mode.setVisible(info.can_edit and info.working)
+
+    def facts(self, info: DocInfo, last_change: str | None = None) -> str:
+        """The facts line (rich text): topics, owner, which version, how current."""
+        c = self.colours
+        parts = [html.escape(", ".join(topic_label(t) for t in info.topics) or "No topic")]
+        if info.owner:
+            parts.append(f"owner {html.escape(info.owner)}")
+        if info.working:  # an editor: the working copy's last change, then the version
+            if last_change:
+                parts.append(html.escape(last_change))
+            elif info.updated_at:
+                by = f" by {html.escape(info.updated_by)}" if info.updated_by else ""
+                parts.append(f"edited {when(info.updated_at)}{by}")
+            version = version_line(info)
+            if version:
+                parts.append(html.escape(version))
+        else:  # a reader: the version they read, and what it changed
+            version = version_line(info)
+            if version:
+                link = f' <a href="km:changes" style="color:{c.accent}">what changed</a>'
+                parts.append(html.escape(version) + (link if info.rev > 1 else ""))
+        standing = trust(info)
+        pub = info.published
+        quiet = standing is not None and not (standing.overdue or standing.due_soon)
+        if quiet and pub is not None and _same_moment(info.verified_at, pub.at):
+            standing = None  # "verified" would say nothing more than "published"
+        if standing is not None:
+            colour = c.flag if standing.overdue else c.muted
+            weight = "font-weight:600;" if standing.overdue else ""
+            shown = html.escape(standing.text)
+            parts.append(f'<span style="color:{colour};{weight}">{shown}</span>')
+        return "  ·  ".join(parts)
+
+    def _on_link(self, link: str) -> None:
+        if link == "km:changes":
+            self.whatChangedRequested.emit()
+        elif link == "km:history":
+            self.historyRequested.emit()
+
+    def add_banner(self, banner: QWidget) -> None:
+        """Another calm line under the facts (the open-flags banner)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(self._banners, banner)
+        self._banners += 1
+
+    def show_peers(self, peers: list[Peer]) -> None:
+        if not peers:
+            self.peers.clear()
+            self.peers.setToolTip("")
+            return
+        names: dict[str, tuple[str, bool]] = {}
+        for p in peers:  # one entry per person, even with two windows open
+            colour, editing = names.get(p.name, (p.colour, False))
+            names[p.name] = (colour, editing or p.editing)
+        shown = [
+            f'<span style="color:{colour}">●</span>&nbsp;{html.escape(name)}'
+            + ("" if editing else f' <span style="color:{self.colours.muted}">(reading)</span>')
+            for name, (colour, editing) in names.items()
+        ]
+        self.peers.setText("&nbsp;&nbsp;".join(shown))
+        self.peers.setToolTip("Also in this document now")
+
+    def show_find(self, text: str | None) -> None:
+        """The line about marked search words ("2 of 5 …"), or None to hide it."""
+        self.find_info.setText(text or "")
+        self.find_info.setVisible(bool(text))
+
+    def clear_notice(self) -> None:
+        self._notice_timer.stop()
+        self.notice.hide()
+
+    def show_notice(self, text: str, link: tuple[str, str] | None = None) -> None:
+        """A short, non-modal line that fades out by itself; ``link``: (words, href)
+        of one action in it ("What changed?")."""
+        shown = html.escape(text)
+        if link is not None:
+            shown += f' &nbsp;<a href="{link[1]}" style="color:{self.colours.accent}">{link[0]}</a>'
+        self.notice.setText(shown)
+        self.notice.show()
+        self._notice_timer.start(NOTICE_MS)
+
+    @property
+    def notice_text(self) -> str:
+        """The notice's words, without markup (for tests and screen readers)."""
+        if not self.notice.isVisibleTo(self):
+            return ""
+        return QTextDocumentFragment.fromHtml(self.notice.text()).toPlainText()
+
+    def set_editing(self, editing: bool) -> None:
+        if self.mode.isChecked() != editing:
+            self.mode.setChecked(editing)  # emits editToggled through _on_mode
+
+    def _on_mode(self, checked: bool) -> None:
+        self._set_mode_look(checked)
+        self.editToggled.emit(checked)
+
+    def _set_mode_look(self, editing: bool) -> None:
+        c = self.colours
+        if editing:
+            self.mode.setText("Done")
+            self.mode.setIcon(icon("read", c, c.accent_text))
+            self.mode.setToolTip("Back to reading (Ctrl+E)")
+        else:
+            self.mode.setText("Edit")
+            self.mode.setIcon(icon("edit", c))
+            self.mode.setToolTip("Edit the Markdown source together with others (Ctrl+E)")

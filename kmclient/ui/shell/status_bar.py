@@ -1,0 +1,204 @@
+"""The status bar: online / offline / syncing, unsent changes, last sync, the index.
+
+Being offline is shown, never in the way: no dialog, reading, searching and
+editing go on, and local changes wait in the outbox (counted here).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QStatusBar,
+    QToolButton,
+    QWidget,
+)
+
+from kmclient.core.model import ConnState, IndexProgress, SyncStatus
+from kmclient.ui.reading.doc_header import when
+from kmclient.ui.shell.theme import LIGHT, Colours, icon
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+class SyncStatusBar(QStatusBar):
+    signInRequested = Signal()
+    retryRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.colours: Colours = LIGHT
+        self.status = SyncStatus(state=ConnState.OFFLINE)
+        self._retry_at: float | None = None
+        self._last_synced: str | None = None
+
+        self.dot = QLabel()
+        self.state = QLabel()
+        self.state.setObjectName("statusState")
+        self.state.setAccessibleName("Connection")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.action = QToolButton()
+        self.action.setAutoRaise(True)
+        self.action.hide()
+        self.action.clicked.connect(self._on_action)
+        self.pending = QLabel()
+        self.pending.setAccessibleName("Changes not yet sent")
+        self.synced = QLabel()
+        self.synced.setObjectName("docMeta")
+        self.index = QLabel()
+        self.index.setObjectName("docMeta")
+        self.user = QLabel()
+        self.user.setObjectName("docMeta")
+        connection = QWidget()  # dot and words together, not a status-bar gap apart
+        row = QHBoxLayout(connection)
+        row.setContentsMargins(6, 0, 0, 0)
+        row.setSpacing(2)
+        row.addWidget(self.dot)
+        row.addWidget(self.state)
+        self._normal = 0  # widgets on the left; permanent ones are indexed after them
+        for widget in (connection, self.progress, self.action, self.pending):
+            self.add_line(widget)
+        self.addPermanentWidget(self.index)
+        self.addPermanentWidget(self.synced)
+        self.addPermanentWidget(self.user)
+        self._tick = QTimer(self)  # "retrying in 4 s" counts down
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._refresh_state)
+        self.show_status(self.status)
+
+    def add_line(self, widget: QWidget, stretch: int = 0) -> None:
+        """A widget on the left, after the connection state."""
+        self.addWidget(widget, stretch)
+        self._normal += 1
+
+    def add_indicator(self, widget: QWidget) -> None:
+        """A widget at the start of the right-hand group (bell, quiet mode, flags)."""
+        self.insertPermanentWidget(self._normal, widget)
+
+    def set_colours(self, colours: Colours) -> None:
+        self.colours = colours
+        self._refresh_state()
+
+    def set_user(self, text: str) -> None:
+        self.user.setText(text)
+
+    # -- connection ----------------------------------------------------------------------
+
+    def show_status(self, status: SyncStatus) -> None:
+        # Every keystroke moves only `unconfirmed` (0 -> 1 -> 0): then the state
+        # label, its re-polish and the SVG dot need not be redone.
+        only_pending = replace(status, unconfirmed=0) == replace(self.status, unconfirmed=0)
+        self.status = status
+        if not only_pending:
+            if status.state == ConnState.OFFLINE and status.retry_in is not None:
+                self._retry_at = time.monotonic() + status.retry_in
+            else:
+                self._retry_at = None
+            self._refresh_state()
+        self._refresh_pending()
+
+    @property
+    def state_name(self) -> str:
+        return self.status.state.value
+
+    def _refresh_state(self) -> None:
+        s, c = self.status, self.colours
+        text = {
+            ConnState.ONLINE: "Online",
+            ConnState.CONNECTING: "Connecting…",
+            ConnState.SYNCING: "Syncing…",
+            ConnState.OFFLINE: "Offline",
+            ConnState.SIGNED_OUT: "Signed out",
+        }[s.state]
+        if s.state == ConnState.SYNCING and s.total:
+            text = f"Syncing {s.done:,} of {s.total:,} documents"
+        if s.state == ConnState.OFFLINE and self._retry_at is not None:
+            left = max(0, round(self._retry_at - time.monotonic()))
+            text += f" · retrying in {left} s" if left else " · retrying…"
+        if s.state == ConnState.SIGNED_OUT and s.error:
+            text += f": {s.error}"
+        self.state.setText(text)
+        self.state.setProperty("state", s.state.value)
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
+        tip = {
+            ConnState.OFFLINE: "You can go on reading, searching and editing; "
+            "changes are kept here and sent when the connection is back.",
+            ConnState.ONLINE: "Connected: changes flow both ways as they happen.",
+        }.get(s.state, "")
+        if s.error and s.state != ConnState.SIGNED_OUT:
+            tip = f"{s.error}\n{tip}".strip()
+        self.state.setToolTip(tip)
+        self.dot.setToolTip(tip)
+        name = {
+            ConnState.ONLINE: "online",
+            ConnState.SYNCING: "syncing",
+            ConnState.CONNECTING: "syncing",
+        }.get(s.state, "offline")
+        self.dot.setPixmap(icon(name, c, size=14).pixmap(14, 14))
+        syncing = s.state == ConnState.SYNCING and s.total > 0
+        self.progress.setVisible(syncing)
+        if syncing:
+            self.progress.setMaximum(s.total)
+            self.progress.setValue(min(s.done, s.total))
+        if s.state == ConnState.SIGNED_OUT:
+            self.action.setText("Sign in…")
+            self.action.show()
+        elif s.state == ConnState.OFFLINE and self._retry_at is not None:
+            self.action.setText("Retry now")
+            self.action.show()
+        else:
+            self.action.hide()
+        running = s.state == ConnState.OFFLINE and self._retry_at is not None
+        if running and not self._tick.isActive():
+            self._tick.start()
+        elif not running:
+            self._tick.stop()
+
+    def _on_action(self) -> None:
+        if self.status.state == ConnState.SIGNED_OUT:
+            self.signInRequested.emit()
+        else:
+            self.retryRequested.emit()
+
+    def _refresh_pending(self) -> None:
+        n = self.status.unconfirmed
+        if not n:
+            self.pending.clear()
+            self.pending.hide()
+            return
+        if self.status.state == ConnState.ONLINE:
+            self.pending.setText(f"Sending {_plural(n, 'change')}…")
+        else:
+            self.pending.setText(f"{_plural(n, 'change')} kept here, sent when online")
+        self.pending.show()
+
+    # -- sync and index ----------------------------------------------------------------------
+
+    def show_synced(self, iso: str | None) -> None:
+        self._last_synced = iso
+        self.synced.setText(f"Synced {when(iso)}" if iso else "Not synced yet")
+        if iso:
+            moment = datetime.fromisoformat(iso).astimezone()
+            self.synced.setToolTip(f"Last complete sync: {moment:%Y-%m-%d %H:%M:%S}")
+
+    def show_index(self, progress: IndexProgress) -> None:
+        if progress.idle:
+            self.index.clear()
+            self.index.hide()
+            return
+        what = "Rebuilding search index" if progress.rebuilding else "Indexing"
+        total = max(progress.total, 1)
+        self.index.setText(f"{what} {min(100, 100 * progress.done // total)}%")
+        self.index.show()

@@ -1,0 +1,546 @@
+"""The main window: sidebar (search, topics, documents), the document, the status bar.
+
+One window = one signed-in user = one engine (``EngineBridge``) and profile.
+The window owns its bridge and closes it when it closes. Geometry, splitter
+sizes and the topic scope are remembered per window slot in QSettings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from datetime import UTC, datetime
+from typing import Protocol
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
+
+from kmclient.core.feedback_model import Notification
+from kmclient.core.model import (
+    ConnState,
+    DocChanged,
+    IndexProgress,
+    SyncCompleted,
+    SyncStatus,
+)
+from kmclient.core.trust import Trust, trust
+from kmclient.ui.editing.doc_actions import DocActions
+from kmclient.ui.feedback.feedback_ui import FlagActions
+from kmclient.ui.library.doc_tree import DocTree
+from kmclient.ui.library.doc_tree_model import DocTreeModel
+from kmclient.ui.library.search_panel import SearchPanel, SearchWorker
+from kmclient.ui.notify.notify_ui import NotifyActions
+from kmclient.ui.notify.watch_menu import WatchMenus
+from kmclient.ui.publishing.publish_actions import PublishActions
+from kmclient.ui.reading.doc_view import DocView
+from kmclient.ui.reading.read_state import ReadState
+from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.side_panel import SidePanel
+from kmclient.ui.shell.sidebar import Sidebar
+from kmclient.ui.shell.status_bar import SyncStatusBar
+from kmclient.ui.shell.theme import THEMES, Colours, ThemeManager, icon
+
+TREE_REFRESH_MS = 150  # coalesce document events
+TREE_REFRESH_SYNCING_MS = 1000  # a big sync: refresh less often, keep the GUI thread free
+SAVE_STATE_MS = 2000
+
+# Help ▸ Keyboard shortcuts: every shortcut of the window, in the words of its menus.
+SHORTCUTS = (
+    ("Ctrl+K, Ctrl+F", "Search (type, ↑↓ to move, Enter to open, Esc to clear)"),
+    ("F3 / Shift+F3", "Next / previous search word in the opened document"),
+    ("Esc (in the document)", "Clear the marked search words"),
+    ("Ctrl+N", "New document (owners and supervisors)"),
+    ("Ctrl+E", "Edit the document / back to reading"),
+    ("Alt+Return", "Document details: title, topics; audience, owner, review"),
+    ("Ctrl+Shift+P", "Publish the working copy (or submit it for review)"),
+    ("Ctrl+Shift+H", "History: every published version, diffs, restore"),
+    ("Ctrl+Shift+D", "What changed in the latest version"),
+    ("Ctrl+Shift+R", "Review queue: documents submitted for review"),
+    ("Ctrl+Shift+F", "Flag the document or the selected passage as wrong or outdated"),
+    ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo your own changes (not colleagues')"),
+    ("Ctrl+Shift+I", "Flag inbox: open flags on your documents (owners, supervisors)"),
+    ("Ctrl+Shift+N", "Notifications: newest first, mark read"),
+    ("Ctrl+Shift+Q", "On a call: hold pop-ups (the bell still counts); again to end"),
+    ("Ctrl+Shift+M", "Comments beside the document (again to hide)"),
+    ("Ctrl+Shift+O", "My private notes on the document (again to hide)"),
+    ("Ctrl+Shift+T", "My topics / all topics"),
+    ("Ctrl++ (Ctrl+=) / Ctrl+- / Ctrl+0", "Bigger / smaller / normal text"),
+    ("F1", "This list"),
+    ("Ctrl+W (Ctrl+F4), Ctrl+Q", "Close window, quit"),
+)
+
+
+class WindowHost(Protocol):
+    """What a window asks of the application (``kmclient.ui.shell.client_app``)."""
+
+    def other_users(self, current: str | None) -> list[tuple[str, str]]: ...
+    def open_window_as(self, user: str | None) -> None: ...
+    def about_extra(self) -> str: ...
+    def sign_in_again(self, window: MainWindow) -> object: ...
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        settings: QSettings,
+        theme: ThemeManager,
+        host: WindowHost | None = None,
+        slot: str = "main",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.engine = bridge.engine
+        self.settings = settings
+        self.theme = theme
+        self.host = host
+        self.slot = slot
+        self.read_state = ReadState(self.engine.profile_dir)
+        self._known = {d.id for d in self.engine.documents(all_topics=True)}
+        self._pending_ids: set[str] = set()
+        self._user = self.engine.user
+        self._scale = float(settings.value("view/text_scale", 1.0) or 1.0)
+
+        self.model = DocTreeModel(
+            self.engine.documents, self.engine.relevance, self.read_state.marker, self
+        )
+        self.tree = DocTree(self.model)
+        self.sidebar = Sidebar(self.tree)
+        self.worker = SearchWorker(self.engine.replica.index, self)
+        self.search = SearchPanel(
+            self.sidebar.search_box,
+            self.worker,
+            self.engine.doc,
+            self.engine.documents,
+            lambda: self.engine.relevance(self.model.all_topics),
+            lambda: self.engine.index_progress.idle,
+        )
+        self.sidebar.set_results(self.search)
+        self.search.model.trust = self._trust
+        self.doc_view = DocView(bridge)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.doc_view)
+        self.splitter.setStretchFactor(1, 1)
+        self.side = SidePanel(self, bridge, self.doc_view)
+        self.splitter.addWidget(self.side.tabs)
+        self.setCentralWidget(self.splitter)
+        self.status = SyncStatusBar()
+        self.setStatusBar(self.status)
+        self.doc_actions = DocActions(
+            self, bridge, self.doc_view, self.open_doc, self._flush_doc_updates
+        )
+        self.publish_actions = PublishActions(
+            self, bridge, self.doc_view, self.open_doc, lambda: self.theme.colours
+        )
+        self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
+        self.notify = NotifyActions(self, bridge, self.status, self.open_notification)
+        self.watch = WatchMenus(
+            self,
+            self.engine,
+            lambda: self.doc_view.doc_id,
+            self.tree,
+            self._notice,
+        )
+
+        self._tree_timer = QTimer(self)
+        self._tree_timer.setSingleShot(True)
+        self._tree_timer.setInterval(TREE_REFRESH_MS)
+        self._tree_timer.timeout.connect(self._flush_doc_updates)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_STATE_MS)
+        self._save_timer.timeout.connect(self.read_state.save)
+
+        self._build_menus()
+        self._wire()
+        self._restore()
+        self._on_colours(theme.colours)
+        self._refresh_identity()
+        self.status.show_status(self.engine.status)
+        self.status.show_synced(self.read_state.last_synced)
+        self.status.show_index(self.engine.index_progress)
+        self.doc_view.set_text_scale(self._scale)
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        b = self.bridge
+        b.docChanged.connect(self._on_doc_changed)
+        b.statusChanged.connect(self._on_status)
+        b.syncCompleted.connect(self._on_sync_completed)
+        b.indexProgress.connect(self._on_index_progress)
+        self.tree.docActivated.connect(self.open_doc)
+        self.search.openDoc.connect(self._open_from_search)
+        self.search.leave.connect(self._focus_document)
+        self.doc_view.linkActivated.connect(self.open_doc)
+        self.doc_view.docOpened.connect(self._on_doc_opened)
+        self.doc_view.undoStateChanged.connect(self._on_undo_state)
+        self.sidebar.search_box.textChanged.connect(lambda _t: self.doc_view.clear_search())
+        self.sidebar.scope.allTopicsChanged.connect(self.set_all_topics)
+        self.status.retryRequested.connect(self.engine.retry_now)
+        self.status.signInRequested.connect(self._sign_in_again)
+        self.theme.changed.connect(self._on_colours)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction(self.doc_actions.new_doc)
+        self.new_window_menu = file.addMenu("New &window as")
+        self.new_window_menu.setIcon(icon("new-window", self.theme.colours))
+        self.new_window_menu.aboutToShow.connect(self._fill_users_menu)
+        file.addSeparator()
+        close = file.addAction("&Close window", self.close)
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        quit_ = file.addAction("&Quit", self._quit)
+        quit_.setShortcut(QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = edit.addAction("&Undo my last change", self.doc_view.undo)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = edit.addAction("&Redo", self.doc_view.redo)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        for action in (self.undo_action, self.redo_action):
+            action.setEnabled(False)
+            # The editor handles these keys itself (own-edits-only undo).
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        edit.addSeparator()
+        self.find_action = edit.addAction("&Find…", self.focus_search)
+        self.find_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F")])
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+        document = bar.addMenu("&Document")
+        self.doc_actions.fill_document_menu(document)
+        document.addSeparator()
+        self.publish_actions.fill_document_menu(document)
+        document.addSeparator()
+        self.flag_actions.fill_menu(document)
+        document.addMenu(self.watch.doc_menu)
+        self.edit_action = self.doc_actions.edit  # (tests and older code use these names)
+
+        view = bar.addMenu("&View")
+        self.all_topics_action = view.addAction("Show &all topics")
+        self.all_topics_action.setCheckable(True)
+        self.all_topics_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.all_topics_action.toggled.connect(self.set_all_topics)
+        view.addSeparator()
+        self.flag_actions.fill_view_menu(view)
+        self.publish_actions.fill_view_menu(view)
+        self.notify.fill_view_menu(view)
+        self.side.fill_view_menu(view)
+        view.addSeparator()
+        themes = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name in THEMES:
+            action = themes.addAction(name.capitalize())
+            action.setCheckable(True)
+            action.setChecked(name == self.theme.theme)
+            action.triggered.connect(lambda _=False, n=name: self._set_theme(n))
+            group.addAction(action)
+            self.theme_actions[name] = action
+        view.addSeparator()
+        bigger = view.addAction("&Bigger text", lambda: self.set_text_scale(self._scale * 1.1))
+        bigger.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
+        smaller = view.addAction("&Smaller text", lambda: self.set_text_scale(self._scale / 1.1))
+        smaller.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        reset = view.addAction("&Normal text size", lambda: self.set_text_scale(1.0))
+        reset.setShortcut(QKeySequence("Ctrl+0"))
+
+        help_ = bar.addMenu("&Help")
+        keys = help_.addAction("&Keyboard shortcuts", self._show_shortcuts)
+        keys.setShortcut(QKeySequence.StandardKey.HelpContents)
+        help_.addAction("&About", self._show_about)
+
+    def _fill_users_menu(self) -> None:
+        menu = self.new_window_menu
+        menu.clear()
+        user = self.engine.user
+        entries = self.host.other_users(user.name if user else None) if self.host else []
+        for name, blurb in entries:
+            action = menu.addAction(f"{name} — {blurb}" if blurb else name)
+            action.triggered.connect(lambda _=False, n=name: self._open_as(n))
+        if not entries:
+            menu.addAction("Another user…", lambda: self._open_as(None))
+
+    def _open_as(self, user: str | None) -> None:
+        if self.host is not None:
+            self.host.open_window_as(user)
+
+    # -- documents -------------------------------------------------------------------
+
+    def open_doc(self, doc_id: str) -> bool:
+        return self.doc_view.open(doc_id)
+
+    def open_notification(self, note: Notification) -> bool:
+        """Open what a notification is about: a flag at its passage, a comment's thread."""
+        kind, rid = note.ref or ("", "")
+        flag = self.engine.flag_by_id(rid) if kind == "flag" else None
+        if flag is not None:
+            return self.flag_actions.open_flag(flag)
+        if not note.doc_id or not self.open_doc(note.doc_id):
+            return False
+        comment = self.engine.comment_by_id(rid) if kind == "comment" else None
+        if comment is not None:
+            self.side.show_page(self.side.comments)
+            self.side.comments.select_thread(comment.thread)
+        return True
+
+    def _open_from_search(self, doc_id: str) -> None:
+        if self.open_doc(doc_id):
+            self.doc_view.highlight_search(self.search.query)
+            self._focus_document()
+
+    def _focus_document(self) -> None:
+        target = self.doc_view.editor if self.doc_view.editing else self.doc_view.reader
+        if self.doc_view.doc_id is not None:
+            target.setFocus()
+        else:
+            self.tree.setFocus()
+
+    def focus_search(self) -> None:
+        self.sidebar.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.sidebar.search_box.selectAll()
+
+    def _on_doc_opened(self, doc_id: str) -> None:
+        if self.read_state.note_seen(doc_id):
+            self.model.refresh_marker(doc_id)
+            self._save_timer.start()
+        self.tree.select_doc(doc_id)
+        info = self.engine.doc(doc_id)
+        self.setWindowTitle(f"{info.title if info else doc_id} — {self._identity()}")
+
+    def _on_undo_state(self, can_undo: bool, can_redo: bool) -> None:
+        self.undo_action.setEnabled(can_undo)
+        self.redo_action.setEnabled(can_redo)
+
+    def set_all_topics(self, all_topics: bool) -> None:
+        if all_topics == self.model.all_topics:
+            return
+        self.model.set_all_topics(all_topics)
+        for control in (self.all_topics_action, self.sidebar.scope):
+            control.blockSignals(True)
+        self.all_topics_action.setChecked(all_topics)
+        self.sidebar.scope.set_all_topics(all_topics)
+        for control in (self.all_topics_action, self.sidebar.scope):
+            control.blockSignals(False)
+        if self.doc_view.doc_id:
+            self.tree.select_doc(self.doc_view.doc_id)
+        self.search.refresh()
+
+    # -- engine events -----------------------------------------------------------------
+
+    def _on_doc_changed(self, event: DocChanged) -> None:
+        doc_id = event.doc_id
+        marked = False
+        if event.kind == "removed":
+            self._known.discard(doc_id)
+            self.read_state.forget(doc_id)
+        elif event.kind == "meta" and doc_id not in self._known:
+            self._known.add(doc_id)
+            marked = self.read_state.note_new(doc_id)
+        elif event.kind in ("content", "published") and not event.local:
+            # What this user reads changed: the working copy (editors) or a new version.
+            info = self.engine.doc(doc_id)
+            reads = info is not None and (event.kind == "content") == info.working
+            if reads and doc_id != self.doc_view.doc_id:
+                marked = self.read_state.note_changed(doc_id)
+            if self.engine.status.state == ConnState.ONLINE:
+                self._mark_synced()
+        if marked:
+            self._save_timer.start()
+        if event.kind not in ("content", "published") or marked:
+            self._pending_ids.add(doc_id)
+            if not self._tree_timer.isActive():
+                syncing = self.engine.status.state == ConnState.SYNCING
+                self._tree_timer.start(TREE_REFRESH_SYNCING_MS if syncing else TREE_REFRESH_MS)
+
+    def _trust(self, doc_id: str) -> Trust | None:
+        info = self.engine.doc(doc_id)
+        return trust(info) if info is not None else None
+
+    def _flush_doc_updates(self) -> None:
+        self._tree_timer.stop()
+        ids, self._pending_ids = self._pending_ids, set()
+        self.model.update_docs(ids, self.engine.doc)
+        for doc_id in ids:
+            self.model.refresh_marker(doc_id)
+        if self.search.query:
+            self.search.refresh()
+
+    def _on_status(self, status: SyncStatus) -> None:
+        self.status.show_status(status)
+        user = self.engine.user
+        if user != self._user:  # first sign-in on this profile, or new topics from the admin
+            self._user = user
+            self._refresh_identity()
+            self.flag_actions.refresh_inbox_count()
+            self.model.reload()
+            self.search.refresh()
+
+    def _on_sync_completed(self, _event: SyncCompleted) -> None:
+        self.read_state.set_baseline()
+        self._mark_synced()
+        self._flush_doc_updates()  # show the whole result now, not a moment later
+
+    def tree_up_to_date(self) -> bool:
+        return not self._pending_ids
+
+    def _mark_synced(self) -> None:
+        iso = datetime.now(UTC).isoformat(timespec="seconds")
+        if iso[:16] != (self.read_state.last_synced or "")[:16]:  # minutes are enough
+            self.read_state.set_last_synced(iso)
+            self.status.show_synced(iso)
+            self._save_timer.start()
+
+    def _on_index_progress(self, progress: IndexProgress) -> None:
+        self.status.show_index(progress)
+        if progress.idle and self.search.query:
+            self.search.refresh()
+
+    def _notice(self, text: str) -> None:
+        """A short answer to something the user did: in the header, else the status bar."""
+        if self.doc_view.doc_id is not None:
+            self.doc_view.header.show_notice(text)
+        else:
+            self.status.showMessage(text, 6000)
+
+    def _sign_in_again(self) -> None:
+        if self.host is not None:
+            self.host.sign_in_again(self)
+
+    # -- identity, looks, state ----------------------------------------------------------
+
+    def _identity(self) -> str:
+        user = self.engine.user
+        if user is None:
+            return "Knowledge base"
+        return f"{user.name} ({user.role})"
+
+    def _refresh_identity(self) -> None:
+        user = self.engine.user
+        title = f"Knowledge base — {self._identity()}"
+        info = self.doc_view.info()
+        if info is not None:
+            title = f"{info.title} — {self._identity()}"
+        self.setWindowTitle(title)
+        self.status.set_user(f"Signed in as {user.name} · {user.role}" if user else "")
+        has_topics = bool(user and user.topics)
+        self.sidebar.scope.set_available(has_topics)
+        self.all_topics_action.setEnabled(has_topics)
+        self.doc_actions.update()
+
+    def _on_colours(self, colours: Colours) -> None:
+        self.sidebar.set_colours(colours)
+        self.doc_view.set_colours(colours)
+        self.status.set_colours(colours)
+        self.setWindowIcon(icon("kmclient", colours, size=64))
+        self.doc_actions.new_doc.setIcon(icon("new-doc", colours))
+        self.flag_actions.set_colours(colours)
+        self.notify.set_colours(colours)
+        for name, action in self.theme_actions.items():
+            action.setChecked(name == self.theme.theme)
+
+    def _set_theme(self, name: str) -> None:
+        self.theme.set_theme(name)
+        self.settings.setValue("view/theme", name)
+
+    def set_text_scale(self, scale: float) -> None:
+        self._scale = max(0.7, min(2.0, scale))
+        self.settings.setValue("view/text_scale", self._scale)
+        self.doc_view.set_text_scale(self._scale)
+
+    def _key(self, name: str) -> str:
+        return f"window/{self.slot}/{name}"
+
+    def _restore(self) -> None:
+        s = self.settings
+        geometry = s.value(self._key("geometry"))
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = s.value(self._key("state"))
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        sizes = s.value(self._key("splitter"))
+        if isinstance(sizes, QByteArray) and not sizes.isEmpty():
+            self.splitter.restoreState(sizes)
+        else:
+            self.splitter.setSizes([320, 960])
+        with contextlib.suppress(TypeError, ValueError):
+            self.doc_view.editor_share = float(s.value(self._key("editor_share"), 0.5))
+        if str(s.value(self._key("all_topics"), "false")).lower() == "true":
+            self.set_all_topics(True)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.setValue(self._key("geometry"), self.saveGeometry())
+        s.setValue(self._key("state"), self.saveState())
+        s.setValue(self._key("splitter"), self.splitter.saveState())
+        s.setValue(self._key("editor_share"), self.doc_view.current_editor_share())
+        s.setValue(self._key("all_topics"), self.model.all_topics)
+        s.sync()
+
+    # -- dialogs (only on request: never pops up by itself) -----------------------------------
+
+    def _show_shortcuts(self) -> QMessageBox:
+        table = "".join(
+            f"<tr><td style='padding-right:16px'><b>{html.escape(k)}</b></td>"
+            f"<td>{html.escape(v)}</td></tr>"
+            for k, v in SHORTCUTS
+        )
+        box = QMessageBox(self)
+        box.setObjectName("shortcutsBox")
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table>{table}</table>")
+        box.setModal(False)
+        box.show()
+        return box
+
+    def _show_about(self) -> None:
+        extra = self.host.about_extra() if self.host else ""
+        box = QMessageBox(self)
+        box.setWindowTitle("About")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            "<h3>Knowledge base</h3>"
+            "<p>Answers for the one-stop service centre: current to the second, searchable "
+            "offline, edited together live.</p>"
+            f"<p>Server: {html.escape(self.engine.server_url or '-')}<br>"
+            f"Profile: {html.escape(str(self.engine.profile_dir))}</p>{extra}"
+        )
+        box.setModal(False)
+        box.show()
+
+    # -- closing -------------------------------------------------------------------------
+
+    def _quit(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.shutdown()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def shutdown(self) -> None:
+        """Close the document, stop searching, store everything, release the profile."""
+        if self.bridge.is_closed:
+            return
+        self._tree_timer.stop()
+        self._save_timer.stop()
+        self.doc_view.close_doc()
+        self.worker.stop()
+        self.read_state.save()
+        self.bridge.close()
