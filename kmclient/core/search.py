@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.system import pack_uint
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import CLEAR, OPTIMIZE, SegmentWriter
 
 from kmclient.core.search_query import (
     SegmentCache,
@@ -38,13 +40,18 @@ from kmclient.core.search_query import (
     match_any,
     parse_query,
 )
+from kmclient.core.search_segment import (
+    FastSegmentWriter,
+    PreparedDoc,
+    prepare,
+    read_doc_ids,
+    tiered_merge,
+)
 from kmclient.core.search_text import (
     Fragment,
     first_sentence,
     index_terms,
     make_analyzer,
-    markdown_to_text,
-    normalize,
     snippet,
 )
 
@@ -57,9 +64,6 @@ SCHEMA_VERSION = 1
 _INDEX_NAME = "MAIN"
 _META_FILE = "kmsearch.json"
 _TITLE_BOOST = 2.0
-# Commit small batches without merging (cheap, one new segment each) until
-# this many segments exist; then let Whoosh merge the small ones.
-_MAX_SEGMENTS = 8
 _WRITER_TIMEOUT_S = 10.0
 
 _POOL_SIZE = 4
@@ -141,6 +145,7 @@ class SearchIndex:
         self._pool: list[Searcher] = []
         self._closed = False
         self._segments = SegmentCache()
+        self._doc_ids: dict[str, dict[str, int]] = {}  # by segment id; used by writes only
         self._ix, self._needs_rebuild = self._open()
 
     # -- opening ---------------------------------------------------------------
@@ -194,33 +199,65 @@ class SearchIndex:
 
     # -- writing ---------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _writer(self) -> Iterator[SegmentWriter]:
-        with self._write_lock:
-            self._check_open()
-            writer = self._ix.writer(timeout=_WRITER_TIMEOUT_S)
+    def _ids_of(self, segment: Segment) -> dict[str, int]:
+        """Live doc id -> document number in a segment, kept between writes (a
+        write only has to look the batch's ids up, not search every segment)."""
+        key = segment.segment_id()
+        ids = self._doc_ids.get(key)
+        if ids is None:
+            reader = SegmentReader(self._ix.storage, self._ix.schema, segment)
             try:
-                yield writer
-            except BaseException:
-                writer.cancel()
-                raise
-            # Cheap commits while segments are few; Whoosh's MERGE_SMALL keeps
-            # their number (and so the search cost) bounded after that.
-            writer.commit(merge=len(writer.segments) >= _MAX_SEGMENTS)
+                ids = self._doc_ids[key] = read_doc_ids(reader)
+            finally:
+                reader.close()
+        return ids
 
-    @staticmethod
-    def _fields(doc_id: str, title: str, body: str, topics: Iterable[str]) -> dict:
-        if not isinstance(doc_id, str) or not doc_id:
-            raise ValueError(f"doc_id must be a non-empty string, not {doc_id!r}")
-        if isinstance(topics, str):
-            raise TypeError("topics must be a sequence of topic ids, not a string")
-        return {
-            "doc_id": doc_id,
-            "title": normalize(title or ""),
-            "body": markdown_to_text(body or ""),
-            # A list bypasses the keyword analyzer: topic ids are kept verbatim.
-            "topics": [t for t in dict.fromkeys(topics or ()) if t],
-        }
+    def _commit(
+        self,
+        docs: Iterable[PreparedDoc],
+        remove: Iterable[str] = (),
+        mergetype: Callable[[SegmentWriter, list], list] = tiered_merge,
+        progress: Callable[[int], bool] | None = None,
+    ) -> bool:
+        """One Whoosh commit: delete the ``remove`` ids, add ``docs``, merge
+        per ``mergetype``. Caller holds the write lock. ``progress(n)`` after
+        each added doc may return False to cancel (nothing is written)."""
+        self._check_open()
+        writer = FastSegmentWriter(self._ix, timeout=_WRITER_TIMEOUT_S)
+        kept: list = []
+
+        def policy(w: SegmentWriter, segments: list) -> list:
+            kept.extend(mergetype(w, segments))
+            return kept
+
+        gone: list[tuple[str, str]] = []
+        try:
+            if mergetype is not CLEAR:
+                for segment in writer.segments:
+                    ids = self._ids_of(segment)
+                    for doc_id in remove:
+                        docnum = ids.get(doc_id)
+                        if docnum is not None:
+                            segment.delete_document(docnum)
+                            gone.append((segment.segment_id(), doc_id))
+            for n, doc in enumerate(docs, 1):
+                writer.add_prepared(doc)
+                if progress is not None and not progress(n):
+                    writer.cancel()
+                    return False
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=policy)
+        for key, doc_id in gone:
+            self._doc_ids[key].pop(doc_id, None)
+        live = {segment.segment_id() for segment in kept}
+        if writer._added:
+            live.add(writer.newsegment.segment_id())
+            self._doc_ids[writer.newsegment.segment_id()] = writer.doc_ids
+        for key in [k for k in self._doc_ids if k not in live]:
+            del self._doc_ids[key]
+        return True
 
     def upsert(self, doc_id: str, title: str, body: str, topics: Iterable[str] = ()) -> None:
         """Add or replace one document (one commit)."""
@@ -229,17 +266,16 @@ class SearchIndex:
     def upsert_many(self, docs: Iterable[SearchDoc | tuple[str, str, str, Iterable[str]]]) -> int:
         """Add or replace a batch of documents in one commit; returns how many.
 
-        If an id occurs twice in the batch the last version wins (Whoosh
-        cannot replace a document added by the same, uncommitted writer).
+        If an id occurs twice in the batch the last version wins.
         """
-        batch = {}
+        batch: dict[str, PreparedDoc] = {}
         for doc_id, title, body, topics in docs:
-            batch[doc_id] = self._fields(doc_id, title, body, topics)
+            batch.pop(doc_id, None)
+            batch[doc_id] = prepare(doc_id, title, body, topics)
         if not batch:
             return 0
-        with self._writer() as writer:
-            for fields in batch.values():
-                writer.update_document(**fields)
+        with self._write_lock:
+            self._commit(batch.values(), remove=batch)
         return len(batch)
 
     def remove(self, doc_id: str) -> None:
@@ -250,9 +286,8 @@ class SearchIndex:
         ids = list(dict.fromkeys(doc_ids))
         if not ids:
             return
-        with self._writer() as writer:
-            for doc_id in ids:
-                writer.delete_by_term("doc_id", doc_id)
+        with self._write_lock:
+            self._commit((), remove=ids)
 
     def rebuild(
         self,
@@ -277,41 +312,40 @@ class SearchIndex:
 
         step = max(1, total // 100) if total else 100
         done = 0
+
+        def unique() -> Iterator[PreparedDoc]:
+            seen: set[str] = set()
+            for doc_id, title, body, topics in docs:
+                if doc_id not in seen:
+                    seen.add(doc_id)
+                    yield prepare(doc_id, title, body, topics)
+
+        def progress(n: int) -> bool:
+            nonlocal done
+            done = n
+            return n % step != 0 or report(n, total)
+
         with self._write_lock:
             self._check_open()
-            writer = self._ix.writer(timeout=_WRITER_TIMEOUT_S)
-            try:
-                seen: set[str] = set()
-                ok = report(0, total)
-                for doc_id, title, body, topics in docs if ok else ():
-                    if doc_id in seen:
-                        continue
-                    seen.add(doc_id)
-                    writer.add_document(**self._fields(doc_id, title, body, topics))
-                    done += 1
-                    if done % step == 0 and not report(done, total):
-                        ok = False
-                        break
-            except BaseException:
-                writer.cancel()
-                raise
-            if not ok:
-                writer.cancel()
+            if not report(0, total):
                 return False
             # CLEAR drops every old segment in the same commit that adds the
             # new one: readers switch atomically from old to new.
-            writer.commit(mergetype=CLEAR)
+            if not self._commit(unique(), mergetype=CLEAR, progress=progress):
+                return False
             self._write_meta(complete=True)
             self._needs_rebuild = False
         report(done, done)
         return True
 
     def optimize(self) -> None:
-        """Merge all segments into one (a few seconds for 10k docs): do it
-        when idle, e.g. after a rebuild or a large sync."""
+        """Merge all segments into one (about a second for 10k docs): do it
+        when idle, e.g. after a large sync."""
         with self._write_lock:
             self._check_open()
-            self._ix.writer(timeout=_WRITER_TIMEOUT_S).commit(optimize=True)
+            segments = self._ix._segments()
+            if len(segments) > 1 or any(s.has_deletions() for s in segments):
+                self._commit((), mergetype=OPTIMIZE)
 
     # -- reading ---------------------------------------------------------------
 
