@@ -421,10 +421,10 @@ class SearchIndex:
             scores = match_all(lex, parsed, allowed)
             if not scores and len(parsed) > 1:
                 scores = match_any(lex, parsed, allowed)
-            top = heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+            top = _top(scores, limit)
             is_match = highlighter(parsed)
             results = []
-            for docnum, score in top:
+            for score, docnum in top:
                 stored = s.stored_fields(docnum)
                 title = stored.get("title", "")
                 body = stored.get("body", "")
@@ -458,3 +458,15 @@ class SearchIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _top(scores: dict[int, float], limit: int) -> list[tuple[float, int]]:
+    """The ``limit`` best (score, docnum), best first, ties to the lower docnum."""
+    if len(scores) > limit:
+        # The limit-th best score, then only the documents that reach it.
+        cut = heapq.nlargest(limit, scores.values())[-1]
+        ranked = [(s, -d) for d, s in scores.items() if s >= cut]
+    else:
+        ranked = [(s, -d) for d, s in scores.items()]
+    ranked.sort(reverse=True)
+    return [(s, -d) for s, d in ranked[:limit]]

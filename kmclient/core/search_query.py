@@ -10,14 +10,18 @@ hit beats a body-only hit. A document's score is the sum over query words.
 from __future__ import annotations
 
 import heapq
+import struct
 import threading
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from math import log
 
 from whoosh.reading import IndexReader
 
+from kmclient.core.search_segment import RawSegment, field_lengths
 from kmclient.core.search_text import (
     MAX_WORD_LEN,
     fold,
@@ -71,10 +75,14 @@ def parse_query(query: object) -> list[Word]:
 
 # -- per-segment caches ----------------------------------------------------------
 
+_DF = struct.Struct("!I")  # the document frequency in a W3 term info, at offset 5
+_POSTINGS_BUDGET = 1_000_000  # decoded postings kept (~12 bytes each) for the next queries
+
 
 class _Segment:
     """What queries need from one Whoosh segment, read once and cached by
-    segment id (segments are immutable; a commit adds new ones).
+    segment id (segments are immutable; a commit adds new ones, and only the
+    set of deleted documents of an old one changes).
 
     - the lexicon of title and body with document frequencies: scanning it
       through Whoosh's MultiReader costs tens of ms per query (it merges the
@@ -83,14 +91,17 @@ class _Segment:
       fetches them through a column reader at about 3 µs per posting.
     """
 
-    __slots__ = ("by_initial", "by_shape", "df", "lengths")
+    __slots__ = ("by_initial", "by_shape", "df", "key", "lengths", "scaled")
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, reader: IndexReader, key: str) -> None:
+        self.key = key
+        raw = RawSegment(reader)
         df: dict[str, tuple[int, int]] = {}
+        unpack = _DF.unpack_from
         for slot, (fieldname, _) in enumerate(_FIELDS):
-            for btext, info in reader.iter_field(fieldname):
+            for btext, info in raw.items(fieldname):
                 term = btext.decode("utf-8")
-                n = info.doc_frequency()
+                n = unpack(info, 5)[0]
                 old = df.get(term, (0, 0))
                 df[term] = (n, old[1]) if slot == 0 else (old[0], n)
         self.df = df
@@ -103,18 +114,28 @@ class _Segment:
             by_shape.setdefault((term[0], len(term)), []).append(term)
         self.by_initial = by_initial
         self.by_shape = by_shape
-        docs = range(reader.doc_count_all())
-        self.lengths = tuple(
-            [reader.doc_field_length(d, fieldname) or 0 for d in docs] for fieldname, _ in _FIELDS
-        )
+        self.lengths = tuple(field_lengths(reader, fieldname) for fieldname, _ in _FIELDS)
+        # K1 * B / avg_length * length per document, for the average it was made with
+        self.scaled: list[tuple[float, list[float]] | None] = [None, None]
+
+    def length_terms(self, slot: int, n2: float) -> list[float]:
+        """n2 * length of every document (the length part of BM25's denominator)."""
+        got = self.scaled[slot]
+        if got is None or got[0] != n2:
+            got = self.scaled[slot] = (n2, [n2 * x for x in self.lengths[slot]])
+        return got[1]
 
 
 class SegmentCache:
-    """Per-segment data by segment id, shared by all searching threads."""
+    """Per-segment data by segment id, shared by all searching threads, and the
+    decoded posting lists of recently queried terms (typing repeats them)."""
 
     def __init__(self) -> None:
         self._by_segment: dict[str, _Segment] = {}
         self._lock = threading.Lock()
+        self._postings: OrderedDict[tuple[str, int, str], tuple[array, list[float]]] = OrderedDict()
+        self._cached = 0  # postings in self._postings
+        self._merged: tuple[tuple[str, ...], _Candidates] | None = None
 
     def lexicon(self, reader: IndexReader) -> Lexicon:
         parts = []
@@ -128,29 +149,79 @@ class SegmentCache:
             live.add(key)
             seg = self._by_segment.get(key)
             if seg is None:
-                seg = _Segment(leaf)
+                seg = _Segment(leaf, key)
                 built = True
                 with self._lock:
                     self._by_segment[key] = seg
-            parts.append((seg, leaf, base))
+            deleted = frozenset(segment.deleted_docs()) if segment.has_deletions() else None
+            parts.append(_Part(seg, RawSegment(leaf), base, deleted))
         if built:
             # A new segment means a commit: forget the merged-away ones. (A
             # search still on an older generation would just read them again.)
             with self._lock:
                 for key in [k for k in self._by_segment if k not in live]:
                     del self._by_segment[key]
-        return Lexicon(reader, parts)
+                for k in [k for k in self._postings if k[0] not in live]:
+                    self._cached -= len(self._postings.pop(k)[0])
+        return Lexicon(self, reader, parts)
+
+    def candidates(self, segments: list[_Segment]) -> _Segment | _Candidates:
+        """Prefix and typo candidates of a reader's segments, merged once per
+        set of segments (each commit makes a new set)."""
+        if len(segments) == 1:
+            return segments[0]
+        keys = tuple(seg.key for seg in segments)
+        merged = self._merged
+        if merged is None or merged[0] != keys:
+            merged = self._merged = (keys, _Candidates(segments))
+        return merged[1]
+
+    def postings(self, part: _Part, slot: int, term: str) -> tuple[array, list[float]]:
+        """(docnums, weights) of a term in one field of a segment, deleted
+        documents included (a segment's postings never change)."""
+        key = (part.seg.key, slot, term)
+        with self._lock:
+            got = self._postings.get(key)
+            if got is not None:
+                self._postings.move_to_end(key)
+                return got
+        info = part.raw.terminfo(_FIELDS[slot][0], term.encode("utf-8"))
+        ids, weights, _ = part.raw.postings(info) if info else ([], [], None)
+        got = (array("i", ids), weights)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = got
+                self._cached += len(ids)
+                while self._cached > _POSTINGS_BUDGET and len(self._postings) > 1:
+                    self._cached -= len(self._postings.popitem(last=False)[1][0])
+        return got
 
     def clear(self) -> None:
         with self._lock:
             self._by_segment.clear()
+            self._postings.clear()
+            self._cached = 0
+            self._merged = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One segment as seen by one reader: its cached data, its files, where
+    its document numbers start, and which of its documents are deleted."""
+
+    seg: _Segment
+    raw: RawSegment
+    base: int
+    deleted: frozenset[int] | None
 
 
 class Lexicon:
     """Terms and statistics of one reader: the union of its segments."""
 
-    def __init__(self, reader: IndexReader, parts: list[tuple[_Segment, IndexReader, int]]) -> None:
+    def __init__(self, cache: SegmentCache, reader: IndexReader, parts: list[_Part]) -> None:
+        self.cache = cache
         self.parts = parts
+        self.candidates = cache.candidates([part.seg for part in parts])
         self.doc_count_all = reader.doc_count_all()
         n = self.doc_count_all or 1
         self.avg_length = tuple((reader.field_length(f) / n) or 1.0 for f, _ in _FIELDS)
@@ -159,8 +230,8 @@ class Lexicon:
         """(title, body) document frequency; counts deleted documents too,
         as Whoosh's own statistics do."""
         t = b = 0
-        for seg, _, _ in self.parts:
-            d = seg.df.get(term)
+        for part in self.parts:
+            d = part.seg.df.get(term)
             if d:
                 t += d[0]
                 b += d[1]
@@ -168,25 +239,42 @@ class Lexicon:
 
     def completions(self, prefix: str) -> dict[str, int]:
         out: dict[str, int] = {}
-        for seg, _, _ in self.parts:
-            terms = seg.by_initial.get(prefix[0], ())
-            i = bisect_left(terms, prefix)
-            while i < len(terms) and terms[i].startswith(prefix):
-                term = terms[i]
-                out[term] = out.get(term, 0) + sum(seg.df[term])
-                i += 1
+        terms = self.candidates.by_initial.get(prefix[0], ())
+        i = bisect_left(terms, prefix)
+        while i < len(terms) and terms[i].startswith(prefix):
+            term = terms[i]
+            out[term] = sum(self.df(term))
+            i += 1
         return out
 
     def near(self, word: str, k: int) -> dict[str, int]:
         """Terms within k edits of word and with its first letter: typos in
         the first letter are rare, and requiring it bounds the scan."""
         out: dict[str, int] = {}
-        for seg, _, _ in self.parts:
-            for n in range(len(word) - k, len(word) + k + 1):
-                for term in seg.by_shape.get((word[0], n), ()):
-                    if within_edits(term, word, k):
-                        out[term] = out.get(term, 0) + sum(seg.df[term])
+        by_shape = self.candidates.by_shape
+        for n in range(len(word) - k, len(word) + k + 1):
+            for term in by_shape.get((word[0], n), ()):
+                if within_edits(term, word, k):
+                    out[term] = sum(self.df(term))
         return out
+
+
+class _Candidates:
+    """Expansion candidates (folded terms, sorted) of several segments, so
+    that prefix and typo lookups scan each term once, not once per segment."""
+
+    __slots__ = ("by_initial", "by_shape")
+
+    def __init__(self, segments: list[_Segment]) -> None:
+        by_initial: dict[str, set[str]] = {}
+        by_shape: dict[tuple[str, int], set[str]] = {}
+        for seg in segments:
+            for initial, terms in seg.by_initial.items():
+                by_initial.setdefault(initial, set()).update(terms)
+            for shape, terms in seg.by_shape.items():
+                by_shape.setdefault(shape, set()).update(terms)
+        self.by_initial = {k: sorted(v) for k, v in by_initial.items()}
+        self.by_shape = {k: sorted(v) for k, v in by_shape.items()}
 
 
 # -- evaluation ------------------------------------------------------------------
@@ -219,71 +307,77 @@ def _score_word(lex: Lexicon, word: Word, only: set[int] | None) -> dict[int, fl
     """docnum -> score of one query word, over all its terms in title and body.
 
     BM25F is computed here, with Whoosh's formula and defaults, straight
-    from each segment's postings. With ``only`` (the documents still in the
-    running) postings are read by skipping to those documents, which is what
-    makes AND queries cheap.
+    from each segment's decoded postings. With ``only`` (the documents still
+    in the running) short lists of candidates are looked up by bisection,
+    which is what makes AND queries over a rare and a common word cheap.
     """
-    hits: dict[int, list[float]] = {}
-    targets = sorted(only) if only is not None else None
+    best: dict[int, float] = {}  # points of the best kind of match
+    bm25: dict[int, float] = {}
     n_docs = lex.doc_count_all
+    n1 = _K1 * (1 - _B)
+    lists = []
     for term, tier in word.terms.items():
         dfs = lex.df(term)
-        for slot, (fieldname, bonus) in enumerate(_FIELDS):
-            df = dfs[slot]
-            if not df:
+        for slot, (_, bonus) in enumerate(_FIELDS):
+            if dfs[slot]:
+                lists.append((dfs[slot], term, tier, slot, tier + bonus))
+    # The longest list first: it fills the empty maps at C speed.
+    lists.sort(key=lambda x: -x[0])
+    for df, term, tier, slot, points in lists:
+        # score = idf * w * (K1 + 1) / (w + K1 * (1 - B + B * length / avg_length))
+        c = (log(n_docs / (df + 1)) + 1) * (_K1 + 1) * _KIND_WEIGHT[tier]
+        n2 = _K1 * _B / lex.avg_length[slot]
+        for part in lex.parts:
+            seg_df = part.seg.df.get(term)
+            if not seg_df or not seg_df[slot]:
                 continue
-            points = tier + bonus
-            # score = idf * w * (K1 + 1) / (w + K1 * (1 - B + B * length / avg_length))
-            c = (log(n_docs / (df + 1)) + 1) * (_K1 + 1) * _KIND_WEIGHT[tier]
-            n1 = _K1 * (1 - _B)
-            n2 = _K1 * _B / lex.avg_length[slot]
-            for seg, leaf, base in lex.parts:
-                seg_df = seg.df.get(term)
-                if not seg_df or not seg_df[slot]:
-                    continue
-                lengths = seg.lengths[slot]
-                m = leaf.postings(fieldname, term)
-                if targets is None or len(targets) * 4 > seg_df[slot]:
-                    # The hot loop (every posting of common words): _add inlined.
-                    while m.is_active():
-                        d = m.id()
-                        g = d + base
-                        if only is None or g in only:
-                            w = m.weight()
-                            sc = c * w / (w + n1 + n2 * lengths[d])
-                            h = hits.get(g)
-                            if h is None:
-                                hits[g] = [points, sc]
-                            else:
-                                if points > h[0]:
-                                    h[0] = points
-                                h[1] += sc
-                        m.next()
-                    continue
-                end = base + len(lengths)
-                for g in targets[bisect_left(targets, base) : bisect_left(targets, end)]:
-                    # (A matcher over only deleted documents starts inactive.)
-                    if not m.is_active():
-                        break
-                    d = g - base
-                    if m.id() < d:
-                        m.skip_to(d)
-                        if not m.is_active():
-                            break
-                    if m.id() == d:
-                        w = m.weight()
-                        _add(hits, g, points, c * w / (w + n1 + n2 * lengths[d]))
-    return {d: p + b / (b + _SQUASH) for d, (p, b) in hits.items()}
+            ids, weights = lex.cache.postings(part, slot, term)
+            if only is not None:
+                ids, weights = _restrict(ids, weights, only, part.base)
+            scaled = part.seg.length_terms(slot, n2)
+            scores = [c * w / (w + n1 + scaled[d]) for d, w in zip(ids, weights, strict=True)]
+            base = part.base
+            gids = [d + base for d in ids] if base else ids
+            if not best:
+                best = dict.fromkeys(gids, points)
+                bm25 = dict(zip(gids, scores, strict=True))
+                continue
+            for g, sc in zip(gids, scores, strict=True):
+                p = best.get(g)
+                if p is None:
+                    best[g] = points
+                    bm25[g] = sc
+                else:
+                    if points > p:
+                        best[g] = points
+                    bm25[g] += sc
+    for part in lex.parts:
+        if part.deleted:
+            for d in part.deleted:
+                if best.pop(d + part.base, None) is not None:
+                    del bm25[d + part.base]
+    return {d: p + (b := bm25[d]) / (b + _SQUASH) for d, p in best.items()}
 
 
-def _add(hits: dict[int, list[float]], docnum: int, points: float, bm25: float) -> None:
-    h = hits.get(docnum)
-    if h is None:
-        hits[docnum] = [points, bm25]
-    else:
-        if points > h[0]:
-            h[0] = points
-        h[1] += bm25
+def _restrict(
+    ids: Sequence[int], weights: Sequence[float], only: set[int], base: int
+) -> tuple[Sequence[int], Sequence[float]]:
+    """The postings of documents in ``only``: by bisection for each candidate
+    when they are few, else by one pass over the postings."""
+    if not ids:
+        return ids, weights
+    lo, hi = base + ids[0], base + ids[-1]
+    wanted = [g - base for g in only if lo <= g <= hi]
+    if len(wanted) * 8 < len(ids):
+        keep_ids, keep_weights = [], []
+        for d in sorted(wanted):
+            i = bisect_left(ids, d)
+            if i < len(ids) and ids[i] == d:
+                keep_ids.append(d)
+                keep_weights.append(weights[i])
+        return keep_ids, keep_weights
+    pairs = [(d, w) for d, w in zip(ids, weights, strict=True) if d + base in only]
+    return [d for d, _ in pairs], [w for _, w in pairs]
 
 
 def match_all(lex: Lexicon, parsed: list[Word], allowed: set[int] | None) -> dict[int, float]:
@@ -316,30 +410,52 @@ def highlighter(parsed: list[Word]) -> Callable[[str], int | None]:
     """is_match(word) for snippets: which query word a body word (as written)
     matches, by the rules of the search (so "parkeringstillstånd" is
     highlighted for "parkeri", "överklaga" for "overklaga"), memoized."""
-    by_term: dict[str, int] = {}
-    for i, word in enumerate(parsed):
-        for term in word.terms:
-            by_term.setdefault(term, i)
-        by_term.setdefault(word.text, i)
-        by_term.setdefault(word.folded, i)
-    prefixes = [(i, w.folded) for i, w in enumerate(parsed) if w.prefix]
-    fuzzy = [(i, w.folded, max_edits(w.folded)) for i, w in enumerate(parsed)]
-    fuzzy = [f for f in fuzzy if f[2]]
-    memo: dict[str, int | None] = {}
+    return _Highlighter(parsed)
 
-    def is_match(raw: str) -> int | None:
+
+class _Highlighter:
+    """The callable of :func:`highlighter`. ``memo`` (word as written -> query
+    word index or None) is public so that a scan over a long text can look
+    words up without a call (``search_text.snippet``)."""
+
+    __slots__ = ("by_term", "fuzzy", "initials", "memo", "prefixes")
+
+    def __init__(self, parsed: list[Word]) -> None:
+        by_term: dict[str, int] = {}
+        for i, word in enumerate(parsed):
+            for term in word.terms:
+                by_term.setdefault(term, i)
+            by_term.setdefault(word.text, i)
+            by_term.setdefault(word.folded, i)
+        self.by_term = by_term
+        self.prefixes = [(i, w.folded) for i, w in enumerate(parsed) if w.prefix]
+        fuzzy = [(i, w.folded, max_edits(w.folded)) for i, w in enumerate(parsed)]
+        self.fuzzy = [f for f in fuzzy if f[2]]
+        self.memo: dict[str, int | None] = {}
+        # Every way to match starts with a query word's folded first letter
+        # (terms, completions and typo variants alike): a cheap first test.
+        self.initials = {w.folded[:1] for w in parsed}
+
+    def __call__(self, raw: str) -> int | None:
+        memo = self.memo
         if raw in memo:
             return memo[raw]
         w = raw.lower()
-        hit = by_term.get(w) if len(w) <= MAX_WORD_LEN else None
-        if hit is None and len(w) <= MAX_WORD_LEN:
-            f = fold(w)
-            hit = by_term.get(f)
-            if hit is None:
-                hit = next((i for i, p in prefixes if f.startswith(p)), None)
-            if hit is None:
-                hit = next((i for i, q, k in fuzzy if f[0] == q[0] and within_edits(f, q, k)), None)
+        hit = None
+        if len(w) <= MAX_WORD_LEN and fold(w[:1])[:1] in self.initials:
+            hit = self._match(w)
         memo[raw] = hit
         return hit
 
-    return is_match
+    def _match(self, w: str) -> int | None:
+        hit = self.by_term.get(w)
+        if hit is None:
+            f = fold(w)
+            hit = self.by_term.get(f)
+            if hit is None:
+                hit = next((i for i, p in self.prefixes if f.startswith(p)), None)
+            if hit is None:
+                hit = next(
+                    (i for i, q, k in self.fuzzy if f[0] == q[0] and within_edits(f, q, k)), None
+                )
+        return hit

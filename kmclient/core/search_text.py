@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.support.charset import accent_map
@@ -249,6 +250,7 @@ SNIPPET_CHARS = 160
 _LEAD_CHARS = 40  # context kept before the first match of the window
 _SENTENCE_END_RE = re.compile(r"[.!?…](?=\s)|\n")
 _MAX_MATCHES = 500  # enough to pick a window; bounds the work on huge docs
+_UNSEEN: Any = object()
 
 
 def _cut(text: str, start: int, end: int, keep: int | None = None) -> tuple[int, int]:
@@ -328,8 +330,13 @@ def snippet(
     """
     matches: list[tuple[int, int, int]] = []
     reach = width - _LEAD_CHARS
+    # Most words repeat: look them up in the matcher's memo without a call.
+    memo: dict[str, int | None] = getattr(is_match, "memo", {})
     for m in WORD_RE.finditer(text):
-        q = is_match(m.group())
+        word = m.group()
+        q = memo.get(word, _UNSEEN)
+        if q is _UNSEEN:
+            q = is_match(word)
         if q is None:
             continue
         start, end = m.start(), m.end()
