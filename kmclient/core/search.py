@@ -43,8 +43,10 @@ from kmclient.core.search_query import (
 from kmclient.core.search_segment import (
     FastSegmentWriter,
     PreparedDoc,
+    merge_group,
     prepare,
     read_doc_ids,
+    sync_merge_cap,
     tiered_merge,
 )
 from kmclient.core.search_text import (
@@ -216,7 +218,7 @@ class SearchIndex:
         self,
         docs: Iterable[PreparedDoc],
         remove: Iterable[str] = (),
-        mergetype: Callable[[SegmentWriter, list], list] = tiered_merge,
+        mergetype: Callable[[SegmentWriter, list], list] | None = None,
         progress: Callable[[int], bool] | None = None,
     ) -> bool:
         """One Whoosh commit: delete the ``remove`` ids, add ``docs``, merge
@@ -225,6 +227,9 @@ class SearchIndex:
         self._check_open()
         writer = FastSegmentWriter(self._ix, timeout=_WRITER_TIMEOUT_S)
         kept: list = []
+        if mergetype is None:
+            docs = list(docs)
+            mergetype = tiered_merge(sync_merge_cap(len(docs)))
 
         def policy(w: SegmentWriter, segments: list) -> list:
             kept.extend(mergetype(w, segments))
@@ -337,6 +342,17 @@ class SearchIndex:
             self._needs_rebuild = False
         report(done, done)
         return True
+
+    def merge_idle(self) -> bool:
+        """Do one merge that commits left for later (they merge at most ten
+        times their own size); returns False when there is none. For idle
+        time: the index worker calls it when its queue is empty."""
+        with self._write_lock:
+            self._check_open()
+            if not merge_group(self._ix._segments(), None):
+                return False
+            self._commit((), mergetype=tiered_merge(None))
+            return True
 
     def optimize(self) -> None:
         """Merge all segments into one (about a second for 10k docs): do it

@@ -29,7 +29,7 @@ import pickle
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import sub
@@ -454,6 +454,7 @@ def encode_postings(
 # -- merging and document ids ---------------------------------------------------------
 
 MERGE_FACTOR = 8  # segments of one size class that are merged into one
+SYNC_MERGE_DOCS = 512  # a commit merges at most this many docs (or 10x its own)
 
 
 def size_class(docs: int) -> int:
@@ -465,27 +466,52 @@ def size_class(docs: int) -> int:
     return level
 
 
-def tiered_merge(writer: SegmentWriter, segments: list) -> list:
-    """Whoosh merge policy: once MERGE_FACTOR segments share a size class, merge
-    them (into the segment being written). Every document is then rewritten
-    about once per size class it climbs (log_8 of the index size times in
-    all), and there are at most MERGE_FACTOR - 1 segments per size class.
-    Segments whose documents were all deleted are dropped."""
-    keep = [seg for seg in segments if seg.doc_count() > 0]
+def sync_merge_cap(added: int) -> int:
+    """How many documents a commit that adds ``added`` may merge: a single
+    edit stays fast, a sync batch merges up to ten times its size. Larger
+    merges wait for idle time (:meth:`SearchIndex.merge_idle`)."""
+    return max(SYNC_MERGE_DOCS, 10 * added)
+
+
+def merge_group(segments: list, cap: int | None) -> list:
+    """The segments the tiered policy would merge now: the smallest size class
+    with MERGE_FACTOR segments or more, if they hold at most ``cap`` live
+    documents (None: any size). A class that has grown to three times the
+    factor is merged whatever its size, so the number of segments stays
+    bounded even if nobody calls the idle merge."""
     by_class: dict[int, list] = {}
-    for seg in keep:
-        by_class.setdefault(size_class(seg.doc_count()), []).append(seg)
+    for seg in segments:
+        if seg.doc_count() > 0:
+            by_class.setdefault(size_class(seg.doc_count()), []).append(seg)
     for level in sorted(by_class):
         group = by_class[level]
-        if len(group) >= MERGE_FACTOR:
-            for seg in group:
-                reader = SegmentReader(writer.storage, writer.schema, seg)
-                try:
-                    writer.add_reader(reader)
-                finally:
-                    reader.close()
-            return [seg for seg in keep if seg not in group]
-    return keep
+        if len(group) < MERGE_FACTOR:
+            continue
+        docs = sum(seg.doc_count() for seg in group)
+        if cap is None or docs <= cap or len(group) >= 3 * MERGE_FACTOR:
+            return group
+    return []
+
+
+def tiered_merge(cap: int | None) -> Callable[[SegmentWriter, list], list]:
+    """Whoosh merge policy: once MERGE_FACTOR segments share a size class,
+    merge them into the segment being written, if they hold at most ``cap``
+    live documents (see :func:`merge_group`). Each document is then rewritten
+    about once per size class it climbs (log_8 of the index size times in
+    all). Segments whose documents were all deleted are dropped."""
+
+    def policy(writer: SegmentWriter, segments: list) -> list:
+        keep = [seg for seg in segments if seg.doc_count() > 0]
+        group = merge_group(keep, cap)
+        for seg in group:
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            try:
+                writer.add_reader(reader)
+            finally:
+                reader.close()
+        return [seg for seg in keep if seg not in group]
+
+    return policy
 
 
 def read_doc_ids(reader: SegmentReader) -> dict[str, int]:

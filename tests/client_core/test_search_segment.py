@@ -18,6 +18,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from kmclient.core.search import SearchDoc, SearchIndex
 from kmclient.core.search_segment import (
     MERGE_FACTOR,
+    SYNC_MERGE_DOCS,
     RawSegment,
     field_lengths,
     prepare,
@@ -181,3 +182,23 @@ def test_merged_segment_keeps_exact_length_totals(tmp_path: Path) -> None:
             assert len(segments) <= 2 * MERGE_FACTOR
             for leaf, _ in s.reader().leaf_readers():
                 assert isinstance(leaf, SegmentReader)
+
+
+def test_merges_too_big_for_a_commit_wait_for_idle_time(tmp_path: Path) -> None:
+    def classes(ix: SearchIndex) -> Counter:
+        return Counter(size_class(s.doc_count()) for s in ix._ix._segments())
+
+    docs = make_docs(560)
+    with SearchIndex(tmp_path / "ix") as ix:
+        for i in range(8):  # eight segments of 70 (size class 2), none merged yet
+            ix.upsert_many(docs[i * 70 : (i + 1) * 70])
+        assert classes(ix)[2] == 8
+        # One edit may merge up to SYNC_MERGE_DOCS: the 560 docs wait.
+        assert SYNC_MERGE_DOCS < 560
+        ix.upsert("x", "Ny", "gemensam text", ["a"])
+        assert classes(ix) == Counter({2: 8, 0: 1})
+        assert ix.merge_idle()
+        assert classes(ix) == Counter({3: 1, 0: 1})
+        assert not ix.merge_idle()
+        assert ix.doc_count() == 561
+        assert len(ix.search("gemensam", limit=1000)) == 561
