@@ -28,6 +28,7 @@ from kmclient.core.search_text import (
     max_edits,
     normalize,
     within_edits,
+    word_starts,
     words,
 )
 
@@ -415,10 +416,11 @@ def highlighter(parsed: list[Word]) -> Callable[[str], int | None]:
 
 class _Highlighter:
     """The callable of :func:`highlighter`. ``memo`` (word as written -> query
-    word index or None) is public so that a scan over a long text can look
-    words up without a call (``search_text.snippet``)."""
+    word index or None) and ``starts`` (where a matching word can begin) are
+    public so that a scan over a long text skips most words without a call
+    (``search_text.snippet``)."""
 
-    __slots__ = ("by_term", "fuzzy", "initials", "memo", "prefixes")
+    __slots__ = ("by_term", "fuzzy", "initials", "memo", "prefixes", "starts")
 
     def __init__(self, parsed: list[Word]) -> None:
         by_term: dict[str, int] = {}
@@ -435,6 +437,7 @@ class _Highlighter:
         # Every way to match starts with a query word's folded first letter
         # (terms, completions and typo variants alike): a cheap first test.
         self.initials = {w.folded[:1] for w in parsed}
+        self.starts = word_starts(self.initials)
 
     def __call__(self, raw: str) -> int | None:
         memo = self.memo

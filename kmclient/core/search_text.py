@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
@@ -314,6 +314,24 @@ def first_sentence(text: str, skip: str = "", width: int = SNIPPET_CHARS) -> lis
     return _fragments(text, 0, end, [])
 
 
+def _words_from(text: str, starts: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The WORD_RE matches of text that begin where ``starts`` matches."""
+    match = WORD_RE.match
+    for s in starts.finditer(text):
+        m = match(text, s.start())
+        if m:
+            yield m
+
+
+def word_starts(initials: Iterable[str]) -> re.Pattern[str]:
+    """A pattern for the first characters of words whose lower-cased, folded
+    form begins with one of ``initials`` (ASCII exactly, every non-ASCII
+    character to be safe), at the start of a word."""
+    chars = {c for c in map(chr, range(128)) if c.lower() in set(initials)}
+    ascii_part = "".join(re.escape(c) for c in sorted(chars))
+    return re.compile(rf"(?<![^\W_])[{ascii_part}\x80-\U0010ffff]")
+
+
 def snippet(
     text: str,
     is_match: Callable[[str], int | None],
@@ -332,7 +350,12 @@ def snippet(
     reach = width - _LEAD_CHARS
     # Most words repeat: look them up in the matcher's memo without a call.
     memo: dict[str, int | None] = getattr(is_match, "memo", {})
-    for m in WORD_RE.finditer(text):
+    # A matcher may say which characters a matching word can start with:
+    # then only those words are looked at (bodies found through the title
+    # often have no match, and were read to the end).
+    starts: re.Pattern[str] | None = getattr(is_match, "starts", None)
+    words_at = WORD_RE.finditer(text) if starts is None else _words_from(text, starts)
+    for m in words_at:
         word = m.group()
         q = memo.get(word, _UNSEEN)
         if q is _UNSEEN:

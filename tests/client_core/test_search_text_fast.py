@@ -110,3 +110,25 @@ def test_lower_case_keeps_every_characters_word_class() -> None:
 @pytest.mark.parametrize("text", ["İstanbul", "ΟΔΟΣ ΟΔΟΣ.", "a" * 41 + " b", "x_y z"])
 def test_index_terms_special_cases(text: str) -> None:
     assert st.index_terms(text) == index_terms_ref(text)
+
+
+def test_snippet_scan_of_likely_words_only_gives_the_same_snippet() -> None:
+    # The highlighter tells snippet() which characters can start a match, so
+    # it skips the other words; a plain function makes it look at every word.
+    from kmclient.core.search_query import highlighter, parse_query
+
+    rng = random.Random(13)
+    vocab = ["överklaga", "Överklagande", "far", "får", "Fär", "parkering", "PARKERA"]
+    vocab += ["park", "bark", "ärende", "arende", "İzmir", "izmir", "2024", "x_y", "æble"]
+    for _ in range(3000):
+        text = " ".join(rng.choice([*vocab, "och", "det", ".", "—", "\n"]) for _ in range(40))
+        query = " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 2)))
+        query += rng.choice(["", " "])
+        parsed = parse_query(query)
+        if not parsed:
+            continue
+        fast = highlighter(parsed)
+        plain = highlighter(parsed)
+        got = st.snippet(text, fast, len(parsed))
+        want = st.snippet(text, lambda w, m=plain: m(w), len(parsed))
+        assert got == want, (text, query)
