@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from search_bench import Corpus  # noqa: E402
+from search_corpus import Corpus  # noqa: E402
 
 from kmclient.core.search import SearchIndex, SearchResult  # noqa: E402
 
