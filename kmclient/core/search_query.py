@@ -312,8 +312,6 @@ def _score_word(lex: Lexicon, word: Word, only: set[int] | None) -> dict[int, fl
     in the running) short lists of candidates are looked up by bisection,
     which is what makes AND queries over a rare and a common word cheap.
     """
-    best: dict[int, float] = {}  # points of the best kind of match
-    bm25: dict[int, float] = {}
     n_docs = lex.doc_count_all
     n1 = _K1 * (1 - _B)
     lists = []
@@ -321,63 +319,74 @@ def _score_word(lex: Lexicon, word: Word, only: set[int] | None) -> dict[int, fl
         dfs = lex.df(term)
         for slot, (_, bonus) in enumerate(_FIELDS):
             if dfs[slot]:
-                lists.append((dfs[slot], term, tier, slot, tier + bonus))
+                # score = idf * w * (K1 + 1) / (w + K1 * (1 - B + B * length / avg_length))
+                c = (log(n_docs / (dfs[slot] + 1)) + 1) * (_K1 + 1) * _KIND_WEIGHT[tier]
+                n2 = _K1 * _B / lex.avg_length[slot]
+                lists.append((dfs[slot], term, slot, tier + bonus, c, n2))
     # The longest list first: it fills the empty maps at C speed.
     lists.sort(key=lambda x: -x[0])
-    for df, term, tier, slot, points in lists:
-        # score = idf * w * (K1 + 1) / (w + K1 * (1 - B + B * length / avg_length))
-        c = (log(n_docs / (df + 1)) + 1) * (_K1 + 1) * _KIND_WEIGHT[tier]
-        n2 = _K1 * _B / lex.avg_length[slot]
-        for part in lex.parts:
-            seg_df = part.seg.df.get(term)
+    out: dict[int, float] = {}
+    targets = sorted(only) if only is not None else None
+    # Segments hold disjoint documents: score each on its own, by local number.
+    for part in lex.parts:
+        seg = part.seg
+        best: dict[int, float] = {}  # points of the best kind of match
+        bm25: dict[int, float] = {}
+        wanted: list[int] | None = None
+        if targets is not None:
+            # The candidates in this segment, as local numbers.
+            lo = bisect_left(targets, part.base)
+            hi = bisect_left(targets, part.base + len(seg.lengths[0]))
+            wanted = [g - part.base for g in targets[lo:hi]]
+            if not wanted:
+                continue
+        for _, term, slot, points, c, n2 in lists:
+            seg_df = seg.df.get(term)
             if not seg_df or not seg_df[slot]:
                 continue
             ids, weights = lex.cache.postings(part, slot, term)
-            if only is not None:
-                ids, weights = _restrict(ids, weights, only, part.base)
-            scaled = part.seg.length_terms(slot, n2)
+            if wanted is not None:
+                ids, weights = _restrict(ids, weights, wanted)
+            scaled = seg.length_terms(slot, n2)
             scores = [c * w / (w + n1 + scaled[d]) for d, w in zip(ids, weights, strict=True)]
-            base = part.base
-            gids = [d + base for d in ids] if base else ids
             if not best:
-                best = dict.fromkeys(gids, points)
-                bm25 = dict(zip(gids, scores, strict=True))
+                best = dict.fromkeys(ids, points)
+                bm25 = dict(zip(ids, scores, strict=True))
                 continue
-            for g, sc in zip(gids, scores, strict=True):
-                p = best.get(g)
+            for d, sc in zip(ids, scores, strict=True):
+                p = best.get(d)
                 if p is None:
-                    best[g] = points
-                    bm25[g] = sc
+                    best[d] = points
+                    bm25[d] = sc
                 else:
                     if points > p:
-                        best[g] = points
-                    bm25[g] += sc
-    for part in lex.parts:
+                        best[d] = points
+                    bm25[d] += sc
         if part.deleted:
             for d in part.deleted:
-                if best.pop(d + part.base, None) is not None:
-                    del bm25[d + part.base]
-    return {d: p + (b := bm25[d]) / (b + _SQUASH) for d, p in best.items()}
+                if best.pop(d, None) is not None:
+                    del bm25[d]
+        base = part.base
+        out.update({d + base: p + (b := bm25[d]) / (b + _SQUASH) for d, p in best.items()})
+    return out
 
 
 def _restrict(
-    ids: Sequence[int], weights: Sequence[float], only: set[int], base: int
+    ids: Sequence[int], weights: Sequence[float], wanted: list[int]
 ) -> tuple[Sequence[int], Sequence[float]]:
-    """The postings of documents in ``only``: by bisection for each candidate
-    when they are few, else by one pass over the postings."""
-    if not ids:
-        return ids, weights
-    lo, hi = base + ids[0], base + ids[-1]
-    wanted = [g - base for g in only if lo <= g <= hi]
+    """The postings of the (sorted, local) ``wanted`` documents: by bisection
+    for each of them when they are few, else by one pass over the postings."""
     if len(wanted) * 8 < len(ids):
         keep_ids, keep_weights = [], []
-        for d in sorted(wanted):
+        n = len(ids)
+        for d in wanted:
             i = bisect_left(ids, d)
-            if i < len(ids) and ids[i] == d:
+            if i < n and ids[i] == d:
                 keep_ids.append(d)
                 keep_weights.append(weights[i])
         return keep_ids, keep_weights
-    pairs = [(d, w) for d, w in zip(ids, weights, strict=True) if d + base in only]
+    pick = set(wanted)
+    pairs = [(d, w) for d, w in zip(ids, weights, strict=True) if d in pick]
     return [d for d, _ in pairs], [w for _, w in pairs]
 
 

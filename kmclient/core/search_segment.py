@@ -51,6 +51,9 @@ from kmclient.core.search_text import index_terms, markdown_to_text, normalize
 TEXT_FIELDS = ("body", "title")  # scorable text fields; the others are doc_id and topics
 _FIELDS = ("body", "doc_id", "title", "topics")  # Whoosh's order: sorted by name
 
+MERGE_FACTOR = 8  # segments of one size class that are merged into one
+SYNC_MERGE_DOCS = 512  # a commit merges at most this many docs (or 10x its own)
+REANALYSE_DOCS = 256  # smaller segments are merged from their stored text
 _BLOCK = 128  # postings per block, as Whoosh's W3 codec
 _DEFLATE_AT = 32  # blocks with fewer postings are stored uncompressed (flag 0)
 _TERMINFO = W3TermInfo._struct  # flags, weight, df, min/max length byte, max weight, min/max id
@@ -220,7 +223,9 @@ class FastSegmentWriter(SegmentWriter):
     def add_document(self, **fields):  # type: ignore[no-untyped-def]
         raise NotImplementedError("FastSegmentWriter takes prepared documents (add_prepared)")
 
-    def add_prepared(self, doc: PreparedDoc) -> None:
+    def add_prepared(self, doc: PreparedDoc, stored: bytes | None = None) -> None:
+        """Add a document; ``stored``: its stored fields as already written
+        by a segment (compressed pickle), to copy instead of writing them."""
         self._check_state()
         docnum = self.docnum
         code = docnum << 32
@@ -247,7 +252,9 @@ class FastSegmentWriter(SegmentWriter):
                         codes.append(code | n)
                 length = sum(terms.values())
                 self._lens[name].append(length_to_byte(length))
-            pdw.add_field(name, schema[name], value, length)
+            pdw.add_field(name, schema[name], value if stored is None else None, length)
+        if stored is not None:
+            VarBytesColumn.Writer.add(self._stored, docnum, stored)
         pdw.finish_doc()
         self.doc_ids[doc.doc_id] = docnum
         self._added = True
@@ -258,8 +265,11 @@ class FastSegmentWriter(SegmentWriter):
         self._check_state()
         n_all = reader.doc_count_all()
         deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
-        docmap = [-1] * n_all
         stored = reader._perdoc._cached_reader("_stored", STORED_COLUMN)._child
+        if n_all <= REANALYSE_DOCS:
+            self._add_reanalysed(n_all, deleted, stored)
+            return
+        docmap = [-1] * n_all
         lens = {name: length_bytes(reader, name) for name in TEXT_FIELDS}
         schema = self.schema
         pdw = self.perdocwriter
@@ -307,6 +317,22 @@ class FastSegmentWriter(SegmentWriter):
                     post[term] = codes
                 else:
                     old.extend(codes)
+        self._added = True
+
+    def _add_reanalysed(self, n_all: int, deleted: set[int], stored) -> None:  # type: ignore[no-untyped-def]
+        """Merge a small segment by analysing its stored text again: cheaper
+        than decoding its posting lists, most of which hold one posting (a
+        one-document segment has hundreds). The stored title and body are the
+        text that was indexed, so the terms come out the same."""
+        for d in range(n_all):
+            if d in deleted:
+                continue
+            raw = VarBytesColumn.Reader.__getitem__(stored, d)
+            fields = pickle.loads(zlib.decompress(raw))
+            title, body = fields.get("title") or "", fields.get("body") or ""
+            topics = tuple(fields.get("topics") or ())
+            terms = index_terms(title), index_terms(body)
+            self.add_prepared(PreparedDoc(fields["doc_id"], title, body, topics, *terms), raw)
         self._added = True
 
     def _flush_segment(self) -> None:
@@ -452,9 +478,6 @@ def encode_postings(
 
 
 # -- merging and document ids ---------------------------------------------------------
-
-MERGE_FACTOR = 8  # segments of one size class that are merged into one
-SYNC_MERGE_DOCS = 512  # a commit merges at most this many docs (or 10x its own)
 
 
 def size_class(docs: int) -> int:
