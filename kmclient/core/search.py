@@ -41,8 +41,10 @@ from kmclient.core.search_query import (
     parse_query,
 )
 from kmclient.core.search_segment import (
+    RECENT_DOCS,
     FastSegmentWriter,
     PreparedDoc,
+    SegmentPostings,
     merge_group,
     prepare,
     read_doc_ids,
@@ -67,6 +69,8 @@ _INDEX_NAME = "MAIN"
 _META_FILE = "kmsearch.json"
 _TITLE_BOOST = 2.0
 _WRITER_TIMEOUT_S = 10.0
+# Postings of recent small segments kept for merging (8 bytes each, ~45k per 200 docs).
+_RECENT_POSTINGS = 1_500_000
 
 _POOL_SIZE = 4
 
@@ -148,6 +152,9 @@ class SearchIndex:
         self._closed = False
         self._segments = SegmentCache()
         self._doc_ids: dict[str, dict[str, int]] = {}  # by segment id; used by writes only
+        # The postings of small segments written lately, by segment id: they
+        # are merged soon, and from memory that costs a third.
+        self._recent: dict[str, SegmentPostings] = {}
         self._ix, self._needs_rebuild = self._open()
 
     # -- opening ---------------------------------------------------------------
@@ -225,7 +232,7 @@ class SearchIndex:
         per ``mergetype``. Caller holds the write lock. ``progress(n)`` after
         each added doc may return False to cancel (nothing is written)."""
         self._check_open()
-        writer = FastSegmentWriter(self._ix, timeout=_WRITER_TIMEOUT_S)
+        writer = FastSegmentWriter(self._ix, recent=self._recent, timeout=_WRITER_TIMEOUT_S)
         kept: list = []
         if mergetype is None:
             docs = list(docs)
@@ -258,10 +265,17 @@ class SearchIndex:
             self._doc_ids[key].pop(doc_id, None)
         live = {segment.segment_id() for segment in kept}
         if writer._added:
-            live.add(writer.newsegment.segment_id())
-            self._doc_ids[writer.newsegment.segment_id()] = writer.doc_ids
+            key = writer.newsegment.segment_id()
+            live.add(key)
+            self._doc_ids[key] = writer.doc_ids
+            if writer.docnum <= RECENT_DOCS:
+                self._recent[key] = writer.postings()
         for key in [k for k in self._doc_ids if k not in live]:
             del self._doc_ids[key]
+        for key in [k for k in self._recent if k not in live]:
+            del self._recent[key]
+        while sum(p.size for p in self._recent.values()) > _RECENT_POSTINGS:
+            del self._recent[next(iter(self._recent))]  # the oldest
         return True
 
     def upsert(self, doc_id: str, title: str, body: str, topics: Iterable[str] = ()) -> None:
@@ -467,6 +481,7 @@ class SearchIndex:
                 s.close()
             self._pool.clear()
             self._segments.clear()
+            self._recent.clear()
             self._ix.close()
 
     def __enter__(self) -> SearchIndex:

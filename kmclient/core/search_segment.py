@@ -27,11 +27,12 @@ from __future__ import annotations
 import io
 import pickle
 import struct
+import sys
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import sub
 
 from whoosh.codec.whoosh3 import (
@@ -54,6 +55,7 @@ _FIELDS = ("body", "doc_id", "title", "topics")  # Whoosh's order: sorted by nam
 MERGE_FACTOR = 8  # segments of one size class that are merged into one
 SYNC_MERGE_DOCS = 512  # a commit merges at most this many docs (or 10x its own)
 REANALYSE_DOCS = 256  # smaller segments are merged from their stored text
+RECENT_DOCS = 512  # segments up to this size keep their postings in memory to be merged
 _BLOCK = 128  # postings per block, as Whoosh's W3 codec
 _DEFLATE_AT = 32  # blocks with fewer postings are stored uncompressed (flag 0)
 _TERMINFO = W3TermInfo._struct  # flags, weight, df, min/max length byte, max weight, min/max id
@@ -61,6 +63,7 @@ _EXTENT = struct.Struct("!qi")  # offset and length of a posting list in the .ps
 _BLOCK_LEN = struct.Struct("!i")
 _KEY_FIELD = struct.Struct("!H")
 _FREQ_MASK = 0xFFFFFFFF
+_HIGH = 1 if sys.byteorder == "little" else 0  # which 32-bit half of a code is the docnum
 _UINT = struct.Struct("!I")  # a Frequency posting's value
 _KV_LENGTHS = struct.Struct("!ii")  # HashWriter record header
 _ONES = [_UINT.pack(1) * n for n in range(_BLOCK + 1)]  # values of blocks where every freq is 1
@@ -83,6 +86,18 @@ class PreparedDoc:
     topics: tuple[str, ...]
     title_terms: dict[str, int]
     body_terms: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPostings:
+    """What a FastSegmentWriter gathered for a segment it wrote: kept for the
+    small recent segments, so that merging one needs no reading back."""
+
+    post: dict[str, dict[str, array]]  # field -> term -> docnum << 32 | freq
+    lens: dict[str, bytearray]  # field length byte per document
+    doc_ids: dict[str, int]
+    docs: int
+    size: int  # postings
 
 
 def prepare(doc_id: str, title: str, body: str, topics: Iterable[str]) -> PreparedDoc:
@@ -201,8 +216,15 @@ class FastSegmentWriter(SegmentWriter):
     to their document numbers in it.
     """
 
-    def __init__(self, ix, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        ix,  # type: ignore[no-untyped-def]
+        recent: dict[str, SegmentPostings] | None = None,
+        **kwargs,  # type: ignore[no-untyped-def]
+    ) -> None:
+        """``recent``: postings of segments written lately, by segment id (merged from memory)."""
         super().__init__(ix, **kwargs)
+        self._recent = recent or {}
         # term -> docnum << 32 | frequency, in docnum order, per field
         self._post: dict[str, dict[str, array]] = {name: {} for name in _FIELDS}
         self._lens = {name: bytearray() for name in TEXT_FIELDS}  # length byte per document
@@ -260,17 +282,42 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def postings(self) -> SegmentPostings:
+        """This writer's postings (for the ``recent`` of later writers)."""
+        size = sum(len(codes) for terms in self._post.values() for codes in terms.values())
+        return SegmentPostings(self._post, self._lens, self.doc_ids, self.docnum, size)
+
     def add_reader(self, reader: SegmentReader) -> None:  # type: ignore[override]
-        """Append the live documents of a segment (a merge)."""
+        """Append the live documents of a segment (a merge): from memory if
+        this process wrote it lately, else from its stored text if it is
+        small, else from its posting lists."""
         self._check_state()
         n_all = reader.doc_count_all()
         deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
         stored = reader._perdoc._cached_reader("_stored", STORED_COLUMN)._child
-        if n_all <= REANALYSE_DOCS:
+        memory = self._recent.get(reader.segment().segment_id())
+        if memory is not None and memory.docs == n_all:
+            docmap = self._copy_docs(reader, deleted, stored, memory.lens)
+            self._add_from_memory(memory, docmap, bool(deleted))
+        elif n_all <= REANALYSE_DOCS:
             self._add_reanalysed(n_all, deleted, stored)
-            return
+        else:
+            lens = {name: length_bytes(reader, name) for name in TEXT_FIELDS}
+            docmap = self._copy_docs(reader, deleted, stored, lens)
+            self._add_decoded(RawSegment(reader), docmap)
+        self._added = True
+
+    def _copy_docs(
+        self,
+        reader: SegmentReader,
+        deleted: set[int],
+        stored,  # type: ignore[no-untyped-def]
+        lens: dict[str, bytes] | dict[str, bytearray],
+    ) -> list[int]:
+        """Copy the live documents' stored fields (still compressed) and field
+        lengths; returns old -> new document number (-1: deleted)."""
+        n_all = reader.doc_count_all()
         docmap = [-1] * n_all
-        lens = {name: length_bytes(reader, name) for name in TEXT_FIELDS}
         schema = self.schema
         pdw = self.perdocwriter
         for d in range(n_all):
@@ -295,8 +342,31 @@ class FastSegmentWriter(SegmentWriter):
             kept = sum(_BYTE_LENGTHS[b] for d, b in enumerate(lens[name]) if docmap[d] >= 0)
             exact = reader.field_length(name) - gone
             pdw._fieldlengths[name] += exact - kept
+        return docmap
 
-        raw_segment = RawSegment(reader)
+    def _add_from_memory(self, memory: SegmentPostings, docmap: list[int], deletions: bool) -> None:
+        shift = (docmap[0] << 32) if docmap and not deletions else 0
+        for name in _FIELDS:
+            post = self._post[name]
+            for term, codes in memory.post[name].items():
+                if not deletions:
+                    new = array("Q", [c + shift for c in codes])
+                else:
+                    ids, freqs = split_codes(codes)
+                    live = zip(map(docmap.__getitem__, ids), freqs, strict=True)
+                    new = array("Q", [d << 32 | n for d, n in live if d >= 0])
+                    if not new:
+                        continue
+                old = post.get(term)
+                if old is None:
+                    post[term] = new
+                else:
+                    old.extend(new)
+        for doc_id, d in memory.doc_ids.items():
+            if docmap[d] >= 0:
+                self.doc_ids[doc_id] = docmap[d]
+
+    def _add_decoded(self, raw_segment: RawSegment, docmap: list[int]) -> None:
         for name in _FIELDS:
             post = self._post[name]
             for btext, info in raw_segment.items(name):
@@ -317,7 +387,6 @@ class FastSegmentWriter(SegmentWriter):
                     post[term] = codes
                 else:
                     old.extend(codes)
-        self._added = True
 
     def _add_reanalysed(self, n_all: int, deleted: set[int], stored) -> None:  # type: ignore[no-untyped-def]
         """Merge a small segment by analysing its stored text again: cheaper
@@ -333,7 +402,6 @@ class FastSegmentWriter(SegmentWriter):
             topics = tuple(fields.get("topics") or ())
             terms = index_terms(title), index_terms(body)
             self.add_prepared(PreparedDoc(fields["doc_id"], title, body, topics, *terms), raw)
-        self._added = True
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -428,30 +496,35 @@ def add_terms(tindex, keys: list[bytes], values: list[bytes]) -> None:  # type: 
     tindex.lastkey = lastkey
 
 
+def split_codes(codes: array) -> tuple[Sequence[int], Sequence[int]]:
+    """(docnums, frequencies) of ``docnum << 32 | freq`` codes, at C speed: the
+    64-bit codes seen as pairs of 32-bit halves."""
+    halves = memoryview(codes).cast("B").cast("I")
+    return halves[_HIGH::2], halves[1 - _HIGH :: 2]
+
+
 def encode_postings(
     codes: array, boost: float, freq_values: bool, lens: bytearray | None
 ) -> tuple[bytes, bytes]:
     """One term's posting list in W3 blocks (``W3PostingsWriter._write_block``)
     and its term info (``W3TermInfo.to_bytes`` without the extent)."""
-    ids = [c >> 32 for c in codes]
-    freqs = [c & _FREQ_MASK for c in codes]
+    all_ids, all_freqs = split_codes(codes)
+    n = len(codes)
     out = [WHOOSH3_HEADER_MAGIC]
-    n = len(ids)
     min_all, max_all, top_all = 255, 0, 0
     for start in range(0, n, _BLOCK):
-        bids = ids[start : start + _BLOCK]
-        bfreqs = freqs[start : start + _BLOCK]
-        count = len(bids)
-        deltas = list(map(sub, bids[1:], bids))  # Whoosh's delta encoding, first id as is
-        deltas.insert(0, bids[0])
-        top = max(bfreqs)
+        ids = all_ids[start : start + _BLOCK]
+        freqs = all_freqs[start : start + _BLOCK]
+        count = len(ids)
+        deltas = list(map(sub, ids, chain((0,), ids)))  # Whoosh's delta encoding
+        top = max(freqs)
         if top == 1:
             weights = None if boost == 1.0 else boost
             values = _ONES[count] if freq_values else None
         else:
-            same = min(bfreqs) == top
-            weights = boost * top if same else tuple([boost * f for f in bfreqs])
-            values = struct.pack(f"!{count}I", *bfreqs) if freq_values else None
+            same = min(freqs) == top
+            weights = boost * top if same else tuple([boost * f for f in freqs])
+            values = struct.pack(f"!{count}I", *freqs) if freq_values else None
         data = pickle.dumps((deltas, weights, values), 3)
         comp = 0
         if count >= _DEFLATE_AT:
@@ -459,12 +532,12 @@ def encode_postings(
         if lens is None:
             minlen = maxlen = 0
         else:
-            got = bytes(map(lens.__getitem__, bids))
+            got = bytes(map(lens.__getitem__, ids))
             minlen, maxlen = min(got), max(got)
             min_all = min(min_all, minlen)
             max_all = max(max_all, maxlen)
         top_all = max(top_all, top)
-        info = pickle.dumps((count, bids[-1], boost * top, comp, minlen, maxlen), 2)
+        info = pickle.dumps((count, ids[-1], boost * top, comp, minlen, maxlen), 2)
         size = len(info) + len(data)
         out.append(_BLOCK_LEN.pack(-size if start + _BLOCK >= n else size))
         out.append(info)
@@ -472,7 +545,7 @@ def encode_postings(
     if lens is None:
         min_all = 0
     info = _TERMINFO.pack(
-        0, boost * sum(freqs), n, min_all, max_all, boost * top_all, ids[0], ids[-1]
+        0, boost * sum(all_freqs), n, min_all, max_all, boost * top_all, all_ids[0], all_ids[-1]
     )
     return b"".join(out), info
 
