@@ -448,7 +448,7 @@ class SearchIndex:
             lex = self._segments.lexicon(reader)
             for word in parsed:
                 expand(lex, word)
-            scores = match_all(lex, parsed, allowed)
+            scores = match_all(lex, parsed, allowed, limit)
             if not scores and len(parsed) > 1:
                 scores = match_any(lex, parsed, allowed)
             top = _top(scores, limit)

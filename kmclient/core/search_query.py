@@ -304,16 +304,13 @@ def expand(lex: Lexicon, word: Word) -> None:
     word.cost = sum(sum(lex.df(t)) for t in word.terms)
 
 
-def _score_word(lex: Lexicon, word: Word, only: set[int] | None) -> dict[int, float]:
-    """docnum -> score of one query word, over all its terms in title and body.
+_List = tuple[int, str, int, float, float, float]  # df, term, slot, points, c, n2
 
-    BM25F is computed here, with Whoosh's formula and defaults, straight
-    from each segment's decoded postings. With ``only`` (the documents still
-    in the running) short lists of candidates are looked up by bisection,
-    which is what makes AND queries over a rare and a common word cheap.
-    """
+
+def _lists(lex: Lexicon, word: Word) -> list[_List]:
+    """The posting lists a word reads (term x field), longest first, with the
+    points of that kind of match and the constants of its BM25."""
     n_docs = lex.doc_count_all
-    n1 = _K1 * (1 - _B)
     lists = []
     for term, tier in word.terms.items():
         dfs = lex.df(term)
@@ -325,50 +322,76 @@ def _score_word(lex: Lexicon, word: Word, only: set[int] | None) -> dict[int, fl
                 lists.append((dfs[slot], term, slot, tier + bonus, c, n2))
     # The longest list first: it fills the empty maps at C speed.
     lists.sort(key=lambda x: -x[0])
-    out: dict[int, float] = {}
-    targets = sorted(only) if only is not None else None
-    # Segments hold disjoint documents: score each on its own, by local number.
-    for part in lex.parts:
-        seg = part.seg
-        best: dict[int, float] = {}  # points of the best kind of match
-        bm25: dict[int, float] = {}
-        wanted: list[int] | None = None
-        if targets is not None:
-            # The candidates in this segment, as local numbers.
-            lo = bisect_left(targets, part.base)
-            hi = bisect_left(targets, part.base + len(seg.lengths[0]))
-            wanted = [g - part.base for g in targets[lo:hi]]
-            if not wanted:
-                continue
-        for _, term, slot, points, c, n2 in lists:
-            seg_df = seg.df.get(term)
-            if not seg_df or not seg_df[slot]:
-                continue
-            ids, weights = lex.cache.postings(part, slot, term)
+    return lists
+
+
+def _wanted(part: _Part, targets: list[int] | None) -> list[int] | None:
+    """The (sorted, global) targets that fall in a segment, as local numbers."""
+    if targets is None:
+        return None
+    lo = bisect_left(targets, part.base)
+    hi = bisect_left(targets, part.base + len(part.seg.lengths[0]))
+    return [g - part.base for g in targets[lo:hi]]
+
+
+def _part_points(
+    lex: Lexicon, part: _Part, lists: list[_List], wanted: list[int] | None
+) -> dict[int, float]:
+    """Local docnum -> points of the best kind of match of one word in a
+    segment (the integer part of its score), with C-speed dict operations:
+    lists in rising order of points, each overwriting the ones before."""
+    seg = part.seg
+    points: dict[int, float] = {}
+    for _, term, slot, p, _, _ in sorted(lists, key=lambda x: x[3]):
+        seg_df = seg.df.get(term)
+        if seg_df and seg_df[slot]:
+            ids = lex.cache.postings(part, slot, term)[0]
             if wanted is not None:
-                ids, weights = _restrict(ids, weights, wanted)
-            scaled = seg.length_terms(slot, n2)
-            scores = [c * w / (w + n1 + scaled[d]) for d, w in zip(ids, weights, strict=True)]
-            if not best:
-                best = dict.fromkeys(ids, points)
-                bm25 = dict(zip(ids, scores, strict=True))
-                continue
-            for d, sc in zip(ids, scores, strict=True):
-                p = best.get(d)
-                if p is None:
+                ids = _restrict(ids, ids, wanted)[0]
+            points.update(dict.fromkeys(ids, p))
+    if part.deleted:
+        for d in part.deleted:
+            points.pop(d, None)
+    return points
+
+
+def _part_scores(
+    lex: Lexicon, part: _Part, lists: list[_List], wanted: list[int] | None
+) -> dict[int, float]:
+    """Local docnum -> score of one word in a segment: the points of its best
+    kind of match plus its BM25F (Whoosh's formula and defaults, from the
+    decoded postings) squashed into [0, 1). ``wanted``: only these docs."""
+    seg = part.seg
+    n1 = _K1 * (1 - _B)
+    best: dict[int, float] = {}  # points of the best kind of match
+    bm25: dict[int, float] = {}
+    for _, term, slot, points, c, n2 in lists:
+        seg_df = seg.df.get(term)
+        if not seg_df or not seg_df[slot]:
+            continue
+        ids, weights = lex.cache.postings(part, slot, term)
+        if wanted is not None:
+            ids, weights = _restrict(ids, weights, wanted)
+        scaled = seg.length_terms(slot, n2)
+        scores = [c * w / (w + n1 + scaled[d]) for d, w in zip(ids, weights, strict=True)]
+        if not best:
+            best = dict.fromkeys(ids, points)
+            bm25 = dict(zip(ids, scores, strict=True))
+            continue
+        for d, sc in zip(ids, scores, strict=True):
+            p = best.get(d)
+            if p is None:
+                best[d] = points
+                bm25[d] = sc
+            else:
+                if points > p:
                     best[d] = points
-                    bm25[d] = sc
-                else:
-                    if points > p:
-                        best[d] = points
-                    bm25[d] += sc
-        if part.deleted:
-            for d in part.deleted:
-                if best.pop(d, None) is not None:
-                    del bm25[d]
-        base = part.base
-        out.update({d + base: p + (b := bm25[d]) / (b + _SQUASH) for d, p in best.items()})
-    return out
+                bm25[d] += sc
+    if part.deleted:
+        for d in part.deleted:
+            if best.pop(d, None) is not None:
+                del bm25[d]
+    return {d: p + (b := bm25[d]) / (b + _SQUASH) for d, p in best.items()}
 
 
 def _restrict(
@@ -390,29 +413,92 @@ def _restrict(
     return [d for d, _ in pairs], [w for _, w in pairs]
 
 
-def match_all(lex: Lexicon, parsed: list[Word], allowed: set[int] | None) -> dict[int, float]:
-    """Documents matching every word (evaluated rarest word first)."""
-    total: dict[int, float] | None = None
-    only = allowed
-    for word in sorted(parsed, key=lambda w: w.cost):
-        scores = _score_word(lex, word, only)
-        if total is None:
-            total = scores
-        else:
-            total = {d: total[d] + sc for d, sc in scores.items() if d in total}
-        if not total:
-            return {}
-        only = set(total)
-    return total or {}
+def _intersect(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
+    """Documents in both, values added (a's value first)."""
+    if len(b) < len(a):
+        return {d: a[d] + v for d, v in b.items() if d in a}
+    return {d: v + b[d] for d, v in a.items() if d in b}
+
+
+def match_all(
+    lex: Lexicon, parsed: list[Word], allowed: set[int] | None, limit: int
+) -> dict[int, float]:
+    """Documents matching every word, with their scores, except documents
+    that cannot be among the ``limit`` best (not scored in full).
+
+    A word's score is its points (an integer: the kind of match) plus its
+    BM25 squashed into [0, 1), and BM25 is below the sum of its lists' ``c``
+    (the weight part of the formula is below 1). So the points, summed at C
+    speed, say which documents come first: those with the most points are
+    scored in full, and the rest only if their points plus that bound beat
+    the limit-th best score so far.
+    """
+    words = sorted(parsed, key=lambda w: w.cost)  # rarest first
+    lists = [_lists(lex, word) for word in words]
+    targets = sorted(allowed) if allowed is not None else None
+    bounds: list[tuple[_Part, dict[int, float]]] = []
+    for part in lex.parts:
+        wanted = _wanted(part, targets)
+        if wanted is not None and not wanted:
+            continue
+        sums: dict[int, float] | None = None
+        for word_lists in lists:
+            points = _part_points(lex, part, word_lists, wanted)
+            sums = points if sums is None else _intersect(sums, points)
+            if not sums:
+                break
+        if sums:
+            bounds.append((part, sums))
+    every = [p for _, sums in bounds for p in sums.values()]
+    if len(every) <= limit:
+        return _scores(lex, lists, [(part, sorted(sums)) for part, sums in bounds])
+    top = heapq.nlargest(limit, every)[-1]
+    first = _scores(
+        lex, lists, [(part, sorted(d for d, p in s.items() if p >= top)) for part, s in bounds]
+    )
+    best = heapq.nlargest(limit, first.values())[-1]
+    # (c * w / (w + ...) < c for every posting, and b / (b + 5) rises with b)
+    slack = sum(b / (b + _SQUASH) for b in (sum(x[4] for x in w) for w in lists))
+    rest = [
+        (part, sorted(d for d, p in s.items() if best < p + slack and p < top))
+        for part, s in bounds
+    ]
+    first.update(_scores(lex, lists, rest))
+    return first
+
+
+def _scores(
+    lex: Lexicon, lists: list[list[_List]], parts: list[tuple[_Part, list[int]]]
+) -> dict[int, float]:
+    """Global docnum -> score of every word added up, for the given local
+    documents of each segment (all of which have every word)."""
+    total: dict[int, float] = {}
+    for part, candidates in parts:
+        if not candidates:
+            continue
+        scores: dict[int, float] | None = None
+        for word_lists in lists:
+            word_scores = _part_scores(lex, part, word_lists, candidates)
+            scores = word_scores if scores is None else _intersect(scores, word_scores)
+        base = part.base
+        total.update({d + base: sc for d, sc in (scores or {}).items()})
+    return total
 
 
 def match_any(lex: Lexicon, parsed: list[Word], allowed: set[int] | None) -> dict[int, float]:
     """Fallback when no document has every word: documents with any of them,
     those with more of the words first (every matched word adds >= 2)."""
     total: dict[int, float] = {}
+    targets = sorted(allowed) if allowed is not None else None
     for word in parsed:
-        for d, sc in _score_word(lex, word, allowed).items():
-            total[d] = total.get(d, 0.0) + sc
+        word_lists = _lists(lex, word)
+        for part in lex.parts:
+            wanted = _wanted(part, targets)
+            if wanted is not None and not wanted:
+                continue
+            base = part.base
+            for d, sc in _part_scores(lex, part, word_lists, wanted).items():
+                total[d + base] = total.get(d + base, 0.0) + sc
     return total
 
 

@@ -44,3 +44,26 @@ def test_the_comparison_notices_a_difference(recall) -> None:  # type: ignore[no
     assert recall.compare_hits(old, old[:2])
     assert recall.compare_hits(old, [old[0], old[1], ("c", 8.25, "other snippet")])
     assert recall.compare_hits(old, [("d", 9.5, "x"), *old[1:]])  # new doc, not at the cut
+
+
+@pytest.mark.parametrize("limit", [1, 5, 20])
+def test_pruning_by_points_keeps_the_best(recall, tmp_path: Path, limit: int) -> None:  # type: ignore[no-untyped-def]
+    """match_all scores in full only documents that can make the top
+    ``limit``: the top must be the one of scoring every document."""
+    from kmclient.core.search import SearchIndex, _top
+    from kmclient.core.search_query import expand, match_all, parse_query
+
+    corpus = recall.Corpus(300)
+    with SearchIndex(tmp_path / "ix") as ix:
+        ix.rebuild(corpus.docs, len(corpus.docs))
+        with ix._searcher() as s:
+            lex = ix._segments.lexicon(s.reader())
+            for queries in corpus.queries(20).values():
+                for q in queries:
+                    parsed = parse_query(q)
+                    for word in parsed:
+                        expand(lex, word)
+                    everything = match_all(lex, parsed, None, 10**9)
+                    pruned = match_all(lex, parsed, None, limit)
+                    assert _top(pruned, limit) == _top(everything, limit), q
+                    assert all(everything[d] == sc for d, sc in pruned.items())
