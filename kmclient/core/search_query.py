@@ -77,7 +77,9 @@ def parse_query(query: object) -> list[Word]:
 # -- per-segment caches ----------------------------------------------------------
 
 _DF = struct.Struct("!I")  # the document frequency in a W3 term info, at offset 5
-_POSTINGS_BUDGET = 1_000_000  # decoded postings kept (~12 bytes each) for the next queries
+# Decoded postings kept for the next queries (8 bytes each: ids and float32
+# weights in arrays; the weights are float32 in the index too).
+_POSTINGS_BUDGET = 2_000_000
 
 
 class _Segment:
@@ -134,7 +136,7 @@ class SegmentCache:
     def __init__(self) -> None:
         self._by_segment: dict[str, _Segment] = {}
         self._lock = threading.Lock()
-        self._postings: OrderedDict[tuple[str, int, str], tuple[array, list[float]]] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, int, str], tuple[array, array]] = OrderedDict()
         self._cached = 0  # postings in self._postings
         self._merged: tuple[tuple[str, ...], _Candidates] | None = None
 
@@ -177,7 +179,7 @@ class SegmentCache:
             merged = self._merged = (keys, _Candidates(segments))
         return merged[1]
 
-    def postings(self, part: _Part, slot: int, term: str) -> tuple[array, list[float]]:
+    def postings(self, part: _Part, slot: int, term: str) -> tuple[array, array]:
         """(docnums, weights) of a term in one field of a segment, deleted
         documents included (a segment's postings never change)."""
         key = (part.seg.key, slot, term)
@@ -188,7 +190,7 @@ class SegmentCache:
                 return got
         info = part.raw.terminfo(_FIELDS[slot][0], term.encode("utf-8"))
         ids, weights, _ = part.raw.postings(info) if info else ([], [], None)
-        got = (array("i", ids), weights)
+        got = (array("i", ids), array("f", weights))
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = got
