@@ -21,7 +21,7 @@ from math import log
 
 from whoosh.reading import IndexReader
 
-from kmclient.core.search_segment import RawSegment, field_lengths
+from kmclient.core.search_format import RawSegment, field_lengths
 from kmclient.core.search_text import (
     MAX_WORD_LEN,
     fold,

@@ -16,11 +16,10 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from kmclient.core.search import SearchDoc, SearchIndex
+from kmclient.core.search_format import RawSegment, field_lengths
 from kmclient.core.search_segment import (
     MERGE_FACTOR,
     SYNC_MERGE_DOCS,
-    RawSegment,
-    field_lengths,
     prepare,
     size_class,
 )
