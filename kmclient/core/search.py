@@ -32,6 +32,7 @@ from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 from whoosh.writing import CLEAR, OPTIMIZE, SegmentWriter
 
+from kmclient.core.search_format import fresh_searcher
 from kmclient.core.search_query import (
     SegmentCache,
     expand,
@@ -388,8 +389,9 @@ class SearchIndex:
         # Whoosh searchers must not be shared between threads (their files
         # have one read position), so each search checks one out of a pool.
         # Searcher.refresh() is NOT used: in whoosh-reloaded 2.7.5 it keeps
-        # the old segments, so a replaced document is returned twice.
-        searcher = None
+        # the old segments, so a replaced document is returned twice
+        # (fresh_searcher() reuses only what did not change).
+        searcher = stale = None
         with self._pool_lock:
             self._check_open()
             while self._pool:
@@ -397,9 +399,14 @@ class SearchIndex:
                 if candidate.up_to_date():
                     searcher = candidate
                     break
-                candidate.close()
+                if stale is None:
+                    stale = candidate  # its unchanged segments are reused
+                else:
+                    candidate.close()
         if searcher is None:
-            searcher = self._ix.searcher()
+            searcher = fresh_searcher(self._ix, stale)
+        elif stale is not None:
+            stale.close()
         try:
             yield searcher
         finally:

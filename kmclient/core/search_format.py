@@ -15,6 +15,7 @@ compressed, with a small window, and ``zlib.decompress`` reads them as usual.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 import struct
@@ -27,7 +28,9 @@ from itertools import accumulate, chain
 from operator import sub
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.reading import SegmentReader
+from whoosh.index import FileIndex
+from whoosh.reading import MultiReader, SegmentReader
+from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 BLOCK = 128  # postings per block, as Whoosh's W3 codec
@@ -278,3 +281,42 @@ def encode_postings(
         0, boost * sum(all_freqs), n, min_all, max_all, boost * top_all, all_ids[0], all_ids[-1]
     )
     return b"".join(out), info
+
+
+# -- opening ---------------------------------------------------------------------
+
+
+def fresh_searcher(ix: FileIndex, stale: Searcher | None) -> Searcher:
+    """A searcher on the latest commit of ix, reusing the open segment readers
+    of a stale searcher (which must not be used or closed afterwards) for
+    segments that did not change: same segment and same deleted documents.
+    A commit usually adds one small segment, and opening each of the others
+    again cost ~1 ms apiece. (``Searcher.refresh()`` is not the same: in
+    whoosh-reloaded 2.7.5 it keeps segments that are gone.)"""
+    if stale is None:
+        return ix.searcher()
+    reusable: dict[tuple[str, frozenset[int]], SegmentReader] = {}
+    for leaf, _ in stale.reader().leaf_readers():
+        segment = leaf.segment()
+        if segment is not None:
+            reusable[(segment.segment_id(), frozenset(segment.deleted_docs()))] = leaf
+    readers: list[SegmentReader] = []
+    try:
+        toc = ix._read_toc()
+        for segment in toc.segments:
+            reader = reusable.pop((segment.segment_id(), frozenset(segment.deleted_docs())), None)
+            if reader is None:
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+            readers.append(reader)
+    except Exception:
+        # E.g. a commit deleted a merged segment's files meanwhile: start over
+        # the ordinary way, which retries.
+        for reader in {id(r): r for r in [*readers, *reusable.values()]}.values():
+            with contextlib.suppress(Exception):
+                reader.close()
+        return ix.searcher()
+    for reader in reusable.values():
+        reader.close()
+    if not readers:
+        return ix.searcher()
+    return Searcher(MultiReader(readers, generation=toc.generation), fromindex=ix)

@@ -246,3 +246,22 @@ def test_each_way_of_merging_gives_the_same_index(
             assert abs(s.reader().field_length("body") - total) <= (
                 0 if path != "posting lists" else total // 50
             )
+
+
+def test_a_new_searcher_reuses_only_unchanged_segment_readers(tmp_path: Path) -> None:
+    with SearchIndex(tmp_path / "ix") as ix:
+        ix.upsert_many(make_docs(30))
+        ix.upsert_many(make_docs(30, start=30))
+        with ix._searcher() as s:
+            before = {leaf.segment().segment_id(): leaf for leaf, _ in s.reader().leaf_readers()}
+        ix.upsert("d0005", "Ny", "ersatt text", ["a"])  # a deletion in the first segment
+        with ix._searcher() as s:
+            after = {leaf.segment().segment_id(): leaf for leaf, _ in s.reader().leaf_readers()}
+            assert len(after) == 3
+            first, second = before
+            assert after[second] is before[second]  # unchanged: reused
+            assert after[first] is not before[first]  # its deletions changed
+            assert after[first].is_deleted(5)
+        assert [r.doc_id for r in ix.search("ersatt")] == ["d0005"]
+        assert ix.search("unik5 ")[0].doc_id != "d0005"
+        assert ix.doc_count() == 60
