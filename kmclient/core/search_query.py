@@ -138,7 +138,7 @@ class SegmentCache:
         self._lock = threading.Lock()
         self._postings: OrderedDict[tuple[str, int, str], tuple[array, array]] = OrderedDict()
         self._cached = 0  # postings in self._postings
-        self._merged: tuple[tuple[str, ...], _Candidates] | None = None
+        self._merged: _Candidates | None = None
 
     def lexicon(self, reader: IndexReader) -> Lexicon:
         parts = []
@@ -170,14 +170,24 @@ class SegmentCache:
 
     def candidates(self, segments: list[_Segment]) -> _Segment | _Candidates:
         """Prefix and typo candidates of a reader's segments, merged once per
-        set of segments (each commit makes a new set)."""
+        set of segments. A commit adds a segment or two: the merge before is
+        extended with them. It may keep terms of segments merged away since
+        (they have no documents in this reader and drop out of the
+        expansion), until those make up half of the merge."""
         if len(segments) == 1:
             return segments[0]
-        keys = tuple(seg.key for seg in segments)
-        merged = self._merged
-        if merged is None or merged[0] != keys:
-            merged = self._merged = (keys, _Candidates(segments))
-        return merged[1]
+        keys = {seg.key for seg in segments}
+        with self._lock:
+            merged = self._merged
+        if merged is not None and len(merged.keys - keys) * 2 > len(keys):
+            merged = None
+        if merged is None:
+            merged = _Candidates(segments)
+        elif not keys <= merged.keys:
+            merged = merged.extended([seg for seg in segments if seg.key not in merged.keys])
+        with self._lock:
+            self._merged = merged
+        return merged
 
     def postings(self, part: _Part, slot: int, term: str) -> tuple[array, array]:
         """(docnums, weights) of a term in one field of a segment, deleted
@@ -264,9 +274,10 @@ class Lexicon:
 
 class _Candidates:
     """Expansion candidates (folded terms, sorted) of several segments, so
-    that prefix and typo lookups scan each term once, not once per segment."""
+    that prefix and typo lookups scan each term once, not once per segment.
+    Immutable once built: an extension shares the lists it does not change."""
 
-    __slots__ = ("by_initial", "by_shape")
+    __slots__ = ("by_initial", "by_shape", "keys", "terms")
 
     def __init__(self, segments: list[_Segment]) -> None:
         by_initial: dict[str, set[str]] = {}
@@ -278,6 +289,25 @@ class _Candidates:
                 by_shape.setdefault(shape, set()).update(terms)
         self.by_initial = {k: sorted(v) for k, v in by_initial.items()}
         self.by_shape = {k: sorted(v) for k, v in by_shape.items()}
+        self.terms = set().union(*by_initial.values())
+        self.keys = frozenset(seg.key for seg in segments)
+
+    def extended(self, segments: list[_Segment]) -> _Candidates:
+        new = _Candidates([])
+        new.by_initial = dict(self.by_initial)
+        new.by_shape = dict(self.by_shape)
+        new.terms = set(self.terms)
+        new.keys = self.keys | {seg.key for seg in segments}
+        for seg in segments:
+            for term in sorted(t for terms in seg.by_initial.values() for t in terms):
+                if term in new.terms:
+                    continue
+                new.terms.add(term)
+                shape = (term[0], len(term))
+                for table, key in ((new.by_initial, term[0]), (new.by_shape, shape)):
+                    old = table.get(key, [])
+                    table[key] = [*old[: (i := bisect_left(old, term))], term, *old[i:]]
+        return new
 
 
 # -- evaluation ------------------------------------------------------------------

@@ -265,3 +265,30 @@ def test_a_new_searcher_reuses_only_unchanged_segment_readers(tmp_path: Path) ->
         assert [r.doc_id for r in ix.search("ersatt")] == ["d0005"]
         assert ix.search("unik5 ")[0].doc_id != "d0005"
         assert ix.doc_count() == 60
+
+
+def test_prefix_and_typo_candidates_follow_the_segments(tmp_path: Path) -> None:
+    """The merged candidates are extended commit by commit and may keep terms
+    of segments merged away: the expansions must equal a fresh merge's."""
+    import copy
+
+    from kmclient.core.search_query import _Candidates, expand, parse_query
+
+    docs = make_docs(300)
+    queries = ["avg", "ansök", "parkerin", "overklag", "vattn ", "bygglof ", "unik1", "titel 2"]
+    with SearchIndex(tmp_path / "ix") as ix:
+        for i in range(0, 300, 10):
+            ix.upsert_many(docs[i : i + 10])
+            if i % 50 == 0:
+                ix.remove_many([f"d{j:04d}" for j in range(i, i + 10, 3)])
+            ix.search("avg")  # the cache follows every commit
+            with ix._searcher() as s:
+                lex = ix._segments.lexicon(s.reader())
+                fresh = copy.copy(lex)
+                fresh.candidates = _Candidates([part.seg for part in lex.parts])
+                for q in queries:
+                    a, b = parse_query(q), parse_query(q)
+                    for x, y in zip(a, b, strict=True):
+                        expand(lex, x)
+                        expand(fresh, y)
+                        assert x.terms == y.terms, q
