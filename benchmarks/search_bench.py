@@ -102,6 +102,13 @@ def bench_whoosh(corpus: Corpus, queries: dict[str, list[str]], work: Path, batc
     res["single_upsert"] = percentiles(samples)
     res["first_search_after_upsert"] = percentiles(first_search)
 
+    # What the index worker does once its queue is empty (not in old code).
+    if hasattr(ix, "merge_idle"):
+        ms, merges = timed(lambda: sum(1 for _ in iter(ix.merge_idle, False)))
+        res["idle_merges"] = merges
+        res["idle_merges_s"] = round(ms / 1000, 2)
+        res["segments_after_idle_merges"] = sum(1 for p in path.iterdir() if p.suffix == ".seg")
+
     ms, _ = timed(ix.optimize)
     res["optimize_s"] = round(ms / 1000, 2)
     # The first search after a merge reads the new segment's lexicon and
@@ -289,7 +296,8 @@ def report(size: dict) -> None:
         print(
             f"  {name:<7} {w['index_s']:>7.2f} s ({w['index_docs_per_s']:>6.0f} docs/s),"
             f" {w['segments_after_batches']} segments; rebuild {w['rebuild_s']:.2f} s,"
-            f" optimize {w['optimize_s']:.2f} s; single upsert p50 {su['p50_ms']:.1f}"
+            f" optimize {w['optimize_s']:.2f} s; idle merges {w.get('idle_merges_s', '-')} s;"
+            f" single upsert p50 {su['p50_ms']:.1f}"
             f" / p95 {su['p95_ms']:.1f} ms; {w['index_bytes'] / 1e6:.1f} MB"
         )
     if fts:

@@ -94,7 +94,7 @@ class _Segment:
       fetches them through a column reader at about 3 µs per posting.
     """
 
-    __slots__ = ("by_initial", "by_shape", "df", "key", "lengths", "scaled")
+    __slots__ = ("by_initial", "by_shape", "df", "key", "lengths")
 
     def __init__(self, reader: IndexReader, key: str) -> None:
         self.key = key
@@ -118,15 +118,6 @@ class _Segment:
         self.by_initial = by_initial
         self.by_shape = by_shape
         self.lengths = tuple(field_lengths(reader, fieldname) for fieldname, _ in _FIELDS)
-        # K1 * B / avg_length * length per document, for the average it was made with
-        self.scaled: list[tuple[float, list[float]] | None] = [None, None]
-
-    def length_terms(self, slot: int, n2: float) -> list[float]:
-        """n2 * length of every document (the length part of BM25's denominator)."""
-        got = self.scaled[slot]
-        if got is None or got[0] != n2:
-            got = self.scaled[slot] = (n2, [n2 * x for x in self.lengths[slot]])
-        return got[1]
 
 
 class SegmentCache:
@@ -404,8 +395,8 @@ def _part_scores(
         ids, weights = lex.cache.postings(part, slot, term)
         if wanted is not None:
             ids, weights = _restrict(ids, weights, wanted)
-        scaled = seg.length_terms(slot, n2)
-        scores = [c * w / (w + n1 + scaled[d]) for d, w in zip(ids, weights, strict=True)]
+        lengths = seg.lengths[slot]  # (the average length changes with every commit)
+        scores = [c * w / (w + n1 + n2 * lengths[d]) for d, w in zip(ids, weights, strict=True)]
         if not best:
             best = dict.fromkeys(ids, points)
             bm25 = dict(zip(ids, scores, strict=True))

@@ -7,6 +7,7 @@ side and the snippet builder are guaranteed to cut and fold words the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -327,7 +328,12 @@ def word_starts(initials: Iterable[str]) -> re.Pattern[str]:
     """A pattern for the first characters of words whose lower-cased, folded
     form begins with one of ``initials`` (ASCII exactly, every non-ASCII
     character to be safe), at the start of a word."""
-    chars = {c for c in map(chr, range(128)) if c.lower() in set(initials)}
+    return _word_starts(frozenset(initials))
+
+
+@functools.lru_cache(maxsize=256)
+def _word_starts(initials: frozenset[str]) -> re.Pattern[str]:
+    chars = {c for c in map(chr, range(128)) if c.lower() in initials}
     ascii_part = "".join(re.escape(c) for c in sorted(chars))
     return re.compile(rf"(?<![^\W_])[{ascii_part}\x80-\U0010ffff]")
 
