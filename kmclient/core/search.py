@@ -233,6 +233,7 @@ class SearchIndex:
         per ``mergetype``. Caller holds the write lock. ``progress(n)`` after
         each added doc may return False to cancel (nothing is written)."""
         self._check_open()
+        remove = list(remove)
         writer = FastSegmentWriter(self._ix, recent=self._recent, timeout=_WRITER_TIMEOUT_S)
         kept: list = []
         if mergetype is None:

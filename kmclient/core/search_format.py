@@ -27,7 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import accumulate, chain
 from operator import sub
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.index import FileIndex
 from whoosh.reading import MultiReader, SegmentReader
 from whoosh.searching import Searcher
@@ -165,7 +166,7 @@ def compress_stored(chunk: list[dict]) -> list[bytes]:
 
 
 def write_field(
-    fw,  # type: ignore[no-untyped-def]  # W3FieldWriter, after start_field()
+    fw: W3FieldWriter,  # after start_field()
     terms: dict[str, array],
     boost: float,
     freq_values: bool,
@@ -204,7 +205,7 @@ def write_field(
     add_terms(fw._tindex, keys, infos)
 
 
-def add_terms(tindex, keys: list[bytes], values: list[bytes]) -> None:  # type: ignore[no-untyped-def]
+def add_terms(tindex: OrderedHashWriter, keys: list[bytes], values: list[bytes]) -> None:
     """``OrderedHashWriter.add`` for many keys with one write: the same
     records, hash buckets and key index (whoosh.filedb.filetables)."""
     dbfile = tindex.dbfile

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filetables import crc_hash
+from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -107,9 +108,9 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(
         self,
-        ix,  # type: ignore[no-untyped-def]
+        ix: FileIndex,
         recent: dict[str, SegmentPostings] | None = None,
-        **kwargs,  # type: ignore[no-untyped-def]
+        **kwargs: object,
     ) -> None:
         """``recent``: postings of segments written lately, by segment id (merged from memory)."""
         super().__init__(ix, **kwargs)
@@ -134,7 +135,7 @@ class FastSegmentWriter(SegmentWriter):
         self._stored_seq: list[bytes | Future[list[bytes]]] = []
         self._stored_chunk: list[dict] = []
 
-    def add_document(self, **fields):  # type: ignore[no-untyped-def]
+    def add_document(self, **fields: object) -> None:
         raise NotImplementedError("FastSegmentWriter takes prepared documents (add_prepared)")
 
     def add_prepared(self, doc: PreparedDoc, stored: bytes | None = None) -> None:
@@ -213,7 +214,7 @@ class FastSegmentWriter(SegmentWriter):
         self,
         reader: SegmentReader,
         deleted: set[int],
-        stored,  # type: ignore[no-untyped-def]
+        stored: VarBytesColumn.Reader,
         lens: dict[str, bytes] | dict[str, bytearray],
     ) -> list[int]:
         """Copy the live documents' stored fields (still compressed) and field
@@ -289,7 +290,7 @@ class FastSegmentWriter(SegmentWriter):
                 else:
                     old.extend(codes)
 
-    def _add_reanalysed(self, n_all: int, deleted: set[int], stored) -> None:  # type: ignore[no-untyped-def]
+    def _add_reanalysed(self, n_all: int, deleted: set[int], stored: VarBytesColumn.Reader) -> None:
         """Merge a small segment by analysing its stored text again: cheaper
         than decoding its posting lists, most of which hold one posting (a
         one-document segment has hundreds). The stored title and body are the
