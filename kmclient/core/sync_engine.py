@@ -32,6 +32,7 @@ from typing import Any
 
 from pycrdt import Doc, merge_updates
 
+from kmclient.core.attention_api import AttentionApi
 from kmclient.core.feedback import Feedback
 from kmclient.core.feedback_api import FeedbackApi
 from kmclient.core.feedback_requests import (
@@ -45,6 +46,7 @@ from kmclient.core.model import (
     AwarenessReceived,
     ChangesAttributed,
     ConnState,
+    CoverageChanged,
     DocInfo,
     EngineEvent,
     IndexProgress,
@@ -90,11 +92,12 @@ class _SyncRun:
     removed: int = 0
 
 
-class SyncEngine(FeedbackApi, PublishingApi):
+class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
     """The public API: this class (documents, sync, editing),
     :class:`~kmclient.core.feedback_api.FeedbackApi` (flags, comments, notes,
-    watches, notifications) and :class:`~kmclient.core.publishing_api.PublishingApi`
-    (publishing, review, history, archive, review dates, audit)."""
+    watches, notifications), :class:`~kmclient.core.publishing_api.PublishingApi`
+    (publishing, review, history, archive, review dates, audit) and
+    :class:`~kmclient.core.attention_api.AttentionApi` (must-reads, broadcasts)."""
 
     def __init__(
         self,
@@ -527,6 +530,8 @@ class SyncEngine(FeedbackApi, PublishingApi):
             self._on_created(msg)
         elif kind == "meta_saved" and msg.get("ref") in self._requests:
             self._answer(msg["ref"], True)
+        elif kind == "coverage_changed":
+            self.replica.emit(CoverageChanged(str(msg.get("id") or "")))
         elif kind in QUERIES and msg.get("ref") in self._queries:
             del self._queries[msg["ref"]]
             data = {k: v for k, v in msg.items() if k not in ("type", "ref")}
