@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, QueryAnswered, RecordsChanged, RequestFailed
+from kmclient.ui.i18n import when
 from kmclient.ui.publishing.diff_view import DiffView
 from kmclient.ui.publishing.queries import Queries, failure_text
-from kmclient.ui.reading.doc_header import when
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.theme import LIGHT, Colours
 
