@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from kmserver import policy
 from kmserver.feedback.context import RecordContext, not_found
@@ -268,16 +268,49 @@ def _waiting(rc: RecordContext, must: MustRead, meta: Any, users: dict[str, Acco
 
 def note_received(rc: RecordContext, pairs: list[tuple[str, str, str]]) -> int | None:
     """(kind, record id, user): a must-read or a broadcast reached an open window of
-    the user. Only the first time counts; nothing is published."""
+    the user. Only the first time counts; nothing is published. One query and one
+    insert per record, not per user: a must-read reaches thousands at once."""
+    by_record: dict[tuple[str, str], set[str]] = {}
     for kind, record, user in pairs:
-        if kind == "broadcast":
-            if rc.s.get(BroadcastSeen, (record, user)) is None:
-                rc.s.add(BroadcastSeen(broadcast_id=record, user=user, at=rc.now))
-        elif kind == "must_read":
-            doc_id, _, rev = record.rpartition("@")
-            key = (doc_id, int(rev), user)
-            if rc.s.get(MustReadReceived, key) is None:
-                rc.s.add(MustReadReceived(doc_id=doc_id, rev=int(rev), user=user, at=rc.now))
+        by_record.setdefault((kind, record), set()).add(user)
+    for (kind, record), users in by_record.items():
+        wanted = sorted(users)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            if kind == "broadcast":
+                known = set(
+                    rc.s.scalars(
+                        select(BroadcastSeen.user).where(
+                            BroadcastSeen.broadcast_id == record, BroadcastSeen.user.in_(chunk)
+                        )
+                    )
+                )
+                rows: list[dict[str, Any]] = [
+                    {"broadcast_id": record, "user": u, "at": rc.now}
+                    for u in chunk
+                    if u not in known
+                ]
+                table: Any = BroadcastSeen
+            else:
+                doc_id, _, rev_text = record.rpartition("@")
+                rev = int(rev_text)
+                known = set(
+                    rc.s.scalars(
+                        select(MustReadReceived.user).where(
+                            MustReadReceived.doc_id == doc_id,
+                            MustReadReceived.rev == rev,
+                            MustReadReceived.user.in_(chunk),
+                        )
+                    )
+                )
+                rows = [
+                    {"doc_id": doc_id, "rev": rev, "user": u, "at": rc.now}
+                    for u in chunk
+                    if u not in known
+                ]
+                table = MustReadReceived
+            if rows:
+                rc.s.execute(insert(table), rows)
     return None
 
 
