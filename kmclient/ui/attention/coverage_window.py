@@ -92,6 +92,7 @@ class CoverageWindow(ToolWindow):
         self.list = QListWidget()
         self.list.setObjectName("mustReadList")
         self.list.setAccessibleName(tr("Must-reads"))
+        self.list.setSpacing(3)
         self.list.currentItemChanged.connect(self._on_pick)
         self.title = QLabel()
         self.title.setObjectName("coverageTitle")
