@@ -145,6 +145,7 @@ def _topics(raw: str | None) -> list[str] | None:
 
 def _serve(args: argparse.Namespace) -> int:
     from kmserver.server import Server, ServerConfig
+    from kmserver.store.serve_lock import AlreadyServing
 
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s"
@@ -177,7 +178,11 @@ def _serve(args: argparse.Namespace) -> int:
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
         server = Server(config)
-        await server.start()
+        try:
+            await server.start()
+        except AlreadyServing as exc:
+            print(f"kmserver: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
         print(f"listening on {server.url}", flush=True)
         await stop.wait()
         await server.stop()

@@ -18,6 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from kmserver.attention.service import Attention
+from kmserver.cluster import Cluster
 from kmserver.feedback.service import Clock, Feedback, utc_now
 from kmserver.hub import Hub
 from kmserver.protocol import messages as m
@@ -28,6 +29,7 @@ from kmserver.publishing.service import Publishing
 from kmserver.store import documents as docs
 from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, AuthThrottled
 from kmserver.store.database import Database
+from kmserver.store.serve_lock import ServeLock, sqlite_path
 from kmserver.visibility import send_states
 from kmserver.writer import Job, TailBatch, Writer
 from kmserver.ws_session import WsSession
@@ -72,6 +74,8 @@ class Server:
         self._listener: Any = None
         self._account_watch: asyncio.Task | None = None
         self.peers: set[WsSession | YSession] = set()
+        self.cluster: Cluster | None = None
+        self._serve_lock: ServeLock | None = None
         self.writer: Writer
         self.hub: Hub
         self.feedback = Feedback(
@@ -102,11 +106,24 @@ class Server:
     # -- life cycle -----------------------------------------------------------
 
     async def start(self) -> int:
+        db_file = sqlite_path(self.db.url)
+        if db_file is not None:  # several processes need PostgreSQL
+            self._serve_lock = ServeLock(db_file)
+            self._serve_lock.acquire()
         self.writer = Writer(self.db, on_tail=self._on_tail)
         metas = await self.read(docs.all_metas)
         self.hub = Hub(metas, self.writer.covered, self.config.review_every_days)
         loop = asyncio.get_running_loop()
         self.attention.attach()
+        self.cluster = Cluster(
+            self.db,
+            self.writer.poke,
+            self.hub.awareness_from_elsewhere,
+            asyncio.get_running_loop().call_soon_threadsafe,
+        )
+        if self.cluster.enabled:
+            self.hub.awareness_out = self.cluster.send_awareness
+        self.cluster.start()
         self.hub.state_sender = lambda doc_id, wanted: loop.create_task(
             send_states(self, doc_id, wanted)
         )
@@ -150,8 +167,12 @@ class Server:
             self._listener.close(close_connections=True)
             await self._listener.wait_closed()
         await self.writer.stop()
+        if self.cluster is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.cluster.stop)
         self._readers.shutdown(wait=True)
         self.db.dispose()
+        if self._serve_lock is not None:
+            self._serve_lock.release()
 
     async def _watch_accounts(self) -> None:
         """Apply account changes made elsewhere (``kmserver user set/remove``) to live sessions.
