@@ -7,8 +7,10 @@ on any of them, and kill -9 of one loses nothing acknowledged. On SQLite a secon
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
+import shutil
 import signal
 import sys
 import uuid
@@ -16,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from kmserver.protocol import awareness, ysync
+from kmserver.protocol import awareness, streams, ysync
 from tests.server.conftest import WireClient
 from tests.server.processes import PortOnly, start_subprocess
 from tests.server.processes import reap_servers as _reap_servers  # noqa: F401 (autouse)
+from tests.server.test_y_route import NODE_MODULES
 
 
 @pytest.fixture
@@ -37,6 +40,37 @@ async def client(port: int, user: str) -> WireClient:
     c = await WireClient.open(PortOnly(port), user)  # type: ignore[arg-type]
     await c.sync()
     return c
+
+
+async def token_for_url(db_url: str, user: str) -> str:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "kmserver", "token", user, "--db", db_url,
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await proc.communicate()
+    return out.decode().strip()
+
+
+async def start_node_client(url: str, doc_id: str, token: str) -> asyncio.subprocess.Process:
+    node = shutil.which("node")
+    assert node, "node is required (CI installs it)"
+    return await asyncio.create_subprocess_exec(
+        node,
+        str(Path(__file__).with_name("node") / "y_stock_client.cjs"),
+        url,
+        doc_id,
+        token,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+    )
+
+
+async def node_line(proc: asyncio.subprocess.Process) -> dict:
+    assert proc.stdout is not None
+    raw = await asyncio.wait_for(proc.stdout.readline(), 20)
+    assert raw, "node client exited"
+    return json.loads(raw)
 
 
 def markers(text: str, tag: str) -> set[str]:
@@ -80,8 +114,26 @@ async def test_edits_records_roles_and_awareness_cross_processes(pg_url: str) ->
     # delta sync on yet another connection, from the cursor rita had before
     late = await WireClient.open(PortOnly(a), "rita")  # type: ignore[arg-type]
     await late.sync(cursor=cursor_before, known=["parking", "school", "styleguide"])
-    assert "[b59]" in late.published_text("parking") or late.updates
+    assert any(streams.parse(name) == ("parking", True) for name, _ in late.updates)
     assert flag_id in late.records("flag")
+
+    # a stock Yjs client (y-websocket) on process c co-edits with olle on process a
+    token = await token_for_url(pg_url, "olle")
+    node = await start_node_client(f"ws://127.0.0.1:{c}/y", "parking", token)
+    try:
+        assert (await node_line(node))["event"] == "synced"
+        node.stdin.write(b'{"op":"insert","index":0,"text":"Nod p\\u00e5 c. "}\n')
+        await node.stdin.drain()
+        assert (await node_line(node))["event"] == "inserted"
+        await olle_a.wait_for(lambda: olle_a.text("parking").startswith("Nod på c. "))
+        await olle_a.edit("parking", lambda t: t.insert(0, "Svar från a. "))
+        node.stdin.write(b'{"op":"wait","contains":"Svar fr\\u00e5n a."}\n')
+        await node.stdin.drain()
+        assert (await node_line(node))["event"] == "contains"
+    finally:
+        node.stdin.write(b'{"op":"quit"}\n')
+        await node.stdin.drain()
+        await asyncio.wait_for(node.wait(), 10)
 
     # awareness: olle's caret on process a reaches sara, who has the document open on b
     await sara_b.send_json(type="open", doc="parking")
