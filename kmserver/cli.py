@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from datetime import timedelta
+from importlib import metadata
 from pathlib import Path
 
 from kmserver.content import ContentError, export_dir, import_dir
@@ -21,7 +22,7 @@ from kmserver.protocol.messages import ROLES
 from kmserver.publishing import commands as publishing
 from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS, parse_days
 from kmserver.store.accounts import Accounts
-from kmserver.store.database import DB_ENV, SQLITE_SYNC_MODES, Database
+from kmserver.store.database import DB_ENV, SQLITE_SYNC_MODES, Database, default_db_url
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kmserver", description="Real-time knowledge base server for one-stop centres."
     )
+    p.add_argument("--version", action="version", version=f"kmserver {version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", parents=[common], help="serve /ws, /y/<doc> and /health")
@@ -118,6 +120,14 @@ def _parser() -> argparse.ArgumentParser:
         "--working", action="store_true", help="write the working copies (drafts included)"
     )
     publishing.add_parsers(sub, common)
+    bak = sub.add_parser(
+        "backup", parents=[common], help="a consistent copy of a SQLite database, while it serves"
+    )
+    bak.add_argument("file", type=Path, help="the new backup file")
+    res = sub.add_parser(
+        "restore-backup", parents=[common], help="put a backup in place (the server stopped)"
+    )
+    res.add_argument("file", type=Path, help="a file made by kmserver backup")
     return p
 
 
@@ -192,10 +202,19 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def version() -> str:
+    try:
+        return metadata.version("kmdesk")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command in ("backup", "restore-backup"):
+        return _backup(args)
     db = Database(args.db)
     try:
         return _run(args, db)
@@ -204,6 +223,31 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         db.dispose()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    """Without opening the database through Database(): a restore must not migrate or
+    lock the file it replaces, and a backup needs no more than SQLite's copy."""
+    from kmserver.store import backup
+
+    url = args.db or default_db_url()
+    try:
+        if args.command == "backup":
+            info = backup.backup(url, args.file)
+            print(
+                f"backed up {info.documents} documents, {info.log_entries} log entries and "
+                f"{info.users} users to {info.path} ({info.bytes:,} bytes)"
+            )
+        else:
+            info = backup.restore(url, args.file)
+            print(
+                f"restored {info.documents} documents and {info.users} users from {info.path}; "
+                "the previous database is kept as *.before-restore"
+            )
+    except backup.BackupError as exc:
+        print(f"kmserver: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _run(args: argparse.Namespace, db: Database) -> int:
