@@ -8,7 +8,6 @@ import argparse
 import asyncio
 import contextlib
 import getpass
-import logging
 import os
 import signal
 import sys
@@ -16,6 +15,7 @@ from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 
+from kmserver import logs
 from kmserver.content import ContentError, export_dir, import_dir
 from kmserver.durations import duration
 from kmserver.protocol.messages import ROLES
@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
         f"unless it sets review_every itself (e.g. 90d, 6m, 1y; default {DEFAULT_REVIEW_DAYS}d)",
     )
     serve.add_argument("--log-level", default="INFO")
+    serve.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        default="text",
+        help="text: 'time level logger: message'; json: one object per line (for shippers)",
+    )
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
         dest="action", required=True
@@ -157,9 +163,7 @@ def _serve(args: argparse.Namespace) -> int:
     from kmserver.server import Server, ServerConfig
     from kmserver.store.serve_lock import AlreadyServing
 
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s"
-    )
+    logs.configure(args.log_level, args.log_format)
     if bool(args.certfile) != bool(args.keyfile):
         raise SystemExit("kmserver: --certfile and --keyfile go together")
     config = ServerConfig(

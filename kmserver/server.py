@@ -28,7 +28,7 @@ from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS
 from kmserver.publishing.service import Publishing
 from kmserver.store import documents as docs
 from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, AuthThrottled
-from kmserver.store.database import Database
+from kmserver.store.database import PROCESS_ID, Database
 from kmserver.store.serve_lock import ServeLock, sqlite_path
 from kmserver.visibility import send_states
 from kmserver.writer import Job, TailBatch, Writer
@@ -147,6 +147,14 @@ class Server:
         )
         self.port = self._listener.sockets[0].getsockname()[1]
         self._account_watch = asyncio.get_running_loop().create_task(self._watch_accounts())
+        log.info(
+            "serving %s on %s (process %s, log at %d%s)",
+            self.db.write_engine.url.render_as_string(hide_password=True),
+            self.url,
+            PROCESS_ID,
+            self.hub.covered,
+            ", with other processes: PostgreSQL" if self.cluster and self.cluster.enabled else "",
+        )
         return self.port
 
     def _on_tail(self, jobs: list[Job], batch: TailBatch) -> None:
