@@ -1,0 +1,79 @@
+// The right column: comments on the open document, or notifications.
+import { h, clear, toast } from './dom.js'
+import { t, fmtDate } from './i18n.js'
+
+export class Panel {
+  constructor (app, el) {
+    this.app = app
+    this.el = el
+    this.mode = null
+  }
+
+  toggle (mode) {
+    if (this.mode === mode && !this.el.hidden) { this.el.hidden = true; this.mode = null; return }
+    this.mode = mode
+    this.el.hidden = false
+    this.render()
+    this.el.querySelector('textarea, button')?.focus()
+  }
+
+  docChanged () { if (this.mode === 'comments') this.render() }
+
+  onRecord (rec, fresh) {
+    if (fresh && rec.kind === 'notification' && !rec.data.read) toast(rec.data.text)
+    if (!this.el.hidden) this.render()
+  }
+
+  render () {
+    clear(this.el)
+    const close = h('button.close', { onclick: () => { this.el.hidden = true; this.mode = null }, 'aria-label': t('close') }, '×')
+    if (this.mode === 'notifications') this.renderNotifications(close)
+    else this.renderComments(close)
+  }
+
+  renderNotifications (close) {
+    const store = this.app.store
+    const items = store.recordsOf('notification').sort((a, b) => b.seq - a.seq).slice(0, 100)
+    const unread = items.filter((r) => !r.data.read).map((r) => r.id)
+    const list = h('ul.notes#notifications')
+    for (const n of items) {
+      list.append(h('li', { class: n.data.read ? 'read' : 'unread' },
+        h('a', { href: n.doc ? `#/doc/${encodeURIComponent(n.doc)}` : '#' }, n.data.text),
+        h('span.sub', {}, fmtDate(n.data.created_at))))
+    }
+    this.el.append(h('div.panel-head', {}, h('h2', {}, t('notifications')), close),
+      unread.length ? h('button#mark-read', { onclick: () => this.app.conn.request({ type: 'read', ids: unread.slice(0, 1000) }).catch(() => {}) }, t('markAllRead')) : null,
+      items.length ? list : h('p.muted', {}, t('noNotifications')))
+  }
+
+  renderComments (close) {
+    const id = this.app.openId
+    this.el.append(h('div.panel-head', {}, h('h2', {}, t('comments')), close))
+    if (!id) return
+    const comments = this.app.store.recordsOf('comment', id).sort((a, b) => a.seq - b.seq)
+    const roots = comments.filter((c) => !c.data.parent)
+    const list = h('ul.comments#comment-list')
+    for (const root of roots) {
+      const replies = comments.filter((c) => c.data.thread === root.id && c.id !== root.id)
+      list.append(h('li', {}, this.comment(root), replies.length ? h('ul', {}, replies.map((r) => h('li', {}, this.comment(r)))) : null))
+    }
+    const box = h('textarea#comment-body', { rows: 3, maxlength: 10000, placeholder: t('addComment') })
+    const form = h('form.comment-form', {
+      onsubmit: (ev) => {
+        ev.preventDefault()
+        const body = box.value.trim()
+        if (!body) return
+        this.app.conn.request({ type: 'comment', doc: id, body }).catch((err) => toast(t('error', { msg: err.message }), 'error'))
+        box.value = ''
+      }
+    }, box, h('button.primary', { type: 'submit' }, t('comment')))
+    this.el.append(list, form)
+  }
+
+  comment (c) {
+    return h('div.comment', {},
+      h('p.by', {}, `${c.data.by} · ${fmtDate(c.data.created_at)}`),
+      c.data.anchor && c.data.anchor.quote ? h('q', {}, c.data.anchor.quote) : null,
+      h('p', {}, c.data.body))
+  }
+}
