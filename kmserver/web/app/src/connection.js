@@ -129,14 +129,19 @@ export class Connection extends EventTarget {
     if (!ref || !this.waiting.has(ref)) return false
     const w = this.waiting.get(ref)
     this.waiting.delete(ref)
-    if (w.item) this.inflight = this.inflight.filter((i) => i !== w.item)
+    if (w.item) this.answered(w.item)
     failed ? w.reject(msg) : w.resolve(msg)
     return true
   }
 
   updateAnswered () {
     const item = this.sentUpdates.shift()
-    if (item) this.inflight = this.inflight.filter((i) => i !== item)
+    if (item) this.answered(item)
+  }
+
+  answered (item) {
+    this.inflight = this.inflight.filter((i) => i !== item)
+    this.dispatchEvent(new CustomEvent('outbox'))
   }
 
   onBinary (bytes) {

@@ -231,4 +231,7 @@ class App {
 }
 
 applyTheme()
-new App().start()
+const app = new App()
+// For support staff at the console (and the browser tests): what the page holds.
+window.kmdesk = { store: app.store, connection: app.conn }
+app.start()
