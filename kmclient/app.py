@@ -66,7 +66,7 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from kmclient.demo import DEFAULT_USER, DemoServer, demo_user
+    from kmclient.demo import DEFAULT_USER, DemoServer, demo_user, web_addresses
     from kmclient.ui.shell.client_app import ClientApp
 
     user = args.user or DEFAULT_USER
@@ -86,6 +86,8 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
     server = None
     if demo:
         server = DemoServer().start()
+        for line in web_addresses(server.port):
+            print(line, flush=True)
     client = ClientApp(app, settings, demo=server)
     try:
         if server is not None:

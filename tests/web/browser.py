@@ -47,6 +47,9 @@ class Browser:
         options.add_experimental_option("prefs", {"intl.accept_languages": lang})
         self.driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         self.driver.set_page_load_timeout(30)
+        if width < 500:  # a window is at least 500 px wide: emulate the phone's viewport
+            metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}
+            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
 
     def wait(self, condition: Callable[[Any], T], timeout: float = 20.0, message: str = "") -> T:
         from selenium.webdriver.support.ui import WebDriverWait

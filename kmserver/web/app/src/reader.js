@@ -35,6 +35,7 @@ export class Reader {
   open (id) {
     if (this.editor) this.stopEditing()
     this.id = id
+    this.justUpdated = false
     const meta = this.app.store.docs.get(id)?.meta
     if (!meta) { this.gone(); return }
     this.head = h('div.doc-head')
@@ -67,6 +68,8 @@ export class Reader {
     const line = pub
       ? t(pub.by ? 'publishedBy' : 'published', { rev: pub.rev, date: fmtDate(pub.at), who: pub.by })
       : t('draft')
+    // A revision that arrived while the page was open: say so beside the marks in the text.
+    const fresh = this.justUpdated && pub ? h('span.just-updated', {}, ' · ', t('justUpdated')) : null
     const actions = h('div.actions', {},
       h('button#flag-doc', { onclick: () => this.flagDialog(false), title: 'Ctrl+Shift+F' }, icon('flag'), t('flag')),
       h('button#flag-passage', { onclick: () => this.flagDialog(true) }, icon('flag'), t('flagPassage')),
@@ -79,7 +82,7 @@ export class Reader {
     clear(this.head).append(...[
       h('p.topics', {}, meta.topics.map(topicLabel).join(' · ')),
       h('h1#doc-title', {}, meta.title),
-      trust, h('p.meta', {}, line), pending, actions].filter(Boolean))
+      trust, h('p.meta', {}, line, fresh), pending, this.editor ? null : actions].filter(Boolean))
   }
 
   renderBanner () {
@@ -101,12 +104,9 @@ export class Reader {
       const y = this.el.scrollTop
       const marked = renderInto(this.article, after, before)
       this.el.scrollTop = y
+      this.justUpdated = marked > 0
       this.renderHead()
-      if (marked) {
-        const by = meta && meta.published ? meta.published.by : ''
-        toast(t('changedBy', { who: by }))
-        this.article.querySelector('.changed')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
-      }
+      if (marked) this.article.querySelector('.changed')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
     } else if (what === 'working' && meta && meta.status !== 'published') {
       renderInto(this.article, this.textToShow())
     }
@@ -181,6 +181,7 @@ export class Reader {
     const meta = this.app.store.docs.get(this.id)?.meta
     if (!meta || !meta.can_edit) return
     this.editor = new Editor(this.app, this.id, this.body, () => this.stopEditing())
+    this.renderHead()
   }
 
   stopEditing () {
@@ -190,6 +191,7 @@ export class Reader {
     if (this.id) {
       clear(this.body).append(this.article)
       renderInto(this.article, this.textToShow())
+      this.renderHead()
     }
   }
 }
