@@ -2,9 +2,13 @@
 // outbox so that edits and requests made offline are sent on reconnect,
 // never lost and never applied twice (CRDT updates are idempotent; requests
 // carry a uuid the server answers again instead of redoing).
+import * as Y from 'yjs'
 import { syncUpdate, unwrap, uuid } from './wire.js'
 
 const PROTOCOL = 2
+// Requests that carry the client's uuid (docs/protocol.md, sections 4 and 5).
+const WITH_ID = new Set(['flag', 'flag_state', 'comment', 'comment_state', 'note', 'note_edit',
+  'note_delete', 'publish', 'submit', 'review', 'restore', 'archive', 'verify'])
 const MAX_BACKOFF = 15000
 
 export class Connection extends EventTarget {
@@ -162,10 +166,11 @@ export class Connection extends EventTarget {
     this.flush()
   }
 
-  /** A change (flag, comment, publish, ...): resent until answered; its uuid makes a resend harmless. */
+  /** A change (flag, comment, publish, ...): resent until answered; its uuid makes a
+   * resend harmless (``read`` and ``watch`` have none: they are idempotent by value). */
   request (msg) {
-    if (!msg.id) msg.id = uuid()
-    msg.ref = msg.id
+    if (!msg.id && WITH_ID.has(msg.type)) msg.id = uuid()
+    msg.ref = msg.id || uuid()
     return new Promise((resolve, reject) => {
       this.outbox.push({ kind: 'request', msg, resolve, reject })
       this.flush()
@@ -184,6 +189,7 @@ export class Connection extends EventTarget {
 
   flush () {
     if (!this.online) return
+    this.coalesce()
     while (this.outbox.length) {
       const item = this.outbox.shift()
       this.inflight.push(item)
@@ -199,4 +205,23 @@ export class Connection extends EventTarget {
   }
 
   get pending () { return this.outbox.length + this.inflight.length }
+
+  /** Consecutive waiting edits of one document become one update (one frame, one
+   * answer): an hour of offline typing is not sent keystroke by keystroke. */
+  coalesce () {
+    const merged = []
+    for (const item of this.outbox) {
+      const last = merged[merged.length - 1]
+      if (item.kind === 'update' && last && last.kind === 'update' && last.doc === item.doc) {
+        last.parts.push(item.bytes)
+      } else {
+        merged.push(item.kind === 'update' ? { ...item, parts: [item.bytes] } : item)
+      }
+    }
+    this.outbox = merged.map((item) => {
+      if (item.kind !== 'update') return item
+      const bytes = item.parts.length > 1 ? Y.mergeUpdates(item.parts) : item.parts[0]
+      return { kind: 'update', doc: item.doc, bytes }
+    })
+  }
 }

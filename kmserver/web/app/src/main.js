@@ -62,8 +62,11 @@ class App {
         button.textContent = t('signingIn')
         error.textContent = ''
         try {
-          await this.conn.signIn(user.value.trim(), password.value)
+          const welcome = await this.conn.signIn(user.value.trim(), password.value)
           password.value = ''
+          // Someone else at this desk: start from a clean page, nothing of the last
+          // user's held documents or unsent changes (the same user keeps them).
+          if (this.store.user && this.store.user.name !== welcome.user.name) { location.reload(); return }
           this.conn.start()
         } catch (err) {
           error.textContent = err.code === 'auth_throttled'
@@ -119,7 +122,11 @@ class App {
     s.addEventListener('doc', (ev) => {
       const { id, what } = ev.detail
       const e = s.docs.get(id)
-      if (e && e.meta && what !== 'working') this.search.put(id, e.meta.title, e.meta.topics, s.text(id))
+      if (e && e.meta) {
+        // Drafts have no published text: their editors find them by the working copy.
+        const draft = e.meta.status !== 'published' && e.meta.working
+        if (draft || what !== 'working') this.search.put(id, e.meta.title, e.meta.topics, draft ? s.workingText(id) || '' : s.text(id))
+      }
       if (s.synced) this.library.refreshSoon()
       if (id === this.openId) this.reader.onDoc(ev.detail)
     })
@@ -145,10 +152,24 @@ class App {
 
   wireKeys (q) {
     document.addEventListener('keydown', (ev) => {
-      if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === 'k') {
+      const ctrl = ev.ctrlKey || ev.metaKey
+      const key = ev.key.toLowerCase()
+      if (ctrl && !ev.shiftKey && key === 'k') {
         ev.preventDefault()
         q.focus()
         q.select()
+      } else if (ctrl && ev.shiftKey && key === 'f' && this.openId) {
+        ev.preventDefault()
+        this.reader.flagDialog(Boolean(this.reader.selectedPassage()))
+      } else if (ctrl && !ev.shiftKey && key === 'e' && this.openId) {
+        ev.preventDefault()
+        this.reader.editing ? this.reader.stopEditing() : this.reader.startEditing()
+      } else if (ctrl && ev.shiftKey && key === 'm' && this.openId) {
+        ev.preventDefault()
+        this.panel.toggle('comments')
+      } else if (ctrl && ev.shiftKey && key === 'n') {
+        ev.preventDefault()
+        this.panel.toggle('notifications')
       } else if (ev.key === 'Escape' && !document.querySelector('dialog[open]')) {
         if (document.activeElement === q && q.value) { q.value = ''; this.library.refresh() } else if (this.openId && !this.reader.editing) this.closeDoc()
       }

@@ -21,14 +21,28 @@ export class Panel {
 
   onRecord (rec, fresh) {
     if (fresh && rec.kind === 'notification' && !rec.data.read) toast(rec.data.text)
-    if (!this.el.hidden) this.render()
+    if (this.el.hidden) return
+    const mine = this.mode === 'notifications' ? rec.kind === 'notification' : rec.kind === 'comment' && rec.doc === this.app.openId
+    if (mine) this.render()
   }
 
   render () {
+    // Re-rendering must not eat what someone is typing: keep drafts and focus.
+    const drafts = new Map([...this.el.querySelectorAll('textarea')].map((el) => [el.dataset.key, el.value]))
+    const focused = document.activeElement && this.el.contains(document.activeElement) ? document.activeElement.dataset.key : null
     clear(this.el)
     const close = h('button.close', { onclick: () => { this.el.hidden = true; this.mode = null }, 'aria-label': t('close') }, '×')
     if (this.mode === 'notifications') this.renderNotifications(close)
     else this.renderComments(close)
+    for (const [key, value] of drafts) {
+      let box = this.el.querySelector(`textarea[data-key="${key}"]`)
+      if (!box && value) { // an open reply box: open it again
+        this.el.querySelector(`.comment[data-id="${key}"] .reply`)?.click()
+        box = this.el.querySelector(`textarea[data-key="${key}"]`)
+      }
+      if (box) box.value = value
+      if (box && key === focused) box.focus()
+    }
   }
 
   renderNotifications (close) {
@@ -57,23 +71,31 @@ export class Panel {
       const replies = comments.filter((c) => c.data.thread === root.id && c.id !== root.id)
       list.append(h('li', {}, this.comment(root), replies.length ? h('ul', {}, replies.map((r) => h('li', {}, this.comment(r)))) : null))
     }
-    const box = h('textarea#comment-body', { rows: 3, maxlength: 10000, placeholder: t('addComment') })
-    const form = h('form.comment-form', {
+    this.el.append(list, this.form(id, null))
+  }
+
+  form (docId, parent) {
+    const box = h('textarea', { rows: parent ? 2 : 3, maxlength: 20000, placeholder: parent ? t('reply') : t('addComment'), id: parent ? null : 'comment-body', dataset: { key: parent || 'new' } })
+    return h('form.comment-form', {
       onsubmit: (ev) => {
         ev.preventDefault()
         const body = box.value.trim()
         if (!body) return
-        this.app.conn.request({ type: 'comment', doc: id, body }).catch((err) => toast(t('error', { msg: err.message }), 'error'))
+        const msg = { type: 'comment', doc: docId, body }
+        if (parent) msg.parent = parent
+        this.app.conn.request(msg).catch((err) => toast(t('error', { msg: err.message }), 'error'))
         box.value = ''
       }
-    }, box, h('button.primary', { type: 'submit' }, t('comment')))
-    this.el.append(list, form)
+    }, box, h('button.primary', { type: 'submit' }, parent ? t('reply') : t('comment')))
   }
 
   comment (c) {
-    return h('div.comment', {},
+    const reply = c.data.parent ? null : h('button.link.reply', {
+      onclick: (ev) => { ev.currentTarget.replaceWith(this.form(c.doc, c.id)) }
+    }, t('reply'))
+    return h('div.comment', { dataset: { id: c.id } },
       h('p.by', {}, `${c.data.by} · ${fmtDate(c.data.created_at)}`),
       c.data.anchor && c.data.anchor.quote ? h('q', {}, c.data.anchor.quote) : null,
-      h('p', {}, c.data.body))
+      h('p.body', {}, c.data.body), reply)
   }
 }

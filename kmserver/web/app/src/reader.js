@@ -73,7 +73,7 @@ export class Reader {
     const actions = h('div.actions', {},
       h('button#flag-doc', { onclick: () => this.flagDialog(false), title: 'Ctrl+Shift+F' }, icon('flag'), t('flag')),
       h('button#flag-passage', { onclick: () => this.flagDialog(true) }, icon('flag'), t('flagPassage')),
-      h('button#comments', { onclick: () => this.app.panel.toggle('comments') }, icon('comment'), t('comments'), ` (${this.app.store.recordsOf('comment', this.id).length})`),
+      h('button#comments', { onclick: () => this.app.panel.toggle('comments'), title: 'Ctrl+Shift+M' }, icon('comment'), t('comments'), ` (${this.app.store.recordsOf('comment', this.id).length})`),
       meta.published ? h('button#history', { onclick: () => showHistory(this.app, this.id) }, icon('history'), t('history')) : null,
       meta.can_edit ? h('button#edit.primary', { onclick: () => this.startEditing(), title: 'Ctrl+E' }, icon('edit'), t('edit')) : null)
     const pending = meta.working && meta.unpublished_by && meta.unpublished_by.length
@@ -125,7 +125,7 @@ export class Reader {
 
   selectedPassage () {
     const sel = window.getSelection()
-    if (!sel || sel.isCollapsed || !this.article.contains(sel.anchorNode)) return null
+    if (!this.article || !sel || sel.isCollapsed || !this.article.contains(sel.anchorNode)) return null
     const quote = sel.toString().trim().slice(0, 2000)
     const text = this.app.store.text(this.id)
     const span = locatePassage(text, quote)
