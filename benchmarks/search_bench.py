@@ -1,19 +1,25 @@
 """Benchmark of the client's local search (kmclient.core.search, Whoosh) against
-SQLite FTS5 on the same synthetic corpus.
+SQLite FTS5 on the same synthetic corpus (benchmarks/search_corpus.py).
 
     python benchmarks/search_bench.py --docs 10000
+    python benchmarks/search_bench.py --docs 1000,10000,30000 --before e0fb819 --recall
 
-Measures indexing time (batches, as the sync feeds them), single-document
-upserts on the full index, a one-writer rebuild, and search latency p50/p95 by
-query type. Prints a table and writes benchmarks/results/search.json.
-The corpus is deterministic (seeded), so runs are comparable.
+For each corpus size it measures indexing time (batches of 200, one commit
+each, as a sync feeds them), single-document upserts on the full index, a
+one-writer rebuild, optimize, and search latency p50/p95 by query kind, for
+Whoosh and for FTS5 (the yardstick) in the same run. ``--before REV`` runs
+the Whoosh part once more with kmclient as it was at git revision REV (in a
+subprocess, same corpus and queries), so old and new code are compared in one
+run on a noisy machine. ``--recall`` checks that the current code's top-20
+hits equal the baseline recorded with the original code
+(benchmarks/search_recall.py). Prints tables and writes
+benchmarks/results/search.json (plot: benchmarks/search_plot.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 import os
 import platform
@@ -21,164 +27,26 @@ import random
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# SEARCH_BENCH_IMPL: another checkout of kmclient to measure (see --before).
+IMPL = Path(os.environ.get("SEARCH_BENCH_IMPL") or ROOT)
+sys.path[:0] = [str(IMPL), str(ROOT / "benchmarks")]
+
+from search_corpus import TOPICS, Corpus  # noqa: E402, F401  (sync_bench imports them from here)
 
 from kmclient.core.search import SearchDoc, SearchIndex  # noqa: E402
 from kmclient.core.search_text import markdown_to_text  # noqa: E402
 
-
-def _split(text: str) -> list[str]:
-    return text.split()
-
-
-SWEDISH = _split("""
-ansökan avgift avfall återvinning återvinningscentral överklaga överklagande
-beslut bygglov bostad boende parkering parkeringstillstånd parkeringsplats
-hämtning sophämtning kärl matavfall förpackningar grovsopor farligt
-skola förskola fritidshem elev lärare skolskjuts läsår terminsavgift
-bidrag försörjningsstöd hemtjänst äldreboende färdtjänst ledsagning
-vatten avlopp fjärrvärme elnät mätare faktura betalning räkning påminnelse
-kommun förvaltning nämnd handläggare ärende diarium blankett e-tjänst
-gata väg cykelbana trafik hastighet skylt snöröjning halkbekämpning
-bibliotek lån återlämning försenad kultur fritid idrottshall simhall
-öppettider stängt helgdag midsommar jul påsk sommar vinter höst vår
-adress folkbokföring flytt hyresgäst hyresvärd lägenhet villa tomt
-miljö buller luft klimat träd park lekplats badplats strand brygga
-tillstånd anmälan registrering kontroll inspektion livsmedel servering
-allmän handling sekretess personuppgifter samtycke gallring arkiv
-dödsbo begravning gravplats hyra uppsägning kö väntetid prioritet
-medborgare invånare företag näringsliv upphandling leverantör avtal
-""")
-
-ENGLISH = _split("""
-application fee waste recycling appeal decision permit building housing
-resident parking space collection bin food packaging hazardous school
-preschool pupil teacher transport term grant support care elderly
-water sewage heating meter invoice payment reminder council department
-officer case register form service street road cycle traffic speed sign
-snow clearing library loan return overdue culture leisure sports pool
-opening hours closed holiday summer winter autumn spring address move
-tenant landlord apartment house plot environment noise air climate tree
-playground beach jetty registration inspection food restaurant public
-record privacy consent archive funeral rent notice queue waiting priority
-citizen business procurement supplier contract deadline online phone
-""")
-
-STOPWORDS = _split("""
-och att det som en på är av för med till den har de inte om ett men
-the and of to a in is that for it as with be on not this are by or
-""")
-
-TOPICS = [
-    "parking",
-    "waste",
-    "schools",
-    "social",
-    "water",
-    "permits",
-    "traffic",
-    "library",
-    "housing",
-    "environment",
-    "tax",
-    "culture",
-]
-
-_SYLLABLES = _split("ka lo mi ne ru sa te vi bo da fe gu ha ji ko la me no pa re si to vu")
-_SWE_SYLLABLES = _split("å ä ö kå lä mö rå sä tö vå nä hö")
-
-
-def build_vocabulary(rng: random.Random, size: int) -> list[str]:
-    """Real words first (they get the frequent ranks), then pseudo-words,
-    about one in five with å/ä/ö."""
-    vocab = list(dict.fromkeys(SWEDISH + ENGLISH))
-    seen = set(vocab) | set(STOPWORDS)
-    while len(vocab) < size:
-        n = rng.choice((2, 3, 3, 4))
-        parts = [rng.choice(_SYLLABLES) for _ in range(n)]
-        if rng.random() < 0.2:
-            parts[rng.randrange(n)] = rng.choice(_SWE_SYLLABLES)
-        word = "".join(parts)
-        if word not in seen:
-            seen.add(word)
-            vocab.append(word)
-    return vocab
-
-
-class Corpus:
-    def __init__(self, n_docs: int, vocab_size: int = 4000, words_per_doc: int = 300) -> None:
-        self.rng = random.Random(20240611)
-        self.vocab = build_vocabulary(self.rng, vocab_size)
-        # Zipf-like: weight 1/rank, so a few words are everywhere and most are rare.
-        self.cum = list(itertools.accumulate(1.0 / (r + 1) for r in range(len(self.vocab))))
-        self.n_docs = n_docs
-        self.words_per_doc = words_per_doc
-        self.docs = [self._doc(i) for i in range(n_docs)]
-
-    def word(self) -> str:
-        if self.rng.random() < 0.25:
-            return self.rng.choice(STOPWORDS)
-        return self.rng.choices(self.vocab, cum_weights=self.cum)[0]
-
-    def _doc(self, i: int) -> SearchDoc:
-        rng = self.rng
-        title = " ".join(self.word() for _ in range(rng.randint(3, 7))).capitalize()
-        paragraphs = []
-        left = self.words_per_doc
-        while left > 0:
-            sentences = []
-            for _ in range(rng.randint(2, 5)):
-                n = min(left, rng.randint(6, 16))
-                if n <= 0:
-                    break
-                ws = [self.word() for _ in range(n)]
-                if rng.random() < 0.15:
-                    ws[0] = f"**{ws[0]}**"
-                if rng.random() < 0.05:
-                    ws[-1] = f"[{ws[-1]}](https://example.org/{ws[-1]})"
-                sentences.append(" ".join(ws).capitalize() + ".")
-                left -= n
-            paragraphs.append(" ".join(sentences))
-        body = f"# {title}\n\n" + "\n\n".join(paragraphs)
-        if i % 97 == 0:
-            body += " 🚗"
-        topics = rng.sample(TOPICS, rng.choice((1, 1, 2)))
-        return SearchDoc(f"doc-{i:06d}", title, body, topics)
-
-    def queries(self, per_kind: int) -> dict[str, list[str]]:
-        rng = random.Random(7)
-        # Content words a person would type: not the top few, not the ultra-rare.
-        content = [w for w in self.vocab[:1500] if len(w) >= 5]
-        out: dict[str, list[str]] = {"single": [], "two words": [], "prefix": [], "typo": []}
-        for _ in range(per_kind):
-            out["single"].append(rng.choice(content))
-            # Two words from one document, so AND has something to find.
-            doc = rng.choice(self.docs)
-            ws = [w for w in markdown_to_text(doc.body).lower().split() if len(w) >= 5]
-            ws = [w.strip(".,") for w in ws]
-            a, b = rng.sample(ws, 2) if len(ws) >= 2 else (ws[0], ws[0])
-            out["two words"].append(f"{a} {b}")
-            w = rng.choice(content)
-            out["prefix"].append(w[: rng.randint(3, min(6, len(w) - 1))])
-            out["typo"].append(typo(rng, rng.choice(content)))
-        return out
-
-
-def typo(rng: random.Random, word: str) -> str:
-    i = rng.randrange(1, len(word) - 1)  # never the first letter
-    kind = rng.choice(("sub", "del", "swap"))
-    if kind == "sub":
-        return word[:i] + rng.choice("aeiourstnl") + word[i + 1 :]
-    if kind == "del":
-        return word[:i] + word[i + 1 :]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+UPSERTS = 100  # single-document upserts timed on the full index
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
@@ -218,16 +86,28 @@ def bench_whoosh(corpus: Corpus, queries: dict[str, list[str]], work: Path, batc
     res["index_s"] = round(time.perf_counter() - t0, 2)
     res["index_docs_per_s"] = round(corpus.n_docs / res["index_s"], 1)
     res["segments_after_batches"] = sum(1 for p in path.iterdir() if p.suffix == ".seg")
+    res["index_bytes_after_batches"] = dir_size(path)
 
     res["search_after_batches"] = run_queries(lambda q: ix.search(q, limit=20), queries)
 
+    # Edits of single documents; then the first search, which reads the new segment.
     rng = random.Random(3)
-    samples = []
-    for _ in range(30):
+    samples, first_search = [], []
+    for _ in range(UPSERTS):
         doc = rng.choice(corpus.docs)
         ms, _ = timed(lambda d=doc: ix.upsert(d.doc_id, d.title, d.body + " ändrad", d.topics))
         samples.append(ms)
+        ms, _ = timed(lambda: ix.search("parkering"))
+        first_search.append(ms)
     res["single_upsert"] = percentiles(samples)
+    res["first_search_after_upsert"] = percentiles(first_search)
+
+    # What the index worker does once its queue is empty (not in old code).
+    if hasattr(ix, "merge_idle"):
+        ms, merges = timed(lambda: sum(1 for _ in iter(ix.merge_idle, False)))
+        res["idle_merges"] = merges
+        res["idle_merges_s"] = round(ms / 1000, 2)
+        res["segments_after_idle_merges"] = sum(1 for p in path.iterdir() if p.suffix == ".seg")
 
     ms, _ = timed(ix.optimize)
     res["optimize_s"] = round(ms / 1000, 2)
@@ -247,6 +127,7 @@ def bench_whoosh(corpus: Corpus, queries: dict[str, list[str]], work: Path, batc
     )
     res["rebuild_s"] = round(ms / 1000, 2)
     res["rebuild_progress_calls"] = len(progress)
+    res["search_after_rebuild"] = run_queries(lambda q: ix.search(q, limit=20), queries)
     ix.close()
     return res
 
@@ -278,6 +159,23 @@ def run_queries(search: Callable[[str], list], queries: dict[str, list[str]]) ->
     return out
 
 
+def recall(corpus: Corpus, queries: dict[str, list[str]], work: Path, per_kind: int) -> dict:
+    """Top-20 hits of the current code against the original code's baseline."""
+    import search_recall
+
+    path = search_recall.baseline_path(corpus.n_docs, per_kind)
+    if not path.exists():
+        return {"baseline": None}
+    snap = search_recall.build_snapshot(corpus, queries, work)
+    problems = search_recall.compare(search_recall.load(path), snap)
+    return {
+        "baseline": path.name,
+        "queries": sum(map(len, snap.values())),
+        "differ": len(problems),
+        "examples": problems[:5],
+    }
+
+
 # -- SQLite FTS5 (the yardstick) -----------------------------------------------
 
 
@@ -302,23 +200,25 @@ def bench_fts5(corpus: Corpus, queries: dict[str, list[str]], work: Path, batch:
     # doc_id -> rowid, as a client would keep it: an FTS5 column cannot be
     # indexed, and "DELETE ... WHERE doc_id = ?" would scan the whole table.
     con.execute("CREATE TABLE doc_rowid(doc_id TEXT PRIMARY KEY)")
+
+    def upsert(d: SearchDoc) -> None:
+        row = con.execute("SELECT rowid FROM doc_rowid WHERE doc_id = ?", (d.doc_id,))
+        found = row.fetchone()
+        if found:
+            rowid = found[0]
+            con.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
+        else:
+            rowid = con.execute("INSERT INTO doc_rowid(doc_id) VALUES (?)", (d.doc_id,)).lastrowid
+        con.execute(
+            "INSERT INTO docs(rowid, doc_id, title, body, topics) VALUES (?, ?, ?, ?, ?)",
+            (rowid, d.doc_id, d.title, markdown_to_text(d.body), ",".join(d.topics)),
+        )
+
     t0 = time.perf_counter()
     for chunk in batches(corpus.docs, batch):
         with con:
             for d in chunk:
-                row = con.execute("SELECT rowid FROM doc_rowid WHERE doc_id = ?", (d.doc_id,))
-                found = row.fetchone()
-                if found:
-                    rowid = found[0]
-                    con.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
-                else:
-                    rowid = con.execute(
-                        "INSERT INTO doc_rowid(doc_id) VALUES (?)", (d.doc_id,)
-                    ).lastrowid
-                con.execute(
-                    "INSERT INTO docs(rowid, doc_id, title, body, topics) VALUES (?, ?, ?, ?, ?)",
-                    (rowid, d.doc_id, d.title, markdown_to_text(d.body), ",".join(d.topics)),
-                )
+                upsert(d)
     res["index_s"] = round(time.perf_counter() - t0, 2)
     res["index_docs_per_s"] = round(corpus.n_docs / res["index_s"], 1)
 
@@ -333,11 +233,44 @@ def bench_fts5(corpus: Corpus, queries: dict[str, list[str]], work: Path, batch:
         return con.execute(sql, (match,)).fetchall() if match else []
 
     res["search"] = run_queries(search, queries)
+    rng = random.Random(3)
+    samples = []
+    for _ in range(UPSERTS):
+        doc = rng.choice(corpus.docs)
+        changed = doc._replace(body=doc.body + " ändrad")
+
+        def one(d: SearchDoc = changed) -> None:
+            with con:
+                upsert(d)
+
+        samples.append(timed(one)[0])
+    res["single_upsert"] = percentiles(samples)
     con.execute("INSERT INTO docs(docs) VALUES ('optimize')")
     con.commit()
     res["index_bytes"] = db.stat().st_size
     con.close()
     return res
+
+
+# -- the code before (--before) ---------------------------------------------------
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """kmclient/ as it was at git revision rev, extracted into a directory."""
+    data = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "kmclient"], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def bench_before(impl: Path, n_docs: int, args: argparse.Namespace, work: Path) -> dict:
+    out = work / f"before-{n_docs}.json"
+    cmd = [sys.executable, __file__, "--docs", str(n_docs), "--whoosh-only"]
+    cmd += ["--batch", str(args.batch), "--queries", str(args.queries), "--out", str(out)]
+    subprocess.run(cmd, check=True, env=os.environ | {"SEARCH_BENCH_IMPL": str(impl)})
+    return json.loads(out.read_text(encoding="utf-8"))["sizes"][0]["whoosh"]
 
 
 # -- main -----------------------------------------------------------------------
@@ -351,66 +284,94 @@ def fmt_row(name: str, st: dict) -> str:
     return row
 
 
+def report(size: dict) -> None:
+    n = size["docs"]
+    whoosh, fts = size["whoosh"], size.get("fts5")
+    runs = [("whoosh", whoosh)] + (
+        [("before", size["whoosh_before"])] if "whoosh_before" in size else []
+    )
+    print(f"\n== {n} docs: indexing in batches of {size['batch']} (one commit per batch)")
+    for name, w in runs:
+        su = w["single_upsert"]
+        print(
+            f"  {name:<7} {w['index_s']:>7.2f} s ({w['index_docs_per_s']:>6.0f} docs/s),"
+            f" {w['segments_after_batches']} segments; rebuild {w['rebuild_s']:.2f} s,"
+            f" optimize {w['optimize_s']:.2f} s; idle merges {w.get('idle_merges_s', '-')} s;"
+            f" single upsert p50 {su['p50_ms']:.1f}"
+            f" / p95 {su['p95_ms']:.1f} ms; {w['index_bytes'] / 1e6:.1f} MB"
+        )
+    if fts:
+        su = fts["single_upsert"]
+        print(
+            f"  fts5    {fts['index_s']:>7.2f} s ({fts['index_docs_per_s']:>6.0f} docs/s);"
+            f" single upsert p50 {su['p50_ms']:.1f} / p95 {su['p95_ms']:.1f} ms;"
+            f" {fts['index_bytes'] / 1e6:.1f} MB"
+        )
+    tables = [(f"{name}, after the batches", w["search_after_batches"]) for name, w in runs]
+    tables += [(f"{name}, optimized", w["search_optimized"]) for name, w in runs]
+    if fts:
+        tables.append(("sqlite fts5", fts["search"]))
+    for title, stats in tables:
+        print(f"  search, limit 20 with snippets: {title}")
+        for kind, s in stats.items():
+            print("  " + fmt_row(kind, s))
+    if "recall" in size:
+        print(f"  recall: {size['recall']}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--docs", default="2000", help="corpus sizes, comma-separated")
     ap.add_argument("--batch", type=int, default=200, help="docs per upsert_many commit")
     ap.add_argument("--queries", type=int, default=100, help="queries per kind (4 kinds)")
+    ap.add_argument("--before", metavar="REV", help="also measure kmclient at this git revision")
+    ap.add_argument("--recall", action="store_true", help="compare hits with the baselines")
+    ap.add_argument("--whoosh-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "search.json")
     args = ap.parse_args()
 
-    t0 = time.perf_counter()
-    corpus = Corpus(args.docs)
-    queries = corpus.queries(args.queries)
-    words = sum(len(markdown_to_text(d.body).split()) for d in corpus.docs) / args.docs
-    print(f"corpus: {args.docs} docs, ~{words:.0f} words each, vocabulary {len(corpus.vocab)}, ")
-    print(f"        built in {time.perf_counter() - t0:.1f} s; {args.queries} queries per kind")
-
     work = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    sizes = []
     try:
-        whoosh = bench_whoosh(corpus, queries, work, args.batch)
-        fts = bench_fts5(corpus, queries, work, args.batch)
+        impl = checkout(args.before, work / "before") if args.before else None
+        for n_docs in (int(n) for n in args.docs.split(",")):
+            t0 = time.perf_counter()
+            corpus = Corpus(n_docs)
+            queries = corpus.queries(args.queries)
+            words = sum(len(markdown_to_text(d.body).split()) for d in corpus.docs) / n_docs
+            print(f"corpus: {n_docs} docs, ~{words:.0f} words each, built in", end=" ")
+            print(f"{time.perf_counter() - t0:.1f} s; {args.queries} queries per kind", flush=True)
+            size: dict = {"docs": n_docs, "batch": args.batch, "words_per_doc": round(words)}
+            if impl is not None:
+                size["whoosh_before"] = bench_before(impl, n_docs, args, work)
+            size["whoosh"] = bench_whoosh(corpus, queries, work / f"w{n_docs}", args.batch)
+            if not args.whoosh_only:
+                size["fts5"] = bench_fts5(corpus, queries, work / f"w{n_docs}", args.batch)
+            if args.recall:
+                size["recall"] = recall(corpus, queries, work / f"r{n_docs}", args.queries)
+            sizes.append(size)
+            if not args.whoosh_only:
+                report(size)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    w, f = whoosh, fts
-    print(f"\nindexing {args.docs} docs in batches of {args.batch} (one commit per batch)")
-    print(f"  whoosh (SearchIndex) {w['index_s']:>7.2f} s {w['index_docs_per_s']:>7.0f} docs/s")
-    print(f"  sqlite fts5          {f['index_s']:>7.2f} s {f['index_docs_per_s']:>7.0f} docs/s")
-    print(f"  whoosh rebuild (1 writer) {w['rebuild_s']:.2f} s, optimize {w['optimize_s']:.2f} s")
-    cold = w["first_search_after_optimize_ms"]
-    print(f"  whoosh first search after optimize (fills caches): {cold} ms")
-    su = w["single_upsert"]
-    print(
-        f"  whoosh single upsert, full index: p50 {su['p50_ms']:.1f} ms, p95 {su['p95_ms']:.1f} ms"
-    )
-    mb = {name: r["index_bytes"] / 1e6 for name, r in (("whoosh", w), ("fts5", f))}
-    print(f"  size on disk: whoosh {mb['whoosh']:.1f} MB, fts5 {mb['fts5']:.1f} MB")
-    for title, stats in (
-        ("whoosh, after batches (several segments)", whoosh["search_after_batches"]),
-        ("whoosh, optimized (one segment)", whoosh["search_optimized"]),
-        ("whoosh, optimized, topic filter (2 of 12)", whoosh["search_optimized_topic_filter"]),
-        ("sqlite fts5", fts["search"]),
-    ):
-        print(f"\nsearch latency, limit 20 with snippets: {title}")
-        for kind, s in stats.items():
-            print(fmt_row(kind, s))
-
-    report = {
+    result = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "machine": {
             "nproc": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
             "sqlite": sqlite3.sqlite_version,
+            "loadavg": os.getloadavg(),
         },
-        "params": vars(args) | {"out": str(args.out), "vocabulary": len(corpus.vocab)},
-        "whoosh": whoosh,
-        "fts5": fts,
+        "params": vars(args) | {"out": str(args.out), "upserts": UPSERTS},
+        "sizes": sizes,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.out}")
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not args.whoosh_only:
+        print(f"\nwrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,12 @@
     kmclient --demo [--user NAME]            embedded server, sample content, demo users
     kmclient --server URL [--user NAME] [--profile DIR]
     kmclient sync ... / kmclient search ...  (kmclient.cli, no window)
+    kmclient --version
 
-Qt is imported only when a window is really wanted, so the CLI commands stay
-light and work on machines without a display.
+Qt is imported only when a window is really wanted, so the CLI commands and
+``--version`` stay light and work on machines without a display. Before Qt
+starts, the system libraries its window needs are checked, so a missing one is
+named instead of Qt's misleading abort.
 """
 
 from __future__ import annotations
@@ -14,9 +17,17 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 CLI_COMMANDS = ("sync", "search")
+
+
+def version() -> str:
+    try:
+        return metadata.version("kmdesk")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--profile", metavar="DIR", type=Path, help="profile directory (with --server)")
     p.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme")
+    p.add_argument(
+        "--language", choices=("system", "en", "sv"), help="language of the app (remembered)"
+    )
+    p.add_argument("--version", action="version", version=f"kmclient {version()}")
     p.add_argument("--verbose", action="store_true", help="log to stderr")
     return p
 
@@ -63,11 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int:
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from kmclient.demo import DEFAULT_USER, DemoServer, demo_user, web_addresses
-    from kmclient.ui.shell.client_app import ClientApp
+    from kmclient.demo import DEFAULT_USER, demo_user
+    from kmclient.ui.shell import system_check
 
     user = args.user or DEFAULT_USER
     if demo:  # refuse a wrong name before any window or server exists
@@ -76,6 +88,19 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
         except KeyError as exc:
             print(f"kmclient: {exc.args[0]}", file=sys.stderr)
             return 2
+    problem = system_check.check_gui(qt_args)
+    if problem is not None:  # before Qt, which would abort with a misleading message
+        print(problem, file=sys.stderr)
+        return 1
+    try:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication, QMessageBox
+    except ImportError as exc:
+        print(system_check.check_import_error(exc), file=sys.stderr)
+        return 1
+
+    from kmclient.demo import DemoServer, web_addresses
+    from kmclient.ui.shell.client_app import ClientApp
     app = QApplication(["kmclient", *qt_args])
     app.setApplicationName("kmclient")
     app.setOrganizationName("kmclient")

@@ -1,4 +1,5 @@
-"""``kmclient sync`` and ``kmclient search``: the sync engine without a window.
+"""``kmclient sync`` and ``kmclient search`` (and ``must-read | ack | broadcasts``,
+kmclient/attention_cli.py): the sync engine without a window.
 
 The main thread is the engine's owner thread; it drains an OwnerLoop until
 the job is done. Exit codes: 0 done, 1 other failure, 2 bad usage,
@@ -18,6 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from kmclient import attention_cli
 from kmclient.core import profile
 from kmclient.core.local_store import LocalStore
 from kmclient.core.model import (
@@ -55,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--all-topics", action="store_true", help="not only your topics")
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.add_argument("--limit", type=int, default=10)
+    attention_cli.add_parsers(sub)
     return p
 
 
@@ -63,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "sync":
             return _sync(args)
+        if args.command in attention_cli.COMMANDS:
+            return attention_cli.run(args)
         return _search(args)
     except profile.ProfileBusy as exc:
         return _fail(str(exc), EXIT_FAIL)
@@ -129,7 +134,7 @@ def _sync_once(
             reached[0] = True
 
     engine.listen(note)
-    sent = engine.unconfirmed
+    sent = engine.unconfirmed + engine.pending_requests  # edits, and flags, acks, ...
 
     def settled() -> bool:
         status = engine.status
@@ -137,7 +142,12 @@ def _sync_once(
             return True
         if status.state == ConnState.OFFLINE and status.error and not reached[0]:
             return True  # unreachable from the start: say so now, do not wait
-        return bool(summary) and status.state == ConnState.ONLINE and engine.unconfirmed == 0
+        return (
+            bool(summary)
+            and status.state == ConnState.ONLINE
+            and engine.unconfirmed == 0
+            and engine.pending_requests == 0
+        )
 
     deadline = started + timeout
     if not loop.run_until(settled, max(0.0, deadline - time.perf_counter())):

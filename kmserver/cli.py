@@ -1,6 +1,6 @@
-"""``kmserver serve | user | token | import | export`` and the publishing commands
+"""``kmserver serve | user | token | import | export``, the publishing commands
 (``publish | history | diff | restore | archive | verify | overdue | audit``,
-kmserver/publishing/commands.py)."""
+kmserver/publishing/commands.py) and ``acks | broadcast`` (kmserver/attention/commands.py)."""
 
 from __future__ import annotations
 
@@ -16,29 +16,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from kmserver.content import ContentError, export_dir, import_dir
+from kmserver.durations import duration
 from kmserver.protocol.messages import ROLES
 from kmserver.publishing import commands as publishing
 from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS, parse_days
 from kmserver.store.accounts import Accounts
 from kmserver.store.database import DB_ENV, SQLITE_SYNC_MODES, Database
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def duration(text: str) -> float:
-    """``90``, ``90s``, ``30m``, ``4h`` or ``1d`` as seconds."""
-    raw = text.strip().lower()
-    unit = _UNITS.get(raw[-1:])
-    number = raw[:-1] if unit else raw
-    try:
-        seconds = float(number) * (unit or 1)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a duration like 90s, 30m or 4h"
-        ) from None
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError("a duration must be positive")
-    return seconds
 
 
 def _parser() -> argparse.ArgumentParser:

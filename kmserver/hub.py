@@ -52,6 +52,9 @@ class Hub:
         # whom: their state and records are read once and sent to all (kmserver/visibility.py).
         self._newly_visible: defaultdict[str, list[tuple[Any, bool, bool]]] = defaultdict(list)
         self.state_sender: Callable[[str, list[tuple[Any, bool, bool]]], object] | None = None
+        # Told of every record delivered (envelope, seq, the sessions it reached): who saw a
+        # broadcast, whose acknowledgement a coverage screen waits for (kmserver/attention).
+        self.delivery_observers: list[Callable[[dict[str, Any], int, list[Any]], None]] = []
         self.rooms: defaultdict[str, set[Peer]] = defaultdict(set)  # awareness rooms
         self.y_peers: defaultdict[str, set[Peer]] = defaultdict(set)  # /y/<doc> sockets
 
@@ -204,8 +207,9 @@ class Hub:
                 peer.send(message)
 
     def _deliver_record(self, entry: TailEntry, reached: defaultdict) -> None:
-        """A flag, comment, note, watch setting or notification: to every session
-        that may read its document, and a private one only to its owner's sessions."""
+        """A record (flag, comment, note, watch setting, notification, must-read,
+        acknowledgement, broadcast) to every session that may receive it
+        (``policy.may_receive``); a private one is offered only to its owner's sessions."""
         envelope = json.loads(entry.data)
         doc_id, owner = envelope.get("doc"), envelope.get("owner")
         meta = self.catalog.get(doc_id) if doc_id else None
@@ -213,12 +217,22 @@ class Hub:
             return
         frame = None
         sessions = self.sessions_of.get(owner, ()) if owner is not None else self.sessions
+        reached_now = []
         for session in sessions:
-            if meta is not None and not policy.can_read(session.account, meta):
+            if not policy.may_receive(session.account, envelope, meta):
                 continue
             frame = frame or record_frame(envelope, entry.seq)
             session.deliver(frame)
             reached.setdefault(session, {})  # the cursor frame after the batch covers it
+            reached_now.append(session)
+        self.observe_delivery(envelope, entry.seq, reached_now)
+
+    def observe_delivery(self, envelope: dict[str, Any], seq: int, sessions: list[Any]) -> None:
+        for observer in self.delivery_observers:
+            try:
+                observer(envelope, seq, sessions)
+            except Exception:
+                log.exception("a delivery observer failed")
 
     def account_changed(self, session: Any, account: Any) -> None:
         """Someone changed a signed-in user's role or topics: re-check what they see."""

@@ -10,8 +10,9 @@ asks here; docs/protocol.md has the table of message -> rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from kmserver.protocol import audience
 from kmserver.protocol.docmeta import ARCHIVED, PUBLISHED, DocMeta, View
 from kmserver.protocol.messages import EVERYONE, PUBLIC
 
@@ -128,6 +129,32 @@ def can_verify(user: Principal, doc: DocMeta) -> bool:
 
 def can_read_audit(user: Principal) -> bool:
     return user.role in SEES_ALL
+
+
+def can_require_reading(user: Principal, doc: DocMeta) -> bool:
+    """Make a published revision a must-read for an audience (docs/attention.md)."""
+    return user.role == "supervisor" and doc.status == PUBLISHED and not doc.deleted
+
+
+def can_broadcast(user: Principal) -> bool:
+    return user.role == "supervisor"
+
+
+def can_see_coverage(user: Principal) -> bool:
+    """Who has acknowledged what, who has seen a broadcast."""
+    return user.role in SEES_ALL
+
+
+def may_receive(user: audience.Member, envelope: dict[str, Any], doc: DocMeta | None) -> bool:
+    """May this record reach this user? Private records only their owner; records of a
+    document only its readers; must-reads and broadcasts only their audience."""
+    owner = envelope.get("owner")
+    if owner is not None and owner != user.name:
+        return False
+    if envelope.get("doc") and (doc is None or not can_read(user, doc)):
+        return False
+    terms = envelope.get("audience")
+    return terms is None or audience.admits(user, terms)
 
 
 def view(user: Principal, doc: DocMeta, review_due: str | None = None) -> View:

@@ -17,6 +17,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from kmserver.attention.service import Attention
 from kmserver.feedback.service import Clock, Feedback, utc_now
 from kmserver.hub import Hub
 from kmserver.protocol import messages as m
@@ -82,6 +83,7 @@ class Server:
             tick=config.feedback_tick,
         )
         self.publishing = Publishing(self, config.clock or utc_now)
+        self.attention = Attention(self, config.clock or utc_now)
         self.web = WebSite(self)  # the web app and the public help centre (kmserver/web/)
         self.port = config.port
 
@@ -106,6 +108,7 @@ class Server:
         metas = await self.read(docs.all_metas)
         self.hub = Hub(metas, self.writer.covered, self.config.review_every_days)
         loop = asyncio.get_running_loop()
+        self.attention.attach()
         self.hub.state_sender = lambda doc_id, wanted: loop.create_task(
             send_states(self, doc_id, wanted)
         )
@@ -177,6 +180,8 @@ class Server:
                     await peer.ws.close(CLOSE_AUTH, "session ended; sign in again")
                 elif account != peer.account:
                     self.hub.account_changed(peer, account)
+                    if peer.kind == "ws" and peer.live:  # a new role or topic: new must-reads
+                        await self.attention.resend(peer)
 
     # -- HTTP part of the handshake -----------------------------------------------
 

@@ -47,5 +47,6 @@ async def send_states(server: Server, doc_id: str, wanted: list[Wanted]) -> None
             continue
         mine = private.get(session.account.name, [])
         for seq, envelope in sorted(public + mine, key=lambda pair: pair[0]):
-            if seq <= upto:
+            if seq <= upto and policy.may_receive(session.account, envelope, meta):
                 session.deliver(record_frame(envelope, seq))
+                hub.observe_delivery(envelope, seq, [session])

@@ -103,6 +103,9 @@ class WsSession(Peer):
         if msg["type"] in m.REVISION_MESSAGES:  # publishing, history, review, audit
             await self.server.publishing.handle(self, msg)
             return
+        if msg["type"] in m.ATTENTION_MESSAGES:  # must-reads, acknowledgements, broadcasts
+            await self.server.attention.handle(self, msg)
+            return
         handler = getattr(self, f"_do_{msg['type']}")
         await handler(msg)
 

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kmclient.core import records_db
+from kmclient.core.attention_model import MustRead
 from kmclient.core.feedback_model import (
     OPEN_STATES,
     Flag,
@@ -40,6 +41,7 @@ from kmclient.core.feedback_model import (
 from kmclient.core.feedback_requests import KIND_OF, Draft, check, overlay
 from kmclient.core.model import (
     FlagReportReceived,
+    MustReadArrived,
     NotificationArrived,
     QuietModeEnded,
     RecordsChanged,
@@ -48,6 +50,7 @@ from kmclient.core.model import (
 )
 from kmclient.core.records_db import RecordRow, RequestRow
 from kmclient.core.replica import Replica
+from kmserver.protocol import audience
 from kmserver.protocol.feedback import RECORD_KINDS
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,7 @@ class Feedback:
         self._sent: set[int] = set()  # row ids sent on this socket
         self._quiet = False
         self._held: list[Notification] = []
+        self._held_must_reads: list[MustRead] = []
         self._changed: set[tuple[str, str | None]] = set()
         self._flag_version = 0  # moves with every change of a flag (held or pending)
         self._report: tuple[int, str | None, FlagReport] | None = None
@@ -148,6 +152,8 @@ class Feedback:
             self._index_flag(row)
         elif row.kind == "notification":
             self._notification(row)
+        elif row.kind == "must_read":
+            self._must_read(row)
 
     def on_saved(self, msg: dict[str, Any]) -> bool:
         row_id = self._inflight.pop(msg.get("ref"), None)  # type: ignore[arg-type]
@@ -342,14 +348,21 @@ class Feedback:
         if not quiet:
             unread = self.unread_ids()
             held = tuple(n for n in self._held if n.id in unread)
-            self._held = []
-            self.replica.notify_now(QuietModeEnded(held))
+            acked = {d.id for d in self.view("ack") if d.data.get("acked_at")}
+            musts = tuple(m for m in self._held_must_reads if m.id not in acked)
+            self._held, self._held_must_reads = [], []
+            self.replica.notify_now(QuietModeEnded(held, musts))
 
     # -- internals ---------------------------------------------------------------------
 
     def _me(self) -> str:
         user = self._user()
         return user.name if user else ""
+
+    def touch(self, kind: str, doc_id: str | None) -> None:
+        """Something local changed what the queries of ``kind`` return (e.g. a hidden
+        broadcast): RecordsChanged names it after the next commit."""
+        self._touch(kind, doc_id)
 
     def _touch(self, kind: str, doc_id: str | None) -> None:
         self._changed.add((kind, doc_id))
@@ -383,6 +396,29 @@ class Feedback:
             self._held.append(note)
             popup = False
         self.replica.emit(NotificationArrived(note, popup))
+
+    def _must_read(self, row: RecordRow) -> None:
+        key = f"must_read:{row.id}"  # told once per revision, ever (like notifications)
+        info = self.replica.docs.get(row.doc_id or "")
+        user = self._user()
+        terms = row.data.get("audience") or ()
+        if key in self._announced or info is None or row.deleted:
+            return
+        if user is not None and terms and not audience.admits(user, terms):
+            return
+        self._announced.add(key)
+        self.replica.mark_announced(key)
+        acks = self.view("ack", row.doc_id, ids=[row.id])
+        ack = acks[0] if acks else None
+        title = info.published.title if info.published else info.title
+        must = MustRead.from_records(
+            info.id, title, row.data, ack.data if ack else None, bool(ack and ack.pending)
+        )
+        popup = self._first_sync_done and not must.acknowledged
+        if popup and self._quiet:
+            self._held_must_reads.append(must)
+            popup = False
+        self.replica.emit(MustReadArrived(must, popup))
 
     def _doc_removed(self, doc_id: str) -> None:
         keys = records_db.keys_of_doc(self._db, doc_id)

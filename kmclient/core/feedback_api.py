@@ -30,6 +30,7 @@ from kmclient.core.feedback_model import (
     SinceLastSignIn,
     WatchSetting,
     inbox_order,
+    parse_time,
 )
 from kmclient.core.feedback_requests import (
     InvalidRequest,
@@ -314,7 +315,27 @@ class FeedbackApi:
         )
         found = [_notification(d) for d in self._fb.view("notification", seq_above=seq)]
         found.sort(key=lambda n: (-_ts(n.created_at), -n.seq))
-        return SinceLastSignIn(at, seq, docs, tuple(found))
+        topics = self._user.topics if self._user and self._user.topics else None
+        published = sorted(
+            (
+                d
+                for d in self.replica.docs.values()
+                if d.published is not None
+                and d.published.by != me
+                and d.relevant_to(topics)
+                and at is not None
+                and (parse_time(d.published.at) or at) > at
+            ),
+            key=lambda d: -_ts(parse_time(d.published.at if d.published else None)),
+        )
+        flags = [
+            _flag(d)
+            for d in self._fb.view("flag", seq_above=seq)
+            if not d.deleted and d.data.get("by") == me and d.data.get("state_by") not in (None, me)
+        ]
+        return SinceLastSignIn(
+            at, seq, docs, tuple(found), tuple(d.id for d in published), tuple(flags)
+        )
 
     # -- quiet mode ("on a call") ------------------------------------------------------
 

@@ -328,3 +328,11 @@ class SinceLastSignIn:
     seq: int | None
     documents: tuple[str, ...]  # ids of documents changed since (by others)
     notifications: tuple[Notification, ...]  # newest first
+    # ids of documents in the user's topics with a version published since (by others),
+    # newest first: "what changed" is one click away (the previous version is held)
+    published: tuple[str, ...] = ()
+    my_flags: tuple[Flag, ...] = ()  # flags this user raised that others moved on since
+
+    @property
+    def empty(self) -> bool:
+        return not (self.documents or self.notifications or self.published or self.my_flags)

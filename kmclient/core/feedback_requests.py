@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kmclient.core.records_db import RecordRow, RequestRow
+from kmserver.protocol import audience, messages
 from kmserver.protocol import feedback as fb
-from kmserver.protocol import messages
 from kmserver.protocol.codec import ProtocolError
+from kmserver.protocol.messages import MAX_EXPIRY, MIN_EXPIRY, SEVERITIES
 
 # The record kind each request changes.
 KIND_OF = {
@@ -40,6 +41,12 @@ KIND_OF = {
     "restore": "revision",
     "archive": "revision",
     "verify": "revision",
+    # Must-reads and broadcasts (kmclient/core/attention_api.py).
+    "acknowledge": "ack",
+    "opened": "ack",
+    "require_reading": "must_read",
+    "broadcast": "broadcast",
+    "end_broadcast": "broadcast",
 }
 
 
@@ -101,6 +108,19 @@ def _check_values(kind: str, body: dict[str, Any]) -> None:
     elif kind == "read":
         for nid in body["ids"]:
             fb.record_id(nid)
+    elif kind in ("require_reading", "broadcast"):
+        audience.parse(body["for"])
+        if kind == "broadcast":
+            _one_of("severity", body.get("severity", "info"), SEVERITIES)
+            if not body["text"].strip():
+                raise ProtocolError("a broadcast needs some text")
+            if not MIN_EXPIRY <= body["expires"] <= MAX_EXPIRY:
+                raise ProtocolError("a broadcast lasts from a minute to a week")
+    elif kind == "publish" and "must_read" in body:
+        terms = body["must_read"].get("for")
+        if not isinstance(terms, list):
+            raise ProtocolError("say who must read it")
+        audience.parse(terms)
 
 
 # -- the overlay ------------------------------------------------------------------
@@ -137,6 +157,13 @@ def overlay(view: dict[str, Draft], req: RequestRow, me: str) -> None:
     if rid is None:
         return
     draft = view.get(rid)
+    if req.type in ("acknowledge", "opened"):
+        _overlay_ack(view, req, at)
+        return
+    if req.type == "broadcast":
+        if draft is None:
+            view[rid] = Draft(rid, None, 0, False, _broadcast(req, me), True, req.id)
+        return
     if req.type in ("flag", "comment", "note"):
         if draft is None:  # only this client knows it yet
             view[rid] = Draft(rid, req.doc_id, 0, False, _created(req, me, view), True, req.id)
@@ -181,7 +208,33 @@ def overlay(view: dict[str, Draft], req: RequestRow, me: str) -> None:
             data["anchor"] = body["anchor"]
     elif req.type == "note_delete":
         draft.deleted, draft.data = True, {}
+    elif req.type == "end_broadcast":
+        if data.get("ended_at"):
+            return
+        data.update(ended_at=at, ended_by=me)
+    else:
+        return
     draft.pending = True
+
+
+def _overlay_ack(view: dict[str, Draft], req: RequestRow, at: str) -> None:
+    """Opened or acknowledged, at once; acknowledging covers the document's earlier
+    must-reads too (the server does the same)."""
+    doc_id, rev, done = req.body["doc"], req.body["rev"], req.type == "acknowledge"
+    targets = [req.record_id] if not done else [
+        d.id for d in view.values() if d.doc_id == doc_id and int(d.data.get("rev", 0)) < rev
+    ] + [req.record_id]  # fmt: skip
+    for rid in targets:
+        if rid is None:
+            continue
+        draft = view.get(rid)
+        if draft is None:
+            draft = view[rid] = Draft(rid, doc_id, 0, False, {"rev": rev}, order=req.id)
+        data = draft.data
+        if not data.get("opened_at"):
+            data["opened_at"], draft.pending = at, True
+        if done and not data.get("acked_at"):
+            data["acked_at"], draft.pending = at, True
 
 
 def _created(req: RequestRow, me: str, view: dict[str, Draft]) -> dict[str, Any]:
@@ -226,4 +279,19 @@ def _created(req: RequestRow, me: str, view: dict[str, Draft]) -> dict[str, Any]
         "anchor": body.get("anchor"),
         "created_at": at,
         "updated_at": at,
+    }
+
+
+def _broadcast(req: RequestRow, me: str) -> dict[str, Any]:
+    body, at = req.body, req.created_at
+    return {
+        "text": body["text"].strip(),
+        "severity": body.get("severity", "info"),
+        "audience": list(body["for"]),
+        "link": body.get("link"),
+        "by": me,
+        "at": at,
+        "expires_at": None,  # the server sets it from its clock; until then it shows
+        "ended_at": None,
+        "ended_by": None,
     }

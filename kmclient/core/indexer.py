@@ -176,6 +176,23 @@ class IndexWorker:
                 if progress.idle:
                     self._done = 0
             self._post(lambda p=progress: self._on_progress(p))
+            if progress.idle:
+                self._merge_while_idle()
+
+    def _merge_while_idle(self) -> None:
+        """Do the index merges that commits left for later (a single edit's
+        commit merges little, to stay fast), one at a time, as long as
+        nothing waits to be indexed. A submit waits for at most one merge."""
+        while True:
+            with self._cond:
+                if self._stopping or self._paused or self._pending or self._rebuild is not None:
+                    return
+            try:
+                if not self._index.merge_idle():
+                    return
+            except Exception:
+                log.exception("merging search index segments failed")
+                return
 
     def _settle_left(self) -> float:
         """Seconds to hold a small batch while submits keep coming (typing: each

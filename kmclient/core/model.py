@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
+from kmclient.core.attention_model import MustRead
 from kmclient.core.feedback_model import FlagReport, Notification
 from kmserver.protocol.docmeta import Published, Review
 
@@ -270,6 +271,26 @@ class QuietModeEnded:
     and are still unread (show one summary, e.g. "3 notifications during your call")."""
 
     held: tuple[Notification, ...]
+    must_reads: tuple[MustRead, ...] = ()  # arrived during the call, still to acknowledge
+
+
+@dataclass(frozen=True, slots=True)
+class MustReadArrived:
+    """A must-read revision for this user, told once per revision. ``popup`` as for
+    notifications: False during the first sync after start (the since-you-last-signed-in
+    list shows it), in quiet mode (held until it ends) and when already acknowledged.
+    The must-read strip shows it either way: quiet mode holds the pop-up, not the must-read."""
+
+    must_read: MustRead
+    popup: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageChanged:
+    """Someone acknowledged or opened the must-read ``id`` (``<doc>@<rev>``) whose
+    coverage this supervisor asked for with ``live``: ask again."""
+
+    id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +328,8 @@ EngineEvent = (
     | RecordsChanged
     | NotificationArrived
     | QuietModeEnded
+    | MustReadArrived
+    | CoverageChanged
     | RequestFailed
     | FlagReportReceived
 )

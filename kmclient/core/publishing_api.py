@@ -16,8 +16,11 @@ by ``QueryAnswered``. Diffs are computed here (kmserver/protocol/textdiff.py).
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kmclient.core.attention_api import ATTENTION_QUERIES, must_read_fields
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmserver.protocol import textdiff
 from kmserver.protocol.messages import REVISION_CHANGES
@@ -27,7 +30,16 @@ if TYPE_CHECKING:
     from kmclient.core.model import DocInfo, UserProfile
     from kmclient.core.replica import Replica
 
-QUERIES = frozenset({"history", "revision", "review_queue", "overdue", "audit"})
+QUERIES = frozenset({"history", "revision", "review_queue", "overdue", "audit"}) | ATTENTION_QUERIES
+
+
+@dataclass(frozen=True, slots=True)
+class MustReadSpec:
+    """Who must read a revision published with it, by when, how often reminded."""
+
+    audience: list[str] | str
+    due: datetime | None = None
+    remind_every: int | None = None  # seconds
 
 
 class PublishingApi:
@@ -43,15 +55,21 @@ class PublishingApi:
 
     # -- changes ------------------------------------------------------------------------
 
-    def publish(self, doc_id: str, note: str = "") -> str:
+    def publish(self, doc_id: str, note: str = "", must_read: MustReadSpec | None = None) -> str:
         """Publish the working copy as the next revision (owners of documents that do
-        not need review, supervisors). Offline too. Returns the request id."""
+        not need review, supervisors). Offline too. Returns the request id.
+        ``must_read`` (supervisors): the new revision is a must-read in the same step."""
         info = self._editable(doc_id)
         if not info.can_publish:
             if info.review_required:
                 raise NotAllowed("this document needs a supervisor's review: submit it instead")
             raise NotAllowed("you may not publish this document")
-        return self._change("publish", doc_id, note=note)
+        if must_read is None:
+            return self._change("publish", doc_id, note=note)
+        if self._user is None or self._user.role != "supervisor":
+            raise NotAllowed("only supervisors make a published version a must-read")
+        fields = must_read_fields(must_read.audience, must_read.due, must_read.remind_every, "")
+        return self._change("publish", doc_id, note=note, must_read=fields)
 
     def submit_for_review(self, doc_id: str, note: str = "") -> str:
         """Ask a supervisor to review and publish the working copy as it is now."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,20 @@ class Replica:
             self._drop_working(info.id)
         self.emit(DocChanged(info.id, "meta"))
         return old
+
+    def touch(self, doc_id: str, author: str | None, at: str) -> None:
+        """The working copy just changed (by ``author``, at ``at``, ISO 8601): its
+        "last changed" shows that at once. The server sends no metadata for a
+        further edit by the same person, so without this the time shown stayed
+        at that person's first edit. Stored when the minute or the author moves
+        (what is shown), not on every keystroke."""
+        info = self.docs.get(doc_id)
+        if info is None or not info.working:
+            return
+        stored = (info.updated_by, (info.updated_at or "")[:16])
+        self.docs[doc_id] = new = replace(info, updated_by=author, updated_at=at)
+        if stored != (author, at[:16]):
+            self._batch.metas[doc_id] = new
 
     def _placeholder(self, doc_id: str) -> None:
         # Content before metadata: keep it, metadata follows.

@@ -25,11 +25,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.system import pack_uint
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import CLEAR, OPTIMIZE, SegmentWriter
 
+from kmclient.core.search_format import fresh_searcher
 from kmclient.core.search_query import (
     SegmentCache,
     expand,
@@ -38,13 +41,22 @@ from kmclient.core.search_query import (
     match_any,
     parse_query,
 )
+from kmclient.core.search_segment import (
+    RECENT_DOCS,
+    FastSegmentWriter,
+    PreparedDoc,
+    SegmentPostings,
+    merge_group,
+    prepare,
+    read_doc_ids,
+    sync_merge_cap,
+    tiered_merge,
+)
 from kmclient.core.search_text import (
     Fragment,
     first_sentence,
     index_terms,
     make_analyzer,
-    markdown_to_text,
-    normalize,
     snippet,
 )
 
@@ -57,10 +69,9 @@ SCHEMA_VERSION = 1
 _INDEX_NAME = "MAIN"
 _META_FILE = "kmsearch.json"
 _TITLE_BOOST = 2.0
-# Commit small batches without merging (cheap, one new segment each) until
-# this many segments exist; then let Whoosh merge the small ones.
-_MAX_SEGMENTS = 8
 _WRITER_TIMEOUT_S = 10.0
+# Postings of recent small segments kept for merging (8 bytes each, ~45k per 200 docs).
+_RECENT_POSTINGS = 1_500_000
 
 _POOL_SIZE = 4
 
@@ -141,6 +152,10 @@ class SearchIndex:
         self._pool: list[Searcher] = []
         self._closed = False
         self._segments = SegmentCache()
+        self._doc_ids: dict[str, dict[str, int]] = {}  # by segment id; used by writes only
+        # The postings of small segments written lately, by segment id: they
+        # are merged soon, and from memory that costs a third.
+        self._recent: dict[str, SegmentPostings] = {}
         self._ix, self._needs_rebuild = self._open()
 
     # -- opening ---------------------------------------------------------------
@@ -194,33 +209,76 @@ class SearchIndex:
 
     # -- writing ---------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _writer(self) -> Iterator[SegmentWriter]:
-        with self._write_lock:
-            self._check_open()
-            writer = self._ix.writer(timeout=_WRITER_TIMEOUT_S)
+    def _ids_of(self, segment: Segment) -> dict[str, int]:
+        """Live doc id -> document number in a segment, kept between writes (a
+        write only has to look the batch's ids up, not search every segment)."""
+        key = segment.segment_id()
+        ids = self._doc_ids.get(key)
+        if ids is None:
+            reader = SegmentReader(self._ix.storage, self._ix.schema, segment)
             try:
-                yield writer
-            except BaseException:
-                writer.cancel()
-                raise
-            # Cheap commits while segments are few; Whoosh's MERGE_SMALL keeps
-            # their number (and so the search cost) bounded after that.
-            writer.commit(merge=len(writer.segments) >= _MAX_SEGMENTS)
+                ids = self._doc_ids[key] = read_doc_ids(reader)
+            finally:
+                reader.close()
+        return ids
 
-    @staticmethod
-    def _fields(doc_id: str, title: str, body: str, topics: Iterable[str]) -> dict:
-        if not isinstance(doc_id, str) or not doc_id:
-            raise ValueError(f"doc_id must be a non-empty string, not {doc_id!r}")
-        if isinstance(topics, str):
-            raise TypeError("topics must be a sequence of topic ids, not a string")
-        return {
-            "doc_id": doc_id,
-            "title": normalize(title or ""),
-            "body": markdown_to_text(body or ""),
-            # A list bypasses the keyword analyzer: topic ids are kept verbatim.
-            "topics": [t for t in dict.fromkeys(topics or ()) if t],
-        }
+    def _commit(
+        self,
+        docs: Iterable[PreparedDoc],
+        remove: Iterable[str] = (),
+        mergetype: Callable[[SegmentWriter, list], list] | None = None,
+        progress: Callable[[int], bool] | None = None,
+    ) -> bool:
+        """One Whoosh commit: delete the ``remove`` ids, add ``docs``, merge
+        per ``mergetype``. Caller holds the write lock. ``progress(n)`` after
+        each added doc may return False to cancel (nothing is written)."""
+        self._check_open()
+        remove = list(remove)
+        writer = FastSegmentWriter(self._ix, recent=self._recent, timeout=_WRITER_TIMEOUT_S)
+        kept: list = []
+        if mergetype is None:
+            docs = list(docs)
+            mergetype = tiered_merge(sync_merge_cap(len(docs)))
+
+        def policy(w: SegmentWriter, segments: list) -> list:
+            kept.extend(mergetype(w, segments))
+            return kept
+
+        gone: list[tuple[str, str]] = []
+        try:
+            if mergetype is not CLEAR:
+                for segment in writer.segments:
+                    ids = self._ids_of(segment)
+                    for doc_id in remove:
+                        docnum = ids.get(doc_id)
+                        if docnum is not None:
+                            segment.delete_document(docnum)
+                            gone.append((segment.segment_id(), doc_id))
+            for n, doc in enumerate(docs, 1):
+                writer.add_prepared(doc)
+                if progress is not None and not progress(n):
+                    writer.cancel()
+                    return False
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=policy)
+        for key, doc_id in gone:
+            self._doc_ids[key].pop(doc_id, None)
+        live = {segment.segment_id() for segment in kept}
+        if writer._added:
+            key = writer.newsegment.segment_id()
+            live.add(key)
+            self._doc_ids[key] = writer.doc_ids
+            if writer.docnum <= RECENT_DOCS:
+                self._recent[key] = writer.postings()
+        for key in [k for k in self._doc_ids if k not in live]:
+            del self._doc_ids[key]
+        for key in [k for k in self._recent if k not in live]:
+            del self._recent[key]
+        while sum(p.size for p in self._recent.values()) > _RECENT_POSTINGS:
+            del self._recent[next(iter(self._recent))]  # the oldest
+        return True
 
     def upsert(self, doc_id: str, title: str, body: str, topics: Iterable[str] = ()) -> None:
         """Add or replace one document (one commit)."""
@@ -229,17 +287,16 @@ class SearchIndex:
     def upsert_many(self, docs: Iterable[SearchDoc | tuple[str, str, str, Iterable[str]]]) -> int:
         """Add or replace a batch of documents in one commit; returns how many.
 
-        If an id occurs twice in the batch the last version wins (Whoosh
-        cannot replace a document added by the same, uncommitted writer).
+        If an id occurs twice in the batch the last version wins.
         """
-        batch = {}
+        batch: dict[str, PreparedDoc] = {}
         for doc_id, title, body, topics in docs:
-            batch[doc_id] = self._fields(doc_id, title, body, topics)
+            batch.pop(doc_id, None)
+            batch[doc_id] = prepare(doc_id, title, body, topics)
         if not batch:
             return 0
-        with self._writer() as writer:
-            for fields in batch.values():
-                writer.update_document(**fields)
+        with self._write_lock:
+            self._commit(batch.values(), remove=batch)
         return len(batch)
 
     def remove(self, doc_id: str) -> None:
@@ -250,9 +307,8 @@ class SearchIndex:
         ids = list(dict.fromkeys(doc_ids))
         if not ids:
             return
-        with self._writer() as writer:
-            for doc_id in ids:
-                writer.delete_by_term("doc_id", doc_id)
+        with self._write_lock:
+            self._commit((), remove=ids)
 
     def rebuild(
         self,
@@ -277,41 +333,51 @@ class SearchIndex:
 
         step = max(1, total // 100) if total else 100
         done = 0
+
+        def unique() -> Iterator[PreparedDoc]:
+            seen: set[str] = set()
+            for doc_id, title, body, topics in docs:
+                if doc_id not in seen:
+                    seen.add(doc_id)
+                    yield prepare(doc_id, title, body, topics)
+
+        def progress(n: int) -> bool:
+            nonlocal done
+            done = n
+            return n % step != 0 or report(n, total)
+
         with self._write_lock:
             self._check_open()
-            writer = self._ix.writer(timeout=_WRITER_TIMEOUT_S)
-            try:
-                seen: set[str] = set()
-                ok = report(0, total)
-                for doc_id, title, body, topics in docs if ok else ():
-                    if doc_id in seen:
-                        continue
-                    seen.add(doc_id)
-                    writer.add_document(**self._fields(doc_id, title, body, topics))
-                    done += 1
-                    if done % step == 0 and not report(done, total):
-                        ok = False
-                        break
-            except BaseException:
-                writer.cancel()
-                raise
-            if not ok:
-                writer.cancel()
+            if not report(0, total):
                 return False
             # CLEAR drops every old segment in the same commit that adds the
             # new one: readers switch atomically from old to new.
-            writer.commit(mergetype=CLEAR)
+            if not self._commit(unique(), mergetype=CLEAR, progress=progress):
+                return False
             self._write_meta(complete=True)
             self._needs_rebuild = False
         report(done, done)
         return True
 
-    def optimize(self) -> None:
-        """Merge all segments into one (a few seconds for 10k docs): do it
-        when idle, e.g. after a rebuild or a large sync."""
+    def merge_idle(self) -> bool:
+        """Do one merge that commits left for later (they merge at most ten
+        times their own size); returns False when there is none. For idle
+        time: the index worker calls it when its queue is empty."""
         with self._write_lock:
             self._check_open()
-            self._ix.writer(timeout=_WRITER_TIMEOUT_S).commit(optimize=True)
+            if not merge_group(self._ix._segments(), None):
+                return False
+            self._commit((), mergetype=tiered_merge(None))
+            return True
+
+    def optimize(self) -> None:
+        """Merge all segments into one (about a second for 10k docs): do it
+        when idle, e.g. after a large sync."""
+        with self._write_lock:
+            self._check_open()
+            segments = self._ix._segments()
+            if len(segments) > 1 or any(s.has_deletions() for s in segments):
+                self._commit((), mergetype=OPTIMIZE)
 
     # -- reading ---------------------------------------------------------------
 
@@ -324,8 +390,9 @@ class SearchIndex:
         # Whoosh searchers must not be shared between threads (their files
         # have one read position), so each search checks one out of a pool.
         # Searcher.refresh() is NOT used: in whoosh-reloaded 2.7.5 it keeps
-        # the old segments, so a replaced document is returned twice.
-        searcher = None
+        # the old segments, so a replaced document is returned twice
+        # (fresh_searcher() reuses only what did not change).
+        searcher = stale = None
         with self._pool_lock:
             self._check_open()
             while self._pool:
@@ -333,9 +400,14 @@ class SearchIndex:
                 if candidate.up_to_date():
                     searcher = candidate
                     break
-                candidate.close()
+                if stale is None:
+                    stale = candidate  # its unchanged segments are reused
+                else:
+                    candidate.close()
         if searcher is None:
-            searcher = self._ix.searcher()
+            searcher = fresh_searcher(self._ix, stale)
+        elif stale is not None:
+            stale.close()
         try:
             yield searcher
         finally:
@@ -384,13 +456,13 @@ class SearchIndex:
             lex = self._segments.lexicon(reader)
             for word in parsed:
                 expand(lex, word)
-            scores = match_all(lex, parsed, allowed)
+            scores = match_all(lex, parsed, allowed, limit)
             if not scores and len(parsed) > 1:
                 scores = match_any(lex, parsed, allowed)
-            top = heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+            top = _top(scores, limit)
             is_match = highlighter(parsed)
             results = []
-            for docnum, score in top:
+            for score, docnum in top:
                 stored = s.stored_fields(docnum)
                 title = stored.get("title", "")
                 body = stored.get("body", "")
@@ -417,6 +489,7 @@ class SearchIndex:
                 s.close()
             self._pool.clear()
             self._segments.clear()
+            self._recent.clear()
             self._ix.close()
 
     def __enter__(self) -> SearchIndex:
@@ -424,3 +497,15 @@ class SearchIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _top(scores: dict[int, float], limit: int) -> list[tuple[float, int]]:
+    """The ``limit`` best (score, docnum), best first, ties to the lower docnum."""
+    if len(scores) > limit:
+        # The limit-th best score, then only the documents that reach it.
+        cut = heapq.nlargest(limit, scores.values())[-1]
+        ranked = [(s, -d) for d, s in scores.items() if s >= cut]
+    else:
+        ranked = [(s, -d) for d, s in scores.items()]
+    ranked.sort(reverse=True)
+    return [(s, -d) for s, d in ranked[:limit]]

@@ -7,10 +7,12 @@ side and the snippet builder are guaranteed to cut and fold words the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.support.charset import accent_map
@@ -54,13 +56,36 @@ def index_terms(text: str) -> Counter[str]:
     "överklaga" through the folded twin, while a search for "får" can still
     rank the exact "får" above "far" (see ``search.py``).
     """
-    counts = Counter(words(text))
-    for word, n in list(counts.items()):
-        if not word.isascii():
-            folded = fold(word)
-            if folded != word:
-                counts[folded] += n
+    lowered = text.lower()
+    # Lower-casing the whole text first gives the same words when it maps
+    # character to character: the only exceptions in CPython are "İ" (two
+    # characters) and "Σ" (depends on its neighbours); a test checks the rest.
+    if len(lowered) == len(text) and "Σ" not in text:
+        # Without "_" in the text, \w+ finds the same words, a little faster.
+        counts = Counter((_W_RE if "_" not in text else WORD_RE).findall(lowered))
+        if counts and max(map(len, counts)) > MAX_WORD_LEN:
+            counts = Counter({w: n for w, n in counts.items() if len(w) <= MAX_WORD_LEN})
+    else:
+        counts = Counter(words(text))
+    accented = [(w, n) for w, n in counts.items() if not w.isascii()]
+    for word, n in accented:
+        folded = _folded(word)
+        if folded != word:
+            counts[folded] = counts.get(folded, 0) + n  # (Counter's += is slower)
     return counts
+
+
+_W_RE = re.compile(r"\w+")
+_FOLDED: dict[str, str] = {}  # fold() memo: the same words come back in every document
+
+
+def _folded(word: str) -> str:
+    folded = _FOLDED.get(word)
+    if folded is None:
+        if len(_FOLDED) >= 200_000:
+            _FOLDED.clear()
+        folded = _FOLDED[word] = fold(word)
+    return folded
 
 
 class AccentTwinFilter(Filter):
@@ -150,8 +175,43 @@ _TABLE_RULE_RE = re.compile(r"^[ \t|:-]*-{3,}[ \t|:-]*$", re.M)
 _EMPHASIS_RE = re.compile(
     r"(?<![^\W_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![^\W_])|~~|`+|\\(?=[^\w\s])"
 )
-_SPACES_RE = re.compile(r"[ \t\r\f\v|]+")
+# The same as r"[ \t\r\f\v|]+" -> " ", but a lone space (most of them) is not a match.
+_SPACES_RE = re.compile(r"[ \t\r\f\v|]{2,}|[\t\r\f\v|]")
 _BLANKS_RE = re.compile(r"\n\s*\n+")
+_EMPHASIS_CHARS_RE = re.compile(r"[*_~`\\]")  # where an _EMPHASIS_RE match can start
+
+
+def _strip_emphasis(text: str) -> str:
+    """``_EMPHASIS_RE.sub("", text)``, trying the pattern only where it can
+    start. A pattern that opens with a lookbehind makes ``re`` try every
+    position of the text, which was half the time of markdown_to_text."""
+    out: list[str] = []
+    pos = 0
+    match = _EMPHASIS_RE.match
+    for m in _EMPHASIS_CHARS_RE.finditer(text):
+        start = m.start()
+        if start < pos:
+            continue
+        hit = match(text, start)  # lookbehinds still see text[:start]
+        if hit:
+            out.append(text[pos:start])
+            pos = hit.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _strip_block_prefixes(text: str) -> str:
+    """``_BLOCK_PREFIX_RE.sub("", text)`` line by line: a match never spans a
+    newline, and ``re`` would otherwise try ``^`` at every position."""
+    lines = text.split("\n")
+    match = _BLOCK_PREFIX_RE.match
+    for i, line in enumerate(lines):
+        m = match(line)
+        if m:
+            lines[i] = line[m.end() :]
+    return "\n".join(lines)
 
 
 def markdown_to_text(md: str) -> str:
@@ -160,19 +220,27 @@ def markdown_to_text(md: str) -> str:
     Regex-based, not a Markdown parser: it only has to drop markup (link
     targets, emphasis, heading and list markers, HTML tags, YAML front matter)
     so that URLs are not indexed and snippets do not show "**" or "](http".
-    Block structure is kept as one line per block.
+    Block structure is kept as one line per block. Patterns whose markup is
+    absent are skipped (the substring tests are exact preconditions).
     """
     text = normalize(md.replace("\r\n", "\n"))
-    text = _FRONT_MATTER_RE.sub("", text, count=1)
-    text = _FENCE_RE.sub("", text)
-    text = _TABLE_RULE_RE.sub("", text)
-    text = _IMAGE_RE.sub(r"\1", text)
-    text = _LINK_RE.sub(r"\1", text)
-    text = _AUTOLINK_RE.sub(r"\1", text)
-    text = _HTML_RE.sub(" ", text)
-    text = _BLOCK_PREFIX_RE.sub("", text)
-    text = _EMPHASIS_RE.sub("", text)
-    text = _SPACES_RE.sub(" ", text)
+    if text.startswith("---"):
+        text = _FRONT_MATTER_RE.sub("", text, count=1)
+    if "```" in text or "~~~" in text:
+        text = _FENCE_RE.sub("", text)
+    if "---" in text:
+        text = _TABLE_RULE_RE.sub("", text)
+    if "](" in text:
+        text = _IMAGE_RE.sub(r"\1", text)
+    if "[" in text:
+        text = _LINK_RE.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK_RE.sub(r"\1", text)
+        text = _HTML_RE.sub(" ", text)
+    text = _strip_block_prefixes(text)
+    text = _strip_emphasis(text)
+    if "  " in text or any(c in text for c in "\t\r\f\v|"):
+        text = _SPACES_RE.sub(" ", text)
     text = _BLANKS_RE.sub("\n", text)
     return "\n".join(line.strip() for line in text.strip().split("\n"))
 
@@ -183,6 +251,7 @@ SNIPPET_CHARS = 160
 _LEAD_CHARS = 40  # context kept before the first match of the window
 _SENTENCE_END_RE = re.compile(r"[.!?…](?=\s)|\n")
 _MAX_MATCHES = 500  # enough to pick a window; bounds the work on huge docs
+_UNSEEN: Any = object()
 
 
 def _cut(text: str, start: int, end: int, keep: int | None = None) -> tuple[int, int]:
@@ -246,6 +315,29 @@ def first_sentence(text: str, skip: str = "", width: int = SNIPPET_CHARS) -> lis
     return _fragments(text, 0, end, [])
 
 
+def _words_from(text: str, starts: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The WORD_RE matches of text that begin where ``starts`` matches."""
+    match = WORD_RE.match
+    for s in starts.finditer(text):
+        m = match(text, s.start())
+        if m:
+            yield m
+
+
+def word_starts(initials: Iterable[str]) -> re.Pattern[str]:
+    """A pattern for the first characters of words whose lower-cased, folded
+    form begins with one of ``initials`` (ASCII exactly, every non-ASCII
+    character to be safe), at the start of a word."""
+    return _word_starts(frozenset(initials))
+
+
+@functools.lru_cache(maxsize=256)
+def _word_starts(initials: frozenset[str]) -> re.Pattern[str]:
+    chars = {c for c in map(chr, range(128)) if c.lower() in initials}
+    ascii_part = "".join(re.escape(c) for c in sorted(chars))
+    return re.compile(rf"(?<![^\W_])[{ascii_part}\x80-\U0010ffff]")
+
+
 def snippet(
     text: str,
     is_match: Callable[[str], int | None],
@@ -262,8 +354,18 @@ def snippet(
     """
     matches: list[tuple[int, int, int]] = []
     reach = width - _LEAD_CHARS
-    for m in WORD_RE.finditer(text):
-        q = is_match(m.group())
+    # Most words repeat: look them up in the matcher's memo without a call.
+    memo: dict[str, int | None] = getattr(is_match, "memo", {})
+    # A matcher may say which characters a matching word can start with:
+    # then only those words are looked at (bodies found through the title
+    # often have no match, and were read to the end).
+    starts: re.Pattern[str] | None = getattr(is_match, "starts", None)
+    words_at = WORD_RE.finditer(text) if starts is None else _words_from(text, starts)
+    for m in words_at:
+        word = m.group()
+        q = memo.get(word, _UNSEEN)
+        if q is _UNSEEN:
+            q = is_match(word)
         if q is None:
             continue
         start, end = m.start(), m.end()

@@ -27,11 +27,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pycrdt import Doc, merge_updates
 
+from kmclient.core.attention_api import AttentionApi
 from kmclient.core.feedback import Feedback
 from kmclient.core.feedback_api import FeedbackApi
 from kmclient.core.feedback_requests import (
@@ -45,6 +47,7 @@ from kmclient.core.model import (
     AwarenessReceived,
     ChangesAttributed,
     ConnState,
+    CoverageChanged,
     DocInfo,
     EngineEvent,
     IndexProgress,
@@ -90,11 +93,12 @@ class _SyncRun:
     removed: int = 0
 
 
-class SyncEngine(FeedbackApi, PublishingApi):
+class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
     """The public API: this class (documents, sync, editing),
     :class:`~kmclient.core.feedback_api.FeedbackApi` (flags, comments, notes,
-    watches, notifications) and :class:`~kmclient.core.publishing_api.PublishingApi`
-    (publishing, review, history, archive, review dates, audit)."""
+    watches, notifications), :class:`~kmclient.core.publishing_api.PublishingApi`
+    (publishing, review, history, archive, review dates, audit) and
+    :class:`~kmclient.core.attention_api.AttentionApi` (must-reads, broadcasts)."""
 
     def __init__(
         self,
@@ -125,6 +129,7 @@ class SyncEngine(FeedbackApi, PublishingApi):
         self._conn: Connection | None = None
         self._session = 0
         self._live = False  # past sync_end on the current socket
+        self._edited: set[str] = set()  # working copies changed by others since the cursor
         # (outbox row, doc id) sent on this socket and not yet answered, oldest first
         self._inflight: deque[tuple[int, str]] = deque()
         self._backlog: deque[ev.NetEvent] = deque()
@@ -405,6 +410,7 @@ class SyncEngine(FeedbackApi, PublishingApi):
                 continue  # removed while open: nowhere to send it
             update = updates[0] if len(updates) == 1 else merge_updates(*updates)
             self.replica.put_update(doc_id, update, local=True)
+            self.replica.touch(doc_id, self.user.name if self.user else None, _now())
             self.replica.queue_outbox(doc_id, update)
             frames.append((doc_id, ysync.wrap(doc_id, ysync.sync_update(update))))
         added = self._commit()
@@ -517,6 +523,10 @@ class SyncEngine(FeedbackApi, PublishingApi):
         elif kind == "cursor":
             self._store_cursor(int(msg["seq"]))
             authors = {d: a for d, a in (msg.get("by") or {}).items() if isinstance(a, str)}
+            edited, self._edited = self._edited, set()
+            if self._live:  # a live edit: "last changed" is now, by its author
+                for doc_id in edited & authors.keys():
+                    self.replica.touch(doc_id, authors[doc_id], _now())
             if authors:  # after the commit, so listeners see the changes it names
                 self.replica.emit(ChangesAttributed(authors))
         elif kind == "ack":
@@ -527,6 +537,8 @@ class SyncEngine(FeedbackApi, PublishingApi):
             self._on_created(msg)
         elif kind == "meta_saved" and msg.get("ref") in self._requests:
             self._answer(msg["ref"], True)
+        elif kind == "coverage_changed":
+            self.replica.emit(CoverageChanged(str(msg.get("id") or "")))
         elif kind in QUERIES and msg.get("ref") in self._queries:
             del self._queries[msg["ref"]]
             data = {k: v for k, v in msg.items() if k not in ("type", "ref")}
@@ -559,6 +571,7 @@ class SyncEngine(FeedbackApi, PublishingApi):
         held = self._repairs.get(doc_id)
         if held is None:
             self.replica.put_update(doc_id, message.payload, local=False)
+            self._edited.add(doc_id)  # its author comes with the next cursor frame
         elif message.step == ysync.SyncStep.STEP2 and doc_id in self._repair_asked:
             self._finish_repair(doc_id, message.payload, held)
         else:
@@ -702,6 +715,10 @@ class SyncEngine(FeedbackApi, PublishingApi):
     def _send_json(self, **msg: Any) -> None:
         if self._conn is not None:
             self._conn.send_json(self._session, **msg)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 __all__ = [

@@ -112,6 +112,7 @@ class Feedback:
             if due:
                 await self._run(flags.escalate, due, cutoff)
             await self.server.publishing.tick()  # review dates passed
+            await self.server.attention.tick()  # must-read reminders, overdue must-reads
 
     def observe(self, batch: TailBatch) -> None:
         """Called with every committed batch, after the hub delivered it."""
@@ -137,10 +138,9 @@ class Feedback:
     # -- sync ---------------------------------------------------------------------
 
     def _visible(self, account: Any, envelope: dict[str, Any]) -> bool:
-        owner, doc_id = envelope.get("owner"), envelope.get("doc")
-        if owner is not None and owner != account.name:
-            return False
-        return doc_id is None or self.server.hub.readable(account, doc_id) is not None
+        doc_id = envelope.get("doc")
+        meta = self.server.hub.catalog.get(doc_id) if doc_id else None
+        return policy.may_receive(account, envelope, meta)
 
     async def send_sync_records(
         self, session: Any, since: int, upto: int, new_docs: set[str]
@@ -153,6 +153,7 @@ class Feedback:
         for seq, envelope in pairs:
             if self._visible(session.account, envelope):
                 session.send(fb.record_frame(envelope, seq))
+                self.server.hub.observe_delivery(envelope, seq, [session])
                 sent += 1
                 if sent % SEND_CHUNK == 0:
                     await session.wait_drained()

@@ -23,7 +23,16 @@ from typing import Any
 
 from kmserver.protocol.codec import ProtocolError
 
-RECORD_KINDS = ("flag", "comment", "note", "pref", "notification")
+RECORD_KINDS = (
+    "flag",
+    "comment",
+    "note",
+    "pref",
+    "notification",
+    "must_read",  # docs/attention.md
+    "ack",
+    "broadcast",
+)
 
 FLAG_REASONS = ("outdated", "incorrect", "unclear", "missing", "other")
 URGENCIES = ("low", "normal", "high")

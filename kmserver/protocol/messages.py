@@ -30,6 +30,12 @@ REVIEW_DECISIONS = ("approve", "send_back")
 MAX_NOTE = 2_000  # change notes, review comments
 MAX_REVIEW_DAYS = 3650
 FLAG_REASONS = fb.FLAG_REASONS
+MAX_AUDIENCE = 50  # terms: roles, topic:<t>, user:<name>
+MAX_MUST_READ_JSON = 12_000
+MAX_BROADCAST = 1_000  # characters: an early warning is short
+SEVERITIES = ("info", "warning", "critical")
+MIN_EXPIRY, MAX_EXPIRY = 60, 7 * 86400  # seconds a broadcast shows
+MIN_REMIND, MAX_REMIND = 600, 30 * 86400  # seconds between must-read reminders
 
 MAX_TEXT = 200  # names, titles, topics, ids
 MAX_LIST = 100_000  # 'known' can list every document of a large profile
@@ -132,7 +138,12 @@ CLIENT_MESSAGES: dict[str, dict[str, Field]] = {
     "flag_report": {"state": _f(str, False)},
     # Publishing and governance (docs/protocol.md, section 5). ``id`` is the
     # client's uuid for the request: a resend is answered again, never done twice.
-    "publish": {"id": _f(str, True, fb.MAX_ID), "doc": _f(str), "note": _f(str, False, MAX_NOTE)},
+    "publish": {
+        "id": _f(str, True, fb.MAX_ID),
+        "doc": _f(str),
+        "note": _f(str, False, MAX_NOTE),
+        "must_read": _f(dict, False, MAX_MUST_READ_JSON),  # {for, due?, remind_every?}
+    },
     "submit": {"id": _f(str, True, fb.MAX_ID), "doc": _f(str), "note": _f(str, False, MAX_NOTE)},
     "review": {
         "id": _f(str, True, fb.MAX_ID),
@@ -158,11 +169,46 @@ CLIENT_MESSAGES: dict[str, dict[str, Field]] = {
         "since": _f(str, False, 40),
         "limit": _f(int, False),
     },
+    # Must-reads and broadcasts (docs/attention.md). ``id`` as above.
+    "require_reading": {
+        "id": _f(str, True, fb.MAX_ID),
+        "doc": _f(str),
+        "rev": _f(int, False),  # default: the published revision
+        "for": _f(list, True, MAX_AUDIENCE),
+        "due": _f(str, False, 40),
+        "remind_every": _f(int, False),  # seconds
+        "note": _f(str, False, MAX_NOTE),
+    },
+    "acknowledge": {"doc": _f(str), "rev": _f(int)},  # "I have read this"
+    "opened": {"doc": _f(str), "rev": _f(int)},
+    "coverage": {"doc": _f(str), "rev": _f(int, False), "live": _f(bool, False)},
+    "must_reads": {},
+    "broadcast": {
+        "id": _f(str, True, fb.MAX_ID),
+        "text": _f(str, True, MAX_BROADCAST),
+        "severity": _f(str, False),
+        "for": _f(list, True, MAX_AUDIENCE),
+        "expires": _f(int),  # seconds from now
+        "link": _f(str, False),
+    },
+    "end_broadcast": {"id": _f(str, True, fb.MAX_ID)},
+    "broadcasts": {},
+    "broadcast_seen": {"id": _f(str, True, fb.MAX_ID)},
 }
 
 # Changes that go through the request outbox and are answered ``saved``.
 REVISION_CHANGES = frozenset({"publish", "submit", "review", "restore", "archive", "verify"})
 REVISION_MESSAGES = REVISION_CHANGES | {"history", "revision", "review_queue", "overdue", "audit"}
+
+ATTENTION_CHANGES = frozenset({"require_reading", "broadcast", "end_broadcast"})
+ATTENTION_MESSAGES = ATTENTION_CHANGES | {
+    "acknowledge",
+    "opened",
+    "coverage",
+    "must_reads",
+    "broadcasts",
+    "broadcast_seen",
+}
 
 FEEDBACK_MESSAGES = frozenset(
     {

@@ -1,4 +1,5 @@
-"""``kmserver publish | history | diff | restore | archive | verify | overdue | audit``.
+"""``kmserver publish | history | diff | restore | archive | verify | overdue | audit``
+(and ``acks | broadcast``, kmserver/attention/commands.py).
 
 Each change runs the same operation as the app's request (ops.py) in a
 transaction of its own, beside a running server: the server's log tail picks
@@ -17,7 +18,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from kmserver.attention import commands as attention
 from kmserver.feedback.context import RecordContext
+from kmserver.protocol.audience import describe as describe_audience
 from kmserver.protocol.textdiff import describe, diff, render_plain, summarize
 from kmserver.publishing import ops, review_dates
 from kmserver.store import documents as docs
@@ -34,6 +37,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("doc")
     p.add_argument("--note", default="", help="the change note readers see")
     p.add_argument("--by", metavar="USER", help="act as USER (with USER's rights)")
+    attention.add_must_read_arguments(p)
     p = sub.add_parser("history", parents=[common], help="list a document's revisions")
     p.add_argument("doc")
     p.add_argument("--json", action="store_true")
@@ -68,12 +72,18 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="ISO date or time, e.g. 2026-11-01")
     p.add_argument("--limit", type=int, default=revisions.AUDIT_LIMIT)
     p.add_argument("--json", action="store_true")
+    attention.add_parsers(sub, common)
 
 
-COMMANDS = ("publish", "history", "diff", "restore", "archive", "verify", "overdue", "audit")
+COMMANDS = (
+    "publish", "history", "diff", "restore", "archive", "verify", "overdue", "audit",
+    *attention.COMMANDS,
+)  # fmt: skip
 
 
 def run(args: argparse.Namespace, db: Database) -> int:
+    if args.command in attention.COMMANDS:
+        return attention.run(args, db, _change)
     return _HANDLERS[args.command](args, db)
 
 
@@ -100,8 +110,11 @@ def _change(db: Database, op: Callable[..., int | None], by: str | None, *args: 
 
 
 def _publish(args: argparse.Namespace, db: Database) -> int:
-    reply = _change(db, ops.publish, args.by, args.doc, args.note)
+    ask = attention.ask_from(args)
+    reply = _change(db, ops.publish, args.by, args.doc, args.note, ask)
     print(f"published {args.doc} as revision {reply['rev']}")
+    if ask is not None:
+        print(f"a must-read for {describe_audience(ask.terms)}: see kmserver acks {args.doc}")
     return 0
 
 

@@ -18,11 +18,13 @@ resolve in both, and readers' documents change by minimal updates.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from pycrdt import get_state, get_update
 
 from kmserver import policy
+from kmserver.attention.ops import MustReadAsk, require_reading
 from kmserver.feedback.context import RecordContext, not_found
 from kmserver.protocol.docmeta import ARCHIVED, DRAFT, PUBLISHED, DocMeta
 from kmserver.protocol.messages import ErrorCode
@@ -197,9 +199,16 @@ def _reply(rev: Revision) -> dict[str, Any]:
 
 
 def publish(
-    rc: RecordContext, actor: Account | None, request_id: str | None, doc_id: str, note: str = ""
+    rc: RecordContext,
+    actor: Account | None,
+    request_id: str | None,
+    doc_id: str,
+    note: str = "",
+    must_read: MustReadAsk | None = None,
 ) -> int | None:
-    """Publish the working copy as it is now (with every edit saved before this request)."""
+    """Publish the working copy as it is now (with every edit saved before this request);
+    with ``must_read``, the new revision is a must-read in the same transaction, so no
+    reader ever has it without being asked to acknowledge it."""
     try:
         row, meta = _start(rc, actor, request_id, doc_id, policy.can_publish, _why_not)
     except _Done:
@@ -218,10 +227,15 @@ def publish(
         topics=list(row.topics or ()),
         contributors=list(row.pending_authors or ()),
     )
-    _finish(
-        rc, actor, request_id, "publish", doc_id, {"rev": rev.number, "note": note}, _reply(rev)
-    )
-    return rev.seq
+    seq = rev.seq
+    reply = _reply(rev)
+    if must_read is not None:
+        ask = must_read if must_read.note else replace(must_read, note=note)
+        seq = require_reading(rc, actor, None, doc_id, rev.number, ask) or seq
+        reply["must_read"] = rc.reply["id"]
+        rc.reply.clear()  # the publication's answer, not the must-read's
+    _finish(rc, actor, request_id, "publish", doc_id, {"rev": rev.number, "note": note}, reply)
+    return seq
 
 
 def _why_not(meta: DocMeta) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kmserver import policy
+from kmserver.attention.service import parse_ask
 from kmserver.feedback.context import RecordJob
 from kmserver.protocol import feedback as fb
 from kmserver.protocol import messages as m
@@ -82,7 +83,8 @@ class Publishing:
     # -- changes --------------------------------------------------------------------
 
     async def _on_publish(self, session: Any, msg: dict[str, Any]) -> None:
-        await self._change(session, msg, ops.publish, msg.get("note", "").strip())
+        ask = parse_ask(msg["must_read"]) if "must_read" in msg else None
+        await self._change(session, msg, ops.publish, msg.get("note", "").strip(), ask)
 
     async def _on_submit(self, session: Any, msg: dict[str, Any]) -> None:
         await self._change(session, msg, ops.submit, msg.get("note", "").strip())

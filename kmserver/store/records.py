@@ -13,18 +13,23 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from kmserver.store.attention_models import Ack, Broadcast, MustRead
 from kmserver.store.feedback_models import Comment, Flag, Notification, PrivateNote, WatchPref
 
 Pair = tuple[int, dict[str, Any]]
 CHUNK = 500
 
-# model, the column naming its document, the column naming its owner (None: public)
+# model, the column naming its document (None: never tied to one), the column naming
+# its owner (None: public; must-reads and broadcasts are filtered by their audience)
 _SOURCES: tuple[tuple[Any, Any, Any], ...] = (
     (Flag, Flag.doc_id, None),
     (Comment, Comment.doc_id, None),
     (PrivateNote, PrivateNote.doc_id, PrivateNote.author),
     (WatchPref, WatchPref.key, WatchPref.user),
     (Notification, Notification.doc_id, Notification.recipient),
+    (MustRead, MustRead.doc_id, None),
+    (Ack, Ack.doc_id, Ack.user),
+    (Broadcast, None, None),
 )
 
 
@@ -37,8 +42,10 @@ def changed(s: Session, user: str, since: int, upto: int, new_docs: Iterable[str
         where: list[ColumnElement[bool]] = [model.seq <= upto]
         if owner_col is not None:
             where.append(owner_col == user)
-        if new and (since == 0 or len(new) > CHUNK):
-            rows: list[Any] = [
+        if doc_col is None:
+            rows: list[Any] = list(s.scalars(select(model).where(*where, model.seq > since)))
+        elif new and (since == 0 or len(new) > CHUNK):
+            rows = [
                 r for r in s.scalars(select(model).where(*where)) if r.seq > since or _doc(r) in new
             ]
         else:
@@ -65,7 +72,7 @@ def of_doc_for(
     and each user's private ones (notes, the document's watch setting, notifications)."""
     wanted = sorted(set(users))
     public: list[Pair] = []
-    for model in (Flag, Comment):
+    for model in (Flag, Comment, MustRead):
         public += [
             (r.seq, r.envelope()) for r in s.scalars(select(model).where(model.doc_id == doc_id))
         ]
@@ -74,6 +81,7 @@ def of_doc_for(
         (PrivateNote, PrivateNote.author, PrivateNote.doc_id == doc_id),
         (WatchPref, WatchPref.user, (WatchPref.scope == "doc") & (WatchPref.key == doc_id)),
         (Notification, Notification.recipient, Notification.doc_id == doc_id),
+        (Ack, Ack.user, Ack.doc_id == doc_id),
     )
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]

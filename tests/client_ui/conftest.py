@@ -1,4 +1,8 @@
-"""Shared setup for the PySide6 UI tests: run Qt headless."""
+"""Shared setup for the PySide6 UI tests: run Qt headless.
+
+The tests are grouped like ``kmclient/ui/``: shell, library, reading, editing,
+feedback, notify, publishing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,3 @@ import os
 
 # Must happen before the QApplication exists; pytest-qt creates it lazily in `qapp`.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-# The two editors wired together, for test_ytext_binding.py and test_ytext_carets.py.
-from tests.client_ui.ytext_helpers import pair  # noqa: F401

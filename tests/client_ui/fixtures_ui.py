@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QKeySequence, QTextDocument
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -33,6 +33,8 @@ __all__ = [
     "Windows",
     "demo_server",
     "demo_template",
+    "press",
+    "select_in_reader",
     "server_body",
     "type_text",
     "windows",
@@ -130,3 +132,17 @@ def commit_text(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent()
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def press(qtbot: QtBot, w: QWidget, shortcut: str) -> None:
+    """Press a shortcut in window ``w`` (made the active window first)."""
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=WAIT_MS)
+    sequence = QKeySequence(shortcut)[0]
+    qtbot.keyClick(w.focusWidget() or w, sequence.key(), sequence.keyboardModifiers())
+
+
+def select_in_reader(w: MainWindow, words: str) -> None:
+    found = w.doc_view.reader.document().find(words, 0, QTextDocument.FindFlag(0))
+    assert not found.isNull()
+    w.doc_view.reader.setTextCursor(found)

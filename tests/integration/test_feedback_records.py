@@ -192,6 +192,9 @@ def test_notifications_queued_offline_arrive_once_and_since_last_sign_in(
     assert since.seq is not None and since.seq >= cursor and since.at is not None
     assert {n.id for n in since.notifications} == {e.notification.id for e in told.values()}
     assert since.documents == ("parking",)
+    assert since.published == ("parking",)  # in her topics, by someone else
+    assert [(f.id, f.state) for f in since.my_flags] == [(fid, "resolved")]
+    assert not since.empty
     assert rita.unread_count() == 3
 
 

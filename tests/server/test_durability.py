@@ -145,3 +145,41 @@ async def test_kill_9_right_after_a_publish_keeps_the_revision(db_url: str) -> N
     finally:
         proc.terminate()
         await proc.wait()
+
+
+async def test_kill_9_right_after_an_acknowledgement_keeps_it_and_counts_it_once(
+    db_url: str,
+) -> None:
+    proc, port = await start_subprocess(db_url)
+    sara = await WireClient.open(_PortOnly(port), "sara")  # type: ignore[arg-type]
+    rita = await WireClient.open(_PortOnly(port), "rita")  # type: ignore[arg-type]
+    await sara.sync()
+    await rita.sync()
+    request = "0c9e6f57-7f43-4f5e-9d7b-1f1d7c2b3a10"
+    asked = await sara.ask(type="require_reading", id=request, doc="parking", **{"for": ["rep"]})
+    assert asked["type"] == "saved"
+    await rita.wait_for(lambda: "parking@1" in rita.records("must_read"))
+    acked = await rita.ask(type="acknowledge", doc="parking", rev=1)
+    assert acked["type"] == "saved"
+    os.kill(proc.pid, signal.SIGKILL)  # the moment the acknowledgement is answered
+    await proc.wait()
+    await sara.close()
+    await rita.close()
+
+    proc, port = await start_subprocess(db_url)
+    try:
+        rita = await WireClient.open(_PortOnly(port), "rita")  # type: ignore[arg-type]
+        await rita.sync()
+        assert rita.records("ack")["parking@1"]["data"]["acked_at"]
+        # the client did not hear the answer in time and sends it again: counted once
+        again = await rita.ask(type="acknowledge", doc="parking", rev=1)
+        assert again["seq"] == acked["seq"]
+        sara = await WireClient.open(_PortOnly(port), "sara")  # type: ignore[arg-type]
+        report = await sara.ask(type="coverage", doc="parking")
+        assert report["counts"]["acknowledged"] == 1
+        assert [u["state"] for u in report["users"] if u["name"] == "rita"] == ["acknowledged"]
+        await rita.close()
+        await sara.close()
+    finally:
+        proc.terminate()
+        await proc.wait()

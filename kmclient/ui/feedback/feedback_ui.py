@@ -107,9 +107,7 @@ class FlagActions(QObject):
             if open_doc is not None:
                 self.inbox.openDoc.connect(open_doc)
         self.inbox.refresh()
-        self.inbox.show()
-        self.inbox.raise_()
-        self.inbox.activateWindow()
+        self.inbox.present()
         self.inbox.list.setFocus()
         return self.inbox
 

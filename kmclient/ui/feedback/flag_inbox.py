@@ -36,6 +36,7 @@ from kmclient.core.model import RecordsChanged
 from kmclient.ui.publishing.review_due import ReviewDuePage
 from kmclient.ui.reading.passages import short_quote
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.tool_window import ToolWindow
 
 FLAG_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 URGENCY_MARK = {"high": "▲ High", "normal": "Normal", "low": "Low"}
@@ -52,7 +53,7 @@ def duration(seconds: int | None) -> str:
     return f"{seconds / 86400:.1f} d"
 
 
-class FlagInbox(QWidget):
+class FlagInbox(ToolWindow):
     """A tool window; ``openFlag(flag)`` asks the main window to show its passage,
     ``openDoc(doc_id)`` to open a document due for review."""
 
@@ -60,7 +61,7 @@ class FlagInbox(QWidget):
     openDoc = Signal(str)
 
     def __init__(self, bridge: EngineBridge, title: Callable[[str], str], parent: QWidget) -> None:
-        super().__init__(parent, Qt.WindowType.Tool)
+        super().__init__(parent)
         self.setObjectName("flagInbox")
         self.setWindowTitle("Flag inbox")
         self.engine = bridge.engine
@@ -129,6 +130,7 @@ class FlagInbox(QWidget):
         self.report_page = page
         box = QVBoxLayout(self)
         box.addWidget(self.tabs)
+        box.addLayout(self.close_row())
         self.resize(640, 520)
 
         self.list.currentItemChanged.connect(lambda *_: self._show_current())

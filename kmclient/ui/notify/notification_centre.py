@@ -26,6 +26,7 @@ from kmclient.core.feedback_model import Notification, age_text
 from kmclient.core.model import RecordsChanged
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.theme import Colours, icon
+from kmclient.ui.shell.tool_window import ToolWindow
 
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 SHOWN = 200  # the newest this many; older ones stay in the profile
@@ -59,11 +60,11 @@ class BellButton(QToolButton):
         self.style().polish(self)
 
 
-class NotificationCentre(QWidget):
+class NotificationCentre(ToolWindow):
     openNotification = Signal(object)  # Notification: open what it is about
 
     def __init__(self, bridge: EngineBridge, parent: QWidget) -> None:
-        super().__init__(parent, Qt.WindowType.Tool)
+        super().__init__(parent)
         self.setObjectName("notificationCentre")
         self.setWindowTitle("Notifications")
         self.engine = bridge.engine
@@ -84,6 +85,7 @@ class NotificationCentre(QWidget):
         row.addStretch(1)
         row.addWidget(self.mark_read)
         row.addWidget(self.mark_all)
+        row.addWidget(self.close_button())
         box = QVBoxLayout(self)
         box.addWidget(self.list, 1)
         box.addWidget(self.empty)

@@ -100,8 +100,7 @@ class NotifyActions(QObject):
             self.centre = NotificationCentre(self.bridge, self._window)
             self.centre.openNotification.connect(self._open_notification)
         self.centre.refresh()
-        self.centre.show()
-        self.centre.raise_()
+        self.centre.present()
         self.centre.list.setFocus()
         self.since.hide()
         return self.centre

@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, QueryAnswered
+from kmclient.ui.i18n import when
 from kmclient.ui.publishing.diff_view import DiffView
 from kmclient.ui.publishing.queries import Queries, failure_text
-from kmclient.ui.reading.doc_header import when
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.theme import LIGHT, Colours
+from kmclient.ui.shell.tool_window import ToolWindow
 
 WORKING = 0  # the working copy's "revision number" in this window
 REV_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -69,7 +70,7 @@ def version_label(item: dict[str, Any]) -> str:
     return line
 
 
-class HistoryDialog(QWidget):
+class HistoryDialog(ToolWindow):
     """A tool window (non-modal: the user keeps reading beside it)."""
 
     restoreRequested = Signal(str, int)  # doc id, revision
@@ -83,7 +84,7 @@ class HistoryDialog(QWidget):
         colours: Colours = LIGHT,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent, Qt.WindowType.Tool)
+        super().__init__(parent)  # type: ignore[arg-type]
         self.setObjectName("historyDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.engine = bridge.engine
@@ -121,8 +122,6 @@ class HistoryDialog(QWidget):
         self.restore = QPushButton("&Restore this version…")
         self.restore.setToolTip("Publish this version again, as a new version")
         self.restore.clicked.connect(self._restore)
-        close = QPushButton("&Close")
-        close.clicked.connect(self.close)
 
         compare = QHBoxLayout()
         compare.addWidget(QLabel("Compare &with"))
@@ -156,7 +155,7 @@ class HistoryDialog(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.restore)
-        buttons.addWidget(close)
+        buttons.addWidget(self.close_button())
         box = QVBoxLayout(self)
         box.addWidget(self.tabs, 1)
         box.addLayout(buttons)
@@ -357,9 +356,3 @@ class HistoryDialog(QWidget):
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.queries.forget()
         super().closeEvent(event)
-
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key() == Qt.Key.Key_Escape:
-            self.close()
-            return
-        super().keyPressEvent(event)

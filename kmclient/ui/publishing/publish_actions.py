@@ -157,7 +157,7 @@ class PublishActions(QObject):
             parent=self._window,
         )
         self.history.destroyed.connect(lambda *_: setattr(self, "history", None))
-        self.history.show()
+        self.history.present()
         return self.history
 
     def open_what_changed(self) -> HistoryDialog | None:
@@ -170,9 +170,7 @@ class PublishActions(QObject):
             self.queue.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.queue.destroyed.connect(lambda *_: setattr(self, "queue", None))
             self.queue.openDoc.connect(self._open_doc)
-        self.queue.show()
-        self.queue.raise_()
-        self.queue.activateWindow()
+        self.queue.present()
         return self.queue
 
     def verify_doc(self) -> None:

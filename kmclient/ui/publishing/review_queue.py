@@ -29,22 +29,23 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, QueryAnswered, RecordsChanged, RequestFailed
+from kmclient.ui.i18n import when
 from kmclient.ui.publishing.diff_view import DiffView
 from kmclient.ui.publishing.queries import Queries, failure_text
-from kmclient.ui.reading.doc_header import when
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.theme import LIGHT, Colours
+from kmclient.ui.shell.tool_window import ToolWindow
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 30
 
 
-class ReviewQueue(QWidget):
+class ReviewQueue(ToolWindow):
     openDoc = Signal(str)  # doc id
 
     def __init__(
         self, bridge: EngineBridge, colours: Colours = LIGHT, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent, Qt.WindowType.Tool)
+        super().__init__(parent)  # type: ignore[arg-type]
         self.setObjectName("reviewQueue")
         self.setWindowTitle("Review queue")
         self.resize(900, 560)
@@ -115,6 +116,7 @@ class ReviewQueue(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(refresh)
+        bottom.addWidget(self.close_button())
         box = QVBoxLayout(self)
         box.addWidget(split, 1)
         box.addLayout(bottom)
@@ -220,9 +222,3 @@ class ReviewQueue(QWidget):
     def _on_failed(self, failed: RequestFailed) -> None:
         if failed.request == "review":
             self.status.setText(f"Not done: {failed.message}")
-
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key() == Qt.Key.Key_Escape:
-            self.close()
-            return
-        super().keyPressEvent(event)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 from kmclient.core.model import DocChanged, DocInfo, RecordsChanged
 from kmclient.core.sync_engine import SyncEngine
 from kmclient.core.trust import unpublished_line
-from kmclient.ui.reading.doc_header import when
+from kmclient.ui.i18n import when
 from kmclient.ui.shell.engine_bridge import EngineBridge
 
 RECOUNT_MS = 400  # count the unpublished changes once typing pauses, not per key

@@ -9,7 +9,6 @@ changed" one click away; for editors the working copy's last change."""
 from __future__ import annotations
 
 import html
-from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QTextDocumentFragment
@@ -18,26 +17,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVB
 from kmclient.core.model import DocInfo
 from kmclient.core.trust import parse, trust, version_line
 from kmclient.ui.editing.awareness import Peer
+from kmclient.ui.i18n import when
 from kmclient.ui.library.doc_tree_model import topic_label
 from kmclient.ui.shell.theme import LIGHT, Colours, icon
 
 NOTICE_MS = 8000
-
-
-def when(iso: str | None) -> str:
-    """``14:02`` today, ``12 Mar 14:02`` before, from an ISO 8601 time (shown in local time)."""
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return ""
-    now = datetime.now().astimezone()
-    if moment.date() == now.date():
-        return moment.strftime("%H:%M")
-    if moment.year == now.year:
-        return moment.strftime("%d %b %H:%M").lstrip("0")
-    return moment.strftime("%d %b %Y").lstrip("0")
 
 
 def _same_moment(a: str | None, b: str | None) -> bool:
@@ -139,10 +123,7 @@ class DocHeader(QWidget):
         self.history.setIcon(icon("history", colours))
         self.flag.setIcon(icon("flag", colours))
 
-    def show_doc(
-        self, info: DocInfo, last_change: str | None = None, can_publish: bool = False
-    ) -> None:
-        """``last_change``: who changed what is shown, just now (a live notice's words)."""
+    def show_doc(self, info: DocInfo) -> None:
         self.title.setText(info.title)
         badge = {"draft": "Draft", "archived": "Archived"}.get(info.status)
         self.draft.setText(badge or "")
@@ -156,19 +137,17 @@ class DocHeader(QWidget):
         )
         self.details.setVisible(info.can_edit)
         self.history.setVisible(info.rev > 0 or info.working)
-        self.meta.setText(self.facts(info, last_change))
+        self.meta.setText(self.facts(info))
         self.mode.setVisible(info.can_edit and info.working)
 
-    def facts(self, info: DocInfo, last_change: str | None = None) -> str:
+    def facts(self, info: DocInfo) -> str:
         """The facts line (rich text): topics, owner, which version, how current."""
         c = self.colours
         parts = [html.escape(", ".join(topic_label(t) for t in info.topics) or "No topic")]
         if info.owner:
             parts.append(f"owner {html.escape(info.owner)}")
         if info.working:  # an editor: the working copy's last change, then the version
-            if last_change:
-                parts.append(html.escape(last_change))
-            elif info.updated_at:
+            if info.updated_at:
                 by = f" by {html.escape(info.updated_by)}" if info.updated_by else ""
                 parts.append(f"edited {when(info.updated_at)}{by}")
             version = version_line(info)

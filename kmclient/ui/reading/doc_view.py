@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from typing import Any
 
 from pycrdt import Doc, Text
@@ -48,6 +47,8 @@ from kmserver.protocol.ytext import body
 log = logging.getLogger(__name__)
 
 AUTHOR_WAIT_MS = 400
+FACTS_MS = 1000  # the header's "edited 14:02 by olle" follows one's own typing this often
+MINUTE_MS = 60_000  # "published 5 min ago" moves on while the document stays open
 RENDER_DELAY_MS = 120  # coalesce a burst of remote keystrokes into one re-render
 CARET_SEND_MS = 40  # at most ~25 caret updates a second to the room
 
@@ -93,7 +94,6 @@ class DocView(QWidget):
         self._binding: YTextBinding | None = None
         self._awareness: Awareness | None = None
         self._flash_pending = False
-        self._last_change: str | None = None
         self._scale = 1.0
         self.editor_share = 0.5  # of the width, for the source while editing
 
@@ -143,6 +143,13 @@ class DocView(QWidget):
         self._renew_timer = QTimer(self)
         self._renew_timer.setInterval(int(RENEW_EVERY * 1000))
         self._renew_timer.timeout.connect(self._renew_awareness)
+        self._facts_timer = QTimer(self)
+        self._facts_timer.setSingleShot(True)
+        self._facts_timer.setInterval(FACTS_MS)
+        self._facts_timer.timeout.connect(self.refresh_facts)
+        self._minute_timer = QTimer(self)
+        self._minute_timer.setInterval(MINUTE_MS)
+        self._minute_timer.timeout.connect(self.refresh_facts)
 
         self.header.editToggled.connect(self.set_editing)
         self.reader.docLinkClicked.connect(self.linkActivated)
@@ -185,14 +192,20 @@ class DocView(QWidget):
             return False
         self.close_doc()
         self._attach(doc_id)
-        self._last_change = None
         self.header.clear_notice()  # it was about the document before
-        self.header.show_doc(info, can_publish=self.can_publish())
+        self.header.show_doc(info)
         self.reader.clear()
         self._render()
         self.stack.setCurrentIndex(1)
+        self._minute_timer.start()
         self.docOpened.emit(doc_id)
         return True
+
+    def refresh_facts(self) -> None:
+        """The header's facts again: who changed it last and when, how current it is."""
+        info = self.info()
+        if info is not None:
+            self.header.show_doc(info)
 
     @property
     def showing_published(self) -> bool:
@@ -219,6 +232,8 @@ class DocView(QWidget):
             self._send(self._awareness.leave())
         self._renew_timer.stop()
         self._render_timer.stop()
+        self._facts_timer.stop()
+        self._minute_timer.stop()
         doc_id = self._doc_id
         self._doc_id = self._doc = self._text = self._awareness = None
         with contextlib.suppress(RuntimeError):  # the engine closed first (window closing)
@@ -243,11 +258,6 @@ class DocView(QWidget):
     def can_edit(self) -> bool:
         info = self.engine.doc(self._doc_id) if self._doc_id else None
         return bool(info and info.can_edit and info.working and not self._published)
-
-    def can_publish(self) -> bool:
-        """Supervisors publish and unpublish (the server checks it too)."""
-        user = self.engine.user
-        return bool(user and user.role == "supervisor" and self._doc_id)
 
     def set_editing(self, editing: bool) -> None:
         if editing == self.editing:
@@ -316,6 +326,8 @@ class DocView(QWidget):
         if event.kind == "content" and not self._published:
             if not event.local:
                 self._note_remote_change()
+            elif not self._facts_timer.isActive():
+                self._facts_timer.start()
             self._render_timer.start()
         elif event.kind == "published" and self._published:
             self._note_remote_change()
@@ -325,7 +337,7 @@ class DocView(QWidget):
             if info is not None and info.working == self._published:
                 self._reopen(None)  # the working copy came or went with edit rights
             elif info is not None:
-                self.header.show_doc(info, self._last_change, self.can_publish())
+                self.header.show_doc(info)
                 if self.editing and not info.can_edit:
                     self.set_editing(False)
                     self.header.show_notice("You can no longer edit this document")
@@ -366,12 +378,8 @@ class DocView(QWidget):
             return
         if author is None and self._awareness is not None:
             author = self._awareness.likely_author()
-        stamp = time.strftime("%H:%M")
         who = author or "a colleague"
-        self._last_change = f"changed {stamp} by {who}"
-        info = self.engine.doc(self._doc_id) if self._doc_id else None
-        if info is not None:
-            self.header.show_doc(info, self._last_change, self.can_publish())
+        self.refresh_facts()  # the engine already holds who changed it, and when
         if not self.editing:  # while editing, the colleague's caret says it already
             text = f"{who[:1].upper()}{who[1:]} changed this just now"
             self.header.show_notice(text)
@@ -387,8 +395,7 @@ class DocView(QWidget):
         text = f"{who[:1].upper()}{who[1:]} published version {pub.rev}"
         if pub.note:
             text += f": {pub.note}"
-        self._last_change = None
-        self.header.show_doc(info, None, self.can_publish())
+        self.header.show_doc(info)
         self.header.show_notice(text, ("What changed?", "km:changes") if pub.rev > 1 else None)
         self.remoteChangeShown.emit(self._doc_id, text)
 
@@ -410,9 +417,7 @@ class DocView(QWidget):
             return
         self._detach()
         self._attach(doc_id)
-        info = self.engine.doc(doc_id)
-        if info is not None:
-            self.header.show_doc(info, self._last_change, self.can_publish())
+        self.refresh_facts()
         self._render()
         if editing and self.can_edit():
             self.set_editing(True)

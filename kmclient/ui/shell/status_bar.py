@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kmclient.core.model import ConnState, IndexProgress, SyncStatus
-from kmclient.ui.reading.doc_header import when
+from kmclient.ui.i18n import when
 from kmclient.ui.shell.theme import LIGHT, Colours, icon
 
 

@@ -19,9 +19,8 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPale
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from kmclient.resources import resources_dir
+from kmclient.resources import read_text
 
-STYLE_DIR = resources_dir() / "style"
 THEMES = ("system", "light", "dark")
 
 
@@ -150,7 +149,7 @@ def _fill(template: str, c: Colours) -> str:
 
 @cache
 def _read(name: str) -> str:
-    return (STYLE_DIR / name).read_text(encoding="utf-8")
+    return read_text("style", *name.split("/"))
 
 
 def style_sheet(c: Colours) -> str:

@@ -40,6 +40,7 @@ from kmclient.ui.shell.side_panel import SidePanel
 from kmclient.ui.shell.sidebar import Sidebar
 from kmclient.ui.shell.status_bar import SyncStatusBar
 from kmclient.ui.shell.theme import THEMES, Colours, ThemeManager, icon
+from kmclient.ui.shell.tool_window import close_tool_windows
 
 TREE_REFRESH_MS = 150  # coalesce document events
 TREE_REFRESH_SYNCING_MS = 1000  # a big sync: refresh less often, keep the GUI thread free
@@ -540,6 +541,7 @@ class MainWindow(QMainWindow):
             return
         self._tree_timer.stop()
         self._save_timer.stop()
+        close_tool_windows(self)  # they act on this window's engine: they go with it
         self.doc_view.close_doc()
         self.worker.stop()
         self.read_state.save()

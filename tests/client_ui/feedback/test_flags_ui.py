@@ -4,33 +4,22 @@ passage, offline), the banner every reader sees, and the search results' marker.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kmclient.ui.feedback.flag_dialog import FlagDialog
 from kmclient.ui.library.search_panel import FLAG_ROLE
 from kmclient.ui.shell.window import MainWindow
 from tests.client_ui.fixtures_ui import *  # noqa: F403
-from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
+from tests.client_ui.fixtures_ui import (
+    WAIT_MS,
+    Windows,
+    press,
+    select_in_reader,
+    type_text,
+)
 
 DOC = "parking-residential-permit"  # olle owns it; anna (rep, parking) reads it
 PASSAGE = "The permit is digital"
-
-
-def press(qtbot: QtBot, w: MainWindow, shortcut: str) -> None:
-    from PySide6.QtGui import QKeySequence
-
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=WAIT_MS)
-    sequence = QKeySequence(shortcut)[0]
-    qtbot.keyClick(w.focusWidget() or w, sequence.key(), sequence.keyboardModifiers())
-
-
-def select_in_reader(w: MainWindow, words: str) -> None:
-    found = w.doc_view.reader.document().find(words, 0, QTextDocument.FindFlag(0))
-    assert not found.isNull()
-    w.doc_view.reader.setTextCursor(found)
 
 
 def flag_passage(qtbot: QtBot, w: MainWindow, reason: str, note: str) -> FlagDialog:

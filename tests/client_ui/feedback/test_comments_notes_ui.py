@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kmclient.ui.shell.window import MainWindow
+from tests.client_ui.feedback.test_flags_ui import DOC, PASSAGE, press, select_in_reader
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
-from tests.client_ui.test_flags_ui import DOC, PASSAGE, press, select_in_reader
 
 
 def thread_texts(w: MainWindow) -> list[str]:

@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from kmclient.ui.feedback.flag_inbox import FLAG_ID_ROLE, FlagInbox
 from kmclient.ui.shell.window import MainWindow
+from tests.client_ui.feedback.test_flags_ui import DOC, PASSAGE, flag_passage, press
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
-from tests.client_ui.test_flags_ui import DOC, PASSAGE, flag_passage, press
 
 
 def inbox_of(qtbot: QtBot, w: MainWindow) -> FlagInbox:

@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from kmclient.core.offsets import index_to_utf16, utf8_len
 from kmclient.ui.editing.ytext_binding import LOCAL_ORIGIN, YTextBinding
-from tests.client_ui.ytext_helpers import (
+from tests.client_ui.editing.ytext_helpers import (
     Pair,
     after_caret,
     assert_in_sync,

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from kmclient.core.offsets import index_to_utf16, utf8_len, utf16_to_index
 from kmclient.core.sticky import StickyCodec
 from kmclient.ui.editing.ytext_carets import PEER_SELECTION_PROPERTY, RemoteCaretOverlay, RemotePeer
-from tests.client_ui.ytext_helpers import (
+from tests.client_ui.editing.ytext_helpers import (
     Pair,
     bind,
     commit,

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kmclient.ui.shell.window import MainWindow
+from tests.client_ui.feedback.test_flags_ui import DOC, PASSAGE, flag_passage, press
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows
-from tests.client_ui.test_flags_ui import DOC, PASSAGE, flag_passage, press
 
 
 def bold_rows(w: MainWindow) -> int:

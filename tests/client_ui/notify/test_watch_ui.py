@@ -5,9 +5,9 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from kmclient.ui.library.doc_tree_model import KIND_ROLE, TOPIC_ROLE
+from tests.client_ui.feedback.test_flags_ui import DOC
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows
-from tests.client_ui.test_flags_ui import DOC
 
 
 def test_watch_a_document_and_a_topic(qtbot: QtBot, windows: Windows) -> None:

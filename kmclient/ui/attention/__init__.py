@@ -1,0 +1,1 @@
+"""Must-reads and broadcasts on screen (docs/attention.md)."""

@@ -1,0 +1,1 @@
+"""What must reach people: must-read revisions with acknowledgements, and broadcasts."""
