@@ -46,3 +46,24 @@ async function showDiff (app, docId, rev, box, list) {
     clear(box).append(h('p', {}, t('error', { msg: err.message })))
   }
 }
+
+/** A word diff between two revisions (what changed since a must-read was acknowledged). */
+export async function showDiffBetween (app, docId, fromRev, toRev) {
+  const box = h('div.diff#diff', { 'aria-live': 'polite' }, h('p.hint', {}, '…'))
+  const dialog = h('dialog.history-dialog', {},
+    h('div.dialog-head', {}, h('h2', {}, t('whatChangedSince', { rev: fromRev })),
+      h('button', { onclick: () => dialog.close() }, t('close'))), box)
+  dialog.addEventListener('close', () => dialog.remove())
+  document.body.append(dialog)
+  dialog.showModal()
+  try {
+    const [before, now] = await Promise.all([
+      app.conn.ask({ type: 'revision', doc: docId, rev: fromRev }),
+      app.conn.ask({ type: 'revision', doc: docId, rev: toRev })
+    ])
+    const parts = diffWords(before.text, now.text)
+    clear(box).append(h('pre.diff-text', {}, parts.map((p) => p.added ? h('ins', {}, p.value) : p.removed ? h('del', {}, p.value) : p.value)))
+  } catch (err) {
+    clear(box).append(h('p', {}, t('error', { msg: err.message })))
+  }
+}

@@ -8,6 +8,7 @@ import { Library } from './library.js'
 import { Reader } from './reader.js'
 import { Panel } from './panel.js'
 import { icon } from './icons.js'
+import { mustReads, activeBroadcasts } from './attention.js'
 
 const root = document.getElementById('root')
 
@@ -97,14 +98,16 @@ class App {
     const q = h('input#q', { type: 'search', placeholder: t('search'), 'aria-label': t('search'), autocomplete: 'off', maxlength: 200 })
     this.status = h('span#status.status', { role: 'status' })
     this.bell = h('button#bell.icon', { title: t('notifications'), 'aria-label': t('notifications'), onclick: () => this.panel.toggle('notifications') })
+    this.mustButton = h('button#mustread-button.must', { hidden: true, onclick: () => this.panel.toggle('mustread') })
+    this.broadcastBar = h('div#broadcasts', { role: 'region', 'aria-live': 'assertive', 'aria-label': t('broadcasts') })
     this.userMenu = h('div.menu')
     const header = h('header.top', {},
       h('a.brand', { href: '#', onclick: (ev) => { ev.preventDefault(); this.closeDoc() } }, t('appName')),
-      h('div.searchbox', {}, q), this.status, this.bell, this.userMenu)
+      h('div.searchbox', {}, q), this.status, this.mustButton, this.bell, this.userMenu)
     this.side = h('nav#side', { 'aria-label': t('allTopics') })
     this.main = h('main#main', { tabindex: '-1' })
     this.aside = h('aside#panel', { hidden: true })
-    this.shell = h('div.shell', {}, header, h('div.layout', {}, this.side, this.main, this.aside))
+    this.shell = h('div.shell', {}, header, this.broadcastBar, h('div.layout', {}, this.side, this.main, this.aside))
     clear(root).append(this.shell)
     this.library = new Library(this, this.side, q)
     this.reader = new Reader(this, this.main)
@@ -113,7 +116,10 @@ class App {
     this.wireKeys(q)
     this.renderUser()
     this.renderStatus()
+    this.renderAttention()
     this.reader.empty()
+    clearInterval(this.expiry)
+    this.expiry = setInterval(() => this.renderBroadcasts(), 15000) // broadcasts expire by this clock
     window.addEventListener('hashchange', () => this.fromHash())
   }
 
@@ -140,10 +146,12 @@ class App {
       if (rec.doc === this.openId) this.reader.onRecord(rec)
       this.panel.onRecord(rec, ev.detail.isNew && s.synced)
       this.renderBell()
+      if (rec.kind === 'must_read' || rec.kind === 'ack' || rec.kind === 'broadcast') this.renderAttentionSoon()
     })
     s.addEventListener('synced', () => {
       this.library.refresh()
       this.renderBell()
+      this.renderAttention()
       if (!this.openId) this.fromHash()
     })
     s.addEventListener('awareness', (ev) => this.reader.onAwareness(ev.detail))
@@ -215,6 +223,44 @@ class App {
     const unread = this.store.recordsOf('notification').filter((r) => !r.data.read).length
     this.bell.replaceChildren(icon('bell'), unread ? h('span.count-badge', {}, String(unread)) : '')
     this.bell.classList.toggle('has-unread', unread > 0)
+  }
+
+  renderAttentionSoon () {
+    if (this.attentionPending) return
+    this.attentionPending = requestAnimationFrame(() => { this.attentionPending = null; this.renderAttention() })
+  }
+
+  renderAttention () {
+    if (!this.mustButton) return
+    const waiting = mustReads(this.store).filter((m) => !m.acknowledged)
+    const overdue = waiting.some((m) => m.overdue)
+    this.mustButton.hidden = !waiting.length && this.panel.mode !== 'mustread'
+    this.mustButton.classList.toggle('overdue', overdue)
+    this.mustButton.replaceChildren(t('mustRead'), ' ', h('span.count-badge', {}, String(waiting.length)))
+    this.renderBroadcasts()
+    if (this.openId) this.reader.renderMustRead()
+  }
+
+  renderBroadcasts () {
+    if (!this.broadcastBar) return
+    const hidden = new Set(JSON.parse(localStorage.getItem('kmdesk.hiddenBroadcasts') || '[]'))
+    const items = activeBroadcasts(this.store, hidden)
+    this.broadcastBar.replaceChildren(...items.map((rec) => {
+      const d = rec.data
+      const link = d.link && this.store.docs.get(d.link)?.meta
+        ? h('a', { href: `#/doc/${encodeURIComponent(d.link)}` }, this.store.docs.get(d.link).meta.title)
+        : null
+      const hide = d.severity === 'critical' ? null : h('button.close', {
+        'aria-label': t('hide'),
+        onclick: () => {
+          localStorage.setItem('kmdesk.hiddenBroadcasts', JSON.stringify([...hidden, rec.id].slice(-50)))
+          this.renderBroadcasts()
+        }
+      }, '×')
+      return h(`div.broadcast.${d.severity || 'info'}`, { dataset: { id: rec.id } },
+        h('strong', {}, t('severity_' + (d.severity || 'info'))), ' ', h('span.text', {}, d.text),
+        link ? ' · ' : null, link, h('span.by', {}, ` — ${d.by}`), hide)
+    }))
   }
 
   async signOut () {

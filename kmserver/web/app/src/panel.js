@@ -1,6 +1,7 @@
 // The right column: comments on the open document, or notifications.
 import { h, clear, toast } from './dom.js'
 import { t, fmtDate } from './i18n.js'
+import { mustReads } from './attention.js'
 
 export class Panel {
   constructor (app, el) {
@@ -22,7 +23,9 @@ export class Panel {
   onRecord (rec, fresh) {
     if (fresh && rec.kind === 'notification' && !rec.data.read) toast(rec.data.text)
     if (this.el.hidden) return
-    const mine = this.mode === 'notifications' ? rec.kind === 'notification' : rec.kind === 'comment' && rec.doc === this.app.openId
+    const mine = this.mode === 'notifications'
+      ? rec.kind === 'notification'
+      : this.mode === 'mustread' ? rec.kind === 'must_read' || rec.kind === 'ack' : rec.kind === 'comment' && rec.doc === this.app.openId
     if (mine) this.render()
   }
 
@@ -33,6 +36,7 @@ export class Panel {
     clear(this.el)
     const close = h('button.close', { onclick: () => { this.el.hidden = true; this.mode = null }, 'aria-label': t('close') }, '×')
     if (this.mode === 'notifications') this.renderNotifications(close)
+    else if (this.mode === 'mustread') this.renderMustReads(close)
     else this.renderComments(close)
     for (const [key, value] of drafts) {
       let box = this.el.querySelector(`textarea[data-key="${key}"]`)
@@ -58,6 +62,20 @@ export class Panel {
     this.el.append(h('div.panel-head', {}, h('h2', {}, t('notifications')), close),
       unread.length ? h('button#mark-read', { onclick: () => this.app.conn.request({ type: 'read', ids: unread.slice(0, 1000) }).catch(() => {}) }, t('markAllRead')) : null,
       items.length ? list : h('p.muted', {}, t('noNotifications')))
+  }
+
+  renderMustReads (close) {
+    const items = mustReads(this.app.store)
+    const list = h('ul.notes#mustreads')
+    for (const m of items) {
+      const when = m.due ? ` · ${t(m.overdue ? 'overdueSince' : 'dueBy', { date: fmtDate(m.due.toISOString()) })}` : ''
+      list.append(h('li', { class: m.acknowledged ? 'read' : 'unread' + (m.overdue ? ' overdue' : '') },
+        h('a', { href: `#/doc/${encodeURIComponent(m.doc)}` }, m.title),
+        h('span.sub', {}, `${t('version', { rev: m.rev })}${when}${m.acknowledged ? ' · ✓ ' + t('acknowledged') : ''}`),
+        m.note ? h('span.sub', {}, m.note) : null))
+    }
+    this.el.append(h('div.panel-head', {}, h('h2', {}, t('mustRead')), close),
+      items.length ? list : h('p.muted', {}, t('noMustReads')))
   }
 
   renderComments (close) {

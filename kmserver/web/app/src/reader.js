@@ -8,6 +8,8 @@ import { trustParts } from './trust.js'
 import { toBase64 } from './wire.js'
 import { Editor } from './editor.js'
 import { icon } from './icons.js'
+import { mustReadOf } from './attention.js'
+import { showDiffBetween } from './history.js'
 import { showHistory } from './history.js'
 
 const REASONS = ['outdated', 'incorrect', 'unclear', 'missing', 'other']
@@ -40,13 +42,15 @@ export class Reader {
     if (!meta) { this.gone(); return }
     this.head = h('div.doc-head')
     this.banner = h('div.flag-banner', { hidden: true })
+    this.mustBanner = h('div.mustread-banner', { hidden: true })
     this.article = h('article#article.prose', { lang: guessLang(this.app.store.text(id)) })
     this.body = h('div.doc-body', {}, this.article)
     clear(this.el).append(
       h('button.back', { onclick: () => this.app.closeDoc() }, '← ', t('back')),
-      this.head, this.banner, this.body)
+      this.head, this.mustBanner, this.banner, this.body)
     this.renderHead()
     this.renderBanner()
+    this.renderMustRead()
     renderInto(this.article, this.textToShow())
     this.el.focus({ preventScroll: true })
     this.el.scrollTop = 0
@@ -96,6 +100,37 @@ export class Reader {
     }
   }
 
+  /** "Must read" above the text, "I have read it", and what changed since the last one. */
+  renderMustRead () {
+    if (!this.mustBanner || !this.id) return
+    const must = mustReadOf(this.app.store, this.id)
+    const meta = this.app.store.docs.get(this.id)?.meta
+    this.mustBanner.hidden = !must
+    if (!must) return
+    if (!must.acknowledged && !must.opened && meta && meta.published && meta.published.rev === must.rev) {
+      this.openedSent = this.openedSent || new Set()
+      if (!this.openedSent.has(must.id)) { // on screen: the coverage says "opened"
+        this.openedSent.add(must.id)
+        this.app.conn.request({ type: 'opened', doc: this.id, rev: must.rev }).catch(() => {})
+      }
+    }
+    const due = must.due ? ` · ${t(must.overdue ? 'overdueSince' : 'dueBy', { date: fmtDate(must.due.toISOString()) })}` : ''
+    const changed = must.previous ? h('button#what-changed', { onclick: () => showDiffBetween(this.app, this.id, must.previous, must.rev) }, t('whatChangedSince', { rev: must.previous })) : null
+    const action = must.acknowledged
+      ? h('span.acked', {}, '✓ ', t('acknowledged'))
+      : h('button#acknowledge.primary', {
+        onclick: (ev) => {
+          ev.currentTarget.disabled = true
+          this.app.conn.request({ type: 'acknowledge', doc: this.id, rev: must.rev }).catch((err) => toast(t('error', { msg: err.message }), 'error'))
+        }
+      }, t('acknowledge'))
+    this.mustBanner.classList.toggle('done', must.acknowledged)
+    this.mustBanner.classList.toggle('overdue', must.overdue)
+    clear(this.mustBanner).append(
+      h('p', {}, h('strong', {}, t('mustRead')), due, must.note ? ` — ${must.note}` : '', ` (${must.by})`),
+      h('div.actions', {}, changed, action))
+  }
+
   onDoc ({ what, before, after }) {
     if (what === 'meta') { this.renderHead(); return }
     if (this.editing) return
@@ -115,6 +150,7 @@ export class Reader {
   onRecord (rec) {
     if (rec.kind === 'flag') { this.renderBanner(); this.renderHead() }
     if (rec.kind === 'comment') this.renderHead()
+    if (rec.kind === 'must_read' || rec.kind === 'ack') this.renderMustRead()
   }
 
   onAwareness (detail) {
