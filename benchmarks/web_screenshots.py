@@ -102,7 +102,13 @@ def main(out: Path) -> None:
         wait(lambda: olle.unconfirmed == 0)
         olle.publish(DOC, "Zone D e-service")
         wait(lambda: "new e-service only" in rep.text("#article"))
-        rep.js("document.querySelector('#article .changed')?.scrollIntoView({block: 'center'})")
+        sara = desktop("sara")
+        sara.require_reading(DOC, ["topic:parking"], note="Zone D: new e-service")
+        sara.send_broadcast(
+            "Phone queue is long: offer call-backs for permit questions", "rep", severity="warning"
+        )
+        wait(lambda: rep.all("#acknowledge") and rep.all("#broadcasts .broadcast"))
+        rep.js("document.getElementById('main').scrollTop = 0")
         shot(rep, "web-rep-new-version-1440")
 
         # The same on a phone, in Swedish and dark.
@@ -116,7 +122,6 @@ def main(out: Path) -> None:
         shot(phone_rep, "web-rep-article-390-dark")
 
         # An editor in the browser with a desktop colleague's caret.
-        sara = desktop("sara")
         editor = browser(1440, 900)
         sign_in(editor, "olle")
         editor.driver.get(f"{base}/#/doc/{DOC}")

@@ -236,7 +236,8 @@ class App {
     const overdue = waiting.some((m) => m.overdue)
     this.mustButton.hidden = !waiting.length && this.panel.mode !== 'mustread'
     this.mustButton.classList.toggle('overdue', overdue)
-    this.mustButton.replaceChildren(t('mustRead'), ' ', h('span.count-badge', {}, String(waiting.length)))
+    this.mustButton.title = t('mustRead')
+    this.mustButton.replaceChildren(icon('book'), h('span.label', {}, t('mustRead')), ' ', h('span.count-badge', {}, String(waiting.length)))
     this.renderBroadcasts()
     if (this.openId) this.reader.renderMustRead()
   }
@@ -258,8 +259,8 @@ class App {
         }
       }, '×')
       return h(`div.broadcast.${d.severity || 'info'}`, { dataset: { id: rec.id } },
-        h('strong', {}, t('severity_' + (d.severity || 'info'))), ' ', h('span.text', {}, d.text),
-        link ? ' · ' : null, link, h('span.by', {}, ` — ${d.by}`), hide)
+        h('p', {}, h('strong', {}, t('severity_' + (d.severity || 'info'))), ' ', h('span.text', {}, d.text),
+          link ? ' · ' : null, link, h('span.by', {}, ` — ${d.by}`)), hide)
     }))
   }
 
