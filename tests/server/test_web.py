@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import ssl
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -19,8 +20,9 @@ from websockets.exceptions import InvalidStatus
 from kmserver import policy
 from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.messages import PROTOCOL_VERSION, ProtocolError, validate_meta
-from kmserver.server import Server
+from kmserver.server import Server, ServerConfig
 from tests.server.conftest import PASSWORD, WireClient
+from tests.server.test_transport_options import cert  # noqa: F401  (a fixture)
 
 
 async def request(
@@ -236,3 +238,50 @@ async def test_an_open_help_page_hears_of_a_new_revision(server: Server, clients
         await sara.ask(type="set_meta", doc="parking", audience=["rep"])
         assert json.loads(await page.recv()) == {"type": "gone"}
     assert (await request(server, "/help/articles/parking"))[0] == 404
+
+
+async def test_over_tls_the_cookie_is_secure_and_host_only(db_url: str, cert: Any) -> None:  # noqa: F811
+    crt, key = cert
+    srv = Server(ServerConfig(db_url=db_url, port=0, certfile=crt, keyfile=key))
+    await srv.start()
+    try:
+        context = ssl.create_default_context(cafile=crt)
+        me = f"https://127.0.0.1:{srv.port}"
+        async with connect(f"wss://127.0.0.1:{srv.port}/ws", ssl=context) as ws:
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "protocol": PROTOCOL_VERSION,
+                        "user": "rita",
+                        "password": PASSWORD,
+                    }
+                )
+            )
+            token = json.loads(await ws.recv())["token"]
+
+        def post() -> str:
+            conn = http.client.HTTPSConnection("127.0.0.1", srv.port, context=context, timeout=10)
+            try:
+                headers = {"Authorization": f"Bearer {token}", "Origin": me}
+                conn.request("POST", "/api/session", headers=headers)
+                response = conn.getresponse()
+                assert response.status == 200
+                return response.getheader("Set-Cookie") or ""
+            finally:
+                conn.close()
+
+        cookie = await asyncio.to_thread(post)
+        assert cookie.startswith(f"__Host-kmdesk_session={token};")
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        async with connect(
+            f"wss://127.0.0.1:{srv.port}/ws",
+            ssl=context,
+            origin=me,
+            additional_headers={"Cookie": cookie.split(";")[0]},
+        ) as ws:
+            await ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION}))
+            welcome = json.loads(await ws.recv())
+            assert welcome["type"] == "welcome" and "token" not in welcome
+    finally:
+        await srv.stop()
