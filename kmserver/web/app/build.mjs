@@ -8,11 +8,15 @@ const out = new URL('../static/', import.meta.url).pathname
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
 
+// The rep's screen loads without the editor: CodeMirror and its Yjs binding are a
+// chunk fetched when someone presses Edit (ES modules, split by esbuild).
 await build({
   entryPoints: { app: 'src/main.js', help: 'src/help.js' },
   bundle: true,
   minify: process.env.KM_DEBUG !== '1',
-  format: 'iife',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   target: ['chrome100', 'firefox100', 'safari15'],
   outdir: out,
   legalComments: 'eof',

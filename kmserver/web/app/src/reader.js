@@ -6,7 +6,6 @@ import { t, fmtDate, topicLabel } from './i18n.js'
 import { renderInto, locatePassage } from './render.js'
 import { trustParts } from './trust.js'
 import { toBase64 } from './wire.js'
-import { Editor } from './editor.js'
 import { icon } from './icons.js'
 import { mustReadOf } from './attention.js'
 import { showDiffBetween } from './history.js'
@@ -213,11 +212,21 @@ export class Reader {
 
   // -- editing -----------------------------------------------------------------------
 
-  startEditing () {
+  async startEditing () {
     const meta = this.app.store.docs.get(this.id)?.meta
-    if (!meta || !meta.can_edit) return
-    this.editor = new Editor(this.app, this.id, this.body, () => this.stopEditing())
-    this.renderHead()
+    if (!meta || !meta.can_edit || this.editor || this.loadingEditor) return
+    const id = this.id
+    this.loadingEditor = true
+    try {
+      const { Editor } = await import('./editor.js') // fetched the first time only
+      if (this.id !== id || this.editor) return
+      this.editor = new Editor(this.app, this.id, this.body, () => this.stopEditing())
+      this.renderHead()
+    } catch (err) {
+      toast(t('error', { msg: String(err) }), 'error') // offline before the editor was ever loaded
+    } finally {
+      this.loadingEditor = false
+    }
   }
 
   stopEditing () {
