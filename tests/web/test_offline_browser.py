@@ -54,3 +54,37 @@ def test_a_dropped_connection_loses_nothing_and_sends_nothing_twice(world: World
     assert sara.text(DOC).count(TYPED) == 1
     world.wait(lambda: rep.all(".flag-banner:not([hidden])"))
     assert len(rep.all(".flag-banner p")) == 1
+
+
+def test_a_page_closed_while_offline_sends_its_changes_next_time(world: World) -> None:
+    sara = world.desktop("sara")
+    b = world.browser()
+    world.sign_in(b, "olle")
+    b.driver.get(f"{world.base}/#/doc/{DOC}")
+    world.wait(lambda: b.all("#edit"))
+    b.css("#edit").click()
+    world.wait(lambda: b.all(".cm-content"))
+
+    world.server.stop()
+    world.wait(lambda: "online" not in b.css("#status").get_attribute("class"), "offline")
+    b.css(".cm-content").click()
+    b.css(".cm-content").send_keys(Keys.CONTROL, Keys.HOME)
+    b.driver.execute_cdp_cmd("Input.insertText", {"text": "Stängd flik, inget förlorat. "})
+    b.css("#done").click()
+    b.css("#flag-doc").click()
+    world.wait(lambda: b.all("dialog[open] #flag-reason"))
+    b.css("#flag-reason option[value=missing]").click()
+    b.css("#flag-send").click()
+    world.wait(lambda: "unsent" in b.text("#status"), "waiting changes")
+    b.driver.get("about:blank")  # the tab is closed, the server still away
+
+    world.server.start()
+    b.driver.get(world.base + "/")  # the next time, same browser: the cookie and the saved outbox
+    world.wait(lambda: b.text("#status") == "Online", "online, nothing unsent")
+    world.wait(
+        lambda: "Stängd flik, inget förlorat." in (sara.text(DOC) or "") and sara.flags(DOC),
+        "the edit and the flag at the desktop",
+    )
+    assert sara.text(DOC).count("Stängd flik, inget förlorat.") == 1
+    assert [(f.by, f.reason) for f in sara.flags(DOC)] == [("olle", "missing")]
+    assert b.js("return Object.keys(localStorage).filter(k => k.startsWith('kmdesk.outbox'))") == []

@@ -3,7 +3,7 @@
 // never lost and never applied twice (CRDT updates are idempotent; requests
 // carry a uuid the server answers again instead of redoing).
 import * as Y from 'yjs'
-import { syncUpdate, unwrap, uuid } from './wire.js'
+import { syncUpdate, unwrap, uuid, toBase64 } from './wire.js'
 
 const PROTOCOL = 2
 // Requests that carry the client's uuid (docs/protocol.md, sections 4 and 5).
@@ -21,6 +21,8 @@ export class Connection extends EventTarget {
     this.sentUpdates = [] // updates sent on this socket, waiting for ack/error, in order
     this.waiting = new Map() // ref -> {resolve, reject, item}
     this.inflight = [] // outbox items sent on this socket and not answered yet, in order
+    this.tab = uuid() // this page's key for its saved outbox (see persist)
+    this.storageKey = null
     this.backoff = 500
     this.timer = null
     this.stopped = false
@@ -56,6 +58,7 @@ export class Connection extends EventTarget {
   }
 
   async signOut () {
+    this.forget() // the user chose to leave what was not sent (the page asked first)
     this.stopped = true
     clearTimeout(this.timer)
     try { await fetch('/api/signout', { method: 'POST', credentials: 'same-origin' }) } catch (_) {}
@@ -106,6 +109,7 @@ export class Connection extends EventTarget {
         this.backoff = 500
         this.setState('syncing', { user: msg.user })
         this.store.signedIn(msg.user)
+        this.adopt(msg.user.name)
         this.send({ type: 'sync', ...this.store.syncRequest() })
         this.flush()
         return
@@ -146,6 +150,49 @@ export class Connection extends EventTarget {
   answered (item) {
     this.inflight = this.inflight.filter((i) => i !== item)
     this.dispatchEvent(new CustomEvent('outbox'))
+    this.persist()
+  }
+
+  // -- the outbox kept in the browser's storage ------------------------------------
+  // So that closing the tab while offline loses nothing: the next page of the same
+  // user (this browser profile) sends it. Every page keeps its own key and adopts
+  // the others' on sign-in; were a live page's items adopted too, they would be
+  // sent twice, which changes nothing (idempotent updates, uuid requests).
+
+  persist () {
+    if (!this.storageKey) return
+    try {
+      const items = [...this.inflight, ...this.outbox].map((i) => i.kind === 'update'
+        ? { kind: 'update', doc: i.doc, b64: toBase64(i.bytes) }
+        : { kind: 'request', msg: i.msg })
+      if (items.length) localStorage.setItem(this.storageKey, JSON.stringify(items))
+      else localStorage.removeItem(this.storageKey)
+    } catch (_) {} // storage full or disabled: the in-memory outbox still holds them
+  }
+
+  adopt (user) {
+    const prefix = `kmdesk.outbox.${user}.`
+    this.storageKey = prefix + this.tab
+    const adopted = []
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const key = localStorage.key(i)
+      if (!key || !key.startsWith(prefix) || key === this.storageKey) continue
+      try {
+        for (const item of JSON.parse(localStorage.getItem(key)) || []) {
+          if (item.kind === 'update') adopted.push({ kind: 'update', doc: item.doc, bytes: fromBase64(item.b64) })
+          else if (item.kind === 'request' && item.msg && item.msg.ref) adopted.push({ kind: 'request', msg: item.msg, resolve () {}, reject () {} })
+        }
+      } catch (_) {}
+      localStorage.removeItem(key)
+    }
+    if (adopted.length) this.outbox = [...adopted, ...this.outbox]
+    this.persist()
+  }
+
+  forget () {
+    if (this.storageKey) localStorage.removeItem(this.storageKey)
+    this.outbox = []
+    this.inflight = []
   }
 
   onBinary (bytes) {
@@ -164,6 +211,7 @@ export class Connection extends EventTarget {
   pushUpdate (doc, bytes) {
     this.outbox.push({ kind: 'update', doc, bytes })
     this.flush()
+    this.persist()
   }
 
   /** A change (flag, comment, publish, ...): resent until answered; its uuid makes a
@@ -174,6 +222,7 @@ export class Connection extends EventTarget {
     return new Promise((resolve, reject) => {
       this.outbox.push({ kind: 'request', msg, resolve, reject })
       this.flush()
+      this.persist()
     })
   }
 
@@ -224,4 +273,11 @@ export class Connection extends EventTarget {
       return { kind: 'update', doc: item.doc, bytes }
     })
   }
+}
+
+function fromBase64 (b64) {
+  const s = atob(b64)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
 }

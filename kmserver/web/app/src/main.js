@@ -35,9 +35,8 @@ class App {
     this.conn.addEventListener('problem', (ev) => toast(t('error', { msg: ev.detail.message }), 'error'))
     this.store.addEventListener('user', () => this.ensureShell())
     this.conn.start() // the cookie, if there is one, signs us in
-    window.addEventListener('beforeunload', (ev) => {
-      if (this.conn.pending) { ev.preventDefault(); ev.returnValue = '' }
-    })
+    // Unsent changes are kept in this browser's storage (connection.js), so
+    // closing the page does not lose them; no "leave this page?" question.
   }
 
   onState ({ state, reason }) {
@@ -265,6 +264,7 @@ class App {
   }
 
   async signOut () {
+    if (this.conn.pending && !confirm(t('unsentSignOut', { n: this.conn.pending }))) return
     await this.conn.signOut()
     location.hash = ''
     location.reload()
