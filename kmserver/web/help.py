@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from html import escape
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from websockets.http11 import Request, Response
 
@@ -111,10 +111,11 @@ class HelpCentre:
             q = parse_qs(url.query).get("q", [""])[0][:MAX_QUERY]
             part = parse_qs(url.query).get("part", [""])[0] == "results"
             return await self._search(q, lang, part)
+        # Ids and topics may hold any letter ("överklaga"): links carry them percent-encoded.
         if path.startswith("/help/articles/"):
-            return await self._article(path.removeprefix("/help/articles/"), lang)
+            return await self._article(unquote(path.removeprefix("/help/articles/")), lang)
         if path.startswith("/help/topics/"):
-            return await self._topic(path.removeprefix("/help/topics/"), lang)
+            return await self._topic(unquote(path.removeprefix("/help/topics/")), lang)
         return self._missing(lang)
 
     # -- pages ----------------------------------------------------------------

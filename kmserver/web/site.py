@@ -15,6 +15,7 @@ and named ``__Host-…``, over TLS); a later /ws handshake carries it and its
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -82,6 +83,12 @@ class WebSite:
     # -- routes ------------------------------------------------------------------
 
     async def process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        response = await self._route(conn, request)
+        if response is not None and request.method == "HEAD":  # the headers of the GET only
+            response = dataclasses.replace(response, body=b"")
+        return response
+
+    async def _route(self, conn: ServerConnection, request: Request) -> Response | None:
         url = urlsplit(request.path)
         path, method = url.path, request.method
         if path == "/help/live":

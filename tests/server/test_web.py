@@ -84,6 +84,8 @@ async def test_the_app_and_its_bundle_are_served_with_strict_headers(server: Ser
     for path in ("/static/../server.py", "/static/%2e%2e/server.py", "/nothing", "/static/"):
         assert (await request(server, path))[0] == 404, path
     assert (await request(server, "/", method="DELETE"))[0] == 405
+    status, headers, body = await request(server, "/help/", method="HEAD")
+    assert status == 200 and body == "" and int(headers["content-length"]) > 0
     assert (await request(server, "/health"))[0] == 200
 
 
@@ -285,3 +287,27 @@ async def test_over_tls_the_cookie_is_secure_and_host_only(db_url: str, cert: An
             assert welcome["type"] == "welcome" and "token" not in welcome
     finally:
         await srv.stop()
+
+
+async def test_ids_and_topics_with_any_letter_have_working_links(
+    server: Server, clients: Any
+) -> None:
+    sara = await clients("sara")
+    created = await sara.ask(
+        type="create_doc",
+        id="sophämtning-jul",
+        title="Sophämtning i jul",
+        topics=["avfall och återvinning"],
+        audience=["public"],
+        body="# Sophämtning i jul\n\nHämtning dagen efter.\n",
+    )
+    assert created["type"] == "created", created
+    assert (await sara.publish("sophämtning-jul"))["type"] == "saved"
+    _, _, index = await request(server, "/help/")
+    article = "/help/articles/soph%C3%A4mtning-jul"
+    topic = "/help/topics/avfall%20och%20%C3%A5tervinning"
+    assert f'href="{article}"' in index and f'href="{topic}"' in index
+    status, _, page = await request(server, article)
+    assert status == 200 and "Hämtning dagen efter." in page
+    status, _, page = await request(server, topic)
+    assert status == 200 and "Sophämtning i jul" in page
