@@ -9,7 +9,9 @@ kmclient/demo_story.py) and its own windows; the screen is captured with
 ImageMagick's ``import``. Scenes: ``main`` (search beside the top hit, two
 people co-editing), ``flags`` (a flagged document, the owner's inbox),
 ``publishing`` (a new version on a rep's screen, the publish dialog, the
-history with a word diff, the review queue).
+history with a word diff, the review queue), ``attention`` (a rep's must-read strip
+under a broadcast, what changed since the version she acknowledged, the
+supervisor's coverage; also at half width and in Swedish, for checking).
 """
 
 from __future__ import annotations
@@ -224,14 +226,79 @@ def publishing_scenes(s: Studio) -> None:
     client.shutdown()
 
 
+def attention_scenes(s: Studio) -> None:
+    """The demo's must-reads and broadcast: anna's window, what changed since the version
+    she acknowledged, sara's coverage of the permit (kmclient/demo_story.py)."""
+    from kmclient.core.publishing_api import MustReadSpec
+
+    def tidy(w: MainWindow) -> None:
+        """Only the subject: no since-you-last-signed-in window, no pop-up."""
+        s.pause(0.5)
+        if w.attention.since is not None:
+            w.attention.since.hide()
+        w.notify.popups.toast.hide()
+
+    client = s.session()
+    anna = client.open_demo_window("anna")
+    anna.setGeometry(0, 0, 1400, 900)
+    s.online(anna, indexed=True)
+    anna.splitter.setSizes([300, 1100])
+    anna.open_doc(PERMIT)
+    s.wait(lambda: anna.attention.banner.isVisible() and bool(anna.attention.bar.lines))
+    tidy(anna)
+    s.shoot("screenshot-must-read.png")
+    anna.setGeometry(0, 0, 700, 900)
+    anna.splitter.setSizes([200, 500])
+    s.shoot("must-read-half.png")
+    anna.setGeometry(0, 0, 1400, 900)
+    anna.splitter.setSizes([300, 1100])
+
+    anna.attention.acknowledge(PERMIT)
+    s.wait(lambda: anna.engine.pending_requests == 0)
+    sara = client.open_demo_window("sara")
+    s.online(sara)
+    tidy(sara)
+    sara.hide()
+    sara.engine.publish(PERMIT, "Zone D opens 1 June", must_read=MustReadSpec(["topic:parking"]))
+    s.wait(lambda: [m.rev for m in anna.engine.must_reads() if m.doc_id == PERMIT] == [3])
+    tidy(anna)
+    window = anna.attention.open_what_changed(PERMIT)
+    assert window is not None
+    window.setGeometry(360, 150, 940, 520)
+    s.wait(lambda: "change" in window.summary.text())
+    s.shoot("screenshot-what-changed.png")
+    window.close()
+    anna.close()
+
+    sara.show()
+    sara.setGeometry(0, 0, 1400, 900)
+    coverage = sara.attention.open_coverage()
+    coverage.setGeometry(120, 90, 1180, 700)
+    s.wait(lambda: coverage.list.count() >= 2)
+    for row in range(coverage.list.count()):
+        if "version 2" in coverage.list.item(row).text():
+            coverage.list.setCurrentRow(row)
+    s.wait(lambda: coverage.report is not None and coverage.report["rev"] == 2)
+    tidy(sara)
+    coverage.raise_()
+    coverage.activateWindow()
+    s.shoot("screenshot-coverage.png")
+    client.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="where the PNG files go (docs/ for the README)")
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
-    parser.add_argument("--only", choices=("main", "flags", "publishing"))
+    parser.add_argument("--only", choices=("main", "flags", "publishing", "attention"))
     args = parser.parse_args()
     studio = Studio(QApplication(["kmclient"]), args.out, args.theme)
-    scenes = {"main": main_scenes, "flags": flag_scenes, "publishing": publishing_scenes}
+    scenes = {
+        "main": main_scenes,
+        "flags": flag_scenes,
+        "publishing": publishing_scenes,
+        "attention": attention_scenes,
+    }
     for name, scene in scenes.items():
         if args.only in (None, name):
             print(name)

@@ -101,6 +101,7 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
 
     from kmclient.demo import DemoServer, web_addresses
     from kmclient.ui.shell.client_app import ClientApp
+
     app = QApplication(["kmclient", *qt_args])
     app.setApplicationName("kmclient")
     app.setOrganizationName("kmclient")

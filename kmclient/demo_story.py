@@ -7,7 +7,13 @@ Run once on a freshly seeded demo database (``kmclient --demo``):
 - *Refunds and overpayments* needs a supervisor's review, and olle has
   submitted a change: it waits in sara's review queue;
 - *Bulky waste* was last verified seven months ago: its review is overdue;
-- *Night parking rules* is olle's draft.
+- *Night parking rules* is olle's draft;
+- sara made version 2 of the parking permit a must-read for the reps of
+  parking, now overdue: three of the team have acknowledged it, one has it
+  open, one's app has not even received it, and anna has not read it yet;
+  *Payment plans* is a must-read for the reps of payments, due tomorrow;
+- an early warning for everyone is on: the phone lines to the north district
+  are down (it expires three hours after the demo starts).
 
 The same operations as the app's requests (kmserver/publishing/ops.py), with
 past times, in transactions of their own.
@@ -22,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from kmserver.attention import ops as attention
 from kmserver.feedback.context import RecordContext
 from kmserver.protocol.ytext import body, replace_text, text_to_update
 from kmserver.publishing import ops
@@ -36,6 +43,15 @@ PERMIT = "parking-residential-permit"
 REFUNDS = "payments-refunds"
 BULKY = "waste-bulky-items"
 DRAFT = "parking-night-rules"
+PLANS = "payments-payment-plans"
+# The rest of the team (no password: the coverage screen has people in it).
+TEAM = (
+    ("maria", ("parking", "waste")),
+    ("johan", ("parking",)),
+    ("li", ("payments", "parking")),
+    ("nils", ("parking",)),
+    ("sofia", ("waste", "payments")),
+)
 WRITER = "demo-story"
 
 
@@ -124,3 +140,49 @@ def tell_story(db: Database, now: datetime | None = None) -> None:
         docs.create_document(rc.s, meta, text_to_update(text), text, "olle", WRITER)
 
     _step(db, now - timedelta(days=1), draft)
+
+    _attention(db, accounts, now)
+
+
+def _attention(db: Database, accounts: Accounts, now: datetime) -> None:
+    """Must-reads with a history of acknowledgements, and an active broadcast."""
+    for name, topics in TEAM:
+        accounts.add_user(name, "rep", list(topics))
+    sara = accounts.get("sara")
+    people = {name: accounts.get(name) for name, _ in TEAM}
+    asked = now - timedelta(days=8, hours=22)
+    fee = attention.MustReadAsk(
+        ["topic:parking"], due=now - timedelta(days=6), remind_every=86400,
+        note="New fee: check it before you quote a price",
+    )  # fmt: skip
+
+    _step(db, asked, lambda rc: attention.require_reading(rc, sara, None, PERMIT, 2, fee))
+    for name, minutes, opened_only in (("maria", 38, False), ("johan", 190, False),
+                                       ("li", 600, True)):  # fmt: skip
+        _step(
+            db,
+            asked + timedelta(minutes=minutes),
+            lambda rc, u=people[name], o=opened_only: attention.acknowledge(rc, u, PERMIT, 2, o),
+        )
+    received = [("must_read", f"{PERMIT}@2", n) for n in ("maria", "johan", "li")]
+    _step(db, asked + timedelta(minutes=5), lambda rc: attention.note_received(rc, received))
+
+    plans = attention.MustReadAsk(
+        ["topic:payments"], due=now + timedelta(days=1), remind_every=4 * 3600,
+        note="Payment plans now up to 24 months",
+    )  # fmt: skip
+    _step(
+        db,
+        now - timedelta(hours=1),
+        lambda rc: attention.require_reading(rc, sara, None, PLANS, 1, plans),
+    )
+    _step(
+        db,
+        now - timedelta(minutes=20),
+        lambda rc: attention.send_broadcast(
+            rc, sara, "5d4c1f0e-1b7a-4c55-9d44-2f3a9c6e7b10",
+            "Phone lines to the north district are down: "
+            "tell callers to use the e-service",
+            "warning", ["everyone"], 3 * 3600 + 20 * 60, None,
+        ),
+    )  # fmt: skip

@@ -22,6 +22,7 @@ from kmserver.attention import coverage, ops
 from kmserver.durations import duration
 from kmserver.protocol import audience
 from kmserver.protocol.codec import ProtocolError
+from kmserver.protocol.coverage_csv import csv_rows
 from kmserver.protocol.messages import SEVERITIES
 from kmserver.publishing import review_dates
 from kmserver.store import documents as docs
@@ -111,7 +112,7 @@ def _acks(args: argparse.Namespace, db: Database) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     if args.csv:
-        csv.writer(sys.stdout, lineterminator="\n").writerows(coverage.csv_rows(report))
+        csv.writer(sys.stdout, lineterminator="\n").writerows(csv_rows(report))
         return 0
     counts = report["counts"]
     due = f", due {report['due'][:16].replace('T', ' ')}" if report["due"] else ""

@@ -165,28 +165,6 @@ def _grouped(rows: list[dict[str, Any]], keys: Any) -> dict[str, dict[str, int]]
     return {key: _count(members) for key, members in sorted(groups.items())}
 
 
-def csv_rows(report_: dict[str, Any]) -> list[list[str]]:
-    """The compliance file: one line per user in the audience."""
-    head = ["document", "version", "user", "role", "topics", "state", "opened_at", "acked_at",
-            "seconds_to_ack"]  # fmt: skip
-    out = [head]
-    for row in report_["users"]:
-        out.append(
-            [
-                report_["doc"],
-                str(report_["rev"]),
-                row["name"],
-                row["role"],
-                " ".join(row["topics"]),
-                row["state"],
-                row["opened_at"] or "",
-                row["acked_at"] or "",
-                "" if row["seconds_to_ack"] is None else str(row["seconds_to_ack"]),
-            ]
-        )
-    return out
-
-
 # -- the periodic check ------------------------------------------------------------------
 
 

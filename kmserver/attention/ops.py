@@ -234,7 +234,8 @@ def remind_and_escalate(
         boss = users.get(must.created_by or "")
         told = [boss] if boss is not None else [u for u in users.values() if u.role == "supervisor"]
         title = meta.published.title if meta.published else meta.title
-        text = f"{len(waiting)} have not acknowledged version {rev} of {title}, due now"
+        due = must.due_at.strftime("%Y-%m-%d %H:%M UTC") if must.due_at else "now"
+        text = f"{len(waiting)} have not acknowledged version {rev} of {title}, due {due}"
         for user in told:
             seq = rc.notify(
                 user,

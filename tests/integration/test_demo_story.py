@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kmclient.demo import seed_database
 from kmclient.demo_story import BULKY, DRAFT, PERMIT, REFUNDS
+from kmserver.attention import coverage
 from kmserver.publishing.review_dates import standing
 from kmserver.store import documents as docs
 from kmserver.store import revisions
@@ -35,5 +36,16 @@ def test_the_demo_starts_with_versions_a_submission_an_overdue_review_and_a_draf
             m.id for m in metas.values() if (st := standing(m, datetime.now(UTC))) and st.overdue
         ]
         assert overdue == [BULKY]
+        with db.read() as s:
+            report = coverage.report(coverage.facts(s, PERMIT), metas[PERMIT], set())
+            broadcasts = coverage.broadcasts(s)
+        assert report["rev"] == 2 and report["counts"] == {
+            "total": 5,  # the reps of parking: anna and four of the team
+            "acknowledged": 2,
+            "opened": 1,
+            "not_opened": 0,
+            "not_received": 2,
+        }
+        assert [b["severity"] for b in broadcasts] == ["warning"]
     finally:
         db.dispose()

@@ -1,8 +1,8 @@
-"""Notifications in the window: the bell and its centre, pop-ups, "on a call" quiet
-mode and the "since you last signed in" line.
+"""Notifications in the window: the bell and its centre, pop-ups and "on a call" quiet
+mode ("since you last signed in" is a window of its own: kmclient/ui/attention).
 
 Pop-ups only for ``NotificationArrived(popup=True)``: the engine already says
-False during the first sync (that is the summary line's job), in quiet mode
+False during the first sync (the since-you-last-signed-in window sums it up), in quiet mode
 (held; one summary when it ends) and for ones read on another device.
 Nothing here is modal or takes focus: a rep is on the phone.
 """
@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from kmclient.core.feedback_model import Notification
-from kmclient.core.model import RecordsChanged, SyncCompleted
+from kmclient.core.model import RecordsChanged
 from kmclient.ui.notify.notification_centre import BellButton, NotificationCentre
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.status_bar import SyncStatusBar
 from kmclient.ui.shell.theme import Colours, icon
 from kmclient.ui.shell.toast import Popups
-
-SINCE_MS = 120_000  # the summary line stays two minutes (or until the centre is opened)
 
 
 def _n(count: int, word: str) -> str:
@@ -45,7 +43,6 @@ class NotifyActions(QObject):
         self._open_notification = open_notification
         self.centre: NotificationCentre | None = None
         self.popups = Popups(window, window.windowIcon())
-        self._first_sync = True
 
         self.bell = BellButton()
         self.bell.clicked.connect(lambda: self.show_centre())
@@ -57,17 +54,8 @@ class NotifyActions(QObject):
         self.quiet_button.setToolTip(
             "Hold pop-ups while you are on a call; the bell still counts (Ctrl+Shift+Q)"
         )
-        self.since = QLabel()
-        self.since.setObjectName("sinceLine")
-        # Never widen the window: the line may be cut short (its tooltip has it all).
-        self.since.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.since.hide()
-        status.add_line(self.since, 1)
         status.add_indicator(self.quiet_button)
         status.add_indicator(self.bell)
-        self._since_timer = QTimer(self)
-        self._since_timer.setSingleShot(True)
-        self._since_timer.timeout.connect(self.since.hide)
 
         self.show_centre_action = QAction("&Notifications", window)
         self.show_centre_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
@@ -82,7 +70,6 @@ class NotifyActions(QObject):
         bridge.recordsChanged.connect(self._on_records)
         bridge.notificationArrived.connect(self._on_arrived)
         bridge.quietModeEnded.connect(self._on_quiet_ended)
-        bridge.syncCompleted.connect(self._on_sync_completed)
         self.bell.show_count(self.engine.unread_count())
 
     def fill_view_menu(self, menu: QMenu) -> None:
@@ -102,7 +89,6 @@ class NotifyActions(QObject):
         self.centre.refresh()
         self.centre.present()
         self.centre.list.setFocus()
-        self.since.hide()
         return self.centre
 
     # -- quiet mode ------------------------------------------------------------------------
@@ -132,17 +118,3 @@ class NotifyActions(QObject):
     def _on_records(self, event: RecordsChanged) -> None:
         if "notification" in event.kinds:
             self.bell.show_count(self.engine.unread_count())
-
-    def _on_sync_completed(self, _event: SyncCompleted) -> None:
-        if not self._first_sync:
-            return
-        self._first_sync = False
-        since = self.engine.since_last_sign_in()
-        if since.at is None:
-            return  # the first sign-in ever: everything is new, nothing to sum up
-        docs, notes = len(since.documents), len(since.notifications)
-        self.since.setText(
-            f"Since you last signed in: {_n(docs, 'document')} changed, {_n(notes, 'notification')}"
-        )
-        self.since.show()
-        self._since_timer.start(SINCE_MS)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.sync_engine import SyncEngine
+from kmclient.ui.attention.must_read_fields import MustReadFields
 from kmclient.ui.editing.doc_details_dialog import audience_words
 from kmclient.ui.publishing.diff_view import DiffView
 from kmclient.ui.shell.theme import LIGHT, Colours
@@ -106,6 +107,11 @@ class PublishDialog(QDialog):
         box.addWidget(self.diff, 1)
         box.addWidget(self.whole)
         box.addWidget(self.note)
+        user = engine.user
+        self.must_read: MustReadFields | None = None
+        if not submit and user is not None and user.role == "supervisor":
+            self.must_read = MustReadFields(engine)  # docs/attention.md
+            box.addWidget(self.must_read)
         box.addWidget(self.error)
         box.addWidget(self.buttons)
         self._show_changes(rev)
@@ -139,7 +145,8 @@ class PublishDialog(QDialog):
             if self.submit:
                 self.engine.submit_for_review(self.doc_id, note)
             else:
-                self.engine.publish(self.doc_id, note)
+                spec = self.must_read.spec() if self.must_read is not None else None
+                self.engine.publish(self.doc_id, note, must_read=spec)
         except (NotAllowed, InvalidRequest, NoSuchDocument) as exc:
             self.error.setText(str(exc))
             self.error.show()

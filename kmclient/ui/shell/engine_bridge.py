@@ -31,10 +31,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from kmclient.core.model import (
     AwarenessReceived,
     ChangesAttributed,
+    CoverageChanged,
     DocChanged,
     EngineEvent,
     FlagReportReceived,
     IndexProgress,
+    MustReadArrived,
     NotificationArrived,
     QueryAnswered,
     QuietModeEnded,
@@ -66,6 +68,9 @@ class EngineBridge(QObject):
     requestFailed = Signal(object)  # RequestFailed (a refused flag/comment/note request)
     queryAnswered = Signal(object)  # QueryAnswered (history, revision, review queue, ...)
     flagReportReceived = Signal(object)  # FlagReport
+    mustReadArrived = Signal(object, bool)  # MustRead, popup
+    mustReadsHeld = Signal(object)  # tuple of MustRead that arrived during quiet mode
+    coverageChanged = Signal(str)  # "<doc>@<rev>": someone acknowledged or opened it
     closed = Signal()
 
     _wake = Signal()
@@ -140,6 +145,12 @@ class EngineBridge(QObject):
             self.notificationArrived.emit(event.notification, event.popup)
         elif isinstance(event, QuietModeEnded):
             self.quietModeEnded.emit(event.held)
+            if event.must_reads:
+                self.mustReadsHeld.emit(event.must_reads)
+        elif isinstance(event, MustReadArrived):
+            self.mustReadArrived.emit(event.must_read, event.popup)
+        elif isinstance(event, CoverageChanged):
+            self.coverageChanged.emit(event.id)
         elif isinstance(event, RequestFailed):
             self.requestFailed.emit(event)
         elif isinstance(event, FlagReportReceived):

@@ -48,6 +48,10 @@ class Colours:
     removed: str  # words a new version removed: struck through in this colour
     removed_bg: str
     pending_bg: str  # the editors' "unpublished changes" banner
+    must: str  # must-reads: the strip, the header line (docs/attention.md)
+    must_bg: str
+    critical: str  # a critical broadcast
+    critical_bg: str
 
     def as_dict(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -76,6 +80,10 @@ LIGHT = Colours(
     removed="#a4262c",
     removed_bg="#fde2e1",
     pending_bg="#e8f0fd",
+    must="#0f766e",
+    must_bg="#e3f5f2",
+    critical="#b42318",
+    critical_bg="#fde4e1",
 )
 
 DARK = Colours(
@@ -101,6 +109,10 @@ DARK = Colours(
     removed="#ff9b94",
     removed_bg="#4d2323",
     pending_bg="#1c2a40",
+    must="#4fd1c5",
+    must_bg="#14302d",
+    critical="#ff8a80",
+    critical_bg="#4a1f1c",
 )
 
 

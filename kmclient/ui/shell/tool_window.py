@@ -86,6 +86,13 @@ class ToolWindow(QWidget):
         self.raise_()
         self.activateWindow()
 
+    def present_quietly(self) -> None:
+        """Show without taking the keyboard from the main window (opened by itself)."""
+        if not self._placed:
+            self._placed = True
+            self.place()
+        self.show()
+
     def place(self) -> None:
         owner = self.parentWidget()
         anchor = owner.window() if owner is not None else None

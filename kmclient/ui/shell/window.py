@@ -14,7 +14,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from kmclient.core.feedback_model import Notification
 from kmclient.core.model import (
@@ -25,6 +25,7 @@ from kmclient.core.model import (
     SyncStatus,
 )
 from kmclient.core.trust import Trust, trust
+from kmclient.ui.attention.attention_actions import AttentionActions
 from kmclient.ui.editing.doc_actions import DocActions
 from kmclient.ui.feedback.feedback_ui import FlagActions
 from kmclient.ui.library.doc_tree import DocTree
@@ -63,6 +64,11 @@ SHORTCUTS = (
     ("Ctrl+Shift+I", "Flag inbox: open flags on your documents (owners, supervisors)"),
     ("Ctrl+Shift+N", "Notifications: newest first, mark read"),
     ("Ctrl+Shift+Q", "On a call: hold pop-ups (the bell still counts); again to end"),
+    ("Ctrl+Shift+J", "Next must-read: open the next document you must read"),
+    ("Ctrl+Shift+A", "I have read this: acknowledge the open must-read"),
+    ("Ctrl+Shift+L", "Since you last signed in: must-reads, broadcasts, new versions, flags"),
+    ("Ctrl+Shift+G", "Must-reads and acknowledgements: who has read what (supervisors)"),
+    ("Ctrl+Shift+B", "Send a broadcast: an early warning on every targeted screen (supervisors)"),
     ("Ctrl+Shift+M", "Comments beside the document (again to hide)"),
     ("Ctrl+Shift+O", "My private notes on the document (again to hide)"),
     ("Ctrl+Shift+T", "My topics / all topics"),
@@ -130,7 +136,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.side = SidePanel(self, bridge, self.doc_view)
         self.splitter.addWidget(self.side.tabs)
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        self._column = QVBoxLayout(central)  # broadcasts and must-reads above everything
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
+        self._column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
         self.doc_actions = DocActions(
@@ -141,6 +152,18 @@ class MainWindow(QMainWindow):
         )
         self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
         self.notify = NotifyActions(self, bridge, self.status, self.open_notification)
+        self.attention = AttentionActions(
+            self,
+            bridge,
+            self.doc_view,
+            self.open_doc,
+            self.notify.popups,
+            lambda: self.theme.colours,
+            self.notify.show_centre,
+            self.publish_actions.open_what_changed,
+        )
+        for index, widget in enumerate(self.attention.top_widgets()):
+            self._column.insertWidget(index, widget)
         self.watch = WatchMenus(
             self,
             self.engine,
@@ -222,6 +245,8 @@ class MainWindow(QMainWindow):
         document.addSeparator()
         self.flag_actions.fill_menu(document)
         document.addMenu(self.watch.doc_menu)
+        document.addSeparator()
+        self.attention.fill_document_menu(document)
         self.edit_action = self.doc_actions.edit  # (tests and older code use these names)
 
         view = bar.addMenu("&View")
@@ -234,6 +259,8 @@ class MainWindow(QMainWindow):
         self.publish_actions.fill_view_menu(view)
         self.notify.fill_view_menu(view)
         self.side.fill_view_menu(view)
+        view.addSeparator()
+        self.attention.fill_view_menu(view)
         view.addSeparator()
         themes = view.addMenu("&Theme")
         group = QActionGroup(self)
@@ -444,6 +471,7 @@ class MainWindow(QMainWindow):
         self.doc_actions.new_doc.setIcon(icon("new-doc", colours))
         self.flag_actions.set_colours(colours)
         self.notify.set_colours(colours)
+        self.attention.set_colours(colours)
         for name, action in self.theme_actions.items():
             action.setChecked(name == self.theme.theme)
 

@@ -73,13 +73,17 @@ def test_quiet_mode_holds_popups_and_sums_up(qtbot: QtBot, windows: Windows) -> 
 
 def test_since_you_last_signed_in(qtbot: QtBot, windows: Windows) -> None:
     anna, olle = windows.open("anna"), windows.open("olle")
-    assert not olle.notify.since.isVisibleTo(olle)  # a first sign-in: nothing to sum up
+    assert olle.attention.since is None  # a first sign-in: nothing to sum up
     olle.close()
     flag_passage(qtbot, anna, "outdated", "while olle was away")
     qtbot.waitUntil(lambda: anna.engine.pending_requests == 0, timeout=WAIT_MS)
     olle = windows.open("olle")
-    qtbot.waitUntil(lambda: olle.notify.since.isVisibleTo(olle), timeout=WAIT_MS)
-    assert olle.notify.since.text().startswith("Since you last signed in:")
-    assert "1 notification" in olle.notify.since.text()
+    qtbot.waitUntil(
+        lambda: olle.attention.since is not None and olle.attention.since.isVisible(),
+        timeout=WAIT_MS,
+    )
+    since = olle.attention.since
+    assert since.counts["notifications"] == 1
+    assert "1 notification" in since.tree.topLevelItem(since.tree.topLevelItemCount() - 1).text(0)
     assert olle.notify.popups.shown == []  # summed up, not popped up one by one
     assert olle.notify.bell.count == 1

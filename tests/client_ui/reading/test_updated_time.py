@@ -32,9 +32,7 @@ def edit(w: MainWindow, text: str) -> None:
     type_text(view.editor, text)
 
 
-def test_a_second_edit_moves_the_time_shown_in_every_window(
-    qtbot: QtBot, windows: Windows
-) -> None:
+def test_a_second_edit_moves_the_time_shown_in_every_window(qtbot: QtBot, windows: Windows) -> None:
     olle, sara = windows.open("olle"), windows.open("sara")
     for w in (olle, sara):
         assert w.open_doc(DOC)

@@ -73,9 +73,7 @@ def test_a_missing_library_stops_the_app_with_its_package_before_qt(
 ) -> None:
     from kmclient import app
 
-    monkeypatch.setattr(
-        system_check, "missing_libraries", lambda _binary: ["libxcb-keysyms.so.1"]
-    )
+    monkeypatch.setattr(system_check, "missing_libraries", lambda _binary: ["libxcb-keysyms.so.1"])
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     monkeypatch.setenv("DISPLAY", ":99")
     assert app.main(["--demo"]) == 1
