@@ -104,9 +104,6 @@ def main(out: Path) -> None:
         wait(lambda: "new e-service only" in rep.text("#article"))
         sara = desktop("sara")
         sara.require_reading(DOC, ["topic:parking"], note="Zone D: new e-service")
-        sara.send_broadcast(
-            "Phone queue is long: offer call-backs for permit questions", "rep", severity="warning"
-        )
         wait(lambda: rep.all("#acknowledge") and rep.all("#broadcasts .broadcast"))
         rep.js("document.getElementById('main').scrollTop = 0")
         shot(rep, "web-rep-new-version-1440")

@@ -177,6 +177,13 @@ class App {
       } else if (ctrl && ev.shiftKey && key === 'n') {
         ev.preventDefault()
         this.panel.toggle('notifications')
+      } else if (ctrl && ev.shiftKey && key === 'a' && this.openId) {
+        ev.preventDefault() // "I have read it", as on the desktop
+        document.getElementById('acknowledge')?.click()
+      } else if (ctrl && ev.shiftKey && key === 'j') {
+        ev.preventDefault() // the next must-read waiting
+        const next = mustReads(this.store).find((m) => !m.acknowledged && m.doc !== this.openId)
+        if (next) this.openDoc(next.doc)
       } else if (ev.key === 'Escape' && !document.querySelector('dialog[open]')) {
         if (document.activeElement === q && q.value) { q.value = ''; this.library.refresh() } else if (this.openId && !this.reader.editing) this.closeDoc()
       }
