@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -24,6 +25,10 @@ FLAGS = (
     "--disable-dev-shm-usage",
     "--lang=en-GB",
 )
+
+
+# Selenium Manager must never fetch a driver or a browser: we name both.
+os.environ.setdefault("SE_OFFLINE", "true")
 
 
 def available() -> bool:
