@@ -31,6 +31,7 @@ from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, Au
 from kmserver.store.database import PROCESS_ID, Database
 from kmserver.store.serve_lock import ServeLock, sqlite_path
 from kmserver.visibility import send_states
+from kmserver.web.site import WebSite
 from kmserver.writer import Job, TailBatch, Writer
 from kmserver.ws_session import WsSession
 from kmserver.y_session import YSession
@@ -87,6 +88,7 @@ class Server:
         )
         self.publishing = Publishing(self, config.clock or utc_now)
         self.attention = Attention(self, config.clock or utc_now)
+        self.web = WebSite(self)  # the web app and the public help centre (kmserver/web/)
         self.port = config.port
 
     # -- threads ------------------------------------------------------------
@@ -160,6 +162,7 @@ class Server:
     def _on_tail(self, jobs: list[Job], batch: TailBatch) -> None:
         self.hub.on_tail(jobs, batch)
         self.feedback.observe(batch)
+        self.web.observe(batch)
 
     @property
     def url(self) -> str:
@@ -220,6 +223,7 @@ class Server:
             )
             return Response(200, "OK", headers, body)
         if url.path == "/ws":
+            await self.web.adopt_cookie(conn, request)  # the web app's session cookie
             return None
         if url.path.startswith("/y/"):
             doc_id = url.path[3:]
@@ -234,13 +238,16 @@ class Server:
             conn.km_doc = doc_id  # type: ignore[attr-defined]
             conn.km_token = token  # type: ignore[attr-defined]
             return None
-        return conn.respond(404, "not found; use /ws, /y/<doc> or /health\n")
+        return await self.web.process_request(conn, request)
 
     # -- websocket handlers -----------------------------------------------------
 
     async def _handle(self, conn: ServerConnection) -> None:
         session: WsSession | YSession | None = None
         try:
+            if hasattr(conn, "km_handler"):  # a socket of the web side (kmserver/web/)
+                await conn.km_handler()
+                return
             if hasattr(conn, "km_doc"):
                 session = YSession(self, conn, conn.km_account, conn.km_doc, conn.km_token)
             else:
@@ -287,7 +294,10 @@ class Server:
                 supported=[m.PROTOCOL_VERSION],
             )
             return None
-        if "token" in msg:
+        cookie = self.web.cookie_session(conn)
+        if cookie is not None and not ("token" in msg or "user" in msg):
+            account, token, expires = cookie  # the web app: the token stays in its cookie
+        elif "token" in msg:
             resolved = await self.run_blocking(self.accounts.resolve_token, msg["token"])
             if resolved is None:
                 await refuse(ErrorCode.AUTH_FAILED, "session expired; sign in again", CLOSE_AUTH)
@@ -320,7 +330,7 @@ class Server:
                 "welcome",
                 protocol=m.PROTOCOL_VERSION,
                 user={"name": account.name, "role": account.role, "topics": list(account.topics)},
-                token=token,
+                **({} if cookie is not None and token == cookie[1] else {"token": token}),
                 expires=expires.isoformat(),
                 seq=self.hub.covered,
             )
