@@ -47,6 +47,8 @@ def test_a_rep_acknowledges_a_must_read_and_sees_a_broadcast(world: World) -> No
     world.wait(lambda: olle.unconfirmed == 0)
     olle.publish(DOC, "Tre veckor")
     world.wait(lambda: "bestrid inom tre veckor" in b.text("#article"))
+    # sara's app must know of version 2 before she makes it a must-read.
+    world.wait(lambda: sara.doc(DOC).rev == 2, "version 2 at sara's desk")
     sara.require_reading(DOC, ["topic:parking"], note="Ny frist")
     world.wait(lambda: b.all("#what-changed"), "what changed since version 1")
     b.css("#what-changed").click()
