@@ -166,7 +166,7 @@ class FlagActions(QObject):
         if "flag" not in event.kinds:
             return
         if self.search.query:
-            self.search.list.viewport().update()
+            self.search.rows_changed()  # a flag line came or went: rows change height
         self.refresh_inbox_count()
 
     def _on_failed(self, failure: RequestFailed) -> None:

@@ -13,13 +13,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from kmclient.core.feedback_model import Notification
 from kmclient.core.model import RecordsChanged, SyncCompleted
 from kmclient.ui.notify.notification_centre import BellButton, NotificationCentre
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.status_bar import SyncStatusBar
+from kmclient.ui.shell.text_widgets import ElidedLabel
 from kmclient.ui.shell.theme import Colours, icon
 from kmclient.ui.shell.toast import Popups
 
@@ -57,10 +58,9 @@ class NotifyActions(QObject):
         self.quiet_button.setToolTip(
             "Hold pop-ups while you are on a call; the bell still counts (Ctrl+Shift+Q)"
         )
-        self.since = QLabel()
+        # Never widens the window: shortened with "…" when narrow (the tooltip has it all).
+        self.since = ElidedLabel()
         self.since.setObjectName("sinceLine")
-        # Never widen the window: the line may be cut short (its tooltip has it all).
-        self.since.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.since.hide()
         status.add_line(self.since, 1)
         status.add_indicator(self.quiet_button)
@@ -141,8 +141,13 @@ class NotifyActions(QObject):
         if since.at is None:
             return  # the first sign-in ever: everything is new, nothing to sum up
         docs, notes = len(since.documents), len(since.notifications)
-        self.since.setText(
-            f"Since you last signed in: {_n(docs, 'document')} changed, {_n(notes, 'notification')}"
-        )
+        if not docs and not notes:
+            return
+        news = []
+        if docs:
+            news.append(f"{_n(docs, 'document')} changed")
+        if notes:
+            news.append(_n(notes, "notification"))
+        self.since.setText(f"Since you last signed in: {', '.join(news)}")
         self.since.show()
         self._since_timer.start(SINCE_MS)

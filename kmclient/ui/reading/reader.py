@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QKeyEvent,
+    QResizeEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from kmclient.core.offsets import utf16_len
@@ -63,6 +70,9 @@ class MarkdownReader(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("reader")
         self.setOpenLinks(False)
+        # Lines break between words only: a narrow table cell must not split
+        # "Felparkeringsav|gift" (the table scrolls sideways instead).
+        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.anchorClicked.connect(self._on_link)
         self.setAccessibleName("Document")
         self._source: str | None = None

@@ -43,6 +43,8 @@ class ClientApp(QObject):
         super().__init__()
         self.app = app
         self.settings = settings
+        # Qt adds it to every window title ("Parking permit — olle (owner) — Knowledge base").
+        app.setApplicationDisplayName("Knowledge base")
         self.demo = demo
         self._backoff = backoff
         self.theme = ThemeManager(app, str(settings.value("view/theme", "system")), parent=self)

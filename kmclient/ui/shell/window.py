@@ -36,6 +36,7 @@ from kmclient.ui.publishing.publish_actions import PublishActions
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.read_state import ReadState
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.panes import Panes
 from kmclient.ui.shell.side_panel import SidePanel
 from kmclient.ui.shell.sidebar import Sidebar
 from kmclient.ui.shell.status_bar import SyncStatusBar
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.side = SidePanel(self, bridge, self.doc_view)
         self.splitter.addWidget(self.side.tabs)
+        self.panes = Panes(self.splitter, self.sidebar, self.doc_view, self.side.tabs)
         self.setCentralWidget(self.splitter)
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
@@ -305,6 +307,7 @@ class MainWindow(QMainWindow):
             self.tree.setFocus()
 
     def focus_search(self) -> None:
+        self.panes.show_sidebar()  # it may have stepped aside for the comments
         self.sidebar.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.sidebar.search_box.selectAll()
 
@@ -313,8 +316,7 @@ class MainWindow(QMainWindow):
             self.model.refresh_marker(doc_id)
             self._save_timer.start()
         self.tree.select_doc(doc_id)
-        info = self.engine.doc(doc_id)
-        self.setWindowTitle(f"{info.title if info else doc_id} — {self._identity()}")
+        self._refresh_title()
 
     def _on_undo_state(self, can_undo: bool, can_redo: bool) -> None:
         self.undo_action.setEnabled(can_undo)
@@ -417,19 +419,20 @@ class MainWindow(QMainWindow):
 
     # -- identity, looks, state ----------------------------------------------------------
 
-    def _identity(self) -> str:
+    def _refresh_title(self) -> None:
+        """"Parking permit — olle (owner)": Qt adds the app's name ("Knowledge base") itself."""
         user = self.engine.user
-        if user is None:
-            return "Knowledge base"
-        return f"{user.name} ({user.role})"
+        parts = []
+        info = self.doc_view.info()
+        if info is not None:
+            parts.append(info.title)
+        if user is not None:
+            parts.append(f"{user.name} ({user.role})")
+        self.setWindowTitle(" — ".join(parts))
 
     def _refresh_identity(self) -> None:
         user = self.engine.user
-        title = f"Knowledge base — {self._identity()}"
-        info = self.doc_view.info()
-        if info is not None:
-            title = f"{info.title} — {self._identity()}"
-        self.setWindowTitle(title)
+        self._refresh_title()
         self.status.set_user(f"Signed in as {user.name} · {user.role}" if user else "")
         has_topics = bool(user and user.topics)
         self.sidebar.scope.set_available(has_topics)
@@ -466,6 +469,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        screen = self.screen()
+        if screen is not None:  # never larger than the screen it opens on
+            self.resize(self.size().boundedTo(screen.availableGeometry().size()))
         state = s.value(self._key("state"))
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -473,7 +479,7 @@ class MainWindow(QMainWindow):
         if isinstance(sizes, QByteArray) and not sizes.isEmpty():
             self.splitter.restoreState(sizes)
         else:
-            self.splitter.setSizes([320, 960])
+            self.splitter.setSizes([300, 900, 0])
         with contextlib.suppress(TypeError, ValueError):
             self.doc_view.editor_share = float(s.value(self._key("editor_share"), 0.5))
         if str(s.value(self._key("all_topics"), "false")).lower() == "true":
