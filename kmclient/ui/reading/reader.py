@@ -104,7 +104,7 @@ class MarkdownReader(QTextBrowser):
         if markdown == self._source:
             return
         first = self._source is None
-        old_plain = self._aligned_text()
+        old_plain = self.aligned_text()
         top = self.cursorForPosition(QPoint(0, 0)).position()
         offset = self.cursorRect(self._cursor_at(top)).top() if not first else 0
         self._source = markdown
@@ -117,7 +117,7 @@ class MarkdownReader(QTextBrowser):
         if first:
             self.verticalScrollBar().setValue(0)
             return
-        new_plain = self._aligned_text()
+        new_plain = self.aligned_text()
         prefix, suffix = common_affixes(old_plain, new_plain)
         old_end = len(old_plain) - suffix
         new_end = len(new_plain) - suffix
@@ -131,7 +131,7 @@ class MarkdownReader(QTextBrowser):
         if flash and (prefix, new_end) != (len(new_plain), len(new_plain)):
             self._flash_changes(old_plain, new_plain)
 
-    def _aligned_text(self) -> str:
+    def aligned_text(self) -> str:
         """The document's text with one character per document position (tables and
         frames count positions that toPlainText leaves out), breaks as ``\n``."""
         cursor = QTextCursor(self.document())
