@@ -116,7 +116,9 @@ class WrappedItemDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         width = self._text_width(index)
-        doc = self._document(option, index, width)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)  # the row's own font (bold, say)
+        doc = self._document(opt, index, width)
         return QSize(width, int(doc.size().height()) + 2 * PADDING)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -126,7 +128,7 @@ class WrappedItemDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._document(option, index, option.rect.width() - 2 * PADDING)
+        doc = self._document(opt, index, option.rect.width() - 2 * PADDING)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         ctx = QAbstractTextDocumentLayout.PaintContext()
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text

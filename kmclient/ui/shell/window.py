@@ -142,7 +142,9 @@ class MainWindow(QMainWindow):
             self, bridge, self.doc_view, self.open_doc, lambda: self.theme.colours
         )
         self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
-        self.notify = NotifyActions(self, bridge, self.status, self.open_notification)
+        self.notify = NotifyActions(
+            self, bridge, self.status, self.open_notification, lambda: self.doc_view.doc_id
+        )
         self.watch = WatchMenus(
             self,
             self.engine,
