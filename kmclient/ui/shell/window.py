@@ -37,6 +37,7 @@ from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.read_state import ReadState
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.panes import Panes
+from kmclient.ui.shell.shortcuts import ShortcutsDialog
 from kmclient.ui.shell.side_panel import SidePanel
 from kmclient.ui.shell.sidebar import Sidebar
 from kmclient.ui.shell.status_bar import SyncStatusBar
@@ -46,32 +47,6 @@ from kmclient.ui.shell.tool_window import close_tool_windows
 TREE_REFRESH_MS = 150  # coalesce document events
 TREE_REFRESH_SYNCING_MS = 1000  # a big sync: refresh less often, keep the GUI thread free
 SAVE_STATE_MS = 2000
-
-# Help ▸ Keyboard shortcuts: every shortcut of the window, in the words of its menus.
-SHORTCUTS = (
-    ("Ctrl+K, Ctrl+F", "Search (type, ↑↓ to move, Enter to open, Esc to clear)"),
-    ("F3 / Shift+F3", "Next / previous search word in the opened document"),
-    ("Esc (in the document)", "Clear the marked search words"),
-    ("Ctrl+N", "New document (owners and supervisors)"),
-    ("Ctrl+E", "Edit the document / back to reading"),
-    ("Alt+Return", "Document details: title, topics; audience, owner, review"),
-    ("Ctrl+Shift+P", "Publish the working copy (or submit it for review)"),
-    ("Ctrl+Shift+H", "History: every published version, diffs, restore"),
-    ("Ctrl+Shift+D", "What changed in the latest version"),
-    ("Ctrl+Shift+R", "Review queue: documents submitted for review"),
-    ("Ctrl+Shift+F", "Flag the document or the selected passage as wrong or outdated"),
-    ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo your own changes (not colleagues')"),
-    ("Ctrl+Shift+I", "Flag inbox: open flags on your documents (owners, supervisors)"),
-    ("Ctrl+Shift+N", "Notifications: newest first, mark read"),
-    ("Ctrl+Shift+Q", "On a call: hold pop-ups (the bell still counts); again to end"),
-    ("Ctrl+Shift+M", "Comments beside the document (again to hide)"),
-    ("Ctrl+Shift+O", "My private notes on the document (again to hide)"),
-    ("Ctrl+Shift+T", "My topics / all topics"),
-    ("Ctrl++ (Ctrl+=) / Ctrl+- / Ctrl+0", "Bigger / smaller / normal text"),
-    ("F1", "This list"),
-    ("Ctrl+W (Ctrl+F4), Ctrl+Q", "Close window, quit"),
-)
-
 
 class WindowHost(Protocol):
     """What a window asks of the application (``kmclient.ui.shell.client_app``)."""
@@ -498,20 +473,11 @@ class MainWindow(QMainWindow):
 
     # -- dialogs (only on request: never pops up by itself) -----------------------------------
 
-    def _show_shortcuts(self) -> QMessageBox:
-        table = "".join(
-            f"<tr><td style='padding-right:16px'><b>{html.escape(k)}</b></td>"
-            f"<td>{html.escape(v)}</td></tr>"
-            for k, v in SHORTCUTS
-        )
-        box = QMessageBox(self)
-        box.setObjectName("shortcutsBox")
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table>{table}</table>")
-        box.setModal(False)
-        box.show()
-        return box
+    def _show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # not modal: the list can stay open beside the work
+        return dialog
 
     def _show_about(self) -> None:
         extra = self.host.about_extra() if self.host else ""
