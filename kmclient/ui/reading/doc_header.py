@@ -97,6 +97,8 @@ class DocHeader(QWidget):
         self._notice_timer.timeout.connect(self.notice.hide)
 
         top = QHBoxLayout()
+        self._top = top
+        self._extra: list[QToolButton] = []
         top.setSpacing(10)
         top.addWidget(self.title, 1)
         top.addWidget(self.draft, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -144,7 +146,17 @@ class DocHeader(QWidget):
         return self._compact
 
     def buttons(self) -> list[QToolButton]:
-        return [self.flag, self.history, self.details, self.mode]
+        return [*self._extra, self.flag, self.history, self.details, self.mode]
+
+    def add_button(self, button: QToolButton) -> None:
+        """Another action in the title row, before Flag (copy, pin)."""
+        button.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if self._compact
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        self._top.insertWidget(self._top.indexOf(self.flag), button)
+        self._extra.append(button)
 
     def set_colours(self, colours: Colours) -> None:
         self.colours = colours

@@ -181,6 +181,13 @@ class MarkdownReader(QTextBrowser):
         selection.format.setBackground(self._flash_colour)
         return selection
 
+    def flash_range(self, start: int, end: int) -> None:
+        """Tint Qt positions ``start``-``end`` for a moment (what was just copied)."""
+        self._flash_selections = [self._selection(start, end)]
+        self.flashed = (start, end)
+        self._update_selections()
+        self._flash_timer.start(FLASH_MS)
+
     def clear_flash(self) -> None:
         self._flash_timer.stop()
         self.flashed = None

@@ -33,6 +33,7 @@ from kmclient.ui.library.search_panel import SearchPanel, SearchWorker
 from kmclient.ui.notify.notify_ui import NotifyActions
 from kmclient.ui.notify.watch_menu import WatchMenus
 from kmclient.ui.publishing.publish_actions import PublishActions
+from kmclient.ui.reading.copy_answer import CopyActions
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.read_state import ReadState
 from kmclient.ui.shell.engine_bridge import EngineBridge
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.publish_actions = PublishActions(
             self, bridge, self.doc_view, self.open_doc, lambda: self.theme.colours
         )
+        self.copy = CopyActions(self, self.doc_view)
         self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
         self.notify = NotifyActions(
             self, bridge, self.status, self.open_notification, lambda: self.doc_view.doc_id
@@ -193,6 +195,8 @@ class MainWindow(QMainWindow):
         self.find_action = edit.addAction("&Find…", self.focus_search)
         self.find_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F")])
         self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        edit.addSeparator()
+        self.copy.fill_menu(edit)
 
         document = bar.addMenu("&Document")
         self.doc_actions.fill_document_menu(document)
@@ -424,6 +428,7 @@ class MainWindow(QMainWindow):
         self.doc_actions.new_doc.setIcon(icon("new-doc", colours))
         self.flag_actions.set_colours(colours)
         self.notify.set_colours(colours)
+        self.copy.set_colours(colours)
         for name, action in self.theme_actions.items():
             action.setChecked(name == self.theme.theme)
 
