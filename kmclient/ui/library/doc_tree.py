@@ -17,6 +17,7 @@ from kmclient.ui.library.doc_tree_model import (
     COUNT_ROLE,
     KIND_ROLE,
     MARKER_ROLE,
+    SHELF_GROUPS,
     STATUS_ROLE,
     TOPIC_ROLE,
     DocTreeModel,
@@ -62,7 +63,7 @@ class DocTreeDelegate(QStyledItemDelegate):
         small.setPointSizeF(small.pointSizeF() * 0.9)
         metrics = QFontMetrics(small)
         reserve = 0
-        if index.data(KIND_ROLE) == "topic":
+        if index.data(KIND_ROLE) in ("topic", "shelf"):
             reserve += metrics.horizontalAdvance(str(index.data(COUNT_ROLE) or 0)) + 8
         else:
             if index.data(STATUS_ROLE) not in (None, "published"):
@@ -79,7 +80,7 @@ class DocTreeDelegate(QStyledItemDelegate):
         kind = index.data(KIND_ROLE)
         right = option.rect.right() - 6
         extras: list[tuple[str, QColor, bool]] = []  # text, colour, boxed
-        if kind == "topic":
+        if kind in ("topic", "shelf"):
             extras.append((str(index.data(COUNT_ROLE) or 0), QColor(c.muted), False))
         else:
             if index.data(STATUS_ROLE) not in (None, "published"):
@@ -207,8 +208,27 @@ class DocTree(QTreeView):
         if doc_id is not None and not self._quiet:
             self.docActivated.emit(doc_id)
 
+    def refresh_shelf(self) -> None:
+        """Show the shelf anew, keeping the current row if it was on the shelf."""
+        current = self.currentIndex()
+        doc_id = self._model.doc_id(current)
+        group = current.parent().data(TOPIC_ROLE) if current.isValid() else None
+        self._model.refresh_shelf()
+        if doc_id is None or group not in SHELF_GROUPS:
+            return
+        for index in self._model.indexes_of(doc_id):
+            if index.parent().data(TOPIC_ROLE) == group:
+                self._quiet = True
+                try:
+                    self.selectionModel().setCurrentIndex(
+                        index, self.selectionModel().SelectionFlag.ClearAndSelect
+                    )
+                finally:
+                    self._quiet = False
+                return
+
     def _on_clicked(self, index: QModelIndex) -> None:
-        if index.data(KIND_ROLE) == "topic":
+        if index.data(KIND_ROLE) in ("topic", "shelf"):
             self.setExpanded(index, not self.isExpanded(index))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -103,7 +103,8 @@ def shortcut_groups() -> list[Group]:
 
 def all_keys() -> str:
     """Every key listed, as one string (tests check each menu shortcut is in it)."""
-    return " ".join(keys for _heading, rows in shortcut_groups() for keys, _what in rows)
+    listed = " ".join(keys for _heading, rows in shortcut_groups() for keys, _what in rows)
+    return listed + " " + " ".join(f"Ctrl+{n}" for n in range(1, 10))  # "Ctrl+1 … Ctrl+9"
 
 
 class ShortcutsDialog(QDialog):

@@ -30,6 +30,8 @@ from kmclient.ui.feedback.feedback_ui import FlagActions
 from kmclient.ui.library.doc_tree import DocTree
 from kmclient.ui.library.doc_tree_model import DocTreeModel
 from kmclient.ui.library.search_panel import SearchPanel, SearchWorker
+from kmclient.ui.library.shelf import Shelf
+from kmclient.ui.library.shelf_actions import ShelfActions
 from kmclient.ui.notify.notify_ui import NotifyActions
 from kmclient.ui.notify.watch_menu import WatchMenus
 from kmclient.ui.publishing.publish_actions import PublishActions
@@ -78,13 +80,19 @@ class MainWindow(QMainWindow):
         self.host = host
         self.slot = slot
         self.read_state = ReadState(self.engine.profile_dir)
+        self.shelf = Shelf(self.engine.profile_dir)
         self._known = {d.id for d in self.engine.documents(all_topics=True)}
         self._pending_ids: set[str] = set()
         self._user = self.engine.user
         self._scale = float(settings.value("view/text_scale", 1.0) or 1.0)
 
         self.model = DocTreeModel(
-            self.engine.documents, self.engine.relevance, self.read_state.marker, self
+            self.engine.documents,
+            self.engine.relevance,
+            self.read_state.marker,
+            self,
+            shelf=self.shelf,
+            lookup=self.engine.doc,
         )
         self.tree = DocTree(self.model)
         self.sidebar = Sidebar(self.tree)
@@ -118,6 +126,15 @@ class MainWindow(QMainWindow):
             self, bridge, self.doc_view, self.open_doc, lambda: self.theme.colours
         )
         self.copy = CopyActions(self, self.doc_view)
+        self.shelf_actions = ShelfActions(
+            self,
+            bridge,
+            self.shelf,
+            self.doc_view,
+            self.tree,
+            self.open_doc,
+            self._save_timer_start,
+        )
         self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
         self.notify = NotifyActions(
             self, bridge, self.status, self.open_notification, lambda: self.doc_view.doc_id
@@ -137,7 +154,7 @@ class MainWindow(QMainWindow):
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_STATE_MS)
-        self._save_timer.timeout.connect(self.read_state.save)
+        self._save_timer.timeout.connect(self._save_marks)
 
         self._build_menus()
         self._wire()
@@ -200,6 +217,7 @@ class MainWindow(QMainWindow):
 
         document = bar.addMenu("&Document")
         self.doc_actions.fill_document_menu(document)
+        self.shelf_actions.fill_document_menu(document)
         document.addSeparator()
         self.publish_actions.fill_document_menu(document)
         document.addSeparator()
@@ -236,6 +254,7 @@ class MainWindow(QMainWindow):
         reset = view.addAction("&Normal text size", lambda: self.set_text_scale(1.0))
         reset.setShortcut(QKeySequence("Ctrl+0"))
 
+        bar.addMenu(self.shelf_actions.menu)
         help_ = bar.addMenu("&Help")
         keys = help_.addAction("&Keyboard shortcuts", self._show_shortcuts)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -298,6 +317,13 @@ class MainWindow(QMainWindow):
             self._save_timer.start()
         self.tree.select_doc(doc_id)
         self._refresh_title()
+
+    def _save_timer_start(self) -> None:
+        self._save_timer.start()
+
+    def _save_marks(self) -> None:
+        self.read_state.save()
+        self.shelf.save()
 
     def _on_undo_state(self, can_undo: bool, can_redo: bool) -> None:
         self.undo_action.setEnabled(can_undo)
@@ -429,6 +455,7 @@ class MainWindow(QMainWindow):
         self.flag_actions.set_colours(colours)
         self.notify.set_colours(colours)
         self.copy.set_colours(colours)
+        self.shelf_actions.set_colours(colours)
         for name, action in self.theme_actions.items():
             action.setChecked(name == self.theme.theme)
 
@@ -523,5 +550,5 @@ class MainWindow(QMainWindow):
         close_tool_windows(self)  # they act on this window's engine: they go with it
         self.doc_view.close_doc()
         self.worker.stop()
-        self.read_state.save()
+        self._save_marks()
         self.bridge.close()
