@@ -24,13 +24,16 @@ from kmclient.ui.reading.reader import MarkdownReader
 from kmclient.ui.shell.theme import Colours, icon
 
 
-def copy_to_clipboard(markdown: str) -> QMimeData:
-    """Clean text and its HTML flavour, on the clipboard."""
+def copy_to_clipboard(markdown: str) -> tuple[str, str]:
+    """Clean text and its HTML flavour, on the clipboard; returns both."""
+    text, rich = plain_text(markdown), answer_html(markdown)
     data = QMimeData()
-    data.setText(plain_text(markdown))
-    data.setHtml(answer_html(markdown))
+    data.setText(text)
+    data.setHtml(rich)
+    # The clipboard owns the data from here (and deletes it when replaced): no
+    # reference to it is kept on this side.
     QGuiApplication.clipboard().setMimeData(data)
-    return data
+    return text, rich
 
 
 class CopyActions(QObject):
@@ -58,7 +61,7 @@ class CopyActions(QObject):
         self.button.clicked.connect(lambda: self.copy_section())
         doc_view.header.add_button(self.button)
         doc_view.docOpened.connect(lambda _id: self.update())
-        self.last: QMimeData | None = None  # what was copied last (tests, screen readers)
+        self.last: tuple[str, str] | None = None  # text and HTML copied last
         self.update()
 
     def fill_menu(self, menu: QMenu) -> None:
@@ -76,7 +79,7 @@ class CopyActions(QObject):
 
     # -- copying ---------------------------------------------------------------------------
 
-    def copy_answer(self) -> QMimeData | None:
+    def copy_answer(self) -> tuple[str, str] | None:
         view, info = self.doc_view, self.doc_view.info()
         source = view.text()
         if info is None or source is None:
@@ -88,7 +91,7 @@ class CopyActions(QObject):
         view.header.show_notice(tr("Copied the whole answer: paste it into the chat or e-mail"))
         return self.last
 
-    def copy_section(self) -> QMimeData | None:
+    def copy_section(self) -> tuple[str, str] | None:
         view, info = self.doc_view, self.doc_view.info()
         source = view.text()
         if info is None or source is None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kmclient.core import profile
@@ -221,6 +222,10 @@ class ClientApp(QObject):
     def shutdown(self) -> None:
         for window in list(self.windows):
             window.close()
+        if QGuiApplication.platformName() == "offscreen":
+            # PySide6 6.11's offscreen clipboard crashes at exit holding data set from
+            # Python; a real desktop's clipboard keeps a copied answer after we quit.
+            QGuiApplication.clipboard().clear()
         if self.demo is not None:
             self.demo.close()
         if self._temp is not None:
