@@ -15,6 +15,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from kmserver import limits
 from kmserver.content import ContentError, export_dir, import_dir
 from kmserver.protocol.messages import ROLES
 from kmserver.publishing import commands as publishing
@@ -63,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ORIGIN",
-        help="browser Origin allowed to connect (repeatable); default: any",
+        help="browser Origin allowed to open a socket (repeatable; '*' for any); default: "
+        "none (clients that send no Origin, like the desktop app, are always allowed)",
     )
     serve.add_argument(
         "--sqlite-sync",
@@ -97,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         f"unless it sets review_every itself (e.g. 90d, 6m, 1y; default {DEFAULT_REVIEW_DAYS}d)",
     )
     serve.add_argument("--log-level", default="INFO")
+    limits.add_arguments(serve)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
         dest="action", required=True
@@ -179,6 +182,7 @@ def _serve(args: argparse.Namespace) -> int:
         flag_escalate_after=args.flag_escalate_after,
         edit_digest_after=args.edit_digest_after,
         review_every_days=args.review_every,
+        limits=limits.from_arguments(args),
     )
 
     # The event loop and the writer thread hand work to each other all the time;

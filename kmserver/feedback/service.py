@@ -35,7 +35,7 @@ from kmserver.store.models import LOG_UPDATE
 from kmserver.writer import TailBatch
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def utc_now() -> datetime:
 class Feedback:
     def __init__(
         self,
-        server: Server,
+        server: ServerAPI,
         *,
         clock: Clock | None = None,
         escalate_after: float = 4 * 3600,

@@ -26,13 +26,13 @@ from kmserver.replies import ref, reply_error, reply_saved
 from kmserver.store import revisions
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
 
 Clock = Callable[[], datetime]
 
 
 class Publishing:
-    def __init__(self, server: Server, clock: Clock) -> None:
+    def __init__(self, server: ServerAPI, clock: Clock) -> None:
         self.server = server
         self.clock = clock
         self._told_due: set[tuple[str, str]] = set()  # (doc, due date) told in this process
