@@ -257,6 +257,12 @@ def _run(args: argparse.Namespace, db: Database) -> int:
             f"imported {len(report.created)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged; published {len(report.published)}"
         )
+        if report.restricted:
+            print(
+                f"{len(report.restricted)} new documents name no audience and are for "
+                f"supervisors only: {', '.join(report.restricted)}",
+                file=sys.stderr,
+            )
     elif args.command == "export":
         written = export_dir(db, args.dir, working=args.working)
         what = "working copies" if args.working else "published documents"
