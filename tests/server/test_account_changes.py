@@ -55,11 +55,8 @@ async def test_password_change_ends_sessions(server: Server, clients) -> None:
     fresh = await WireClient.open(server, "olle", "a new passphrase")
     await fresh.close()
     async with connect(f"ws://127.0.0.1:{server.port}/ws") as ws:
-        await ws.send(
-            json.dumps(
-                {"type": "hello", "protocol": PROTOCOL_VERSION, "user": "olle", "password": PASSWORD}
-            )
-        )
+        old = {"type": "hello", "protocol": PROTOCOL_VERSION, "user": "olle", "password": PASSWORD}
+        await ws.send(json.dumps(old))
         assert json.loads(await ws.recv())["code"] == "auth_failed"
 
 

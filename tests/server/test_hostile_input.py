@@ -19,16 +19,13 @@ from tests.server.conftest import PASSWORD
 # valid JSON but not valid Unicode; Python's int() refuses more than 4,300 digits.
 LONE_SURROGATE = '{"type":"comment","id":"%s","doc":"parking","body":"\\ud800"}'
 HUGE_INT = '{"type":"sync","cursor":' + "9" * 5000 + "}"
-BIG_RECORDS_FROM = '{"type":"sync","cursor":0,"records_from":%d}' % 2**63
-BIG_CURSOR = '{"type":"sync","cursor":%d}' % 2**64
+BIG_RECORDS_FROM = '{"type":"sync","cursor":0,"records_from":' + str(2**63) + "}"
+BIG_CURSOR = '{"type":"sync","cursor":' + str(2**64) + "}"
 NAN = '{"type":"sync","cursor":NaN}'
 SURROGATE_KEY = '{"type":"open","doc":"parking","\\udfff":1}'
-HELLO_SURROGATE = (
-    '{"type":"hello","protocol":%d,"user":"rita","password":"\\udc80abc"}' % PROTOCOL_VERSION
-)
-HELLO_SURROGATE_USER = (
-    '{"type":"hello","protocol":%d,"user":"\\ud83d","password":"x"}' % PROTOCOL_VERSION
-)
+HELLO = '{"type":"hello","protocol":' + str(PROTOCOL_VERSION)
+HELLO_SURROGATE = HELLO + ',"user":"rita","password":"\\udc80abc"}'
+HELLO_SURROGATE_USER = HELLO + ',"user":"\\ud83d","password":"x"}'
 HELLO_HUGE_PROTOCOL = '{"type":"hello","protocol":' + "1" * 4400 + ',"token":"x"}'
 
 
@@ -45,10 +42,11 @@ def tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
         BIG_CURSOR,
         NAN,
         SURROGATE_KEY,
-        '{"type":"revision","doc":"parking","rev":%d}' % 2**63,
-        '{"type":"audit","limit":%d}' % 2**70,
-        '{"type":"restore","id":"5f0c7a8e-2a4b-4c55-9d0e-0c4f5d6e7a8b","doc":"parking","rev":%d}'
-        % 2**63,
+        '{"type":"revision","doc":"parking","rev":' + str(2**63) + "}",
+        '{"type":"audit","limit":' + str(2**70) + "}",
+        '{"type":"restore","id":"5f0c7a8e-2a4b-4c55-9d0e-0c4f5d6e7a8b","doc":"parking","rev":'
+        + str(2**63)
+        + "}",
     ],
 )
 async def test_malformed_values_after_sign_in_get_bad_message(
