@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MAX_QUEUED_FRAMES = 50_000
 MAX_QUEUED_BYTES = 16 * 1024 * 1024  # default of --max-send-queue (kmserver/limits.py)
 CLOSE_TOO_SLOW = 4008
+SLOW_CLOSE_SECONDS = 5.0  # for the close handshake of a reader that is too far behind
 FAST_WRITE_LIMIT = 256 * 1024  # past this much unsent, frames queue for the sender task
 
 
@@ -80,9 +81,7 @@ class Peer:
             self._closed = True
             self._queue.clear()
             self.queued_bytes = 0
-            asyncio.get_running_loop().create_task(
-                self.ws.close(CLOSE_TOO_SLOW, "too far behind; reconnect to resync")
-            )
+            asyncio.get_running_loop().create_task(self._close_too_slow())
             return
         if not self._queue and self._transport_buffered() < FAST_WRITE_LIMIT:
             # Nothing waits ahead of this frame: write it now instead of waking the
@@ -93,6 +92,23 @@ class Peer:
         self._queue.append(frame)
         self._drained.clear()
         self._ready.set()
+
+    async def _close_too_slow(self) -> None:
+        # A reader this far behind may never read the close frame either (its
+        # socket buffers are full): give it a moment, then drop the connection.
+        try:
+            await asyncio.wait_for(
+                self.ws.close(CLOSE_TOO_SLOW, "too far behind; reconnect to resync"),
+                SLOW_CLOSE_SECONDS,
+            )
+        except TimeoutError:
+            if self.ws.transport is not None:
+                self.ws.transport.abort()
+
+    @property
+    def closing(self) -> bool:
+        """The server is closing this socket (e.g. too far behind): its frames are moot."""
+        return self._closed
 
     def _transport_buffered(self) -> int:
         transport = self.ws.transport

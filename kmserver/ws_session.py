@@ -79,6 +79,8 @@ class WsSession(Peer):
     async def run(self) -> None:
         try:
             async for frame in self.ws:
+                if self.closing:
+                    continue  # closed for falling behind: read on only to reach the close
                 try:
                     if isinstance(frame, str):
                         await self._on_text(frame)

@@ -89,6 +89,8 @@ class YSession(Peer):
         self.hub.join(self, self.doc_id)
         try:
             async for frame in self.ws:
+                if self.closing:
+                    continue  # closed for falling behind: read on only to reach the close
                 if isinstance(frame, str):
                     await close_draining(self.ws, CLOSE_POLICY, "y-websocket frames are binary")
                     return
