@@ -300,7 +300,8 @@ class WsSession(Peer):
         ):
             self._submit_update(doc_id, meta, message.payload, published)
             return
-        if meta is None or not (published or policy.sees_working_copy(self.account, meta)):
+        if meta is None or not policy.receives_stream(self.account, meta, published):
+            # the same answer for a state request: a stream the user does not receive
             self._strike(ErrorCode.NOT_FOUND, f"no document '{doc_id}'", doc=doc_id)
             return
         if message.type == ysync.MessageType.AWARENESS:

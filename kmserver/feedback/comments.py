@@ -114,7 +114,7 @@ def set_resolved(
     if comment.resolved == resolved:
         rc.reply["seq"] = comment.seq
         return None
-    if account.name != comment.author and not policy.can_edit(account, meta):
+    if not policy.can_resolve_comment(account, meta, comment.author):
         raise JobError(ErrorCode.FORBIDDEN, "only its author or the document's editors may")
     comment.resolved = resolved
     comment.resolved_by = account.name if resolved else None
@@ -173,7 +173,7 @@ def _find_note(rc: RecordContext, account: Account, note_id: str) -> PrivateNote
     note = rc.s.get(PrivateNote, owned_key(account.name, note_id))
     if note is None:
         note = rc.s.get(PrivateNote, note_id)  # stored before ids were per author
-    return note if note is not None and note.author == account.name else None
+    return note if note is not None and policy.owns(account, note.author) else None
 
 
 def _own_note(rc: RecordContext, account: Account, note_id: str) -> PrivateNote:

@@ -138,7 +138,7 @@ class Feedback:
 
     def _visible(self, account: Any, envelope: dict[str, Any]) -> bool:
         owner, doc_id = envelope.get("owner"), envelope.get("doc")
-        if owner is not None and owner != account.name:
+        if owner is not None and not policy.owns(account, owner):
             return False
         return doc_id is None or self.server.hub.readable(account, doc_id) is not None
 
@@ -318,11 +318,9 @@ class Feedback:
         pairs = await self.server.read(flags.unresolved)
         mine = []
         for seq, envelope in pairs:
-            meta = hub.readable(account, envelope["doc"])
-            if meta is None:
-                continue
+            meta = hub.catalog.get(envelope["doc"])
             escalated = envelope["data"]["escalated_at"] is not None
-            if policy.is_editor(account, meta) or (account.role == "supervisor" and escalated):
+            if meta is not None and policy.in_flag_inbox(account, meta, escalated):
                 mine.append((seq, envelope))
         mine.sort(key=lambda pair: flags.inbox_order(pair[1]))
         flag_list = [fb.record_wire(envelope, seq) for seq, envelope in mine]
@@ -330,7 +328,7 @@ class Feedback:
 
     async def _on_flag_report(self, session: Any, msg: dict[str, Any]) -> None:
         """Supervisors: every flag, with the time each took to acknowledge and resolve."""
-        if session.account.role not in policy.SEES_ALL:
+        if not policy.can_read_flag_report(session.account):
             reply_error(session, msg, ErrorCode.FORBIDDEN, "the flag report is for supervisors")
             return
         state = msg.get("state")
