@@ -44,7 +44,7 @@ UPDATE_RATE = Rate(50, 10_000)
 UPDATE_BYTES = Rate(1 * MIB, 64 * MIB)
 REQUEST_RATE = Rate(20, 1_000)
 AWARENESS_RATE = Rate(30, 300)
-SIGNIN_PER_ADDRESS = Rate(0.5, 30)
+SIGNIN_PER_ADDRESS = Rate(1 / 3, 20)
 SIGNIN_PER_NAME = Rate(1 / 60, 100)
 
 
@@ -188,6 +188,14 @@ class Limits:
         default=1,
         metadata=_meta(
             "--signin-workers", "threads checking passwords (argon2 uses 64 MiB and ~0.1 s each)"
+        ),
+    )
+    signin_concurrent_per_address: int = field(
+        default=2,
+        metadata=_meta(
+            "--signin-concurrent-per-address",
+            "password checks from one address at a time; beyond: throttled (a flood from "
+            "one address never delays the others' sign-ins)",
         ),
     )
     signin_queue: int = field(

@@ -21,7 +21,10 @@ State is in memory, per server process (a restart forgets it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -46,6 +49,7 @@ CLOSE_TRY_LATER = 1013  # too many connections of this user: try again later
 FIRST_LOCK_SECONDS = 5.0
 KNOWN_ADDRESSES_PER_NAME = 32
 MAX_TRACKED = 100_000  # (name, address) pairs and names remembered
+HASHING_NICE = 19
 
 
 @dataclass
@@ -158,9 +162,10 @@ class SignIn:
         self._submit = submit
         self._run_blocking = read_pool  # async (fn, *args) on the reader pool
         self._hashers = ThreadPoolExecutor(
-            limits.signin_workers, thread_name_prefix="kmserver-auth"
+            limits.signin_workers, thread_name_prefix="kmserver-auth", initializer=_background
         )
         self._waiting = 0
+        self._checking: dict[str, int] = {}  # password checks in progress, per address
 
     def shutdown(self) -> None:
         self._hashers.shutdown(wait=False, cancel_futures=True)
@@ -170,9 +175,13 @@ class SignIn:
         wait = self.gate.retry_after(name, address)
         if wait is not None:
             raise Throttled(wait, f"too many failed sign-ins; try again in {int(wait) + 1} s")
-        if self._waiting >= self.limits.signin_queue + self.limits.signin_workers:
+        # One address never fills the queue: a flood from it waits for its own turn.
+        mine = self._checking.get(address, 0)
+        busy = self._waiting >= self.limits.signin_queue + self.limits.signin_workers
+        if busy or mine >= self.limits.signin_concurrent_per_address:
             raise Throttled(1, "the server is busy signing others in; try again in a moment")
         self._waiting += 1
+        self._checking[address] = mine + 1
         try:
             loop = asyncio.get_running_loop()
             account = await loop.run_in_executor(
@@ -180,6 +189,10 @@ class SignIn:
             )
         finally:
             self._waiting -= 1
+            if self._checking[address] <= 1:
+                del self._checking[address]
+            else:
+                self._checking[address] -= 1
         if account is None:
             self.gate.failed(name, address)
             raise AuthFailed()
@@ -272,6 +285,14 @@ class SignIn:
             expires=welcome.expires.isoformat(),
             seq=seq,
         )
+
+
+def _background() -> None:
+    """Password hashing runs at the lowest CPU priority: argon2 (and the lanes it starts,
+    which inherit this) never takes the CPU from the event loop or the writer, so a
+    flood of sign-ins slows sign-ins, not editing. Linux nice values are per thread."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICE)
 
 
 def _check(accounts: Accounts, name: str, password: str) -> Account | None:
