@@ -259,6 +259,8 @@ class Server:
             doc_id = url.path[3:]
             token = parse_qs(url.query).get("token", [""])[0]
             address = getattr(conn, "km_address", "unknown")
+            if not token:  # not a guess: nothing to check, nothing to count against the address
+                return conn.respond(401, "missing, unknown or expired token\n")
             try:
                 account = (await self.signin.token(token, address)).account
             except AuthFailed:
