@@ -14,17 +14,12 @@ from kmclient.core.feedback_model import Notification
 from kmclient.core.sections import changed_sections
 from kmclient.core.sync_engine import SyncEngine
 from kmclient.ui.i18n import tr
+from kmclient.ui.words import reason_word
 
 
 def reason_words(reason: str) -> str:
     """A flag's reason, as a reader says it."""
-    return {
-        "outdated": tr("outdated"),
-        "incorrect": tr("incorrect"),
-        "unclear": tr("unclear"),
-        "missing": tr("missing information"),
-        "other": tr("other", "a flag's reason"),
-    }.get(reason, reason)
+    return reason_word(reason)
 
 
 def _quoted(text: str, limit: int = 140) -> str:
