@@ -206,5 +206,12 @@
             <numerusform>%n removed</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n reader(s) have not acknowledged version {rev} of {title} by its due time</source>
+        <translation>
+            <numerusform>%n reader has not acknowledged version {rev} of {title} by its due time</numerusform>
+            <numerusform>%n readers have not acknowledged version {rev} of {title} by its due time</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -429,6 +429,10 @@
         <translation>Välj en obligatorisk läsning till vänster.</translation>
     </message>
     <message>
+        <source>by %1</source>
+        <translation>av %1</translation>
+    </message>
+    <message>
         <source>Must read for %1</source>
         <translation>Måste läsas av %1</translation>
     </message>
@@ -859,7 +863,7 @@
     </message>
     <message>
         <source>What a rep would look for, e.g. Parking permit for visitors</source>
-        <translation>Det en handläggare skulle söka efter, t.ex. Parkeringstillstånd för besökare</translation>
+        <translation>Det handläggare söker på, t.ex. Besöksparkering</translation>
     </message>
     <message>
         <source>made from the title</source>
@@ -1556,6 +1560,17 @@
         <translation>{who} skickade tillbaka {title}</translation>
     </message>
     <message>
+        <source>Reminder: please read and acknowledge version {rev} of {title}</source>
+        <translation>Påminnelse: läs och kvittera version {rev} av {title}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reader(s) have not acknowledged version {rev} of {title} by its due time</source>
+        <translation>
+            <numerusform>%n läsare har inte kvitterat version {rev} av {title} i tid</numerusform>
+            <numerusform>%n läsare har inte kvitterat version {rev} av {title} i tid</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>{title} is due for review: is it still right? Mark it as still correct, or publish a new version.</source>
         <translation>{title} ska ses över: stämmer det fortfarande? Markera som fortfarande korrekt eller publicera en ny version.</translation>
     </message>
@@ -1760,8 +1775,8 @@
     <message numerus="yes">
         <source>%n unpublished</source>
         <translation>
-            <numerusform>%n opublicerad</numerusform>
-            <numerusform>%n opublicerade</numerusform>
+            <numerusform>%n opublicerad ändring</numerusform>
+            <numerusform>%n opublicerade ändringar</numerusform>
         </translation>
     </message>
     <message>
@@ -2272,6 +2287,10 @@
     <message>
         <source>what changed</source>
         <translation>vad som ändrats</translation>
+    </message>
+    <message>
+        <source>(reading)</source>
+        <translation>(läser)</translation>
     </message>
     <message>
         <source>Also in this document now</source>

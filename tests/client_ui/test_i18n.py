@@ -5,6 +5,7 @@ package data; dates, times and plurals in each language."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -159,3 +160,24 @@ def test_english_plurals(qapp: object) -> None:
         "1 notification:"
     )
     assert i18n.tr("&File") == "&File"  # English is the source
+
+
+def test_no_tr_call_hides_inside_an_f_string() -> None:
+    """lupdate does not look inside f-strings: ``f"· {tr('by %1')}"`` would never be
+    translated. Call tr() outside and join the pieces (or use ``.format``)."""
+    hidden = []
+    for path in sorted((ROOT / "kmclient").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id == "tr"
+                    and inner.args
+                    and isinstance(inner.args[0], ast.Constant)
+                ):
+                    hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not hidden, hidden

@@ -71,6 +71,16 @@ class Phrasing:
         elif event == "review_sent_back":
             text = tr("{who} sent {title} back").format(who=who, title=title)
             excerpt = _quoted(d.get("note") or "")
+        elif event == "must_read_reminder":
+            return tr("Reminder: please read and acknowledge version {rev} of {title}").format(
+                rev=d.get("rev", "?"), title=title
+            )
+        elif event == "must_read_overdue":
+            return tr(
+                "%n reader(s) have not acknowledged version {rev} of {title} by its due time",
+                "",
+                int(d.get("waiting") or 0),
+            ).format(rev=d.get("rev", "?"), title=title)
         elif event == "review_due":
             return tr(
                 "{title} is due for review: is it still right? Mark it as still correct, "

@@ -243,13 +243,10 @@ class DocHeader(QWidget):
         for p in peers:  # one entry per person, even with two windows open
             colour, editing = names.get(p.name, (p.colour, False))
             names[p.name] = (colour, editing or p.editing)
+        reading = html.escape(tr("(reading)"))
         shown = [
             f'<span style="color:{colour}">●</span>&nbsp;{html.escape(name)}'
-            + (
-                ""
-                if editing
-                else f' <span style="color:{self.colours.muted}">{tr("(reading)")}</span>'
-            )
+            + ("" if editing else f' <span style="color:{self.colours.muted}">{reading}</span>')
             for name, (colour, editing) in names.items()
         ]
         self.peers.setText("&nbsp;&nbsp;".join(shown))
