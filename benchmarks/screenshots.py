@@ -11,7 +11,10 @@ people co-editing), ``flags`` (a flagged document, the owner's inbox),
 ``publishing`` (a new version on a rep's screen, the publish dialog, the
 history with a word diff, the review queue), ``attention`` (a rep's must-read strip
 under a broadcast, what changed since the version she acknowledged, the
-supervisor's coverage; also at half width and in Swedish, for checking).
+supervisor's coverage; also at half width, for checking); ``roles`` (asked for by
+name: each role at full and half width, for checking by eye, e.g.
+``--only roles --language sv --theme dark``). ``--language sv`` shoots the
+Swedish UI.
 """
 
 from __future__ import annotations
@@ -40,10 +43,11 @@ PERMIT = "parking-residential-permit"
 
 
 class Studio:
-    def __init__(self, app: QApplication, out_dir: Path, theme: str) -> None:
+    def __init__(self, app: QApplication, out_dir: Path, theme: str, language: str = "en") -> None:
         self.app = app
         self.out_dir = out_dir
         self.theme = theme
+        self.language = language
         out_dir.mkdir(parents=True, exist_ok=True)
 
     def wait(self, cond: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -64,6 +68,7 @@ class Studio:
     def session(self) -> ClientApp:
         settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
         settings.setValue("view/theme", self.theme)
+        settings.setValue("view/language", self.language)
         server = DemoServer().start()
         return ClientApp(self.app, settings, demo=server)  # type: ignore[arg-type]
 
@@ -286,21 +291,45 @@ def attention_scenes(s: Studio) -> None:
     client.shutdown()
 
 
+def role_scenes(s: Studio) -> None:
+    """Each role's window with the permit open, at full width and at half a 1600 px
+    screen (beside a CRM), in the studio's language and theme: for checking by eye
+    (``roles-<user>-<language>-<theme>-<full|half>.png``)."""
+    client = s.session()
+    for user in ("anna", "olle", "sara"):
+        w = client.open_demo_window(user)
+        s.online(w, indexed=True)
+        s.pause(0.5)
+        if w.attention.since is not None:
+            w.attention.since.hide()
+        w.notify.popups.toast.hide()
+        w.open_doc(PERMIT)
+        for size, (width, height) in (("full", (1600, 1000)), ("half", (800, 1000))):
+            w.setGeometry(0, 0, width, height)
+            s.pause(0.6)
+            w.notify.popups.toast.hide()
+            s.shoot(f"roles-{user}-{s.language}-{s.theme}-{size}.png")
+        w.close()
+    client.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="where the PNG files go (docs/ for the README)")
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
-    parser.add_argument("--only", choices=("main", "flags", "publishing", "attention"))
+    parser.add_argument("--language", default="en", choices=("en", "sv"))
+    parser.add_argument("--only", choices=("main", "flags", "publishing", "attention", "roles"))
     args = parser.parse_args()
-    studio = Studio(QApplication(["kmclient"]), args.out, args.theme)
+    studio = Studio(QApplication(["kmclient"]), args.out, args.theme, args.language)
     scenes = {
         "main": main_scenes,
         "flags": flag_scenes,
         "publishing": publishing_scenes,
         "attention": attention_scenes,
+        "roles": role_scenes,
     }
     for name, scene in scenes.items():
-        if args.only in (None, name):
+        if args.only == name or (args.only is None and name != "roles"):
             print(name)
             scene(studio)
 

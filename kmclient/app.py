@@ -108,6 +108,8 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
     settings = QSettings()
     if args.theme:
         settings.setValue("view/theme", args.theme)
+    if args.language:
+        settings.setValue("view/language", args.language)
     server = None
     if demo:
         server = DemoServer().start()
@@ -126,7 +128,11 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
         return app.exec()
     except Exception as exc:  # shown, not a traceback in a console nobody watches
         logging.exception("kmclient failed")
-        QMessageBox.critical(None, "Knowledge base", f"The app could not start:\n{exc}")
+        from kmclient.ui.i18n import tr
+
+        QMessageBox.critical(
+            None, tr("Knowledge base"), tr("The app could not start:\n{error}").format(error=exc)
+        )
         return 1
     finally:
         client.shutdown()

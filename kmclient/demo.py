@@ -21,6 +21,12 @@ KB_DIR = resources_dir() / "kb"
 DEMO_PASSWORD = "demo"
 
 
+def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:
+    """Marks a string for translation (``pyside6-lupdate``) without Qt: the UI says it
+    with ``tr(blurb)``."""
+    return text
+
+
 @dataclass(frozen=True)
 class DemoUser:
     name: str
@@ -32,20 +38,38 @@ class DemoUser:
 # Owners olle and karin and supervisor sara own the articles in resources/kb.
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser(
-        "olle", "owner", ("parking", "waste", "payments"), "content owner: edits his articles"
+        "olle",
+        "owner",
+        ("parking", "waste", "payments"),
+        QT_TRANSLATE_NOOP("", "content owner: edits his articles"),
     ),
     DemoUser(
         "karin",
         "owner",
         ("building-permits", "school", "elderly-care"),
-        "content owner: building permits, school, elderly care",
+        QT_TRANSLATE_NOOP("", "content owner: building permits, school, elderly care"),
     ),
-    DemoUser("sara", "supervisor", (), "supervisor: reads and edits everything"),
     DemoUser(
-        "anna", "rep", ("parking", "waste", "payments"), "rep: reads parking, waste, payments"
+        "sara", "supervisor", (), QT_TRANSLATE_NOOP("", "supervisor: reads and edits everything")
     ),
-    DemoUser("erik", "rep", ("school", "elderly-care"), "rep: reads school and elderly care"),
-    DemoUser("admin", "admin", (), "administrator: reads everything, edits nothing"),
+    DemoUser(
+        "anna",
+        "rep",
+        ("parking", "waste", "payments"),
+        QT_TRANSLATE_NOOP("", "rep: reads parking, waste, payments"),
+    ),
+    DemoUser(
+        "erik",
+        "rep",
+        ("school", "elderly-care"),
+        QT_TRANSLATE_NOOP("", "rep: reads school and elderly care"),
+    ),
+    DemoUser(
+        "admin",
+        "admin",
+        (),
+        QT_TRANSLATE_NOOP("", "administrator: reads everything, edits nothing"),
+    ),
 )
 # Olle first: an owner sees reading *and* live editing; the rep's view is one menu click away.
 DEFAULT_USER = "olle"

@@ -12,7 +12,23 @@ strings (standard buttons, a text field's context menu) come from Qt's
 The language follows the system locale unless the user chose one (View ▸
 Language, ``view/language`` in the settings). Dates and times use the locale
 of that language, with the system's own when the languages agree (an English
-UI on an en_US desktop writes times as 2:05 PM).
+UI on an en_US desktop writes times as 2:05 PM). The choice takes effect at the
+next start (kmclient/ui/shell/language_menu.py says so); ``kmclient --language
+sv`` chooses it from the command line.
+
+After changing strings in the code (docs/i18n.md has the glossary)::
+
+    pyside6-lupdate -locations none -no-obsolete $(find kmclient -name '*.py') \
+        -ts resources/i18n/kmclient_sv.ts
+    pyside6-lupdate -locations none -no-obsolete -pluralonly $(find kmclient -name '*.py') \
+        -ts resources/i18n/kmclient_en.ts
+    # translate the new entries (Qt Linguist, or by hand), then
+    pyside6-lrelease resources/i18n/kmclient_sv.ts resources/i18n/kmclient_en.ts
+
+The .qm files are committed (a plain ``pip install .`` ships them; nothing is
+built at install time); tests/client_ui/test_i18n.py fails when a string of
+the code is missing from the .ts, a Swedish entry is unfinished, or a .qm is
+stale.
 """
 
 from __future__ import annotations
@@ -65,6 +81,11 @@ def resolve(choice: str | None) -> str:
 
 def language() -> str:
     return str(_state["language"])
+
+
+def installed() -> bool:
+    """Whether :func:`install` has run (the app's translator is in place)."""
+    return bool(_installed)
 
 
 def locale() -> QLocale:
@@ -199,3 +220,34 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
 def date_of(moment: datetime) -> str:
     """A date alone (``3 Mar 2026``)."""
     return day(moment, with_year=True)
+
+
+# -- words the server and the settings send as codes ----------------------------------------
+
+
+def role_word(role: str | None) -> str:
+    """``owner`` -> ``owner`` / ``ägare``: a user's role as a reader calls it."""
+    words = {
+        "rep": tr("rep"),
+        "owner": tr("owner"),
+        "supervisor": tr("supervisor"),
+        "admin": tr("admin"),
+    }
+    return words.get(role or "", role or "")
+
+
+def roles_word(role: str) -> str:
+    """``rep`` -> ``reps`` / ``handläggare``: everyone in a role."""
+    words = {
+        "rep": tr("reps"),
+        "owner": tr("owners"),
+        "supervisor": tr("supervisors"),
+        "admin": tr("admins"),
+        "everyone": tr("everyone"),
+    }
+    return words.get(role, role)
+
+
+def theme_word(theme: str) -> str:
+    words = {"system": tr("System"), "light": tr("Light"), "dark": tr("Dark")}
+    return words.get(theme, theme.capitalize())

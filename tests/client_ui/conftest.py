@@ -16,6 +16,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
+def _english(qapp: object) -> None:
+    """Every test starts in English (with its plural forms, "1 notification"), whatever
+    the desktop's language and whichever language the test before it chose."""
+    from kmclient.ui import i18n
+
+    if i18n.language() != "en" or not i18n.installed():
+        i18n.install(qapp, "en")  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
 def _empty_clipboard() -> Iterator[None]:
     """PySide6 6.11's offscreen clipboard crashes the interpreter at exit if it still holds
     data set from Python (the xcb one does not): empty it after each test."""

@@ -76,10 +76,15 @@ def fast_backoff() -> Backoff:
 class Windows:
     """Opens windows as demo users (one ClientApp, like File ▸ New window as)."""
 
-    def __init__(self, qtbot: QtBot, server: DemoServer, tmp_path: Path) -> None:
+    def __init__(
+        self, qtbot: QtBot, server: DemoServer, tmp_path: Path, language: str = "en"
+    ) -> None:
         self.qtbot = qtbot
         self.server = server
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        # Tests read English (a Swedish desktop must not change them); tests/client_ui/
+        # test_i18n.py opens Swedish windows.
+        settings.setValue("view/language", language)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.client = ClientApp(app, settings, demo=server, backoff=fast_backoff)

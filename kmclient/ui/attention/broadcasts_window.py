@@ -26,7 +26,7 @@ from kmclient.core.feedback_requests import NotAllowed
 from kmclient.core.model import QueryAnswered, RecordsChanged, RequestFailed
 from kmclient.ui.attention.audience_picker import describe
 from kmclient.ui.attention.broadcast_bar import severity_word
-from kmclient.ui.i18n import parse_iso, tr, when
+from kmclient.ui.i18n import parse_iso, role_word, tr, when
 from kmclient.ui.publishing.queries import Queries, failure_text
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.tool_window import ToolWindow
@@ -176,7 +176,7 @@ class BroadcastsWindow(ToolWindow):
         self.seen.setRowCount(len(users))
         for i, u in enumerate(users):
             seen = when(u["seen_at"]) if u.get("seen_at") else tr("not yet")
-            for j, value in enumerate((u["name"], u["role"], seen)):
+            for j, value in enumerate((u["name"], role_word(u["role"]), seen)):
                 self.seen.setItem(i, j, QTableWidgetItem(value))
 
     def _on_records(self, event: RecordsChanged) -> None:

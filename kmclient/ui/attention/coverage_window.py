@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from kmclient.core.model import QueryAnswered
 from kmclient.ui.attention.audience_picker import describe
 from kmclient.ui.feedback.flag_inbox import duration
-from kmclient.ui.i18n import tr, when
+from kmclient.ui.i18n import role_word, tr, when
 from kmclient.ui.publishing.queries import Queries, failure_text
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.theme import LIGHT, Colours
@@ -264,8 +264,8 @@ class CoverageWindow(ToolWindow):
         r = self.report
         assert r is not None
         counts = r["counts"]
-        by = f" · {tr('by %1').replace('%1', r['by'])}" if r.get("by") else ""
-        due = f" · {tr('due %1').replace('%1', when(r['due']))}" if r.get("due") else ""
+        by = " · " + tr("by %1").replace("%1", r["by"]) if r.get("by") else ""
+        due = " · " + tr("due %1").replace("%1", when(r["due"])) if r.get("due") else ""
         head = f"{r['title']}, " + tr("version %1").replace("%1", str(r["rev"]))
         meta = tr("Must read for %1").replace("%1", describe(r["for"])) + by + due
         note = f"<br><i>“{html.escape(r['note'])}”</i>" if r.get("note") else ""
@@ -292,7 +292,7 @@ class CoverageWindow(ToolWindow):
         if median is not None:
             parts.append(tr("median time to acknowledge: %1").replace("%1", duration(median)))
         self.counts.setText(" · ".join(parts))
-        rows = [(tr("Role: %1").replace("%1", k), v) for k, v in r["by_role"].items()]
+        rows = [(tr("Role: %1").replace("%1", role_word(k)), v) for k, v in r["by_role"].items()]
         rows += [(tr("Topic: %1").replace("%1", k), v) for k, v in r["by_topic"].items()]
         self.groups.setRowCount(len(rows))
         for i, (name, c) in enumerate(rows):
@@ -320,7 +320,7 @@ class CoverageWindow(ToolWindow):
             name = u["name"] + ("  ●" if u.get("online") else "")
             values = (
                 name,
-                u["role"],
+                role_word(u["role"]),
                 ", ".join(u["topics"]),
                 state_word(u["state"]),
                 when(u["opened_at"]) if u["opened_at"] else "–",

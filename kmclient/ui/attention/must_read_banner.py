@@ -114,7 +114,7 @@ class MustReadBanner(QWidget):
             due = tr("due %1").replace("%1", when(must.due.isoformat()))
             parts.append(f"<b>{html.escape(due)}</b>" if state == "overdue" else html.escape(due))
         if state == "overdue":
-            parts.append(f"<b>{html.escape(tr('overdue'))}</b>")
+            parts.append("<b>" + html.escape(tr("overdue")) + "</b>")
         self.label.setText(" · ".join(parts))
         base = self.engine.what_changed(must.doc_id).base_rev
         self.changes.setText(

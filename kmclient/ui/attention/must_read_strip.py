@@ -87,7 +87,7 @@ class MustReadStrip(QWidget):
             button.setObjectName("mustReadItem")
             late = must.overdue(now)
             button.setProperty("overdue", late)
-            text = item_text(must) + (f" · {tr('overdue')}" if late else "")
+            text = item_text(must) + (" · " + tr("overdue") if late else "")
             rest = text[len(must.title) :]
             tip = text + "\n" + tr("Open it, read it, then press “I have read this”")
             if must.note:
@@ -124,7 +124,7 @@ class MustReadStrip(QWidget):
             padding = 28  # the button's own padding and border (app.qss)
             if metrics.horizontalAdvance(title + rest) > each - padding:
                 # Narrow: the title (elided) and whether it is overdue; the rest in the tooltip.
-                rest = f" · {tr('overdue')}" if rest.endswith(tr("overdue")) else ""
+                rest = " · " + tr("overdue") if rest.endswith(tr("overdue")) else ""
             room_for_title = each - padding - metrics.horizontalAdvance(rest)
             shown = metrics.elidedText(title, Qt.TextElideMode.ElideRight, room_for_title)
             button.setText(shown + rest)

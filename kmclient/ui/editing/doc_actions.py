@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from kmclient.core.model import DocChanged
 from kmclient.ui.editing.doc_details_dialog import DocDetailsDialog
 from kmclient.ui.editing.new_doc_dialog import NewDocDialog
+from kmclient.ui.i18n import tr
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.shell.engine_bridge import EngineBridge
 
@@ -48,19 +49,21 @@ class DocActions(QObject):
             made.setShortcut(keys)
             return made
 
-        self.new_doc = action("&New document…", self.new_document, QKeySequence.StandardKey.New)
-        self.edit = QAction("&Edit document", window)
+        self.new_doc = action(tr("&New document…"), self.new_document, QKeySequence.StandardKey.New)
+        self.edit = QAction(tr("&Edit document"), window)
         self.edit.setCheckable(True)
         self.edit.setShortcut(QKeySequence("Ctrl+E"))
         self.edit.toggled.connect(doc_view.set_editing)
-        self.details = action("Document &details…", self.show_details, QKeySequence("Alt+Return"))
+        self.details = action(
+            tr("Document &details…"), self.show_details, QKeySequence("Alt+Return")
+        )
         keys = QKeySequence.StandardKey
-        self.next_hit = action("&Next search word", lambda: doc_view.next_hit(1), keys.FindNext)
+        self.next_hit = action(tr("&Next search word"), lambda: doc_view.next_hit(1), keys.FindNext)
         self.previous_hit = action(
-            "P&revious search word", lambda: doc_view.next_hit(-1), keys.FindPrevious
+            tr("P&revious search word"), lambda: doc_view.next_hit(-1), keys.FindPrevious
         )
         self.clear_hits = action(
-            "&Clear search words", doc_view.clear_search, QKeySequence(Qt.Key.Key_Escape)
+            tr("&Clear search words"), doc_view.clear_search, QKeySequence(Qt.Key.Key_Escape)
         )
         # Esc belongs to the search box, dialogs and editors elsewhere: only in the document.
         self.clear_hits.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -130,7 +133,7 @@ class DocActions(QObject):
         if self._open_doc(doc_id) and self.doc_view.can_edit():
             self.doc_view.set_editing(True)
             self.doc_view.editor.moveCursor(QTextCursor.MoveOperation.End)
-            self.doc_view.header.show_notice("Created as a draft: publish it when it is ready")
+            self.doc_view.header.show_notice(tr("Created as a draft: publish it when it is ready"))
 
     # -- details ------------------------------------------------------------------------------
 

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from kmclient.core.model import DocInfo, RequestAnswered
 from kmclient.ui.editing.doc_fields import (
     EVERYONE,
-    TOPIC_NEEDED,
     AudienceBox,
     RequestStatus,
     known_people,
@@ -37,18 +36,18 @@ from kmclient.ui.editing.doc_fields import (
     names_from,
     people_line,
     person_box,
+    topic_needed,
 )
 from kmclient.ui.editing.topic_picker import TopicPicker
+from kmclient.ui.i18n import roles_word, tr
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.server_requests import PendingRequest, refusal_text
-
-ROLE_WORDS = {"rep": "reps", "owner": "owners", "supervisor": "supervisors", "admin": "admins"}
 
 
 def audience_words(audience: tuple[str, ...]) -> str:
     if not audience or EVERYONE in audience:
-        return "Everyone"
-    return ", ".join(ROLE_WORDS.get(a, a) for a in audience).capitalize()
+        return tr("Everyone")
+    return ", ".join(roles_word(a) for a in audience).capitalize()
 
 
 class DocDetailsDialog(QDialog):
@@ -60,7 +59,7 @@ class DocDetailsDialog(QDialog):
         self.info = info
         user = self.engine.user
         self.supervisor = bool(user and user.role == "supervisor")
-        self.setWindowTitle(f"Details of “{info.title}”")
+        self.setWindowTitle(tr("Details of “{title}”").format(title=info.title))
         self.setMinimumWidth(500)
         self._request = PendingRequest(bridge, self)
         self._request.answered.connect(self._on_answer)
@@ -70,40 +69,46 @@ class DocDetailsDialog(QDialog):
             known_topics(self.engine), chosen=info.topics, first=user.topics if user else ()
         )
         form = QFormLayout()
-        form.addRow("&Title", self.title)
-        form.addRow("T&opics", self.topics)
+        form.addRow(tr("&Title"), self.title)
+        form.addRow(tr("T&opics"), self.topics)
         people = known_people(self.engine)
         self.owner = person_box(people, info.owner or "")
         self.editors = people_line(people, info.editors)
         self.audience = AudienceBox(info.audience or (EVERYONE,))
-        self.review_required = QCheckBox("A supervisor reviews each version before readers see it")
+        self.review_required = QCheckBox(
+            tr("A supervisor reviews each version before readers see it")
+        )
         self.review_required.setChecked(info.review_required)
         self.review_every = QSpinBox()
         # 0 shows "the server's default"; once a document has its own interval it keeps one.
         self.review_every.setRange(1 if info.review_every else 0, 3650)
-        self.review_every.setSpecialValueText("The server's default")
-        self.review_every.setSuffix(" days")
+        self.review_every.setSpecialValueText(tr("The server's default"))
+        self.review_every.setSuffix(" " + tr("days"))
         self.review_every.setValue(info.review_every or 0)
-        self.review_every.setAccessibleName("Verify every")
+        self.review_every.setAccessibleName(tr("Verify every"))
         if self.supervisor:
-            form.addRow("&Audience", self.audience)
-            form.addRow("O&wner", self.owner)
-            form.addRow("&Editors", self.editors)
-            form.addRow("Re&view", self.review_required)
-            form.addRow("Verify e&very", self.review_every)
+            form.addRow(tr("&Audience"), self.audience)
+            form.addRow(tr("O&wner"), self.owner)
+            form.addRow(tr("&Editors"), self.editors)
+            form.addRow(tr("Re&view"), self.review_required)
+            form.addRow(tr("Verify e&very"), self.review_every)
         else:  # shown, so an owner knows who sees it; changed by supervisors only
-            every = f"{info.review_every} days" if info.review_every else "The server's default"
+            every = (
+                tr("%n day(s)", "", info.review_every)
+                if info.review_every
+                else tr("The server's default")
+            )
             for label, value in (
-                ("Audience", audience_words(info.audience)),
-                ("Owner", info.owner or "–"),
-                ("Editors", ", ".join(info.editors) or "–"),
-                ("Review", "Required" if info.review_required else "Not required"),
-                ("Verify every", every),
+                (tr("Audience"), audience_words(info.audience)),
+                (tr("Owner"), info.owner or "–"),
+                (tr("Editors"), ", ".join(info.editors) or "–"),
+                (tr("Review"), tr("Required") if info.review_required else tr("Not required")),
+                (tr("Verify every"), every),
             ):
                 shown = QLabel(value)
                 shown.setObjectName("formValue")
                 form.addRow(label, shown)
-            note = QLabel("Supervisors change audience, owner, editors and review rules.")
+            note = QLabel(tr("Supervisors change audience, owner, editors and review rules."))
             note.setObjectName("formHint")
             form.addRow("", note)
         self.status = RequestStatus()
@@ -149,15 +154,15 @@ class DocDetailsDialog(QDialog):
         if self._request.waiting:
             return
         if not self.title.text().strip():
-            self.status.show_error("A document needs a title.")
+            self.status.show_error(tr("A document needs a title."))
             self.title.setFocus()
             return
         if not self.topics.topics():
-            self.status.show_error(TOPIC_NEEDED)
+            self.status.show_error(topic_needed())
             self.topics.list.setFocus()
             return
         if self.supervisor and not self.audience.audience():
-            self.status.show_error("Choose who may read it: everyone, or at least one role.")
+            self.status.show_error(tr("Choose who may read it: everyone, or at least one role."))
             return
         changes = self.changes()
         if not changes:
@@ -167,7 +172,7 @@ class DocDetailsDialog(QDialog):
         if not_sent:
             self.status.show_error(not_sent)
             return
-        self.status.set_busy("Saving…")
+        self.status.set_busy(tr("Saving…"))
         self.save_button.setEnabled(False)
 
     def _on_answer(self, answer: RequestAnswered) -> None:

@@ -20,12 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from kmclient.core.sync_engine import SyncEngine
+from kmclient.ui.i18n import tr
 
 EVERYONE = "everyone"
+
+
 # Reps see their own topics by default: a document without one is easily missed.
-TOPIC_NEEDED = "Choose at least one topic: reps find documents through their topics."
-# Roles as the protocol names them, and as people read them.
-AUDIENCE_ROLES = (("rep", "Reps"), ("owner", "Owners"), ("supervisor", "Supervisors"))
+def topic_needed() -> str:
+    return tr("Choose at least one topic: reps find documents through their topics.")
+
+
+def audience_roles() -> list[tuple[str, str]]:
+    """Roles as the protocol names them, and as people read them."""
+    return [("rep", tr("Reps")), ("owner", tr("Owners")), ("supervisor", tr("Supervisors"))]
 
 
 def known_topics(engine: SyncEngine) -> set[str]:
@@ -56,9 +63,9 @@ class AudienceBox(QWidget):
     def __init__(self, audience: Iterable[str] = (EVERYONE,), parent: QWidget | None = None):
         super().__init__(parent)
         chosen = set(audience)
-        self.everyone = QCheckBox("Everyone")
-        self.everyone.setToolTip("Every signed-in user who may read published documents")
-        self.roles = {role: QCheckBox(label) for role, label in AUDIENCE_ROLES}
+        self.everyone = QCheckBox(tr("Everyone"))
+        self.everyone.setToolTip(tr("Every signed-in user who may read published documents"))
+        self.roles = {role: QCheckBox(label) for role, label in audience_roles()}
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.everyone)
@@ -100,7 +107,7 @@ def person_box(people: list[str], current: str) -> QComboBox:
 def people_line(people: list[str], current: Iterable[str]) -> QLineEdit:
     """Several names, separated by commas, with completion of the last one typed."""
     line = QLineEdit(", ".join(current))
-    line.setPlaceholderText("Names, separated by commas")
+    line.setPlaceholderText(tr("Names, separated by commas"))
     completer = QCompleter(people, line)
     completer.setCaseSensitivity(completer.caseSensitivity().CaseInsensitive)
     completer.setWidget(line)

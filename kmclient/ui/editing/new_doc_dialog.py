@@ -26,15 +26,16 @@ from PySide6.QtWidgets import (
 from kmclient.core.feedback_requests import NoSuchDocument, NotAllowed
 from kmclient.core.model import RequestAnswered
 from kmclient.ui.editing.doc_fields import (
-    TOPIC_NEEDED,
     AudienceBox,
     RequestStatus,
     known_people,
     known_topics,
     person_box,
+    topic_needed,
 )
 from kmclient.ui.editing.doc_ids import ID_PATTERN, slugify, valid_id
 from kmclient.ui.editing.topic_picker import TopicPicker
+from kmclient.ui.i18n import tr
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.server_requests import PendingRequest, refusal_text
 
@@ -52,38 +53,42 @@ class NewDocDialog(QDialog):
         self.engine = bridge.engine
         user = self.engine.user
         self.supervisor = bool(user and user.role == "supervisor")
-        self.setWindowTitle("New document")
+        self.setWindowTitle(tr("New document"))
         self.setMinimumWidth(480)
         self._request = PendingRequest(bridge, self)
         self._request.answered.connect(self._on_answer)
         self._id_edited = False
 
         self.title = QLineEdit()
-        self.title.setPlaceholderText("What a rep would look for, e.g. Parking permit for visitors")
+        self.title.setPlaceholderText(
+            tr("What a rep would look for, e.g. Parking permit for visitors")
+        )
         self.doc_id = QLineEdit()
         self.doc_id.setValidator(QRegularExpressionValidator(ID_PATTERN, self.doc_id))
-        self.doc_id.setPlaceholderText("made from the title")
-        id_hint = QLabel("Letters, digits, - _ and . only; used in links and file names.")
+        self.doc_id.setPlaceholderText(tr("made from the title"))
+        id_hint = QLabel(tr("Letters, digits, - _ and . only; used in links and file names."))
         id_hint.setObjectName("formHint")
         self.topics = TopicPicker(
             known_topics(self.engine), chosen=(), first=user.topics if user else ()
         )
         form = QFormLayout()
-        form.addRow("&Title", self.title)
-        form.addRow("&Id", self.doc_id)
+        form.addRow(tr("&Title"), self.title)
+        form.addRow(tr("&Id"), self.doc_id)
         form.addRow("", id_hint)
-        form.addRow("T&opics", self.topics)
+        form.addRow(tr("T&opics"), self.topics)
         self.owner = person_box(known_people(self.engine), user.name if user else "")
         self.audience = AudienceBox()
-        self.publish_now = QCheckBox("&Publish at once (readers see it immediately)")
+        self.publish_now = QCheckBox(tr("&Publish at once (readers see it immediately)"))
         if self.supervisor:
-            form.addRow("O&wner", self.owner)
-            form.addRow("&Audience", self.audience)
+            form.addRow(tr("O&wner"), self.owner)
+            form.addRow(tr("&Audience"), self.audience)
         form.addRow("", self.publish_now)
         intro = QLabel(
-            "Unless you publish it at once, the new document starts as a <b>draft</b>: "
-            "only its editors and supervisors see it until it is published "
-            "(Document ▸ Publish…)."
+            tr(
+                "Unless you publish it at once, the new document starts as a <b>draft</b>: "
+                "only its editors and supervisors see it until it is published "
+                "(Document ▸ Publish…)."
+            )
         )
         intro.setWordWrap(True)
         intro.setObjectName("formIntro")
@@ -92,7 +97,7 @@ class NewDocDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText("Create")
+        self.create_button.setText(tr("Create"))
         self.create_button.setDefault(True)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -118,13 +123,16 @@ class NewDocDialog(QDialog):
 
     def _problem(self) -> tuple[str, QWidget] | None:
         if not self.title.text().strip():
-            return "Give the document a title.", self.title
+            return tr("Give the document a title."), self.title
         if not valid_id(self.doc_id.text()):
-            return "Give an id: letters, digits, - _ and . (not starting with .).", self.doc_id
+            return (
+                tr("Give an id: letters, digits, - _ and . (not starting with .)."),
+                self.doc_id,
+            )
         if not self.topics.topics():
-            return TOPIC_NEEDED, self.topics.list
+            return topic_needed(), self.topics.list
         if self.supervisor and not self.owner.currentText().strip():
-            return "Name the owner: the person who keeps it correct.", self.owner
+            return tr("Name the owner: the person who keeps it correct."), self.owner
         return None
 
     # -- asking the server -------------------------------------------------------------------
@@ -157,9 +165,11 @@ class NewDocDialog(QDialog):
             doc_id = answer.doc_id or self.doc_id.text()
             if self.publish_now.isChecked():
                 try:  # queued like any publication: sent now, or when online again
-                    self.engine.publish(doc_id, "First version")
+                    self.engine.publish(doc_id, tr("First version"))
                 except (NotAllowed, NoSuchDocument) as exc:
-                    self.status.show_error(f"Created, but not published: {exc}")
+                    self.status.show_error(
+                        tr("Created, but not published: {reason}").format(reason=exc)
+                    )
             self.created.emit(doc_id)
             self.accept()
             return
@@ -170,7 +180,7 @@ class NewDocDialog(QDialog):
             self.doc_id.selectAll()
 
     def _set_busy(self, busy: bool) -> None:
-        self.status.set_busy("Creating…" if busy else None)
+        self.status.set_busy(tr("Creating…") if busy else None)
         self.create_button.setEnabled(not busy)
         for field in (self.title, self.doc_id):
             field.setReadOnly(busy)

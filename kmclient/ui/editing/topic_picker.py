@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kmclient.ui.editing.doc_ids import topic_key
+from kmclient.ui.i18n import tr
 from kmclient.ui.library.doc_tree_model import topic_label
 
 TOPIC_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,13 +40,13 @@ class TopicPicker(QWidget):
         super().__init__(parent)
         self.list = QListWidget()
         self.list.setObjectName("topicList")
-        self.list.setAccessibleName("Topics")
+        self.list.setAccessibleName(tr("Topics"))
         self.list.setUniformItemSizes(True)
         self.new_topic = QLineEdit()
-        self.new_topic.setPlaceholderText("Another topic…")
-        self.new_topic.setAccessibleName("New topic")
+        self.new_topic.setPlaceholderText(tr("Another topic…"))
+        self.new_topic.setAccessibleName(tr("New topic"))
         self.new_topic.installEventFilter(self)
-        self.add_button = QPushButton("Add")
+        self.add_button = QPushButton(tr("Add"))
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_typed)
         self.new_topic.textChanged.connect(lambda t: self.add_button.setEnabled(bool(topic_key(t))))

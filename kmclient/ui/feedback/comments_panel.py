@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmclient.core.feedback_model import Comment, CommentThread, age_text
+from kmclient.core.feedback_model import Comment, CommentThread
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NoSuchRecord, NotAllowed
 from kmclient.core.model import RecordsChanged
+from kmclient.ui.i18n import tr
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.passages import selected_passage, short_quote, show_passage
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.text_widgets import HTML_ROLE, wrap_rows
+from kmclient.ui.words import age as age_text
 
 COMMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 30
 ENGINE_ERRORS = (InvalidRequest, NoSuchDocument, NoSuchRecord, NotAllowed)
@@ -49,22 +51,22 @@ class CommentsPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("commentThreads")
         self.tree.setHeaderHidden(True)
-        self.tree.setAccessibleName("Comment threads")
+        self.tree.setAccessibleName(tr("Comment threads"))
         self.tree.setIndentation(14)
         wrap_rows(self.tree)  # every comment in full, however narrow the panel
-        self.empty = QLabel("No comments yet. Select a passage and write one below.")
+        self.empty = QLabel(tr("No comments yet. Select a passage and write one below."))
         self.empty.setObjectName("panelEmpty")
         self.empty.setWordWrap(True)
-        self.show_resolved = QCheckBox("Show &resolved")
+        self.show_resolved = QCheckBox(tr("Show &resolved"))
         self.box = QPlainTextEdit()
         self.box.setObjectName("commentBox")
-        self.box.setPlaceholderText("Write a comment; @name tells that person")
+        self.box.setPlaceholderText(tr("Write a comment; @name tells that person"))
         self.box.setTabChangesFocus(True)
         self.box.setFixedHeight(70)
-        self.comment = QPushButton("&Comment")
-        self.comment.setToolTip("A new thread, on the selected passage if there is one")
-        self.reply = QPushButton("Re&ply")
-        self.resolve = QPushButton("Resol&ve")
+        self.comment = QPushButton(tr("&Comment"))
+        self.comment.setToolTip(tr("A new thread, on the selected passage if there is one"))
+        self.reply = QPushButton(tr("Re&ply"))
+        self.resolve = QPushButton(tr("Resol&ve"))
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
@@ -121,12 +123,12 @@ class CommentsPanel(QWidget):
         """A comment in full: who and when (muted), the passage, the words, wrapped."""
         head = f"{comment.by} · {age_text(comment.created_at)}"
         if comment.pending:
-            head += " · not sent yet"
+            head += " · " + tr("not sent yet")
         if thread is not None and thread.resolved:
-            head += f" · resolved by {thread.root.resolved_by or '?'}"
+            head += " · " + tr("resolved by {who}").format(who=thread.root.resolved_by or "?")
         quote = ""
         if thread is not None and thread.anchor is not None:
-            quote = f"On “{short_quote(thread.anchor.quote, 60)}”"
+            quote = tr("On “{quote}”").format(quote=short_quote(thread.anchor.quote, 60))
         item = QTreeWidgetItem(["\n".join(p for p in (head, quote, comment.body) if p)])
         item.setData(0, COMMENT_ID_ROLE, comment.thread)
         muted = self.muted.name()
@@ -167,7 +169,7 @@ class CommentsPanel(QWidget):
         self.comment.setEnabled(self.doc_id is not None and has_text)
         self.reply.setEnabled(thread is not None and has_text)
         self.resolve.setEnabled(thread is not None)
-        self.resolve.setText("Reo&pen" if thread and thread.resolved else "Resol&ve")
+        self.resolve.setText(tr("Reo&pen") if thread and thread.resolved else tr("Resol&ve"))
 
     def show_thread_passage(self, item: QTreeWidgetItem) -> None:
         thread = self.current_thread()
@@ -176,7 +178,9 @@ class CommentsPanel(QWidget):
         span = self.engine.resolve_anchor(thread)
         if span is None or not show_passage(self.doc_view, span):
             quote = short_quote(thread.anchor.quote, 80)
-            self.doc_view.header.show_notice(f"The passage is gone; it read “{quote}”")
+            self.doc_view.header.show_notice(
+                tr("The passage is gone; it read “{quote}”").format(quote=quote)
+            )
 
     def add_comment(self) -> bool:
         passage = selected_passage(self.doc_view)
@@ -196,7 +200,7 @@ class CommentsPanel(QWidget):
         try:
             make(body)
         except ENGINE_ERRORS as exc:
-            self.show_error(f"Not sent: {exc}")
+            self.show_error(tr("Not sent: {reason}").format(reason=exc))
             return False
         self.box.clear()
         self.error.hide()

@@ -17,12 +17,14 @@ from kmclient.core.model import ConnState, RecordsChanged, RequestFailed
 from kmclient.ui.feedback.flag_banner import FlagBanner
 from kmclient.ui.feedback.flag_dialog import FlagDialog
 from kmclient.ui.feedback.flag_inbox import FlagInbox
+from kmclient.ui.i18n import tr
 from kmclient.ui.library.search_panel import SearchPanel
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.passages import selected_passage, selected_words, short_quote, show_passage
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.status_bar import SyncStatusBar
 from kmclient.ui.shell.theme import Colours, icon
+from kmclient.ui.words import open_flags_summary
 
 
 class FlagActions(QObject):
@@ -42,8 +44,10 @@ class FlagActions(QObject):
         self.search = search
         self.banner = FlagBanner(bridge)
         doc_view.header.add_banner(self.banner)
-        search.model.flag_summary = self.engine.open_flag_summary
-        self.flag = QAction("&Flag…", window)
+        search.model.flag_summary = lambda doc_id: open_flags_summary(
+            self.engine.flags(doc_id, open_only=True)
+        )
+        self.flag = QAction(tr("&Flag…"), window)
         self.flag.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.flag.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.flag.triggered.connect(lambda _c=False: self.flag_document())
@@ -53,14 +57,14 @@ class FlagActions(QObject):
         bridge.requestFailed.connect(self._on_failed)
         self.dialog: FlagDialog | None = None
         self.inbox: FlagInbox | None = None
-        self.show_inbox_action = QAction("Flag &inbox", window)
+        self.show_inbox_action = QAction(tr("Flag &inbox"), window)
         self.show_inbox_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
         self.show_inbox_action.triggered.connect(lambda _c=False: self.show_inbox())
         self.inbox_button = QToolButton()
         self.inbox_button.setObjectName("inboxButton")
         self.inbox_button.setAutoRaise(True)
         self.inbox_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.inbox_button.setAccessibleName("Flag inbox")
+        self.inbox_button.setAccessibleName(tr("Flag inbox"))
         self.inbox_button.clicked.connect(lambda: self.show_inbox())
         status.add_indicator(self.inbox_button)
         self.update()
@@ -91,8 +95,8 @@ class FlagActions(QObject):
         if not triager:
             return
         n = len(self.engine.flag_inbox())
-        self.inbox_button.setText(f"{n} flag{'' if n == 1 else 's'}" if n else "No flags")
-        self.inbox_button.setToolTip("Open flags on your documents (Ctrl+Shift+I)")
+        self.inbox_button.setText(tr("%n flag(s)", "", n) if n else tr("No flags"))
+        self.inbox_button.setToolTip(tr("Open flags on your documents (Ctrl+Shift+I)"))
         self.inbox_button.setProperty("count", bool(n))
         self.inbox_button.style().unpolish(self.inbox_button)
         self.inbox_button.style().polish(self.inbox_button)
@@ -125,7 +129,9 @@ class FlagActions(QObject):
         span = self.engine.resolve_anchor(flag)
         if span is None or not show_passage(self.doc_view, span):
             quote = short_quote(flag.anchor.quote, 80)
-            self.doc_view.header.show_notice(f"The flagged passage is gone; it read “{quote}”")
+            self.doc_view.header.show_notice(
+                tr("The flagged passage is gone; it read “{quote}”").format(quote=quote)
+            )
         return True
 
     def update(self) -> None:
@@ -154,7 +160,7 @@ class FlagActions(QObject):
     def _on_flagged(self, _flag_id: str) -> None:
         online = self.engine.status.state == ConnState.ONLINE
         self.doc_view.header.show_notice(
-            "Flagged: the owner is told" if online else "Flagged: sent when online"
+            tr("Flagged: the owner is told") if online else tr("Flagged: sent when online")
         )
         self.banner.refresh()
 
@@ -172,9 +178,9 @@ class FlagActions(QObject):
     def _on_failed(self, failure: RequestFailed) -> None:
         if not failure.request.startswith("flag"):
             return
-        text = f"Flag not saved: {failure.message}"
+        text = tr("Flag not saved: {reason}").format(reason=failure.message)
         if failure.code == "conflict":
-            text = "Someone else changed this flag meanwhile; it shows its state now."
+            text = tr("Someone else changed this flag meanwhile; it shows its state now.")
         if failure.request == "flag_state" and self.inbox is not None and self.inbox.isVisible():
             self.inbox.show_failure(text)
         elif failure.doc_id == self.doc_view.doc_id:

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from kmclient.core.feedback_model import inbox_order
 from kmclient.core.model import RecordsChanged
 from kmclient.core.sync_engine import SyncEngine
+from kmclient.ui.i18n import tr
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.words import flag_summary
 
 AGE_REFRESH_MS = 60_000
 
@@ -26,14 +28,16 @@ def banner_text(engine: SyncEngine, doc_id: str) -> str | None:
     if not flags:
         return None
     top = min(flags, key=inbox_order)
-    text = top.summary(with_note=True)
+    text = flag_summary(top, with_note=True)
     text = text[:1].upper() + text[1:]
     if top.state == "acknowledged":
-        text += f" · the owner is on it ({top.state_by or 'acknowledged'})"
+        text += " · " + tr("the owner is on it ({who})").format(
+            who=top.state_by or tr("acknowledged")
+        )
     if top.pending:
-        text += " · not sent yet"
+        text += " · " + tr("not sent yet")
     more = len(flags) - 1
-    return text + (f" (+{more} more)" if more else "")
+    return text + (" " + tr("(+%n more)", "", more) if more else "")
 
 
 class FlagBanner(QWidget):
@@ -46,7 +50,7 @@ class FlagBanner(QWidget):
         self.label = QLabel()
         self.label.setObjectName("flagBannerText")
         self.label.setWordWrap(True)
-        self.label.setAccessibleName("Open flags")
+        self.label.setAccessibleName(tr("Open flags"))
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 4, 6, 4)
         row.addWidget(self.label, 1)
@@ -70,8 +74,8 @@ class FlagBanner(QWidget):
         flags = self.engine.flags(self.doc_id, open_only=True) if text and self.doc_id else []
         self.label.setToolTip(
             "\n".join(
-                ["Reported problems; the owner has been told:"]
-                + [f"• {f.summary(with_note=True)}" for f in flags]
+                [tr("Reported problems; the owner has been told:")]
+                + [f"• {flag_summary(f, with_note=True)}" for f in flags]
             )
             if flags
             else ""

@@ -26,16 +26,26 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.sync_engine import SyncEngine
+from kmclient.ui.i18n import tr
 from kmclient.ui.reading.passages import short_quote
 
-REASONS = (
-    ("outdated", "&Outdated"),
-    ("incorrect", "&Incorrect"),
-    ("unclear", "&Unclear"),
-    ("missing", "&Missing information"),
-    ("other", "O&ther"),
-)
-URGENCIES = (("low", "Low"), ("normal", "Normal"), ("high", "High: callers get a wrong answer"))
+
+def reasons() -> list[tuple[str, str]]:
+    return [
+        ("outdated", tr("&Outdated")),
+        ("incorrect", tr("&Incorrect")),
+        ("unclear", tr("&Unclear")),
+        ("missing", tr("&Missing information")),
+        ("other", tr("O&ther")),
+    ]
+
+
+def urgencies() -> list[tuple[str, str]]:
+    return [
+        ("low", tr("Low", "urgency")),
+        ("normal", tr("Normal", "urgency")),
+        ("high", tr("High: callers get a wrong answer")),
+    ]
 
 
 class FlagDialog(QDialog):
@@ -54,11 +64,13 @@ class FlagDialog(QDialog):
         self.doc_id = doc_id
         self.passage = passage
         info = engine.doc(doc_id)
-        self.setWindowTitle("Flag document")
+        self.setWindowTitle(tr("Flag document"))
         self.setObjectName("flagDialog")
+        title = html.escape(info.title if info else doc_id)
         intro = QLabel(
-            f"Flag <b>{html.escape(info.title if info else doc_id)}</b> for its owner"
-            + (":" if passage else " (the whole document):")
+            tr("Flag <b>{title}</b> for its owner:").format(title=title)
+            if passage
+            else tr("Flag <b>{title}</b> for its owner (the whole document):").format(title=title)
         )
         intro.setObjectName("formIntro")
         intro.setWordWrap(True)
@@ -69,7 +81,7 @@ class FlagDialog(QDialog):
         self.reasons = QButtonGroup(self)
         reason_box = QVBoxLayout()
         reason_box.setSpacing(2)
-        for i, (key, label) in enumerate(REASONS):
+        for i, (key, label) in enumerate(reasons()):
             button = QRadioButton(label)
             button.setProperty("reason", key)
             button.setChecked(i == 0)
@@ -77,13 +89,15 @@ class FlagDialog(QDialog):
             reason_box.addWidget(button)
         self.note = QPlainTextEdit()
         self.note.setObjectName("flagNote")
-        self.note.setPlaceholderText("What is wrong, or what callers are told instead (optional)")
+        self.note.setPlaceholderText(
+            tr("What is wrong, or what callers are told instead (optional)")
+        )
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(72)
-        self.note.setToolTip("Enter flags it; Shift+Enter starts a new line")
+        self.note.setToolTip(tr("Enter flags it; Shift+Enter starts a new line"))
         self.note.installEventFilter(self)
         self.urgency = QComboBox()
-        for key, label in URGENCIES:
+        for key, label in urgencies():
             self.urgency.addItem(label, key)
         self.urgency.setCurrentIndex(1)
         self.error = QLabel()
@@ -91,17 +105,17 @@ class FlagDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         form = QFormLayout()
-        form.addRow("Reason", reason_box)
-        note_label = QLabel("&Note")
+        form.addRow(tr("Reason"), reason_box)
+        note_label = QLabel(tr("&Note"))
         note_label.setBuddy(self.note)
         form.addRow(note_label, self.note)
-        urgency_label = QLabel("Ur&gency")
+        urgency_label = QLabel(tr("Ur&gency"))
         urgency_label.setBuddy(self.urgency)
         form.addRow(urgency_label, self.urgency)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Flag")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("&Flag"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
@@ -141,7 +155,7 @@ class FlagDialog(QDialog):
                 passage=self.passage,
             )
         except (InvalidRequest, NotAllowed, NoSuchDocument) as exc:
-            self.error.setText(f"Not flagged: {exc}")
+            self.error.setText(tr("Not flagged: {reason}").format(reason=exc))
             self.error.show()
             return
         self.flagged.emit(fid)

@@ -30,27 +30,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmclient.core.feedback_model import Flag, FlagReport, age_text
+from kmclient.core.feedback_model import Flag, FlagReport
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchRecord, NotAllowed
 from kmclient.core.model import RecordsChanged
+from kmclient.ui.i18n import locale, tr
 from kmclient.ui.publishing.review_due import ReviewDuePage
 from kmclient.ui.reading.passages import short_quote
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.tool_window import ToolWindow
+from kmclient.ui.words import age as age_text
+from kmclient.ui.words import flag_state_word, reason_word
 
 FLAG_ID_ROLE = Qt.ItemDataRole.UserRole + 10
-URGENCY_MARK = {"high": "▲ High", "normal": "Normal", "low": "Low"}
-REPORT_COLUMNS = ("Document", "Reason", "By", "State", "Raised", "To acknowledge", "To resolve")
+
+
+def urgency_mark(urgency: str) -> str:
+    marks = {"high": tr("▲ High"), "normal": tr("Normal", "urgency"), "low": tr("Low", "urgency")}
+    return marks.get(urgency, urgency)
+
+
+def report_columns() -> list[str]:
+    return [
+        tr("Document"),
+        tr("Reason"),
+        tr("By"),
+        tr("State"),
+        tr("Raised"),
+        tr("To acknowledge"),
+        tr("To resolve"),
+    ]
 
 
 def duration(seconds: int | None) -> str:
     if seconds is None:
         return "–"
     if seconds < 3600:
-        return f"{max(1, seconds // 60)} min"
+        return tr("{n} min").format(n=max(1, seconds // 60))
     if seconds < 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} d"
+        return tr("{n} h").format(n=locale().toString(seconds / 3600, "f", 1))
+    return tr("{n} d").format(n=locale().toString(seconds / 86400, "f", 1))
 
 
 class FlagInbox(ToolWindow):
@@ -63,15 +81,15 @@ class FlagInbox(ToolWindow):
     def __init__(self, bridge: EngineBridge, title: Callable[[str], str], parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("flagInbox")
-        self.setWindowTitle("Flag inbox")
+        self.setWindowTitle(tr("Flag inbox"))
         self.engine = bridge.engine
         self._title = title
         self.list = QListWidget()
         self.list.setObjectName("flagList")
-        self.list.setAccessibleName("Open flags on your documents")
+        self.list.setAccessibleName(tr("Open flags on your documents"))
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
-        self.empty = QLabel("No open flags on your documents.")
+        self.empty = QLabel(tr("No open flags on your documents."))
         self.empty.setObjectName("panelEmpty")
         self.detail = QLabel()
         self.detail.setObjectName("flagDetail")
@@ -79,13 +97,13 @@ class FlagInbox(ToolWindow):
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.note = QLineEdit()
         self.note.setObjectName("resolutionNote")
-        self.note.setPlaceholderText("Resolution or reason (told to the person who flagged it)")
-        self.acknowledge = QPushButton("&Acknowledge")
-        self.acknowledge.setToolTip("Tell them you are on it; readers still see the flag")
-        self.resolve = QPushButton("&Resolve")
-        self.resolve.setToolTip("Fixed: the flag closes and the banner goes for everyone")
-        self.dismiss = QPushButton("&Dismiss")
-        self.dismiss.setToolTip("Not a problem: closes the flag, with your reason")
+        self.note.setPlaceholderText(tr("Resolution or reason (told to the person who flagged it)"))
+        self.acknowledge = QPushButton(tr("&Acknowledge"))
+        self.acknowledge.setToolTip(tr("Tell them you are on it; readers still see the flag"))
+        self.resolve = QPushButton(tr("&Resolve"))
+        self.resolve.setToolTip(tr("Fixed: the flag closes and the banner goes for everyone"))
+        self.dismiss = QPushButton(tr("&Dismiss"))
+        self.dismiss.setToolTip(tr("Not a problem: closes the flag, with your reason"))
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
@@ -96,8 +114,10 @@ class FlagInbox(ToolWindow):
         buttons.addWidget(self.resolve)
         buttons.addWidget(self.dismiss)
         intro = QLabel(
-            "Open flags on documents you own or edit: most urgent first, then oldest. "
-            "Click one to open the document at the flagged passage."
+            tr(
+                "Open flags on documents you own or edit: most urgent first, then oldest. "
+                "Click one to open the document at the flagged passage."
+            )
         )
         intro.setObjectName("flagDetail")
         intro.setWordWrap(True)
@@ -111,12 +131,13 @@ class FlagInbox(ToolWindow):
         col.addLayout(buttons)
         col.addWidget(self.error)
         self.tabs = QTabWidget()
-        self.tabs.addTab(mine, "&My documents")
+        self.tabs.addTab(mine, tr("&My documents"))
         self.review_due = ReviewDuePage(bridge)
-        self.tabs.addTab(self.review_due, "Review &due")
-        self.report = QTableWidget(0, len(REPORT_COLUMNS))
+        self.tabs.addTab(self.review_due, tr("Review &due"))
+        columns = report_columns()
+        self.report = QTableWidget(0, len(columns))
         self.report.setObjectName("flagReport")
-        self.report.setHorizontalHeaderLabels(REPORT_COLUMNS)
+        self.report.setHorizontalHeaderLabels(columns)
         self.report.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.report.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.report.verticalHeader().hide()
@@ -171,11 +192,11 @@ class FlagInbox(ToolWindow):
         self._refresh_report_tab()
 
     def _row_text(self, flag: Flag) -> str:
-        state = " · acknowledged" if flag.state == "acknowledged" else ""
+        state = " · " + flag_state_word("acknowledged") if flag.state == "acknowledged" else ""
         note = f"\n“{short_quote(flag.note, 120)}”" if flag.note else ""
         return (
-            f"{URGENCY_MARK.get(flag.urgency, flag.urgency)} · {self._title(flag.doc_id)}\n"
-            f"{flag.reason} · {flag.by} · {age_text(flag.created_at)}{state}{note}"
+            f"{urgency_mark(flag.urgency)} · {self._title(flag.doc_id)}\n"
+            f"{reason_word(flag.reason)} · {flag.by} · {age_text(flag.created_at)}{state}{note}"
         )
 
     def current_flag(self) -> Flag | None:
@@ -201,13 +222,15 @@ class FlagInbox(ToolWindow):
             span = self.engine.resolve_anchor(flag)
             quote = html.escape(short_quote(flag.anchor.quote))
             if span is None:
-                lines.append(f"The flagged passage is gone; it read: <i>“{quote}”</i>")
+                lines.append(
+                    tr("The flagged passage is gone; it read: <i>“{quote}”</i>").format(quote=quote)
+                )
             else:
-                lines.append(f"Passage: <i>“{quote}”</i>")
+                lines.append(tr("Passage: <i>“{quote}”</i>").format(quote=quote))
         else:
-            lines.append("The whole document")
+            lines.append(tr("The whole document"))
         if flag.pending:
-            lines.append("Not sent yet")
+            lines.append(tr("Not sent yet"))
         self.detail.setText("<br>".join(lines))
         self._enable()
 
@@ -231,7 +254,7 @@ class FlagInbox(ToolWindow):
         try:
             self.engine.set_flag_state(flag.id, state, note if state != "acknowledged" else None)
         except (InvalidRequest, NotAllowed, NoSuchRecord) as exc:
-            self.error.setText(f"Not changed: {exc}")
+            self.error.setText(tr("Not changed: {reason}").format(reason=exc))
             self.error.show()
             return False
         if state != "acknowledged":
@@ -256,7 +279,7 @@ class FlagInbox(ToolWindow):
         if not self._can_report():
             return
         if self.tabs.indexOf(self.report_page) < 0:
-            self.tabs.addTab(self.report_page, "All &flags")
+            self.tabs.addTab(self.report_page, tr("All &flags"))
         self._show_report(self.engine.flag_report())
 
     def _show_report(self, report: FlagReport) -> None:
@@ -268,9 +291,9 @@ class FlagInbox(ToolWindow):
             f = row.flag
             cells = (
                 self._title(f.doc_id),
-                f.reason,
+                reason_word(f.reason),
                 f.by,
-                f.state,
+                flag_state_word(f.state),
                 age_text(f.created_at),
                 duration(row.time_to_acknowledge),
                 duration(row.time_to_resolve),
@@ -280,11 +303,19 @@ class FlagInbox(ToolWindow):
                 cell.setData(FLAG_ID_ROLE, f.id)
                 self.report.setItem(i, col, cell)
         self.report.resizeColumnsToContents()
-        counts = ", ".join(f"{n} {state}" for state, n in report.counts.items() if n)
+        counts = ", ".join(
+            f"{n} {flag_state_word(state)}" for state, n in report.counts.items() if n
+        )
         median = duration(report.median_time_to_resolve)
         self.report_summary.setText(
-            f"{counts or 'No flags'} · median time to resolve: {median}"
-            + ("" if report.source == "server" else " · (from this computer; asking the server)")
+            tr("{counts} · median time to resolve: {median}").format(
+                counts=counts or tr("No flags"), median=median
+            )
+            + (
+                ""
+                if report.source == "server"
+                else " · " + tr("(from this computer; asking the server)")
+            )
         )
 
     def _open_report_row(self, row: int, _col: int) -> None:

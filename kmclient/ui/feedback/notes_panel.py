@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmclient.core.feedback_model import Note, age_text
+from kmclient.core.feedback_model import Note
 from kmclient.core.model import RecordsChanged
 from kmclient.ui.feedback.comments_panel import ENGINE_ERRORS
+from kmclient.ui.i18n import tr
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.passages import selected_passage, short_quote, show_passage
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.words import age as age_text
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 40
 
@@ -36,20 +38,20 @@ class NotesPanel(QWidget):
         self.engine = bridge.engine
         self.doc_view = doc_view
         self.doc_id: str | None = None
-        hint = QLabel("Only you see these notes.")
+        hint = QLabel(tr("Only you see these notes."))
         hint.setObjectName("noteMeta")
         self.list = QListWidget()
         self.list.setObjectName("noteList")
         self.list.setWordWrap(True)
-        self.list.setAccessibleName("My private notes")
+        self.list.setAccessibleName(tr("My private notes"))
         self.box = QPlainTextEdit()
         self.box.setObjectName("noteBox")
-        self.box.setPlaceholderText("A private note (e.g. what to tell callers)")
+        self.box.setPlaceholderText(tr("A private note (e.g. what to tell callers)"))
         self.box.setTabChangesFocus(True)
         self.box.setFixedHeight(70)
-        self.add = QPushButton("&Add note")
-        self.save = QPushButton("&Save")
-        self.delete = QPushButton("De&lete")
+        self.add = QPushButton(tr("&Add note"))
+        self.save = QPushButton(tr("&Save"))
+        self.delete = QPushButton(tr("De&lete"))
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
@@ -87,8 +89,12 @@ class NotesPanel(QWidget):
         keep = self.current_id()
         self.list.clear()
         for note in self.notes():
-            where = f"On “{short_quote(note.anchor.quote, 50)}” · " if note.anchor else ""
-            sent = " · not sent yet" if note.pending else ""
+            where = (
+                tr("On “{quote}”").format(quote=short_quote(note.anchor.quote, 50)) + " · "
+                if note.anchor
+                else ""
+            )
+            sent = " · " + tr("not sent yet") if note.pending else ""
             item = QListWidgetItem(f"{note.body}\n{where}{age_text(note.created_at)}{sent}")
             item.setData(NOTE_ROLE, note.id)
             self.list.addItem(item)

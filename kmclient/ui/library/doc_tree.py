@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmclient.ui.i18n import tr
 from kmclient.ui.library.doc_tree_model import (
     COUNT_ROLE,
     KIND_ROLE,
@@ -23,6 +24,7 @@ from kmclient.ui.library.doc_tree_model import (
     DocTreeModel,
 )
 from kmclient.ui.shell.theme import LIGHT, Colours
+from kmclient.ui.words import status_word
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -67,10 +69,10 @@ class DocTreeDelegate(QStyledItemDelegate):
             reserve += metrics.horizontalAdvance(str(index.data(COUNT_ROLE) or 0)) + 8
         else:
             if index.data(STATUS_ROLE) not in (None, "published"):
-                reserve += metrics.horizontalAdvance(str(index.data(STATUS_ROLE))) + 14
+                reserve += metrics.horizontalAdvance(status_word(index.data(STATUS_ROLE))) + 14
             marker = index.data(MARKER_ROLE)
             if marker == "new":
-                reserve += metrics.horizontalAdvance("new") + 14
+                reserve += metrics.horizontalAdvance(tr("new", "a marker")) + 14
             elif marker == "changed":
                 reserve += 14
         return reserve + 6
@@ -84,10 +86,10 @@ class DocTreeDelegate(QStyledItemDelegate):
             extras.append((str(index.data(COUNT_ROLE) or 0), QColor(c.muted), False))
         else:
             if index.data(STATUS_ROLE) not in (None, "published"):
-                extras.append((str(index.data(STATUS_ROLE)), QColor(c.draft), True))
+                extras.append((status_word(index.data(STATUS_ROLE)), QColor(c.draft), True))
             marker = index.data(MARKER_ROLE)
             if marker == "new":
-                extras.append(("new", QColor(c.accent), True))
+                extras.append((tr("new", "a marker"), QColor(c.accent), True))
         reserve = self._reserve(option, index)
         dot = kind == "doc" and index.data(MARKER_ROLE) == "changed"
         opt = QStyleOptionViewItem(option)
@@ -148,7 +150,7 @@ class DocTree(QTreeView):
         self.setAnimated(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAccessibleName("Documents by topic")
+        self.setAccessibleName(tr("Documents by topic"))
         self.delegate = DocTreeDelegate(self)
         self.setItemDelegate(self.delegate)
         self._model = model

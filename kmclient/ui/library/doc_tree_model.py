@@ -23,8 +23,10 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont
 
 from kmclient.core.model import DocInfo
+from kmclient.ui.i18n import tr
 from kmclient.ui.library.shelf import Shelf
 from kmclient.ui.reading.read_state import Marker
+from kmclient.ui.words import status_word
 
 OTHER = ""  # the group of documents without topics
 PINNED, RECENT = "\x01pinned", "\x01recent"  # the shelf's groups (never a topic's name)
@@ -44,11 +46,11 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 def topic_label(topic: str) -> str:
     """``building-permits`` -> ``Building permits``."""
     if topic == OTHER:
-        return "Other"
+        return tr("Other", "a topic")
     if topic == PINNED:
-        return "Pinned"
+        return tr("Pinned")
     if topic == RECENT:
-        return "Recently viewed"
+        return tr("Recently viewed")
     words = topic.replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -383,7 +385,7 @@ class DocTreeModel(QAbstractItemModel):
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             n = len(group.docs)
-            return f"{topic_label(group.topic)}: {n} document{'s' if n != 1 else ''}"
+            return f"{topic_label(group.topic)}: " + tr("%n document(s)", "", n)
         return None
 
     def _doc_data(self, info: DocInfo, group: _Group, role: int) -> Any:
@@ -402,13 +404,14 @@ class DocTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if self._marker(info.id) else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            parts = [info.title, f"Topics: {', '.join(map(topic_label, info.topics)) or '-'}"]
+            topics = ", ".join(map(topic_label, info.topics)) or "-"
+            parts = [info.title, tr("Topics: {topics}").format(topics=topics)]
             if info.owner:
-                parts.append(f"Owner: {info.owner}")
+                parts.append(tr("Owner: {who}").format(who=info.owner))
             if info.status != "published":
-                parts.append(f"Status: {info.status}")
+                parts.append(tr("Status: {status}").format(status=status_word(info.status)))
             marker = self._marker(info.id)
             if marker:
-                parts.append("New since you last looked" if marker == "new" else "Changed")
+                parts.append(tr("New since you last looked") if marker == "new" else tr("Changed"))
             return "\n".join(parts)
         return None

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from kmclient.core.model import DocInfo
 from kmclient.core.search import SearchIndex, SearchResult
 from kmclient.core.trust import Trust
+from kmclient.ui.i18n import tr
 from kmclient.ui.library.doc_tree_model import topic_label
 from kmclient.ui.shell.theme import LIGHT, Colours
 
@@ -168,7 +169,7 @@ class SnippetDelegate(QStyledItemDelegate):
         )
         topics = html.escape(", ".join(topic_label(t) for t in r.topics))
         if hit.outside:
-            topics += " · not in your topics"
+            topics += " · " + tr("not in your topics")
         if standing is not None:  # how current it is, on the same line: rows stay short
             shown = html.escape(standing.text)
             if standing.overdue and not selected:
@@ -253,7 +254,7 @@ class SearchPanel(QWidget):
         self.list = QListView()
         self.list.setObjectName("searchResults")
         self.list.setModel(self.model)
-        self.list.setAccessibleName("Search results")
+        self.list.setAccessibleName(tr("Search results"))
         self.list.setUniformItemSizes(False)
         self.list.setWordWrap(True)
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
@@ -330,11 +331,13 @@ class SearchPanel(QWidget):
             self.list.scrollToTop()
         self._shown_serial = serial
         if not ready:
-            self.hint.setText("The search index is still being built; some answers may be missing.")
+            self.hint.setText(
+                tr("The search index is still being built; some answers may be missing.")
+            )
         elif not hits:
-            self.hint.setText(f"Nothing found for “{self.query}”.")
+            self.hint.setText(tr("Nothing found for “{query}”.").format(query=self.query))
         else:
-            self.hint.setText("Enter opens · ↑↓ move · Esc clears")
+            self.hint.setText(tr("Enter opens · ↑↓ move · Esc clears"))
         self.resultsShown.emit(self.query, len(hits))
 
     def _title_matches(self, skip: set[str]) -> list[Hit]:

@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kmclient.core.feedback_model import Notification, age_text
+from kmclient.core.feedback_model import Notification
 from kmclient.core.model import RecordsChanged
+from kmclient.ui.i18n import tr
 from kmclient.ui.notify.phrasing import Phrasing
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.text_widgets import HTML_ROLE, wrap_rows
 from kmclient.ui.shell.theme import Colours, icon
 from kmclient.ui.shell.tool_window import ToolWindow
+from kmclient.ui.words import age as age_text
 
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 SHOWN = 200  # the newest this many; older ones stay in the profile
@@ -44,7 +46,7 @@ class BellButton(QToolButton):
         self.setObjectName("bellButton")
         self.setAutoRaise(True)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.setAccessibleName("Notifications")
+        self.setAccessibleName(tr("Notifications"))
         self.count = 0
         self.show_count(0)
 
@@ -55,9 +57,9 @@ class BellButton(QToolButton):
         self.count = count
         self.setText(str(count) if count else "")
         self.setToolTip(
-            f"{count} unread notification{'' if count == 1 else 's'} (Ctrl+Shift+N)"
+            tr("%n unread notification(s) (Ctrl+Shift+N)", "", count)
             if count
-            else "Notifications (Ctrl+Shift+N)"
+            else tr("Notifications (Ctrl+Shift+N)")
         )
         self.setProperty("unread", bool(count))
         self.style().unpolish(self)
@@ -70,23 +72,25 @@ class NotificationCentre(ToolWindow):
     def __init__(self, bridge: EngineBridge, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("notificationCentre")
-        self.setWindowTitle("Notifications")
+        self.setWindowTitle(tr("Notifications"))
         self.engine = bridge.engine
         self.list = QListWidget()
         self.list.setObjectName("notificationList")
-        self.list.setAccessibleName("Notifications, newest first")
+        self.list.setAccessibleName(tr("Notifications, newest first"))
         self.list.setSpacing(2)
         wrap_rows(self.list)
         self.phrasing = Phrasing(self.engine)
         self.muted = "#5f6670"
         self.empty = QLabel(
-            "Nothing yet. You are told here when someone flags, comments on or "
-            "mentions you in a document you follow."
+            tr(
+                "Nothing yet. You are told here when someone flags, comments on or "
+                "mentions you in a document you follow."
+            )
         )
         self.empty.setObjectName("panelEmpty")
         self.empty.setWordWrap(True)
-        self.mark_read = QPushButton("&Mark read")
-        self.mark_all = QPushButton("Mark &all read")
+        self.mark_read = QPushButton(tr("&Mark read"))
+        self.mark_all = QPushButton(tr("Mark &all read"))
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.mark_read)

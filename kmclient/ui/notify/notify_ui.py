@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from kmclient.core.feedback_model import Notification
 from kmclient.core.model import RecordsChanged
+from kmclient.ui.i18n import tr
 from kmclient.ui.notify.notification_centre import BellButton, NotificationCentre
 from kmclient.ui.notify.phrasing import Phrasing
 from kmclient.ui.shell.engine_bridge import EngineBridge
@@ -25,10 +26,6 @@ from kmclient.ui.shell.theme import LIGHT, Colours, icon
 from kmclient.ui.shell.toast import Popups
 
 SHOWN_IN_DOCUMENT = ("edit", "published")
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class NotifyActions(QObject):
@@ -55,19 +52,19 @@ class NotifyActions(QObject):
         self.bell.clicked.connect(lambda: self.show_centre())
         self.quiet_button = QToolButton()
         self.quiet_button.setObjectName("quietButton")
-        self.quiet_button.setText("On a call")
+        self.quiet_button.setText(tr("On a call"))
         self.quiet_button.setCheckable(True)
         self.quiet_button.setAutoRaise(True)
         self.quiet_button.setToolTip(
-            "Hold pop-ups while you are on a call; the bell still counts (Ctrl+Shift+Q)"
+            tr("Hold pop-ups while you are on a call; the bell still counts (Ctrl+Shift+Q)")
         )
         status.add_indicator(self.quiet_button)
         status.add_indicator(self.bell)
 
-        self.show_centre_action = QAction("&Notifications", window)
+        self.show_centre_action = QAction(tr("&Notifications"), window)
         self.show_centre_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.show_centre_action.triggered.connect(lambda _c=False: self.show_centre())
-        self.quiet_action = QAction("On a &call (hold pop-ups)", window)
+        self.quiet_action = QAction(tr("On a &call (hold pop-ups)"), window)
         self.quiet_action.setCheckable(True)
         self.quiet_action.setShortcut(QKeySequence("Ctrl+Shift+Q"))
         self.quiet_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -116,8 +113,8 @@ class NotifyActions(QObject):
         if not held:
             return
         said = self.phrasing.text(held[0])
-        newest = said if len(held) == 1 else f"Newest: {said}"
-        self.popups.show(f"{_n(len(held), 'notification')} during your call", newest)
+        newest = said if len(held) == 1 else tr("Newest: {text}").format(text=said)
+        self.popups.show(tr("%n notification(s) during your call", "", len(held)), newest)
 
     # -- arrivals ------------------------------------------------------------------------------
 
@@ -125,7 +122,7 @@ class NotifyActions(QObject):
         self.bell.show_count(self.engine.unread_count())
         if not popup or self.engine.quiet or self._on_screen(note):
             return
-        title = self.phrasing.title(note) if note.doc_id else "Knowledge base"
+        title = self.phrasing.title(note) if note.doc_id else tr("Knowledge base")
         self.popups.show(title, self.phrasing.text(note))
 
     def _on_screen(self, note: Notification) -> bool:

@@ -14,17 +14,12 @@ from kmclient.core.feedback_model import Notification
 from kmclient.core.sections import changed_sections
 from kmclient.core.sync_engine import SyncEngine
 from kmclient.ui.i18n import tr
+from kmclient.ui.words import reason_word
 
 
 def reason_words(reason: str) -> str:
     """A flag's reason, as a reader says it."""
-    return {
-        "outdated": tr("outdated"),
-        "incorrect": tr("incorrect"),
-        "unclear": tr("unclear"),
-        "missing": tr("missing information"),
-        "other": tr("other", "a flag's reason"),
-    }.get(reason, reason)
+    return reason_word(reason)
 
 
 def _quoted(text: str, limit: int = 140) -> str:
@@ -76,6 +71,16 @@ class Phrasing:
         elif event == "review_sent_back":
             text = tr("{who} sent {title} back").format(who=who, title=title)
             excerpt = _quoted(d.get("note") or "")
+        elif event == "must_read_reminder":
+            return tr("Reminder: please read and acknowledge version {rev} of {title}").format(
+                rev=d.get("rev", "?"), title=title
+            )
+        elif event == "must_read_overdue":
+            return tr(
+                "%n reader(s) have not acknowledged version {rev} of {title} by its due time",
+                "",
+                int(d.get("waiting") or 0),
+            ).format(rev=d.get("rev", "?"), title=title)
         elif event == "review_due":
             return tr(
                 "{title} is due for review: is it still right? Mark it as still correct, "

@@ -13,15 +13,18 @@ from PySide6.QtWidgets import QMenu, QTreeView, QWidget
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.sync_engine import SyncEngine
+from kmclient.ui.i18n import tr
 from kmclient.ui.library.doc_tree_model import KIND_ROLE, TOPIC_ROLE, topic_label
 
-LEVELS = (
-    ("all_edits", "&All edits"),
-    ("digest", "&Digest (a summary)"),
-    ("mentions_only", "&Mentions only"),
-    ("off", "&Off"),
-    ("default", "De&fault for my role"),
-)
+
+def levels() -> list[tuple[str, str]]:
+    return [
+        ("all_edits", tr("&All edits")),
+        ("digest", tr("&Digest (a summary)")),
+        ("mentions_only", tr("&Mentions only")),
+        ("off", tr("&Off")),
+        ("default", tr("De&fault for my role")),
+    ]
 
 
 def fill_levels(
@@ -29,7 +32,7 @@ def fill_levels(
 ) -> dict[str, QAction]:
     group = QActionGroup(parent)
     made = {}
-    for level, label in LEVELS:
+    for level, label in levels():
         action = menu.addAction(label)
         action.setCheckable(True)
         action.setChecked(level == (current or "default"))
@@ -52,7 +55,7 @@ class WatchMenus(QObject):
         self.engine = engine
         self._current_doc = current_doc
         self._notice = notice
-        self.doc_menu = QMenu("&Watch", window)
+        self.doc_menu = QMenu(tr("&Watch"), window)
         self.doc_menu.aboutToShow.connect(self._fill_doc_menu)
         self.doc_actions: dict[str, QAction] = {}
         self.tree = tree
@@ -64,7 +67,7 @@ class WatchMenus(QObject):
         self.doc_menu.clear()
         doc_id = self._current_doc()
         if doc_id is None:
-            self.doc_menu.addAction("Open a document first").setEnabled(False)
+            self.doc_menu.addAction(tr("Open a document first")).setEnabled(False)
             self.doc_actions = {}
             return
         current = self.engine.watch_level(doc_id=doc_id)
@@ -82,16 +85,21 @@ class WatchMenus(QObject):
         try:
             call()
         except (InvalidRequest, NotAllowed, NoSuchDocument) as exc:
-            self._notice(f"Not changed: {exc}")
+            self._notice(tr("Not changed: {reason}").format(reason=exc))
             return False
-        words = dict(LEVELS)[level].replace("&", "").lower()
-        what = f"topic {topic_label(topic)}" if topic else "this document"
-        self._notice(f"Watching {what}: {words}")
+        words = dict(levels())[level].replace("&", "").lower()
+        if topic:
+            text = tr("Watching topic {topic}: {level}").format(
+                topic=topic_label(topic), level=words
+            )
+        else:
+            text = tr("Watching this document: {level}").format(level=words)
+        self._notice(text)
         return True
 
     def topic_menu_for(self, topic: str) -> QMenu:
         menu = QMenu(self.tree)
-        sub = menu.addMenu(f"&Watch topic “{topic_label(topic)}”")
+        sub = menu.addMenu(tr("&Watch topic “{topic}”").format(topic=topic_label(topic)))
         current = self.engine.watch_level(topic=topic)
         fill_levels(sub, current, lambda lv: self.set_topic_level(topic, lv), menu)
         self.topic_menu = menu

@@ -11,8 +11,10 @@ import html
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from kmclient.ui.i18n import tr
 from kmclient.ui.shell.theme import LIGHT, Colours
-from kmserver.protocol.textdiff import Chunk, describe, diff, summarize
+from kmclient.ui.words import diff_words
+from kmserver.protocol.textdiff import Chunk, diff, summarize
 
 CONTEXT_PARAGRAPHS = 1
 
@@ -68,10 +70,11 @@ class DiffView(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("diffView")
-        self.setAccessibleName("Changes")
+        self.setAccessibleName(tr("Changes"))
         self.setOpenLinks(False)
         self.colours: Colours = LIGHT
         self.summary = ""
+        self.empty = True  # the texts shown are the same
         self.compact = False
         self._texts: tuple[str, str] | None = None
 
@@ -98,5 +101,7 @@ class DiffView(QTextBrowser):
         if self._texts is None:
             return
         chunks = diff(*self._texts)
-        self.summary = describe(summarize(chunks))
+        changes = summarize(chunks)
+        self.empty = changes.empty
+        self.summary = diff_words(changes)
         self.setHtml(diff_html(chunks, self.colours, self.compact))

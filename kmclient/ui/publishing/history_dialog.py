@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, QueryAnswered
-from kmclient.ui.i18n import when
+from kmclient.ui.i18n import tr, when
 from kmclient.ui.publishing.diff_view import DiffView
 from kmclient.ui.publishing.queries import Queries, failure_text
 from kmclient.ui.shell.engine_bridge import EngineBridge
@@ -43,28 +43,35 @@ from kmclient.ui.shell.tool_window import ToolWindow
 
 WORKING = 0  # the working copy's "revision number" in this window
 REV_ROLE = Qt.ItemDataRole.UserRole + 20
-AUDIT_COLUMNS = ("When", "Who", "What", "Detail")
-ACTION_WORDS = {
-    "publish": "published",
-    "submit": "submitted for review",
-    "approve": "approved and published",
-    "send_back": "sent back",
-    "restore": "restored",
-    "archive": "archived",
-    "unarchive": "brought back",
-    "verify": "verified",
-    "meta": "changed who sees or edits it",
-    "create": "created",
-}
+
+
+def audit_columns() -> list[str]:
+    return [tr("When"), tr("Who"), tr("What"), tr("Detail")]
+
+
+def action_word(action: str) -> str:
+    words = {
+        "publish": tr("published", "an audit event"),
+        "submit": tr("submitted for review"),
+        "approve": tr("approved and published"),
+        "send_back": tr("sent back"),
+        "restore": tr("restored"),
+        "archive": tr("archived", "an audit event"),
+        "unarchive": tr("brought back"),
+        "verify": tr("verified"),
+        "meta": tr("changed who sees or edits it"),
+        "create": tr("created"),
+    }
+    return words.get(action, action)
 
 
 def version_label(item: dict[str, Any]) -> str:
     if item.get("at") is None:
-        return f"Version {item['rev']}"
-    by = item.get("by") or "the command line"
-    line = f"Version {item['rev']} · {when(item.get('at'))} · {by}"
+        return tr("Version {rev}").format(rev=item["rev"])
+    by = item.get("by") or tr("the command line")
+    line = " · ".join([tr("Version {rev}").format(rev=item["rev"]), when(item.get("at")), str(by)])
     if item.get("restored_from"):
-        line += f" · restored version {item['restored_from']}"
+        line += " · " + tr("restored version {rev}").format(rev=item["restored_from"])
     if item.get("note"):
         line += f"\n{item['note']}"
     return line
@@ -95,16 +102,16 @@ class HistoryDialog(ToolWindow):
         self._asked: set[int] = set()
         self._focus_latest = focus_latest
         info = self.engine.doc(doc_id)
-        self.setWindowTitle(f"History: {info.title if info else doc_id}")
+        self.setWindowTitle(tr("History: {title}").format(title=info.title if info else doc_id))
         self.resize(900, 600)
 
         self.versions = QListWidget()
         self.versions.setObjectName("versionList")
-        self.versions.setAccessibleName("Versions")
+        self.versions.setAccessibleName(tr("Versions"))
         self.versions.setWordWrap(True)
         self.versions.currentItemChanged.connect(lambda *_: self._show_selected())
         self.against = QComboBox()
-        self.against.setAccessibleName("Compare with")
+        self.against.setAccessibleName(tr("Compare with"))
         self.against.currentIndexChanged.connect(lambda *_: self._show_selected())
         self.heading = QLabel()
         self.heading.setObjectName("diffHeading")
@@ -114,17 +121,17 @@ class HistoryDialog(ToolWindow):
         self.diff = DiffView()
         self.diff.set_colours(colours)
         self.diff.set_compact(True)  # the changes and what is around them
-        self.whole = QCheckBox("Show the whole te&xt")
+        self.whole = QCheckBox(tr("Show the whole te&xt"))
         self.whole.toggled.connect(lambda on: self.diff.set_compact(not on))
         self.status = QLabel()
         self.status.setObjectName("formHint")
         self.status.setWordWrap(True)
-        self.restore = QPushButton("&Restore this version…")
-        self.restore.setToolTip("Publish this version again, as a new version")
+        self.restore = QPushButton(tr("&Restore this version…"))
+        self.restore.setToolTip(tr("Publish this version again, as a new version"))
         self.restore.clicked.connect(self._restore)
 
         compare = QHBoxLayout()
-        compare.addWidget(QLabel("Compare &with"))
+        compare.addWidget(QLabel(tr("Compare &with")))
         compare.itemAt(0).widget().setBuddy(self.against)  # type: ignore[union-attr]
         compare.addWidget(self.against, 1)
         right = QWidget()
@@ -141,17 +148,18 @@ class HistoryDialog(ToolWindow):
         split.setStretchFactor(1, 3)
         split.setSizes([280, 620])
         self.tabs = QTabWidget()
-        self.tabs.addTab(split, "&Versions")
+        self.tabs.addTab(split, tr("&Versions"))
         user = self.engine.user
         self.audit: QTableWidget | None = None
         if user is not None and user.role in ("supervisor", "admin"):
-            self.audit = QTableWidget(0, len(AUDIT_COLUMNS))
+            columns = audit_columns()
+            self.audit = QTableWidget(0, len(columns))
             self.audit.setObjectName("auditTable")
-            self.audit.setHorizontalHeaderLabels(AUDIT_COLUMNS)
+            self.audit.setHorizontalHeaderLabels(columns)
             self.audit.horizontalHeader().setStretchLastSection(True)
             self.audit.verticalHeader().hide()
             self.audit.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            self.tabs.addTab(self.audit, "&Audit trail")
+            self.tabs.addTab(self.audit, tr("&Audit trail"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.restore)
@@ -188,7 +196,7 @@ class HistoryDialog(ToolWindow):
 
     def reload(self) -> None:
         not_sent = self.queries.ask("history", self._on_history, doc=self.doc_id)
-        self.status.setText(not_sent or "Loading the history…")
+        self.status.setText(not_sent or tr("Loading the history…"))
         if self.audit is not None and not not_sent:
             self.queries.ask("audit", self._on_audit, doc=self.doc_id, limit=500)
 
@@ -209,8 +217,8 @@ class HistoryDialog(ToolWindow):
             detail = {k: v for k, v in (event.get("detail") or {}).items() if k != "reply"}
             cells = (
                 when(event.get("at")),
-                event.get("actor") or "(console)",
-                ACTION_WORDS.get(event["action"], event["action"]),
+                event.get("actor") or tr("(console)"),
+                action_word(event["action"]),
                 ", ".join(f"{k}: {v}" for k, v in detail.items()),
             )
             for column, text in enumerate(cells):
@@ -223,8 +231,12 @@ class HistoryDialog(ToolWindow):
         self.versions.clear()
         if WORKING in self.texts:
             changes = self.engine.unpublished_changes(self.doc_id)
-            words = f"{changes.changes} unpublished" if changes else "same as the latest version"
-            item = QListWidgetItem(f"Working copy · {words}")
+            words = (
+                tr("%n unpublished", "", changes.changes)
+                if changes
+                else tr("same as the latest version")
+            )
+            item = QListWidgetItem(tr("Working copy · {state}").format(state=words))
             item.setData(REV_ROLE, WORKING)
             self.versions.addItem(item)
         for rev in self.revisions:
@@ -232,14 +244,14 @@ class HistoryDialog(ToolWindow):
             item.setData(REV_ROLE, rev["rev"])
             contributors = rev.get("contributors") or ()
             if contributors:
-                item.setToolTip("Changed by " + ", ".join(contributors))
+                item.setToolTip(tr("Changed by {who}").format(who=", ".join(contributors)))
             self.versions.addItem(item)
         self.versions.blockSignals(False)
         self.against.blockSignals(True)
         self.against.clear()
-        self.against.addItem("The version before it", None)
+        self.against.addItem(tr("The version before it"), None)
         for rev in self.revisions:
-            self.against.addItem(f"Version {rev['rev']}", rev["rev"])
+            self.against.addItem(tr("Version {rev}").format(rev=rev["rev"]), rev["rev"])
         self.against.blockSignals(False)
         target = chosen
         if target is None:
@@ -275,19 +287,21 @@ class HistoryDialog(ToolWindow):
         self.restore.setEnabled(can_restore and info is not None and info.status != "archived")
         self.restore.setVisible(bool(info and info.working))
         if rev is None:
-            self.diff.show_message("No published version yet: this is a draft.")
+            self.diff.show_message(tr("No published version yet: this is a draft."))
             return
         base = self._base_of(rev)
-        name = "The working copy" if rev == WORKING else f"Version {rev}"
+        name = tr("The working copy") if rev == WORKING else tr("Version {rev}").format(rev=rev)
         if base is None:
-            self.heading.setText(f"<b>{name}</b>: the first version")
+            self.heading.setText(tr("<b>{name}</b>: the first version").format(name=name))
         else:
-            self.heading.setText(f"<b>{name}</b> compared with version {base}")
+            self.heading.setText(
+                tr("<b>{name}</b> compared with version {rev}").format(name=name, rev=base)
+            )
         missing = [n for n in (rev, base) if n is not None and n not in self.texts]
         for number in missing:
             self._fetch(number)
         if missing:
-            self.diff.show_message("Loading the text…")
+            self.diff.show_message(tr("Loading the text…"))
             self.summary.clear()
             return
         old = self.texts.get(base, "") if base is not None else ""
@@ -320,12 +334,21 @@ class HistoryDialog(ToolWindow):
         if rev in (None, WORKING) or info is None:
             return
         publish = info.can_publish
-        what = "published again as a new version" if publish else "submitted for review"
+        question = (
+            tr(
+                "Restore version {rev} of “{title}”? Its text replaces the working copy and is "
+                "published again as a new version. History stays."
+            )
+            if publish
+            else tr(
+                "Restore version {rev} of “{title}”? Its text replaces the working copy and is "
+                "submitted for review. History stays."
+            )
+        )
         answer = QMessageBox.question(
             self,
-            "Restore",
-            f"Restore version {rev} of “{html.escape(info.title)}”? "
-            f"Its text replaces the working copy and is {what}. History stays.",
+            tr("Restore"),
+            question.format(rev=rev, title=html.escape(info.title)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -336,7 +359,7 @@ class HistoryDialog(ToolWindow):
         except (NotAllowed, InvalidRequest, NoSuchDocument) as exc:
             self.status.setText(str(exc))
             return
-        self.status.setText(f"Restoring version {rev}…")
+        self.status.setText(tr("Restoring version {rev}…").format(rev=rev))
         self.restoreRequested.emit(self.doc_id, rev)
 
     def _on_doc_changed(self, event: DocChanged) -> None:

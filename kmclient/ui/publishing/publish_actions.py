@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, RecordsChanged, RequestFailed
+from kmclient.ui.i18n import tr
 from kmclient.ui.publishing.history_dialog import HistoryDialog
 from kmclient.ui.publishing.publish_dialog import PublishDialog
 from kmclient.ui.publishing.review_queue import ReviewQueue
@@ -25,22 +26,31 @@ from kmclient.ui.publishing.state_banner import PublishingBanner, may_archive
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.shell.engine_bridge import EngineBridge
 
-DONE_WORDS = {
-    "publish": "Published: readers see the new version now",
-    "submit": "Submitted: a supervisor reviews it",
-    "review": "Review sent",
-    "restore": "Restored",
-    "archive": "Done",
-    "verify": "Verified: its review clock starts again",
-}
-FAILED_WORDS = {
-    "publish": "Not published",
-    "submit": "Not submitted",
-    "review": "Review not sent",
-    "restore": "Not restored",
-    "archive": "Not changed",
-    "verify": "Not verified",
-}
+REQUESTS = ("publish", "submit", "review", "restore", "archive", "verify")
+
+
+def done_words(request: str) -> str:
+    words = {
+        "publish": tr("Published: readers see the new version now"),
+        "submit": tr("Submitted: a supervisor reviews it"),
+        "review": tr("Review sent"),
+        "restore": tr("Restored"),
+        "archive": tr("Done"),
+        "verify": tr("Verified: its review clock starts again"),
+    }
+    return words.get(request, tr("Done"))
+
+
+def failed_words(request: str) -> str:
+    words = {
+        "publish": tr("Not published"),
+        "submit": tr("Not submitted"),
+        "review": tr("Review not sent"),
+        "restore": tr("Not restored"),
+        "archive": tr("Not changed"),
+        "verify": tr("Not verified"),
+    }
+    return words.get(request, tr("Not changed"))
 
 
 class PublishActions(QObject):
@@ -70,13 +80,13 @@ class PublishActions(QObject):
                 made.setShortcut(QKeySequence(keys))
             return made
 
-        self.publish = action("&Publish…", self.open_publish, "Ctrl+Shift+P")
-        self.show_history = action("&History…", self.open_history, "Ctrl+Shift+H")
-        self.what_changed = action("What &changed", self.open_what_changed, "Ctrl+Shift+D")
-        self.verify = action("&Mark as still correct", self.verify_doc)
-        self.verify.setToolTip("Confirm it is still right: its review clock starts again")
-        self.archive = action("&Archive…", self.toggle_archived)
-        self.review_queue = action("&Review queue", self.open_review_queue, "Ctrl+Shift+R")
+        self.publish = action(tr("&Publish…"), self.open_publish, "Ctrl+Shift+P")
+        self.show_history = action(tr("&History…"), self.open_history, "Ctrl+Shift+H")
+        self.what_changed = action(tr("What &changed"), self.open_what_changed, "Ctrl+Shift+D")
+        self.verify = action(tr("&Mark as still correct"), self.verify_doc)
+        self.verify.setToolTip(tr("Confirm it is still right: its review clock starts again"))
+        self.archive = action(tr("&Archive…"), self.toggle_archived)
+        self.review_queue = action(tr("&Review queue"), self.open_review_queue, "Ctrl+Shift+R")
 
         self.banner = PublishingBanner(bridge)
         doc_view.header.add_banner(self.banner)
@@ -105,13 +115,13 @@ class PublishActions(QObject):
         user = self.engine.user
         editor = bool(info and info.working and info.can_edit)
         submit = bool(info and info.review_required and not info.can_publish)
-        self.publish.setText("&Submit for review…" if submit else "&Publish…")
+        self.publish.setText(tr("&Submit for review…") if submit else tr("&Publish…"))
         self.publish.setEnabled(editor and bool(info and (info.can_publish or submit)))
         self.show_history.setEnabled(bool(info and (info.rev or info.working)))
         self.what_changed.setEnabled(bool(info and info.rev > 1))
         self.verify.setEnabled(bool(editor and info and info.status == "published"))
         archived = bool(info and info.status == "archived")
-        self.archive.setText("&Bring back" if archived else "&Archive…")
+        self.archive.setText(tr("&Bring back") if archived else tr("&Archive…"))
         self.archive.setEnabled(bool(info and may_archive(self.engine, info)))
         self.review_queue.setEnabled(bool(user and user.role in ("supervisor", "owner")))
         self.review_queue.setVisible(bool(user and user.role in ("supervisor", "owner")))
@@ -177,7 +187,7 @@ class PublishActions(QObject):
         info = self.doc_view.info()
         if info is None:
             return
-        self._do(lambda: self.engine.verify(info.id), "Verifying…")
+        self._do(lambda: self.engine.verify(info.id), tr("Verifying…"))
 
     def toggle_archived(self) -> None:
         info = self.doc_view.info()
@@ -187,9 +197,11 @@ class PublishActions(QObject):
         if not archived:
             answer = QMessageBox.question(
                 self._window,
-                "Archive",
-                f"Archive “{info.title}”? Readers no longer see it; it stays in history "
-                "and can be brought back.",
+                tr("Archive"),
+                tr(
+                    "Archive “{title}”? Readers no longer see it; it stays in history "
+                    "and can be brought back."
+                ).format(title=info.title),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -197,7 +209,7 @@ class PublishActions(QObject):
                 return
         self._do(
             lambda: self.engine.archive(info.id, not archived),
-            "Bringing it back…" if archived else "Archiving…",
+            tr("Bringing it back…") if archived else tr("Archiving…"),
         )
 
     def _do(self, request: Callable[[], object], busy: str) -> None:
@@ -219,18 +231,18 @@ class PublishActions(QObject):
         pending = self.engine.pending_changes(doc_id)
         before = self._pending.get(doc_id, [])
         if not pending and before:  # answered: said once, where the user acted
-            self.doc_view.header.show_notice(DONE_WORDS.get(before[-1], "Done"))
+            self.doc_view.header.show_notice(done_words(before[-1]))
         self._pending[doc_id] = pending
         self.banner.refresh()
         self.update()
 
     def _on_failed(self, failed: RequestFailed) -> None:
-        if failed.request not in DONE_WORDS:
+        if failed.request not in REQUESTS:
             return
         self._pending.pop(failed.doc_id or "", None)  # refused: no "done" notice after it
         if failed.doc_id == self.doc_view.doc_id:
             message = failed.message.rstrip(".")
             self.doc_view.header.show_notice(
-                f"{FAILED_WORDS[failed.request]}: {message[:1].lower()}{message[1:]}"
+                f"{failed_words(failed.request)}: {message[:1].lower()}{message[1:]}"
             )
         self.banner.refresh()

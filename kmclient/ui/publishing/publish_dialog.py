@@ -26,6 +26,7 @@ from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotA
 from kmclient.core.sync_engine import SyncEngine
 from kmclient.ui.attention.must_read_fields import MustReadFields
 from kmclient.ui.editing.doc_details_dialog import audience_words
+from kmclient.ui.i18n import tr
 from kmclient.ui.publishing.diff_view import DiffView
 from kmclient.ui.shell.theme import LIGHT, Colours
 
@@ -54,21 +55,28 @@ class PublishDialog(QDialog):
         info = engine.doc(doc_id)
         title = info.title if info else doc_id
         rev = info.rev if info else 0
-        verb = "Submit for review" if submit else "Publish"
+        verb = tr("Submit for review") if submit else tr("Publish")
         self.setWindowTitle(f"{verb}: {title}")
         self.setMinimumSize(560, 420)
 
         if submit:
             intro = (
-                f"A supervisor reviews <b>{html.escape(title)}</b> and publishes it. "
-                f"Until then readers keep {'version ' + str(rev) if rev else 'nothing (a draft)'}."
-            )
+                tr(
+                    "A supervisor reviews <b>{title}</b> and publishes it. "
+                    "Until then readers keep version {rev}."
+                )
+                if rev
+                else tr(
+                    "A supervisor reviews <b>{title}</b> and publishes it. "
+                    "Until then readers see nothing (it is a draft)."
+                )
+            ).format(title=html.escape(title), rev=rev)
         else:
-            who = audience_words(info.audience) if info else "Its readers"
-            intro = (
-                f"{html.escape(who)} will see <b>version {rev + 1}</b> of "
-                f"<b>{html.escape(title)}</b> at once; open copies update on screen."
-            )
+            who = audience_words(info.audience) if info else tr("Its readers")
+            intro = tr(
+                "{who} will see <b>version {rev}</b> of <b>{title}</b> at once; "
+                "open copies update on screen."
+            ).format(who=html.escape(who), rev=rev + 1, title=html.escape(title))
         self.intro = QLabel(intro)
         self.intro.setObjectName("formIntro")
         self.intro.setWordWrap(True)
@@ -76,17 +84,17 @@ class PublishDialog(QDialog):
         self.summary.setObjectName("diffSummary")
         self.diff = DiffView()
         self.diff.set_colours(colours)
-        self.whole = QCheckBox("Show the &whole text")
+        self.whole = QCheckBox(tr("Show the &whole text"))
         self.whole.toggled.connect(lambda on: self.diff.set_compact(not on))
         self.note = QLineEdit()
         self.note.setObjectName("changeNote")
         self.note.setMaxLength(MAX_NOTE)
         self.note.setPlaceholderText(
-            "What changed, in a few words (readers see this)"
+            tr("What changed, in a few words (readers see this)")
             if not submit
-            else "A word for the reviewer (optional)"
+            else tr("A word for the reviewer (optional)")
         )
-        self.note.setAccessibleName("Change note")
+        self.note.setAccessibleName(tr("Change note"))
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
@@ -95,7 +103,7 @@ class PublishDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("&Submit for review" if submit else "&Publish")
+        self.ok.setText(tr("&Submit for review") if submit else tr("&Publish"))
         self.ok.setDefault(True)
         self.buttons.accepted.connect(self.send)
         self.buttons.rejected.connect(self.reject)
@@ -126,16 +134,21 @@ class PublishDialog(QDialog):
         title_changed = (
             info is not None and info.published is not None and info.published.title != info.title
         )
-        if summary == "no changes" and not title_changed and rev:
-            self.summary.setText(f"Nothing to publish: the working copy is version {rev}.")
+        if self.diff.empty and not title_changed and rev:
+            self.summary.setText(
+                tr("Nothing to publish: the working copy is version {rev}.").format(rev=rev)
+            )
             self.ok.setEnabled(False)
             self.note.setEnabled(False)
             return
         if not rev:
-            self.summary.setText("The first version: everything below is new to readers.")
+            self.summary.setText(tr("The first version: everything below is new to readers."))
         else:
-            extra = " · new title" if title_changed else ""
-            self.summary.setText(f"Changes since version {rev}: {summary}{extra}")
+            extra = " · " + tr("new title") if title_changed else ""
+            self.summary.setText(
+                tr("Changes since version {rev}: {summary}").format(rev=rev, summary=summary)
+                + extra
+            )
 
     def send(self) -> None:
         if not self.ok.isEnabled():

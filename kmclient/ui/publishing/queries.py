@@ -10,9 +10,13 @@ from PySide6.QtCore import QObject
 
 from kmclient.core.model import QueryAnswered
 from kmclient.core.sync_engine import NotOnline
+from kmclient.ui.i18n import tr
 from kmclient.ui.shell.engine_bridge import EngineBridge
 
-OFFLINE = "You are offline: this needs the server. It shows again when you are online."
+
+def offline_text() -> str:
+    return tr("You are offline: this needs the server. It shows again when you are online.")
+
 
 Answer = Callable[[QueryAnswered], None]
 
@@ -31,7 +35,7 @@ class Queries(QObject):
         try:
             ref = self.engine.ask(kind, **fields)
         except NotOnline:
-            return OFFLINE
+            return offline_text()
         self._waiting[ref] = on_answer
         return None
 
@@ -50,9 +54,9 @@ class Queries(QObject):
 
 def failure_text(answer: QueryAnswered) -> str:
     if answer.code == "disconnected":
-        return "The connection dropped before the server answered. Try again when online."
+        return tr("The connection dropped before the server answered. Try again when online.")
     if answer.code == "not_found":
-        return "Not available: it is gone, or no longer shared with you."
+        return tr("Not available: it is gone, or no longer shared with you.")
     if answer.code == "forbidden":
-        return answer.message or "Not allowed."
-    return answer.message or "The server could not answer."
+        return answer.message or tr("Not allowed.")
+    return answer.message or tr("The server could not answer.")

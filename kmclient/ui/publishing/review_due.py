@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, DocInfo
 from kmclient.core.sync_engine import SyncEngine
-from kmclient.core.trust import Trust, trust
+from kmclient.core.trust import Trust
+from kmclient.ui.i18n import tr
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.words import trust
 
 DOC_ROLE = Qt.ItemDataRole.UserRole + 40
 
@@ -55,23 +57,25 @@ class ReviewDuePage(QWidget):
         super().__init__(parent)
         self.engine = bridge.engine
         intro = QLabel(
-            "Documents due for review: check that they are still right, then mark them as "
-            "still correct (or publish a new version)."
+            tr(
+                "Documents due for review: check that they are still right, then mark them as "
+                "still correct (or publish a new version)."
+            )
         )
         intro.setObjectName("flagDetail")
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("reviewDueList")
-        self.list.setAccessibleName("Documents due for review")
+        self.list.setAccessibleName(tr("Documents due for review"))
         self.list.setWordWrap(True)
         self.list.itemActivated.connect(lambda item: self.openDoc.emit(item.data(DOC_ROLE)))
         self.list.currentItemChanged.connect(lambda *_: self._enable())
-        self.empty = QLabel("Nothing is due for review in the next two weeks.")
+        self.empty = QLabel(tr("Nothing is due for review in the next two weeks."))
         self.empty.setObjectName("panelEmpty")
-        self.open = QPushButton("&Open")
+        self.open = QPushButton(tr("&Open"))
         self.open.clicked.connect(self._open)
-        self.verify = QPushButton("Mark as still &correct")
-        self.verify.setToolTip("It is still right: its review clock starts again")
+        self.verify = QPushButton(tr("Mark as still &correct"))
+        self.verify.setToolTip(tr("It is still right: its review clock starts again"))
         self.verify.clicked.connect(self._verify)
         self.status = QLabel()
         self.status.setObjectName("formHint")
@@ -95,7 +99,7 @@ class ReviewDuePage(QWidget):
             mark = "▲ " if standing.overdue else ""
             item = QListWidgetItem(f"{mark}{info.title}\n{standing.text}")
             item.setData(DOC_ROLE, info.id)
-            owner = f"Owner: {info.owner}" if info.owner else "No owner"
+            owner = tr("Owner: {who}").format(who=info.owner) if info.owner else tr("No owner")
             item.setToolTip(owner)
             self.list.addItem(item)
             if info.id == chosen:
@@ -126,7 +130,7 @@ class ReviewDuePage(QWidget):
         doc_id = self._selected()
         if doc_id is None:
             return
-        self._act(lambda: self.engine.verify(doc_id), "Verifying…")
+        self._act(lambda: self.engine.verify(doc_id), tr("Verifying…"))
 
     def _act(self, request: Callable[[], object], busy: str) -> None:
         try:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, QueryAnswered, RecordsChanged, RequestFailed
-from kmclient.ui.i18n import when
+from kmclient.ui.i18n import tr, when
 from kmclient.ui.publishing.diff_view import DiffView
 from kmclient.ui.publishing.queries import Queries, failure_text
 from kmclient.ui.shell.engine_bridge import EngineBridge
@@ -47,7 +47,7 @@ class ReviewQueue(ToolWindow):
     ) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self.setObjectName("reviewQueue")
-        self.setWindowTitle("Review queue")
+        self.setWindowTitle(tr("Review queue"))
         self.resize(900, 560)
         self.engine = bridge.engine
         self.queries = Queries(bridge, self)
@@ -57,11 +57,11 @@ class ReviewQueue(ToolWindow):
 
         self.list = QListWidget()
         self.list.setObjectName("reviewList")
-        self.list.setAccessibleName("Submitted for review")
+        self.list.setAccessibleName(tr("Submitted for review"))
         self.list.setWordWrap(True)
         self.list.currentItemChanged.connect(lambda *_: self._show_selected())
         self.list.itemActivated.connect(lambda item: self.openDoc.emit(item.data(DOC_ROLE)))
-        self.empty = QLabel("Nothing waits for review.")
+        self.empty = QLabel(tr("Nothing waits for review."))
         self.empty.setObjectName("panelEmpty")
         self.heading = QLabel()
         self.heading.setObjectName("diffHeading")
@@ -72,22 +72,22 @@ class ReviewQueue(ToolWindow):
         self.diff = DiffView()
         self.diff.set_colours(colours)
         self.diff.set_compact(True)  # the changes and what is around them
-        self.whole = QCheckBox("Show the whole te&xt")
+        self.whole = QCheckBox(tr("Show the whole te&xt"))
         self.whole.toggled.connect(lambda on: self.diff.set_compact(not on))
         self.comment = QLineEdit()
         self.comment.setObjectName("reviewComment")
-        self.comment.setPlaceholderText("Comment for the owner (needed to send it back)")
-        self.comment.setAccessibleName("Review comment")
-        self.approve = QPushButton("&Approve and publish")
+        self.comment.setPlaceholderText(tr("Comment for the owner (needed to send it back)"))
+        self.comment.setAccessibleName(tr("Review comment"))
+        self.approve = QPushButton(tr("&Approve and publish"))
         self.approve.clicked.connect(lambda: self._decide(True))
-        self.send_back = QPushButton("Send &back")
+        self.send_back = QPushButton(tr("Send &back"))
         self.send_back.clicked.connect(lambda: self._decide(False))
-        self.open = QPushButton("&Open document")
+        self.open = QPushButton(tr("&Open document"))
         self.open.clicked.connect(self._open_selected)
         self.status = QLabel()
         self.status.setObjectName("formHint")
         self.status.setWordWrap(True)
-        refresh = QPushButton("Re&fresh")
+        refresh = QPushButton(tr("Re&fresh"))
         refresh.clicked.connect(self.reload)
 
         left = QWidget()
@@ -140,7 +140,7 @@ class ReviewQueue(ToolWindow):
         self.list.blockSignals(True)
         self.list.clear()
         for item in self.items.values():
-            state = "sent back" if item["status"] == "sent_back" else "waiting"
+            state = tr("sent back") if item["status"] == "sent_back" else tr("waiting")
             text = f"{item['title']}\n{item['by']} · {when(item['at'])} · {state}"
             row = QListWidgetItem(text)
             row.setData(DOC_ROLE, item["doc"])
@@ -169,25 +169,28 @@ class ReviewQueue(ToolWindow):
         if item is None or doc_id is None:
             self.heading.clear()
             self.summary.clear()
-            self.diff.show_message("Choose a submission to see what it changes.")
+            self.diff.show_message(tr("Choose a submission to see what it changes."))
             return
         info = self.engine.doc(doc_id)
         rev = info.rev if info else 0
         note = f": “{html.escape(item['note'])}”" if item.get("note") else ""
-        heading = (
-            f"<b>{html.escape(item['title'])}</b>, submitted by {html.escape(item['by'])} "
-            f"{when(item['at'])}{note}"
+        heading = tr("<b>{title}</b>, submitted by {who} {when}").format(
+            title=html.escape(item["title"]), who=html.escape(item["by"]), when=when(item["at"])
         )
+        heading += note
         if item["status"] == "sent_back":
-            heading += (
-                f"<br>Sent back by {html.escape(item.get('decided_by') or '')}: "
-                f"“{html.escape(item.get('decision_note') or '')}”"
+            heading += "<br>" + tr("Sent back by {who}: “{note}”").format(
+                who=html.escape(item.get("decided_by") or ""),
+                note=html.escape(item.get("decision_note") or ""),
             )
         self.heading.setText(heading)
         published = self.engine.published_text(doc_id) or ""
         summary = self.diff.show_diff(published, item.get("text", ""))
-        against = f"version {rev}" if rev else "nothing published yet"
-        self.summary.setText(f"Compared with {against}: {summary}")
+        if rev:
+            text = tr("Compared with version {rev}: {summary}").format(rev=rev, summary=summary)
+        else:
+            text = tr("Compared with nothing published yet: {summary}").format(summary=summary)
+        self.summary.setText(text)
 
     def _decide(self, approve: bool) -> None:
         doc_id = self._selected()
@@ -202,7 +205,7 @@ class ReviewQueue(ToolWindow):
                 self.comment.setFocus()
             return
         self.comment.clear()
-        self.status.setText("Publishing…" if approve else "Sending it back…")
+        self.status.setText(tr("Publishing…") if approve else tr("Sending it back…"))
         self.approve.setEnabled(False)
         self.send_back.setEnabled(False)
 
@@ -221,4 +224,4 @@ class ReviewQueue(ToolWindow):
 
     def _on_failed(self, failed: RequestFailed) -> None:
         if failed.request == "review":
-            self.status.setText(f"Not done: {failed.message}")
+            self.status.setText(tr("Not done: {reason}").format(reason=failed.message))

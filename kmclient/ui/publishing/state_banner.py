@@ -20,19 +20,23 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from kmclient.core.model import DocChanged, DocInfo, RecordsChanged
 from kmclient.core.sync_engine import SyncEngine
-from kmclient.core.trust import unpublished_line
-from kmclient.ui.i18n import when
+from kmclient.ui.i18n import tr, when
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.words import unpublished_line
 
 RECOUNT_MS = 400  # count the unpublished changes once typing pauses, not per key
-PENDING_WORDS = {
-    "publish": "Publishing…",
-    "submit": "Submitting for review…",
-    "review": "Sending the review…",
-    "restore": "Restoring…",
-    "archive": "Archiving…",
-    "verify": "Verifying…",
-}
+
+
+def pending_words(request: str) -> str:
+    words = {
+        "publish": tr("Publishing…"),
+        "submit": tr("Submitting for review…"),
+        "review": tr("Sending the review…"),
+        "restore": tr("Restoring…"),
+        "archive": tr("Archiving…"),
+        "verify": tr("Verifying…"),
+    }
+    return words.get(request, tr("Sending…"))
 
 
 def may_archive(engine: SyncEngine, info: DocInfo) -> bool:
@@ -56,19 +60,19 @@ class PublishingBanner(QWidget):
         self.label.setObjectName("publishingText")
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setAccessibleName("Publishing state")
+        self.label.setAccessibleName(tr("Publishing state"))
         self.changes = QToolButton()
         self.changes.setObjectName("showChangesButton")
-        self.changes.setText("Show changes")
-        self.changes.setToolTip("What readers would get: a word diff (Ctrl+Shift+H)")
+        self.changes.setText(tr("Show changes"))
+        self.changes.setToolTip(tr("What readers would get: a word diff (Ctrl+Shift+H)"))
         self.changes.clicked.connect(self.showChangesRequested)
         self.publish = QToolButton()
         self.publish.setObjectName("publishButton")
         self.publish.clicked.connect(self.publishRequested)
         self.unarchive = QToolButton()
         self.unarchive.setObjectName("unarchiveButton")
-        self.unarchive.setText("Bring back")
-        self.unarchive.setToolTip("Readers see it again")
+        self.unarchive.setText(tr("Bring back"))
+        self.unarchive.setToolTip(tr("Readers see it again"))
         self.unarchive.clicked.connect(self.unarchiveRequested)
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 4, 6, 4)
@@ -106,12 +110,16 @@ class PublishingBanner(QWidget):
         review = info.review_required and not info.can_publish
         resubmit = state == "sent_back"
         self.publish.setText(
-            "Submit again…" if resubmit else "Submit for review…" if review else "Publish…"
+            tr("Submit again…")
+            if resubmit
+            else tr("Submit for review…")
+            if review
+            else tr("Publish…")
         )
         self.publish.setToolTip(
-            "A supervisor reviews it and publishes it"
+            tr("A supervisor reviews it and publishes it")
             if review
-            else "Readers in its audience see it at once (Ctrl+Shift+P)"
+            else tr("Readers in its audience see it at once (Ctrl+Shift+P)")
         )
         shows_publish = state in ("draft", "changes", "sent_back") and info.can_edit
         self.publish.setVisible(shows_publish and (info.can_publish or info.review_required))
@@ -124,23 +132,31 @@ class PublishingBanner(QWidget):
         pending = self.engine.pending_changes(info.id)
         if pending:
             online = self.engine.status.state == "online"
-            words = PENDING_WORDS.get(pending[-1], "Sending…")
-            return "pending", words + ("" if online else " (sent when you are online)")
+            words = pending_words(pending[-1])
+            return "pending", words + ("" if online else " " + tr("(sent when you are online)"))
         if info.status == "archived":
-            return "archived", "<b>Archived.</b> Readers no longer see it; it stays in history."
+            return "archived", tr("<b>Archived.</b> Readers no longer see it; it stays in history.")
         review = info.review
         if review is not None and review.state == "submitted":
-            return "submitted", (
-                f"<b>Submitted for review</b> by {html.escape(review.by)} {when(review.at)}: "
-                "a supervisor publishes it."
-            )
+            return "submitted", tr(
+                "<b>Submitted for review</b> by {who} {when}: a supervisor publishes it."
+            ).format(who=html.escape(review.by), when=when(review.at))
         if review is not None and review.state == "sent_back":
             note = f": “{html.escape(review.note)}”" if review.note else ""
-            return "sent_back", f"<b>Sent back</b> by {html.escape(review.by)}{note}"
+            return "sent_back", tr("<b>Sent back</b> by {who}").format(
+                who=html.escape(review.by)
+            ) + note
         if info.status == "draft":
-            who = "once you publish it" if info.can_publish else "once it is published"
             return "draft", (
-                f"<b>Draft.</b> Only its editors and supervisors see it; readers see it {who}."
+                tr(
+                    "<b>Draft.</b> Only its editors and supervisors see it; "
+                    "readers see it once you publish it."
+                )
+                if info.can_publish
+                else tr(
+                    "<b>Draft.</b> Only its editors and supervisors see it; "
+                    "readers see it once it is published."
+                )
             )
         summary = self.engine.unpublished_changes(info.id)
         title_changed = info.published is not None and info.published.title != info.title
@@ -149,8 +165,9 @@ class PublishingBanner(QWidget):
         if line is None:
             return "", ""
         shown = html.escape(line[:1].upper() + line[1:])
-        them = "it" if count == 1 else "them"
-        return "changes", f"<b>{shown}</b>: readers do not see {them} yet."
+        return "changes", tr("<b>{changes}</b>: readers do not see them yet.", "", count).format(
+            changes=shown
+        )
 
     def _on_doc_changed(self, event: DocChanged) -> None:
         if event.doc_id != self.doc_id:

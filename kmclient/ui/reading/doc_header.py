@@ -15,11 +15,12 @@ from PySide6.QtGui import QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from kmclient.core.model import DocInfo
-from kmclient.core.trust import parse, trust, version_line
+from kmclient.core.trust import parse
 from kmclient.ui.editing.awareness import Peer
-from kmclient.ui.i18n import when
+from kmclient.ui.i18n import tr, when
 from kmclient.ui.library.doc_tree_model import topic_label
 from kmclient.ui.shell.theme import LIGHT, Colours, icon
+from kmclient.ui.words import trust, version_line
 
 NOTICE_MS = 8000
 COMPACT_WIDTH = 620  # narrower: the buttons show their icons only (names in tooltips)
@@ -46,14 +47,14 @@ class DocHeader(QWidget):
         self.title.setObjectName("docTitle")
         self.title.setWordWrap(True)
         self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.draft = QLabel("Draft")
+        self.draft = QLabel(tr("Draft", "a badge"))
         self.draft.setObjectName("draftBadge")
         self.draft.hide()
         self.meta = QLabel()
         self.meta.setObjectName("docMeta")
         self.meta.setWordWrap(True)
         self.meta.setTextFormat(Qt.TextFormat.RichText)
-        self.meta.setAccessibleName("About this document")
+        self.meta.setAccessibleName(tr("About this document"))
         self.meta.linkActivated.connect(self._on_link)
         self.peers = QLabel()
         self.peers.setObjectName("peersLabel")
@@ -61,7 +62,7 @@ class DocHeader(QWidget):
         self.notice = QLabel()
         self.notice.setObjectName("changeNotice")
         self.notice.hide()
-        self.notice.setAccessibleName("Change notice")
+        self.notice.setAccessibleName(tr("Change notice"))
         self.notice.setTextFormat(Qt.TextFormat.RichText)
         self.notice.linkActivated.connect(self._on_link)
         self.mode = QToolButton()
@@ -71,20 +72,20 @@ class DocHeader(QWidget):
         self.mode.toggled.connect(self._on_mode)
         self.details = QToolButton()
         self.details.setObjectName("detailsButton")
-        self.details.setText("Details")
-        self.details.setToolTip("Title, topics, audience, owner and review (Alt+Enter)")
+        self.details.setText(tr("Details"))
+        self.details.setToolTip(tr("Title, topics, audience, owner and review (Alt+Enter)"))
         self.details.setToolButtonStyle(self.details.toolButtonStyle().ToolButtonTextBesideIcon)
         self.details.clicked.connect(self.detailsRequested)
         self.history = QToolButton()
         self.history.setObjectName("historyButton")
-        self.history.setText("History")
-        self.history.setToolTip("Every published version and what it changed (Ctrl+Shift+H)")
+        self.history.setText(tr("History"))
+        self.history.setToolTip(tr("Every published version and what it changed (Ctrl+Shift+H)"))
         self.history.setToolButtonStyle(self.history.toolButtonStyle().ToolButtonTextBesideIcon)
         self.history.clicked.connect(self.historyRequested)
         self.flag = QToolButton()
         self.flag.setObjectName("flagButton")
-        self.flag.setText("Flag…")
-        self.flag.setToolTip("Tell the owner something is wrong or outdated (Ctrl+Shift+F)")
+        self.flag.setText(tr("Flag…"))
+        self.flag.setToolTip(tr("Tell the owner something is wrong or outdated (Ctrl+Shift+F)"))
         self.flag.setToolButtonStyle(self.flag.toolButtonStyle().ToolButtonTextBesideIcon)
         self.flag.clicked.connect(self.flagRequested)
         self.find_info = QLabel()
@@ -167,13 +168,15 @@ class DocHeader(QWidget):
 
     def show_doc(self, info: DocInfo) -> None:
         self.title.setText(info.title)
-        badge = {"draft": "Draft", "archived": "Archived"}.get(info.status)
+        badge = {"draft": tr("Draft", "a badge"), "archived": tr("Archived", "a badge")}.get(
+            info.status
+        )
         self.draft.setText(badge or "")
         self.draft.setVisible(badge is not None)
         self.draft.setToolTip(
-            "Not published: readers do not see it"
+            tr("Not published: readers do not see it")
             if info.status == "draft"
-            else "Archived: readers no longer see it"
+            else tr("Archived: readers no longer see it")
             if badge
             else ""
         )
@@ -185,20 +188,26 @@ class DocHeader(QWidget):
     def facts(self, info: DocInfo) -> str:
         """The facts line (rich text): topics, owner, which version, how current."""
         c = self.colours
-        parts = [html.escape(", ".join(topic_label(t) for t in info.topics) or "No topic")]
+        parts = [html.escape(", ".join(topic_label(t) for t in info.topics) or tr("No topic"))]
         if info.owner:
-            parts.append(f"owner {html.escape(info.owner)}")
+            parts.append(tr("owner {who}").format(who=html.escape(info.owner)))
         if info.working:  # an editor: the working copy's last change, then the version
             if info.updated_at:
-                by = f" by {html.escape(info.updated_by)}" if info.updated_by else ""
-                parts.append(f"edited {when(info.updated_at)}{by}")
+                if info.updated_by:
+                    edited = tr("edited {when} by {who}").format(
+                        when=when(info.updated_at), who=html.escape(info.updated_by)
+                    )
+                else:
+                    edited = tr("edited {when}").format(when=when(info.updated_at))
+                parts.append(edited)
             version = version_line(info)
             if version:
                 parts.append(html.escape(version))
         else:  # a reader: the version they read, and what it changed
             version = version_line(info)
             if version:
-                link = f' <a href="km:changes" style="color:{c.accent}">what changed</a>'
+                words = html.escape(tr("what changed"))
+                link = f' <a href="km:changes" style="color:{c.accent}">{words}</a>'
                 parts.append(html.escape(version) + (link if info.rev > 1 else ""))
         standing = trust(info)
         pub = info.published
@@ -234,13 +243,14 @@ class DocHeader(QWidget):
         for p in peers:  # one entry per person, even with two windows open
             colour, editing = names.get(p.name, (p.colour, False))
             names[p.name] = (colour, editing or p.editing)
+        reading = html.escape(tr("(reading)"))
         shown = [
             f'<span style="color:{colour}">●</span>&nbsp;{html.escape(name)}'
-            + ("" if editing else f' <span style="color:{self.colours.muted}">(reading)</span>')
+            + ("" if editing else f' <span style="color:{self.colours.muted}">{reading}</span>')
             for name, (colour, editing) in names.items()
         ]
         self.peers.setText("&nbsp;&nbsp;".join(shown))
-        self.peers.setToolTip("Also in this document now")
+        self.peers.setToolTip(tr("Also in this document now"))
 
     def show_find(self, text: str | None) -> None:
         """The line about marked search words ("2 of 5 …"), or None to hide it."""
@@ -279,10 +289,10 @@ class DocHeader(QWidget):
     def _set_mode_look(self, editing: bool) -> None:
         c = self.colours
         if editing:
-            self.mode.setText("Done")
+            self.mode.setText(tr("Done", "leave editing"))
             self.mode.setIcon(icon("read", c, c.accent_text))
-            self.mode.setToolTip("Back to reading (Ctrl+E)")
+            self.mode.setToolTip(tr("Back to reading (Ctrl+E)"))
         else:
-            self.mode.setText("Edit")
+            self.mode.setText(tr("Edit", "start editing"))
             self.mode.setIcon(icon("edit", c))
-            self.mode.setToolTip("Edit the Markdown source together with others (Ctrl+E)")
+            self.mode.setToolTip(tr("Edit the Markdown source together with others (Ctrl+E)"))

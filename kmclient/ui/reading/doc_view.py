@@ -37,6 +37,7 @@ from kmclient.core.model import ConnState, DocChanged, DocInfo, SyncStatus
 from kmclient.core.search_query import highlighter, parse_query
 from kmclient.ui.editing.awareness import RENEW_EVERY, Awareness
 from kmclient.ui.editing.ytext_binding import YTextBinding
+from kmclient.ui.i18n import tr
 from kmclient.ui.reading.doc_header import DocHeader
 from kmclient.ui.reading.edit_flash import EditFlash
 from kmclient.ui.reading.reader import MarkdownReader
@@ -66,7 +67,7 @@ class SourceEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("editor")
-        self.setAccessibleName("Markdown source")
+        self.setAccessibleName(tr("Markdown source"))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabChangesFocus(False)
         self.document().setDocumentMargin(14)
@@ -247,8 +248,10 @@ class DocView(QWidget):
     def show_empty(self, text: str | None = None) -> None:
         self.empty.setText(
             text
-            or "<p style='font-size:15pt'>Find an answer</p>"
-            "<p>Press <b>Ctrl+K</b> and type, or pick a document on the left.</p>"
+            or "<p style='font-size:15pt'>{}</p><p>{}</p>".format(
+                tr("Find an answer"),
+                tr("Press <b>Ctrl+K</b> and type, or pick a document on the left."),
+            )
         )
         if hasattr(self, "stack"):
             self.stack.setCurrentIndex(0)
@@ -340,22 +343,24 @@ class DocView(QWidget):
                 self.header.show_doc(info)
                 if self.editing and not info.can_edit:
                     self.set_editing(False)
-                    self.header.show_notice("You can no longer edit this document")
+                    self.header.show_notice(tr("You can no longer edit this document"))
         elif event.kind == "removed":
             info_title = self.header.title.text()
             self._detach()
             self.header.show_peers([])
             self.show_empty(
-                f"<p style='font-size:13pt'>“{info_title}” is gone</p>"
-                "<p>It was removed, or it is no longer shared with you.</p>"
+                "<p style='font-size:13pt'>{}</p><p>{}</p>".format(
+                    tr("“{title}” is gone").format(title=info_title),
+                    tr("It was removed, or it is no longer shared with you."),
+                )
             )
         elif event.kind == "reset" and not self._published:
             info = self.engine.doc(event.doc_id)
             lost = info is not None and not info.working
             self._reopen(
-                "You may no longer edit this document; showing the published version"
+                tr("You may no longer edit this document; showing the published version")
                 if lost
-                else "Your last change was not saved; showing the server's copy"
+                else tr("Your last change was not saved; showing the server's copy")
             )
 
     def _note_remote_change(self) -> None:
@@ -378,10 +383,14 @@ class DocView(QWidget):
             return
         if author is None and self._awareness is not None:
             author = self._awareness.likely_author()
-        who = author or "a colleague"
         self.refresh_facts()  # the engine already holds who changed it, and when
         if not self.editing:  # while editing, the colleague's caret says it already
-            text = f"{who[:1].upper()}{who[1:]} changed this just now"
+            text = (
+                tr("{who} changed this just now").format(who=author)
+                if author
+                else tr("A colleague changed this just now")
+            )
+            text = text[:1].upper() + text[1:]
             self.header.show_notice(text)
             if self._doc_id:
                 self.remoteChangeShown.emit(self._doc_id, text)
@@ -391,12 +400,16 @@ class DocView(QWidget):
         pub = info.published if info else None
         if info is None or pub is None or self._doc_id is None:
             return
-        who = pub.by or "an administrator"
-        text = f"{who[:1].upper()}{who[1:]} published version {pub.rev}"
+        text = (
+            tr("{who} published version {rev}").format(who=pub.by, rev=pub.rev)
+            if pub.by
+            else tr("An administrator published version {rev}").format(rev=pub.rev)
+        )
+        text = text[:1].upper() + text[1:]
         if pub.note:
             text += f": {pub.note}"
         self.header.show_doc(info)
-        self.header.show_notice(text, ("What changed?", "km:changes") if pub.rev > 1 else None)
+        self.header.show_notice(text, (tr("What changed?"), "km:changes") if pub.rev > 1 else None)
         self.remoteChangeShown.emit(self._doc_id, text)
 
     def _render(self) -> None:
@@ -508,10 +521,15 @@ class DocView(QWidget):
         if not reader.searching:
             self.header.show_find(None)
         elif not reader.hits:
-            self.header.show_find(f"“{query}” is not in the text (it matched elsewhere)")
+            self.header.show_find(
+                tr("“{query}” is not in the text (it matched elsewhere)").format(query=query)
+            )
         else:
-            where = f"{reader.current_hit + 1} of {len(reader.hits)}"
-            self.header.show_find(f"“{query}”: {where}  ·  F3 next  ·  Esc clears")
+            self.header.show_find(
+                tr("“{query}”: {n} of {total}  ·  F3 next  ·  Esc clears").format(
+                    query=query, n=reader.current_hit + 1, total=len(reader.hits)
+                )
+            )
 
     def info(self) -> DocInfo | None:
         return self.engine.doc(self._doc_id) if self._doc_id else None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from kmclient.core.offsets import utf16_len
 from kmclient.core.search_text import WORD_RE
+from kmclient.ui.i18n import tr
 from kmserver.protocol.textdiff import diff
 
 WordMatch = Callable[[str], int | None]  # kmclient.core.search_query.highlighter
@@ -74,7 +75,7 @@ class MarkdownReader(QTextBrowser):
         # "Felparkeringsav|gift" (the table scrolls sideways instead).
         self.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.anchorClicked.connect(self._on_link)
-        self.setAccessibleName("Document")
+        self.setAccessibleName(tr("Document"))
         self._source: str | None = None
         self._flash_colour = QColor("#fff3bf")
         self._flash_timer = QTimer(self)

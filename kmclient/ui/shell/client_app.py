@@ -23,6 +23,8 @@ from kmclient.core import profile
 from kmclient.core.sync_engine import NotSignedIn, ProfileMismatch
 from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER, DemoServer
 from kmclient.net.backoff import Backoff
+from kmclient.ui import i18n
+from kmclient.ui.i18n import tr
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.sign_in_dialog import SignInDialog
 from kmclient.ui.shell.sign_in_flow import SignInFlow
@@ -44,8 +46,10 @@ class ClientApp(QObject):
         super().__init__()
         self.app = app
         self.settings = settings
+        # The language first: every widget made from here on speaks it.
+        i18n.install(app, i18n.resolve(str(settings.value(i18n.SETTINGS_KEY, "system") or "")))
         # Qt adds it to every window title ("Parking permit — olle (owner) — Knowledge base").
-        app.setApplicationDisplayName("Knowledge base")
+        app.setApplicationDisplayName(tr("Knowledge base"))
         self.demo = demo
         self._backoff = backoff
         self.theme = ThemeManager(app, str(settings.value("view/theme", "system")), parent=self)
@@ -123,15 +127,14 @@ class ClientApp(QObject):
         if self.demo is None:
             return ""
         rows = "".join(
-            f"<tr><td><b>{html.escape(u.name)}</b></td><td>{html.escape(u.blurb)}</td></tr>"
+            f"<tr><td><b>{html.escape(u.name)}</b></td><td>{html.escape(tr(u.blurb))}</td></tr>"
             for u in DEMO_USERS
         )
-        return (
-            f"<p><b>Demo</b>: an embedded server at {html.escape(self.demo.url)}. "
-            f"Every demo user's password is <b>{DEMO_PASSWORD}</b>. "
-            "File ▸ New window as… opens a colleague beside you.</p>"
-            f"<table cellspacing='4'>{rows}</table>"
-        )
+        text = tr(
+            "<b>Demo</b>: an embedded server at {address}. Every demo user's password is "
+            "<b>{password}</b>. File ▸ New window as… opens a colleague beside you."
+        ).format(address=html.escape(self.demo.url), password=DEMO_PASSWORD)
+        return f"<p>{text}</p><table cellspacing='4'>{rows}</table>"
 
     def sign_in_again(self, window: MainWindow) -> SignInDialog:
         """After a refused or expired session: ask for the password, on request only.
@@ -174,7 +177,7 @@ class ClientApp(QObject):
             except NotSignedIn:
                 pass  # no saved session: ask
             except (ProfileMismatch, profile.ProfileBusy) as exc:
-                QMessageBox.warning(parent, "Cannot open the profile", str(exc))
+                QMessageBox.warning(parent, tr("Cannot open the profile"), str(exc))
                 return None
         count = len(self.windows)
         dialog = self.sign_in_dialog(server, user, profile_dir, parent)

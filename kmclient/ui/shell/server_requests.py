@@ -14,26 +14,29 @@ from PySide6.QtCore import QObject, Signal
 
 from kmclient.core.model import RequestAnswered
 from kmclient.core.sync_engine import NotOnline
+from kmclient.ui.i18n import tr
 from kmclient.ui.shell.engine_bridge import EngineBridge
 
-OFFLINE_TEXT = "You are offline. This needs the server; try again when the status bar says Online."
+
+def offline_text() -> str:
+    return tr("You are offline. This needs the server; try again when the status bar says Online.")
 
 
 def refusal_text(answer: RequestAnswered) -> str:
     """Why the server said no, for the person who asked."""
     code, message = answer.code, (answer.message or "").strip().rstrip(".")
     if code == "conflict":
-        return "That id is taken. Choose another id."
+        return tr("That id is taken. Choose another id.")
     if code == "not_found":
-        return "Not saved: this document is no longer available to you."
+        return tr("Not saved: this document is no longer available to you.")
     if code == "disconnected":
-        return (
+        return tr(
             "The connection dropped before the server answered. "
             "Check whether it was saved, then try again."
         )
     if code == "forbidden":
-        return f"Not saved: {message or 'you may not do that'}."
-    return f"Not saved: {message or code or 'the server refused it'}."
+        return tr("Not saved: {reason}.").format(reason=message or tr("you may not do that"))
+    return tr("Not saved: {reason}.").format(reason=message or code or tr("the server refused it"))
 
 
 class PendingRequest(QObject):
@@ -56,7 +59,7 @@ class PendingRequest(QObject):
         try:
             self._ref = request()
         except NotOnline:
-            return OFFLINE_TEXT
+            return offline_text()
         return None
 
     def forget(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu, QTabWidget, QWidget
 from kmclient.core.model import RecordsChanged, RequestFailed
 from kmclient.ui.feedback.comments_panel import CommentsPanel
 from kmclient.ui.feedback.notes_panel import NotesPanel
+from kmclient.ui.i18n import tr
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.shell.engine_bridge import EngineBridge
 
@@ -29,13 +30,13 @@ class SidePanel(QObject):
         self.tabs.setMinimumWidth(260)
         self.comments = CommentsPanel(bridge, doc_view)
         self.notes = NotesPanel(bridge, doc_view)
-        self.tabs.addTab(self.comments, "Comments")
-        self.tabs.addTab(self.notes, "My notes")
+        self.tabs.addTab(self.comments, tr("Comments"))
+        self.tabs.addTab(self.notes, tr("My notes"))
         self.tabs.hide()
-        self.comments_action = QAction("&Comments", window)
+        self.comments_action = QAction(tr("&Comments"), window)
         self.comments_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
         self.comments_action.triggered.connect(lambda _c=False: self.toggle(self.comments))
-        self.notes_action = QAction("My &notes", window)
+        self.notes_action = QAction(tr("My &notes"), window)
         self.notes_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.notes_action.triggered.connect(lambda _c=False: self.toggle(self.notes))
         for action in (self.comments_action, self.notes_action):
@@ -76,9 +77,9 @@ class SidePanel(QObject):
         if failure.doc_id != self.doc_view.doc_id:
             return
         if failure.request.startswith("comment"):
-            self.comments.show_error(f"Not saved: {failure.message}")
+            self.comments.show_error(tr("Not saved: {reason}").format(reason=failure.message))
         elif failure.request.startswith("note"):
-            self.notes.error.setText(f"Not saved: {failure.message}")
+            self.notes.error.setText(tr("Not saved: {reason}").format(reason=failure.message))
             self.notes.error.show()
 
     def _update_titles(self) -> None:
@@ -86,5 +87,6 @@ class SidePanel(QObject):
         doc_id = self.doc_view.doc_id
         threads = [t for t in self.engine.comments(doc_id) if not t.resolved] if doc_id else []
         notes = self.engine.notes(doc_id) if doc_id else []
-        self.tabs.setTabText(0, f"Comments ({len(threads)})" if threads else "Comments")
-        self.tabs.setTabText(1, f"My notes ({len(notes)})" if notes else "My notes")
+        comments, mine = tr("Comments"), tr("My notes")
+        self.tabs.setTabText(0, f"{comments} ({len(threads)})" if threads else comments)
+        self.tabs.setTabText(1, f"{mine} ({len(notes)})" if notes else mine)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmclient.ui.i18n import tr
 from kmclient.ui.library.doc_tree import DocTree
 from kmclient.ui.library.search_panel import SearchPanel
 from kmclient.ui.shell.theme import LIGHT, Colours, icon
@@ -29,12 +30,12 @@ class ScopeBar(QWidget):
         self.setObjectName("scopeBar")
         self.mine = QToolButton()
         self.mine.setObjectName("scopeMine")
-        self.mine.setText("My topics")
-        self.mine.setToolTip("Only documents in your topics")
+        self.mine.setText(tr("My topics"))
+        self.mine.setToolTip(tr("Only documents in your topics"))
         self.all = QToolButton()
         self.all.setObjectName("scopeAll")
-        self.all.setText("All topics")
-        self.all.setToolTip("Everything you may read (Ctrl+Shift+T)")
+        self.all.setText(tr("All topics"))
+        self.all.setToolTip(tr("Everything you may read (Ctrl+Shift+T)"))
         group = QButtonGroup(self)
         group.setExclusive(True)
         for button in (self.mine, self.all):
@@ -64,9 +65,9 @@ class Sidebar(QWidget):
         self.setAutoFillBackground(True)
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Search   Ctrl+K")
+        self.search_box.setPlaceholderText(tr("Search   Ctrl+K"))
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setAccessibleName("Search")
+        self.search_box.setAccessibleName(tr("Search"))
         self._search_icon = self.search_box.addAction(
             icon("search", LIGHT), QLineEdit.ActionPosition.LeadingPosition
         )

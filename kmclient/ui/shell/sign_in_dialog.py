@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kmclient.ui.i18n import tr
+
 Field = Literal["server", "user", "password"]
 
 
@@ -47,11 +49,11 @@ def normalise_server(text: str) -> str:
 def server_problem(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        return "Give the server as ws://host:port or wss://host"
+        return tr("Give the server as ws://host:port or wss://host")
     try:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
-        return "The port must be a number"
+        return tr("The port must be a number")
     return None
 
 
@@ -69,7 +71,7 @@ class SignInDialog(QDialog):
         fixed_identity: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sign in")
+        self.setWindowTitle(tr("Sign in"))
         self.setMinimumWidth(440)
         self._busy = False
         self._wait_left = 0
@@ -91,25 +93,25 @@ class SignInDialog(QDialog):
         self._progress.setRange(0, 0)  # indeterminate: we wait for the server
         self._progress.setTextVisible(False)
         self._progress.setMaximumHeight(6)
-        self._busy_label = QLabel("Signing in…  (Esc stops)")
+        self._busy_label = QLabel(tr("Signing in…  (Esc stops)"))
         self._busy_label.setObjectName("signInBusyLabel")
         for w in (self._progress, self._busy_label):
             w.hide()
         intro = QLabel(
-            "Your session ended; enter your password to go on."
+            tr("Your session ended; enter your password to go on.")
             if fixed_identity
-            else "Sign in to your knowledge base. Documents you sync stay readable offline."
+            else tr("Sign in to your knowledge base. Documents you sync stay readable offline.")
         )
         intro.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("&Server", self._server)
-        form.addRow("&User name", self._user)
-        form.addRow("&Password", self._password)
+        form.addRow(tr("&Server"), self._server)
+        form.addRow(tr("&User name"), self._user)
+        form.addRow(tr("&Password"), self._password)
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.sign_in_button: QPushButton = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setText(tr("Sign in"))
         self.sign_in_button.setDefault(True)  # Enter in any field submits
         self._buttons.accepted.connect(self._on_accept)
         self._buttons.rejected.connect(self.reject)
@@ -157,7 +159,7 @@ class SignInDialog(QDialog):
         self._password.setReadOnly(busy)
         self.sign_in_button.setEnabled(not busy and self._wait_left <= 0)
         self._buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
-            "Stop" if busy else "Cancel"
+            tr("Stop") if busy else tr("Cancel")
         )
 
     def show_error(self, text: str, field: Field | None = None) -> None:
@@ -171,10 +173,10 @@ class SignInDialog(QDialog):
         target.setFocus()
         target.selectAll()
 
-    def show_wait(self, seconds: int, text: str = "Too many failed sign-ins.") -> None:
+    def show_wait(self, seconds: int, text: str = "") -> None:
         """Throttled by the server: count down, and allow a new try only after it."""
         self._wait_left = max(1, seconds)
-        self._wait_prefix = text
+        self._wait_prefix = text or tr("Too many failed sign-ins.")
         self._wait_timer.start()
         self.show_error(self._wait_text())
         self.sign_in_button.setEnabled(False)
@@ -186,8 +188,10 @@ class SignInDialog(QDialog):
 
     def _wait_text(self) -> str:
         if self._wait_left > 0:
-            return f"{self._wait_prefix} Try again in {self._wait_left} s."
-        return f"{self._wait_prefix} You can try again now."
+            return tr("{reason} Try again in {seconds} s.").format(
+                reason=self._wait_prefix, seconds=self._wait_left
+            )
+        return tr("{reason} You can try again now.").format(reason=self._wait_prefix)
 
     def _tick_wait(self) -> None:
         self._wait_left -= 1
@@ -206,9 +210,9 @@ class SignInDialog(QDialog):
         if message:
             problem = (message, "server")
         elif not self.user():
-            problem = ("Give your user name", "user")
+            problem = (tr("Give your user name"), "user")
         elif not self.password():
-            problem = ("Give your password", "password")
+            problem = (tr("Give your password"), "password")
         if problem:
             self.show_error(*problem)
             return
@@ -220,7 +224,7 @@ class SignInDialog(QDialog):
         """Cancel / Esc: stop a running attempt (and stay), otherwise close."""
         if self._busy:
             self.cancelRequested.emit()
-            self.show_error("Stopped. Correct the details and sign in again, or Cancel.")
+            self.show_error(tr("Stopped. Correct the details and sign in again, or Cancel."))
             return
         self._wait_timer.stop()
         super().reject()

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kmclient.core.model import ConnState, SyncStatus
 from kmclient.core.profile import ProfileBusy
 from kmclient.core.sync_engine import NotSignedIn, ProfileMismatch
+from kmclient.ui.i18n import tr
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.sign_in_dialog import Field, SignInDialog
 
@@ -47,14 +48,16 @@ def describe_failure(status: SyncStatus) -> Failure | None:
     if status.state == ConnState.SIGNED_OUT:
         throttled = THROTTLED_RE.search(error)
         if throttled:
-            return Failure("Too many failed sign-ins.", "password", int(throttled.group(1)))
+            return Failure(tr("Too many failed sign-ins."), "password", int(throttled.group(1)))
         if not error or "password" in error:
-            return Failure("Wrong user name or password. Check both and try again.", "password")
+            return Failure(tr("Wrong user name or password. Check both and try again."), "password")
         return Failure(_sentence(error), "password")
     if status.state == ConnState.OFFLINE and error:
         if "protocol version" in error:
             return Failure(_sentence(error), "server")
-        return Failure(f"{_sentence(error)} Check the server address.", "server")
+        return Failure(
+            tr("{reason} Check the server address.").format(reason=_sentence(error)), "server"
+        )
     return None
 
 
@@ -97,7 +100,7 @@ class SignInFlow(QObject):
             return
         except ProfileBusy:
             self.dialog.show_error(
-                "This user's profile is open in another window or program. Close it first."
+                tr("This user's profile is open in another window or program. Close it first.")
             )
             return
         except (NotSignedIn, ValueError, OSError) as exc:

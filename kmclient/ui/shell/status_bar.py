@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,13 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from kmclient.core.model import ConnState, IndexProgress, SyncStatus
-from kmclient.ui.i18n import when
+from kmclient.ui.i18n import full, number, parse_iso, tr, when
 from kmclient.ui.shell.text_widgets import ElidedLabel
 from kmclient.ui.shell.theme import LIGHT, Colours, icon
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 class SyncStatusBar(QStatusBar):
@@ -45,7 +40,7 @@ class SyncStatusBar(QStatusBar):
         self.dot = QLabel()
         self.state = QLabel()
         self.state.setObjectName("statusState")
-        self.state.setAccessibleName("Connection")
+        self.state.setAccessibleName(tr("Connection"))
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.hide()
@@ -54,7 +49,7 @@ class SyncStatusBar(QStatusBar):
         self.action.hide()
         self.action.clicked.connect(self._on_action)
         self.pending = QLabel()
-        self.pending.setAccessibleName("Changes not yet sent")
+        self.pending.setAccessibleName(tr("Changes not yet sent"))
         self.synced = QLabel()
         self.synced.setObjectName("docMeta")
         self.index = QLabel()
@@ -116,17 +111,23 @@ class SyncStatusBar(QStatusBar):
     def _refresh_state(self) -> None:
         s, c = self.status, self.colours
         text = {
-            ConnState.ONLINE: "Online",
-            ConnState.CONNECTING: "Connecting…",
-            ConnState.SYNCING: "Syncing…",
-            ConnState.OFFLINE: "Offline",
-            ConnState.SIGNED_OUT: "Signed out",
+            ConnState.ONLINE: tr("Online"),
+            ConnState.CONNECTING: tr("Connecting…"),
+            ConnState.SYNCING: tr("Syncing…"),
+            ConnState.OFFLINE: tr("Offline"),
+            ConnState.SIGNED_OUT: tr("Signed out"),
         }[s.state]
         if s.state == ConnState.SYNCING and s.total:
-            text = f"Syncing {s.done:,} of {s.total:,} documents"
+            text = tr("Syncing {done} of {total} documents").format(
+                done=number(s.done), total=number(s.total)
+            )
         if s.state == ConnState.OFFLINE and self._retry_at is not None:
             left = max(0, round(self._retry_at - time.monotonic()))
-            text += f" · retrying in {left} s" if left else " · retrying…"
+            text += (
+                " · " + tr("retrying in {seconds} s").format(seconds=left)
+                if left
+                else " · " + tr("retrying…")
+            )
         if s.state == ConnState.SIGNED_OUT and s.error:
             text += f": {s.error}"
         self.state.setText(text)
@@ -134,9 +135,11 @@ class SyncStatusBar(QStatusBar):
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)
         tip = {
-            ConnState.OFFLINE: "You can go on reading, searching and editing; "
-            "changes are kept here and sent when the connection is back.",
-            ConnState.ONLINE: "Connected: changes flow both ways as they happen.",
+            ConnState.OFFLINE: tr(
+                "You can go on reading, searching and editing; "
+                "changes are kept here and sent when the connection is back."
+            ),
+            ConnState.ONLINE: tr("Connected: changes flow both ways as they happen."),
         }.get(s.state, "")
         if s.error and s.state != ConnState.SIGNED_OUT:
             tip = f"{s.error}\n{tip}".strip()
@@ -154,10 +157,10 @@ class SyncStatusBar(QStatusBar):
             self.progress.setMaximum(s.total)
             self.progress.setValue(min(s.done, s.total))
         if s.state == ConnState.SIGNED_OUT:
-            self.action.setText("Sign in…")
+            self.action.setText(tr("Sign in…"))
             self.action.show()
         elif s.state == ConnState.OFFLINE and self._retry_at is not None:
-            self.action.setText("Retry now")
+            self.action.setText(tr("Retry now"))
             self.action.show()
         else:
             self.action.hide()
@@ -180,26 +183,28 @@ class SyncStatusBar(QStatusBar):
             self.pending.hide()
             return
         if self.status.state == ConnState.ONLINE:
-            self.pending.setText(f"Sending {_plural(n, 'change')}…")
+            self.pending.setText(tr("Sending %n change(s)…", "", n))
         else:
-            self.pending.setText(f"{_plural(n, 'change')} kept here, sent when online")
+            self.pending.setText(tr("%n change(s) kept here, sent when online", "", n))
         self.pending.show()
 
     # -- sync and index ----------------------------------------------------------------------
 
     def show_synced(self, iso: str | None) -> None:
         self._last_synced = iso
-        self.synced.setText(f"Synced {when(iso)}" if iso else "Not synced yet")
-        if iso:
-            moment = datetime.fromisoformat(iso).astimezone()
-            self.synced.setToolTip(f"Last complete sync: {moment:%Y-%m-%d %H:%M:%S}")
+        self.synced.setText(
+            tr("Synced {when}").format(when=when(iso)) if iso else tr("Not synced yet")
+        )
+        moment = parse_iso(iso)
+        if moment is not None:
+            self.synced.setToolTip(tr("Last complete sync: {moment}").format(moment=full(moment)))
 
     def show_index(self, progress: IndexProgress) -> None:
         if progress.idle:
             self.index.clear()
             self.index.hide()
             return
-        what = "Rebuilding search index" if progress.rebuilding else "Indexing"
+        what = tr("Rebuilding search index") if progress.rebuilding else tr("Indexing")
         total = max(progress.total, 1)
         self.index.setText(f"{what} {min(100, 100 * progress.done // total)}%")
         self.index.show()

@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QSystemTrayIcon, QVBoxLayout, QWidget
 
+from kmclient.ui.i18n import tr
+
 TOAST_MS = 7000
 MARGIN = 16
 
@@ -70,7 +72,7 @@ class Popups(QObject):
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(window_icon, self)
-            self.tray.setToolTip("Knowledge base")
+            self.tray.setToolTip(tr("Knowledge base"))
             self.tray.show()
         self.shown: list[tuple[str, str]] = []  # what was shown (tests, accessibility)
 

@@ -24,10 +24,11 @@ from kmclient.core.model import (
     SyncCompleted,
     SyncStatus,
 )
-from kmclient.core.trust import Trust, trust
+from kmclient.core.trust import Trust
 from kmclient.ui.attention.attention_actions import AttentionActions
 from kmclient.ui.editing.doc_actions import DocActions
 from kmclient.ui.feedback.feedback_ui import FlagActions
+from kmclient.ui.i18n import role_word, theme_word, tr
 from kmclient.ui.library.doc_tree import DocTree
 from kmclient.ui.library.doc_tree_model import DocTreeModel
 from kmclient.ui.library.search_panel import SearchPanel, SearchWorker
@@ -40,6 +41,7 @@ from kmclient.ui.reading.copy_answer import CopyActions
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.read_state import ReadState
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.language_menu import fill_language_menu
 from kmclient.ui.shell.panes import Panes
 from kmclient.ui.shell.shortcuts import ShortcutsDialog
 from kmclient.ui.shell.side_panel import SidePanel
@@ -47,6 +49,7 @@ from kmclient.ui.shell.sidebar import Sidebar
 from kmclient.ui.shell.status_bar import SyncStatusBar
 from kmclient.ui.shell.theme import THEMES, Colours, ThemeManager, icon
 from kmclient.ui.shell.tool_window import close_tool_windows
+from kmclient.ui.words import trust
 
 TREE_REFRESH_MS = 150  # coalesce document events
 TREE_REFRESH_SYNCING_MS = 1000  # a big sync: refresh less often, keep the GUI thread free
@@ -207,34 +210,34 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file = bar.addMenu("&File")
+        file = bar.addMenu(tr("&File"))
         file.addAction(self.doc_actions.new_doc)
-        self.new_window_menu = file.addMenu("New &window as")
+        self.new_window_menu = file.addMenu(tr("New &window as"))
         self.new_window_menu.setIcon(icon("new-window", self.theme.colours))
         self.new_window_menu.aboutToShow.connect(self._fill_users_menu)
         file.addSeparator()
-        close = file.addAction("&Close window", self.close)
+        close = file.addAction(tr("&Close window"), self.close)
         close.setShortcut(QKeySequence.StandardKey.Close)
-        quit_ = file.addAction("&Quit", self._quit)
+        quit_ = file.addAction(tr("&Quit"), self._quit)
         quit_.setShortcut(QKeySequence.StandardKey.Quit)
 
-        edit = bar.addMenu("&Edit")
-        self.undo_action = edit.addAction("&Undo my last change", self.doc_view.undo)
+        edit = bar.addMenu(tr("&Edit"))
+        self.undo_action = edit.addAction(tr("&Undo my last change"), self.doc_view.undo)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = edit.addAction("&Redo", self.doc_view.redo)
+        self.redo_action = edit.addAction(tr("&Redo"), self.doc_view.redo)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         for action in (self.undo_action, self.redo_action):
             action.setEnabled(False)
             # The editor handles these keys itself (own-edits-only undo).
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         edit.addSeparator()
-        self.find_action = edit.addAction("&Find…", self.focus_search)
+        self.find_action = edit.addAction(tr("&Find…"), self.focus_search)
         self.find_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F")])
         self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         edit.addSeparator()
         self.copy.fill_menu(edit)
 
-        document = bar.addMenu("&Document")
+        document = bar.addMenu(tr("&Document"))
         self.doc_actions.fill_document_menu(document)
         self.shelf_actions.fill_document_menu(document)
         document.addSeparator()
@@ -246,8 +249,8 @@ class MainWindow(QMainWindow):
         self.attention.fill_document_menu(document)
         self.edit_action = self.doc_actions.edit  # (tests and older code use these names)
 
-        view = bar.addMenu("&View")
-        self.all_topics_action = view.addAction("Show &all topics")
+        view = bar.addMenu(tr("&View"))
+        self.all_topics_action = view.addAction(tr("Show &all topics"))
         self.all_topics_action.setCheckable(True)
         self.all_topics_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.all_topics_action.toggled.connect(self.set_all_topics)
@@ -259,29 +262,34 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.attention.fill_view_menu(view)
         view.addSeparator()
-        themes = view.addMenu("&Theme")
+        themes = view.addMenu(tr("&Theme"))
         group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for name in THEMES:
-            action = themes.addAction(name.capitalize())
+            action = themes.addAction(theme_word(name))
             action.setCheckable(True)
             action.setChecked(name == self.theme.theme)
             action.triggered.connect(lambda _=False, n=name: self._set_theme(n))
             group.addAction(action)
             self.theme_actions[name] = action
         view.addSeparator()
-        bigger = view.addAction("&Bigger text", lambda: self.set_text_scale(self._scale * 1.1))
+        bigger = view.addAction(tr("&Bigger text"), lambda: self.set_text_scale(self._scale * 1.1))
         bigger.setShortcuts([QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")])
-        smaller = view.addAction("&Smaller text", lambda: self.set_text_scale(self._scale / 1.1))
+        smaller = view.addAction(
+            tr("&Smaller text"), lambda: self.set_text_scale(self._scale / 1.1)
+        )
         smaller.setShortcut(QKeySequence.StandardKey.ZoomOut)
-        reset = view.addAction("&Normal text size", lambda: self.set_text_scale(1.0))
+        reset = view.addAction(tr("&Normal text size"), lambda: self.set_text_scale(1.0))
         reset.setShortcut(QKeySequence("Ctrl+0"))
+        view.addSeparator()
+        self.language_menu = view.addMenu(tr("&Language"))
+        self.language_actions = fill_language_menu(self.language_menu, self.settings, self)
 
         bar.addMenu(self.shelf_actions.menu)
-        help_ = bar.addMenu("&Help")
-        keys = help_.addAction("&Keyboard shortcuts", self._show_shortcuts)
+        help_ = bar.addMenu(tr("&Help"))
+        keys = help_.addAction(tr("&Keyboard shortcuts"), self._show_shortcuts)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)
-        help_.addAction("&About", self._show_about)
+        help_.addAction(tr("&About"), self._show_about)
 
     def _fill_users_menu(self) -> None:
         menu = self.new_window_menu
@@ -289,10 +297,10 @@ class MainWindow(QMainWindow):
         user = self.engine.user
         entries = self.host.other_users(user.name if user else None) if self.host else []
         for name, blurb in entries:
-            action = menu.addAction(f"{name} — {blurb}" if blurb else name)
+            action = menu.addAction(f"{name} — {tr(blurb)}" if blurb else name)
             action.triggered.connect(lambda _=False, n=name: self._open_as(n))
         if not entries:
-            menu.addAction("Another user…", lambda: self._open_as(None))
+            menu.addAction(tr("Another user…"), lambda: self._open_as(None))
 
     def _open_as(self, user: str | None) -> None:
         if self.host is not None:
@@ -457,13 +465,17 @@ class MainWindow(QMainWindow):
         if info is not None:
             parts.append(info.title)
         if user is not None:
-            parts.append(f"{user.name} ({user.role})")
+            parts.append(f"{user.name} ({role_word(user.role)})")
         self.setWindowTitle(" — ".join(parts))
 
     def _refresh_identity(self) -> None:
         user = self.engine.user
         self._refresh_title()
-        self.status.set_user(f"Signed in as {user.name} · {user.role}" if user else "")
+        self.status.set_user(
+            tr("Signed in as {name} · {role}").format(name=user.name, role=role_word(user.role))
+            if user
+            else ""
+        )
         has_topics = bool(user and user.topics)
         self.sidebar.scope.set_available(has_topics)
         self.all_topics_action.setEnabled(has_topics)
@@ -538,14 +550,21 @@ class MainWindow(QMainWindow):
     def _show_about(self) -> None:
         extra = self.host.about_extra() if self.host else ""
         box = QMessageBox(self)
-        box.setWindowTitle("About")
+        box.setWindowTitle(tr("About"))
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(
-            "<h3>Knowledge base</h3>"
-            "<p>Answers for the one-stop service centre: current to the second, searchable "
-            "offline, edited together live.</p>"
-            f"<p>Server: {html.escape(self.engine.server_url or '-')}<br>"
-            f"Profile: {html.escape(str(self.engine.profile_dir))}</p>{extra}"
+            "<h3>{}</h3><p>{}</p><p>{}<br>{}</p>{}".format(
+                html.escape(tr("Knowledge base")),
+                html.escape(
+                    tr(
+                        "Answers for the one-stop service centre: current to the second, "
+                        "searchable offline, edited together live."
+                    )
+                ),
+                tr("Server: {address}").format(address=html.escape(self.engine.server_url or "-")),
+                tr("Profile: {folder}").format(folder=html.escape(str(self.engine.profile_dir))),
+                extra,
+            )
         )
         box.setModal(False)
         box.show()
