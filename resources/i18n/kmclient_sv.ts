@@ -854,6 +854,14 @@
         <translation>Alla inloggade användare som får läsa publicerade dokument</translation>
     </message>
     <message>
+        <source>Public help centre</source>
+        <translation>Offentligt hjälpcenter</translation>
+    </message>
+    <message>
+        <source>Also shown without sign-in at /help/ on the server: for citizens, not internal notes</source>
+        <translation>Visas även utan inloggning på /help/ på servern: för medborgare, inte för interna anteckningar</translation>
+    </message>
+    <message>
         <source>Names, separated by commas</source>
         <translation>Namn, åtskilda med kommatecken</translation>
     </message>

@@ -161,7 +161,7 @@ class DocDetailsDialog(QDialog):
             self.status.show_error(topic_needed())
             self.topics.list.setFocus()
             return
-        if self.supervisor and not self.audience.audience():
+        if self.supervisor and not self.audience.roles_chosen():
             self.status.show_error(tr("Choose who may read it: everyone, or at least one role."))
             return
         changes = self.changes()

@@ -23,6 +23,7 @@ from kmclient.core.sync_engine import SyncEngine
 from kmclient.ui.i18n import tr
 
 EVERYONE = "everyone"
+PUBLIC = "public"  # the public help centre at /help/, no sign-in (docs/web.md)
 
 
 # Reps see their own topics by default: a document without one is easily missed.
@@ -56,7 +57,8 @@ def names_from(text: str) -> list[str]:
 
 
 class AudienceBox(QWidget):
-    """Everyone, or chosen roles. Admins always read everything, so they are not offered."""
+    """Everyone, or chosen roles, and whether the public help centre shows it too.
+    Admins always read everything, so they are not offered."""
 
     changed = Signal()
 
@@ -66,6 +68,15 @@ class AudienceBox(QWidget):
         self.everyone = QCheckBox(tr("Everyone"))
         self.everyone.setToolTip(tr("Every signed-in user who may read published documents"))
         self.roles = {role: QCheckBox(label) for role, label in audience_roles()}
+        # Independent of the roles: a public article is read by reps and citizens alike.
+        self.public = QCheckBox(tr("Public help centre"))
+        self.public.setToolTip(
+            tr(
+                "Also shown without sign-in at /help/ on the server: for citizens, not internal notes"
+            )  # noqa: E501 (one string for lupdate)
+        )
+        self.public.setChecked(PUBLIC in chosen)
+        self.public.toggled.connect(lambda _on: self.changed.emit())
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.everyone)
@@ -73,6 +84,7 @@ class AudienceBox(QWidget):
             box.setChecked(role in chosen)
             box.toggled.connect(lambda _on: self.changed.emit())
             row.addWidget(box)
+        row.addWidget(self.public)
         row.addStretch(1)
         self.everyone.toggled.connect(self._on_everyone)
         self.everyone.setChecked(EVERYONE in chosen)
@@ -85,11 +97,18 @@ class AudienceBox(QWidget):
 
     def audience(self) -> list[str]:
         if self.everyone.isChecked():
-            return [EVERYONE]
-        return [role for role, box in self.roles.items() if box.isChecked()]
+            chosen = [EVERYONE]
+        else:
+            chosen = [role for role, box in self.roles.items() if box.isChecked()]
+        return [*chosen, PUBLIC] if self.public.isChecked() else chosen
+
+    def roles_chosen(self) -> bool:
+        """Everyone or a role: the public help centre alone would hide it from staff."""
+        return any(term != PUBLIC for term in self.audience())
 
     def set_read_only(self, read_only: bool) -> None:
         self.everyone.setEnabled(not read_only)
+        self.public.setEnabled(not read_only)
         for box in self.roles.values():
             box.setEnabled(not read_only and not self.everyone.isChecked())
 

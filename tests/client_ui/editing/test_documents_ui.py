@@ -226,3 +226,33 @@ def test_publish_at_once_reaches_readers(qtbot: QtBot, windows: Windows) -> None
     doc_id = "snorojning-pa-gator"
     qtbot.waitUntil(lambda: anna.model.contains(doc_id), timeout=WAIT_MS)
     assert anna.engine.doc(doc_id).published.note == "First version"
+
+
+def test_supervisor_puts_an_article_in_the_public_help_centre(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    import urllib.request
+
+    def help_index() -> str:
+        url = f"http://127.0.0.1:{windows.server.port}/help/"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+
+    sara = windows.open("sara")
+    assert sara.open_doc(OWNED_BY_OLLE)
+    title = sara.engine.doc(OWNED_BY_OLLE).title
+    assert title not in help_index()
+    dialog = sara.doc_actions.show_details()
+    assert dialog is not None and not dialog.audience.public.isChecked()
+    dialog.audience.public.setChecked(True)
+    assert dialog.changes()["audience"] == ["everyone", "public"]
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        dialog.submit()
+    qtbot.waitUntil(lambda: title in help_index(), timeout=WAIT_MS)
+
+    # public alone would hide it from staff: a role or everyone is still asked for
+    dialog = sara.doc_actions.show_details()
+    assert dialog is not None and dialog.audience.public.isChecked()
+    dialog.audience.everyone.setChecked(False)
+    assert not dialog.audience.roles_chosen()
+    dialog.reject()
