@@ -858,8 +858,8 @@
         <translation>Offentligt hjälpcenter</translation>
     </message>
     <message>
-        <source>Also shown without sign-in at /help/ on the server: for citizens, not internal notes</source>
-        <translation>Visas även utan inloggning på /help/ på servern: för medborgare, inte för interna anteckningar</translation>
+        <source>Also shown without sign-in at /help/: for citizens, not internal notes</source>
+        <translation>Visas även utan inloggning på /help/: för medborgare, inte för interna anteckningar</translation>
     </message>
     <message>
         <source>Names, separated by commas</source>

@@ -71,9 +71,7 @@ class AudienceBox(QWidget):
         # Independent of the roles: a public article is read by reps and citizens alike.
         self.public = QCheckBox(tr("Public help centre"))
         self.public.setToolTip(
-            tr(
-                "Also shown without sign-in at /help/ on the server: for citizens, not internal notes"
-            )  # noqa: E501 (one string for lupdate)
+            tr("Also shown without sign-in at /help/: for citizens, not internal notes")
         )
         self.public.setChecked(PUBLIC in chosen)
         self.public.toggled.connect(lambda _on: self.changed.emit())
