@@ -4,7 +4,6 @@ queue is empty, and not while documents wait to be indexed."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 from kmclient.core.indexer import IndexEntry, IndexWorker
@@ -64,7 +63,7 @@ def test_no_idle_merges_while_paused() -> None:
     try:
         worker.pause()
         worker.submit("a", IndexEntry(1, "Title", "body", ()))
-        time.sleep(0.2)
+        assert not index.merged.wait(0.2)  # nothing runs while paused
         assert index.calls == []
         worker.resume()
         assert index.merged.wait(5)
