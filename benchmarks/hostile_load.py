@@ -12,7 +12,9 @@ What one run does:
    ``--interval`` ms. The acknowledgement time of an edit is ``perf_counter()`` at
    ``send`` to the moment its ``ack`` arrives (one ack per update, in order).
 3. Phases, while the honest editors keep typing: ``warmup`` (not counted),
-   ``baseline``, ``attack``, ``after``. During ``attack`` a second process runs:
+   ``baseline``, ``attack``, ``settle`` (``--settle`` s while the attackers' sockets go
+   away, not counted), again for each ``--rounds``, then ``after``. During ``attack``
+   a second process runs:
    - item 3: ``--signin-sockets`` sockets loop wrong passwords (real and made-up
      names), each waiting for its answer before the next attempt;
    - item 4a: ``--frame-sockets`` unauthenticated sockets each upgrade to ``/ws`` and
@@ -393,6 +395,7 @@ def main() -> int:
     p.add_argument(
         "--rounds", type=int, default=2, help="baseline/attack pairs, alternated (drift evens out)"
     )
+    p.add_argument("--settle", type=float, default=5, help="seconds after each attack, not counted")
     p.add_argument("--big-mb", type=float, default=2.0)
     p.add_argument("--signin-sockets", type=int, default=8)
     p.add_argument("--frame-sockets", type=int, default=100)
@@ -494,6 +497,8 @@ def main() -> int:
             for key, value in json.loads(attacker.stdout.readline() or "{}").items():
                 counts[key] = counts.get(key, 0) + value
             attacker.wait(30)
+            enter(f"settle-{r}")  # the attackers' sockets go away: not counted
+            time.sleep(args.settle)
         enter("after")
         log(f"after {args.phase:.0f} s")
         time.sleep(args.phase)
@@ -530,7 +535,14 @@ def main() -> int:
         "args": {k: str(v) for k, v in vars(args).items() if k not in ("role", "port")},
         "pooled": pooled,
         "summary": summary,
-        "phases": [{k: v for k, v in t.items() if k != "acks_ms"} for t in timeline],
+        "phases": [
+            {
+                **{k: v for k, v in t.items() if k != "acks_ms"},
+                "p50_ms": pct(t["acks_ms"], 50),
+                "p99_ms": pct(t["acks_ms"], 99),
+            }
+            for t in timeline
+        ],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
