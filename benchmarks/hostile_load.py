@@ -12,7 +12,9 @@ What one run does:
    ``--interval`` ms. The acknowledgement time of an edit is ``perf_counter()`` at
    ``send`` to the moment its ``ack`` arrives (one ack per update, in order).
 3. Phases, while the honest editors keep typing: ``warmup`` (not counted),
-   ``baseline``, ``attack``, ``after``. During ``attack`` a second process runs:
+   ``baseline``, ``attack``, ``settle`` (``--settle`` s while the attackers' sockets go
+   away, not counted), again for each ``--rounds``, then ``after``. During ``attack``
+   a second process runs:
    - item 3: ``--signin-sockets`` sockets loop wrong passwords (real and made-up
      names), each waiting for its answer before the next attempt;
    - item 4a: ``--frame-sockets`` unauthenticated sockets each upgrade to ``/ws`` and
@@ -21,7 +23,8 @@ What one run does:
      every ``--ask-every`` ms (reconnecting if dropped).
 4. The server's resident memory is sampled from ``/proc/<pid>/status`` every 20 ms;
    each phase reports its peak (VmRSS samples, and VmHWM after resetting it via
-   ``/proc/<pid>/clear_refs`` at the phase's start).
+   ``/proc/<pid>/clear_refs`` at the phase's start). Growth is each peak minus the
+   first baseline's (what an attack leaves behind would hide in later baselines).
 
 Output: a table, and ``benchmarks/results/hostile_load.json``. Percentiles are
 nearest-rank. Timed goals are reported, never asserted (docs/benchmarks.md).
@@ -392,6 +395,7 @@ def main() -> int:
     p.add_argument(
         "--rounds", type=int, default=2, help="baseline/attack pairs, alternated (drift evens out)"
     )
+    p.add_argument("--settle", type=float, default=5, help="seconds after each attack, not counted")
     p.add_argument("--big-mb", type=float, default=2.0)
     p.add_argument("--signin-sockets", type=int, default=8)
     p.add_argument("--frame-sockets", type=int, default=100)
@@ -405,9 +409,15 @@ def main() -> int:
     p.add_argument("--server-pythonpath", help="run the server from another checkout")
     p.add_argument("--server-arg", action="append", default=[], help="extra serve argument")
     p.add_argument("--output", type=Path, default=RESULTS)
-    p.add_argument("--role", choices=["honest", "attack"], help=argparse.SUPPRESS)
+    p.add_argument("--role", choices=["seed", "honest", "attack"], help=argparse.SUPPRESS)
     p.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.role == "seed":
+        if args.server_pythonpath:  # the server's kmserver, not this checkout's
+            sys.path.remove(str(REPO))
+            sys.path.insert(0, args.server_pythonpath)
+        seed(WORK / "bench.db", args.editors, args.big_mb)
+        return 0
     if args.role:
         tokens = json.loads((WORK / "tokens.json").read_text())
         if args.role == "attack":
@@ -420,7 +430,14 @@ def main() -> int:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     log("seeding")
-    seed(WORK / "bench.db", args.editors, args.big_mb)
+    # Seeded by the server's own checkout: an older server cannot open a database
+    # stamped with a newer schema revision.
+    env = dict(os.environ, PYTHONPATH=args.server_pythonpath or str(REPO))
+    seeding = [sys.executable, __file__, "--role", "seed", "--editors", str(args.editors)]
+    seeding += ["--big-mb", str(args.big_mb)]
+    if args.server_pythonpath:
+        seeding += ["--server-pythonpath", args.server_pythonpath]
+    subprocess.run(seeding, check=True, env=env)
     host = machine()
     server, port = start_server(WORK / "bench.db", args.server_pythonpath, args.server_arg)
     cpus = sorted(os.sched_getaffinity(0))
@@ -480,6 +497,8 @@ def main() -> int:
             for key, value in json.loads(attacker.stdout.readline() or "{}").items():
                 counts[key] = counts.get(key, 0) + value
             attacker.wait(30)
+            enter(f"settle-{r}")  # the attackers' sockets go away: not counted
+            time.sleep(args.settle)
         enter("after")
         log(f"after {args.phase:.0f} s")
         time.sleep(args.phase)
@@ -496,12 +515,17 @@ def main() -> int:
                     proc.wait(30)
                 if proc.poll() is None:
                     proc.kill()
+    # Growth is measured from the first baseline, the only phase no attack came before:
+    # memory an attack leaves behind shows in every later phase, baselines included.
+    untouched = next((t["peak_rss_kib"] for t in timeline if t["kind"] == "baseline"), 0)
     pooled = {kind: pool([t for t in timeline if t["kind"] == kind]) for kind in KINDS}
+    for r in pooled.values():
+        r["rss_growth_mib"] = round(r["peak_rss_mib"] - untouched / 1024, 1)
     base, hit = pooled["baseline"], pooled["attack"]
     summary = {
         "p99_ratio": round(hit["p99_ms"] / base["p99_ms"], 2) if base["p99_ms"] else None,
         "p50_ratio": round(hit["p50_ms"] / base["p50_ms"], 2) if base["p50_ms"] else None,
-        "rss_growth_mib": round(hit["peak_rss_mib"] - base["peak_rss_mib"], 1),
+        "rss_growth_mib": hit["rss_growth_mib"],
         "attack_counts": counts,
     }
     report = {
@@ -511,7 +535,14 @@ def main() -> int:
         "args": {k: str(v) for k, v in vars(args).items() if k not in ("role", "port")},
         "pooled": pooled,
         "summary": summary,
-        "phases": [{k: v for k, v in t.items() if k != "acks_ms"} for t in timeline],
+        "phases": [
+            {
+                **{k: v for k, v in t.items() if k != "acks_ms"},
+                "p50_ms": pct(t["acks_ms"], 50),
+                "p99_ms": pct(t["acks_ms"], 99),
+            }
+            for t in timeline
+        ],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
@@ -550,16 +581,22 @@ def print_table(pooled: dict, summary: dict) -> None:
 
     head = ("acks", "errors", "p50 ms", "p99 ms", "max ms", "sign-ins", "refused", "max ms")
     head += ("CPU/s",)
-    print(f"{'phase':10} " + " ".join(f"{h:>8}" for h in head) + f" {'peak RSS MiB':>13}")
+    tail = f" {'peak RSS MiB':>13} {'growth':>7}"
+    print(f"{'phase':10} " + " ".join(f"{h:>8}" for h in head) + tail)
     for name in KINDS:
         r = pooled[name]
         cells = (r["acks"], r["errors"], f(r["p50_ms"]), f(r["p99_ms"]), f(r["max_ms"]))
         cells += (r["signins"], r["signins_refused"], f(r["signin_max_ms"]))
         cells += (f"{r['server_cpu_per_s']:.2f}",)
-        print(f"{name:10} " + " ".join(f"{c:>8}" for c in cells) + f" {r['peak_rss_mib']:>13}")
+        print(
+            f"{name:10} "
+            + " ".join(f"{c:>8}" for c in cells)
+            + f" {r['peak_rss_mib']:>13} {r['rss_growth_mib']:>7}"
+        )
     print(
         f"p99 under attack / without: {summary['p99_ratio']}x (goal < 2x); RSS growth "
-        f"{summary['rss_growth_mib']} MiB (goal < 64); attack: {summary['attack_counts']}"
+        f"{summary['rss_growth_mib']} MiB over the first baseline (goal < 64); "
+        f"attack: {summary['attack_counts']}"
     )
 
 

@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     change.add_argument("--password-stdin", action="store_true")
     remove = user.add_parser("remove", parents=[common], help="delete an account and its tokens")
     remove.add_argument("name")
+    unlock = user.add_parser(
+        "unlock",
+        parents=[common],
+        help="lift NAME's sign-in lockout, from every address (a running server: within 2 s)",
+    )
+    unlock.add_argument("name")
     user.add_parser("list", parents=[common], help="list accounts")
 
     token = sub.add_parser("token", parents=[common], help="print a session token for NAME")
@@ -275,6 +281,9 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         elif args.action == "remove":
             accounts.remove_user(args.name)
             print(f"removed {args.name}")
+        elif args.action == "unlock":
+            accounts.unlock(args.name)
+            print(f"unlocked {args.name}: they may sign in again from any address")
         else:
             for a in accounts.list_users():
                 print(f"{a.name}\t{a.role}\t{','.join(a.topics)}")

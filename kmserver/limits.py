@@ -406,6 +406,10 @@ class Buckets:
     def take(self, key: Hashable, amount: float = 1.0) -> bool:
         return self.get(key).take(amount)
 
+    def forget(self, key: Hashable) -> None:
+        """Start ``key`` over with a full bucket."""
+        self._buckets.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._buckets)
 

@@ -9,6 +9,7 @@ import ssl
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -205,13 +206,23 @@ class Server:
             self._serve_lock.release()
 
     async def _watch_accounts(self) -> None:
-        """Apply account changes made elsewhere (``kmserver user set/remove``) to live sessions.
+        """Apply account changes made elsewhere (``kmserver user set/remove/unlock``):
+        to live sessions, and lockouts lifted by an admin to sign-in.
 
         Access is checked against ``session.account`` on every message, so
         refreshing it is what makes a demotion take effect without a reconnect.
         """
+        unlocked_mark = datetime.now(UTC)  # the gate is empty at start: nothing before
         while True:
             await asyncio.sleep(ACCOUNT_CHECK_SECONDS)
+            try:
+                unlocked = await self.run_blocking(self.accounts.unlocked_since, unlocked_mark)
+            except Exception:
+                log.exception("unlock check failed; will retry")
+                unlocked = []
+            for name, at in unlocked:  # ``kmserver user unlock NAME`` (or a new password)
+                self.signin.unlock(name)
+                unlocked_mark = max(unlocked_mark, at)
             peers = list(self.peers)
             if not peers:
                 continue

@@ -103,6 +103,13 @@ class Gate:
             lock = min(self.limits.signin_lock_max, FIRST_LOCK_SECONDS * 2 ** min(over, 30))
             pair.locked_until = self.clock() + lock
 
+    def unlock(self, name: str) -> None:
+        """An admin lifted NAME's lockout: forget its failures from every address.
+        (The per-address buckets stay: they throttle an address, not a user.)"""
+        for key in [k for k in self._pairs if k[0] == name]:
+            del self._pairs[key]
+        self.per_name.forget(name)
+
     def succeeded(self, name: str, address: str) -> None:
         self._pairs.pop((name, address), None)
         known = self._known.get(name)
@@ -170,6 +177,10 @@ class SignIn:
 
     def shutdown(self) -> None:
         self._hashers.shutdown(wait=False, cancel_futures=True)
+
+    def unlock(self, name: str) -> None:
+        log.info("sign-in lockout of %s lifted by an admin", name)
+        self.gate.unlock(name)
 
     async def password(self, name: str, password: str, address: str, label: str = "") -> Welcome:
         """Check a password and issue a token; AuthFailed or Throttled."""

@@ -126,10 +126,27 @@ class Accounts:
             if new_hash:
                 user.password_hash = new_hash
                 user.failed_logins = 0
-                user.locked_until = None
+                user.unlocked_at = _now()  # a new password lifts the lockout too
             if ended:
                 s.execute(delete(SessionToken).where(SessionToken.user_id == user.id))
             return _account(user)
+
+    def unlock(self, name: str) -> None:
+        """Lift NAME's sign-in lockout on every running server (within 2 s): the
+        failures counted against the name, from every address, are forgotten."""
+        with self.db.write() as s, s.begin():
+            user = s.scalar(select(User).where(User.name == name))
+            if user is None:
+                raise ValueError(f"no user '{name}'")
+            user.unlocked_at = _now()
+
+    def unlocked_since(self, since: datetime) -> list[tuple[str, datetime]]:
+        """Users unlocked after ``since``, with when (for a server's account watch)."""
+        with self.db.read() as s:
+            rows = s.execute(
+                select(User.name, User.unlocked_at).where(User.unlocked_at.is_not(None))
+            ).all()
+        return [(name, _aware(at)) for name, at in rows if _aware(at) > since]
 
     def remove_user(self, name: str) -> None:
         with self.db.write() as s, s.begin():

@@ -38,8 +38,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # unused since 0.2
+    # When an admin last lifted this user's sign-in lockout (``kmserver user unlock``,
+    # or a new password); running servers forget the user's failures within 2 s. The
+    # column keeps its 0.1.0 name: it held the old lockout's end, which lived here.
+    unlocked_at: Mapped[datetime | None] = mapped_column("locked_until", DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import connect
 
+from kmserver import cli
 from kmserver.limits import Limits, Rate
 from kmserver.protocol.messages import PROTOCOL_VERSION
 from kmserver.server import Server
+from kmserver.signin import Gate
 from kmserver.store import accounts as accounts_module
 from tests.server.conftest import PASSWORD, running_server
 
@@ -132,3 +134,49 @@ async def test_forged_tokens_count_as_failures_of_the_address(db_url: str, field
                 )
                 codes.append(json.loads(await ws.recv())["code"])
         assert codes == ["auth_failed"] * 3 + ["auth_throttled"] * 2
+
+
+def test_an_admin_unlock_forgets_the_names_failures_everywhere() -> None:
+    now = [0.0]
+    limits = Limits(signin_lock_after=2, signin_failures_per_name=Rate(0.001, 3))
+    gate = Gate(limits, clock=lambda: now[0])
+    for address in ("10.0.0.1", "10.0.0.1", "10.0.0.2"):
+        gate.failed("rita", address)
+    assert gate.retry_after("rita", "10.0.0.1")  # the pair is locked
+    assert gate.retry_after("rita", "10.0.0.9")  # the name is under attack
+    gate.unlock("rita")
+    assert gate.retry_after("rita", "10.0.0.1") is None
+    assert gate.retry_after("rita", "10.0.0.9") is None
+
+
+async def test_kmserver_user_unlock_lets_a_locked_out_user_in(db_url: str) -> None:
+    """The way in when the attacker shares the user's address (one NAT for a whole
+    centre): ``kmserver user unlock NAME`` reaches the running server within 2 s."""
+    async with running_server(db_url, limits=Limits(**FAST)) as server:
+        for _ in range(5):
+            assert (await hello(server, "rita", "wrong"))["code"] == "auth_failed"
+        assert (await hello(server, "rita", PASSWORD))["code"] == "auth_throttled"
+        assert await asyncio.to_thread(cli.main, ["user", "unlock", "rita", "--db", db_url]) == 0
+        for _ in range(40):
+            answer = await hello(server, "rita", PASSWORD)
+            if answer["type"] == "welcome":
+                break
+            assert answer["code"] == "auth_throttled"
+            await asyncio.sleep(0.2)
+        assert answer["type"] == "welcome"
+        unknown = await asyncio.to_thread(cli.main, ["user", "unlock", "nobody", "--db", db_url])
+        assert unknown == 2
+
+
+async def test_a_new_password_lifts_the_lockout(db_url: str) -> None:
+    async with running_server(db_url, limits=Limits(**FAST)) as server:
+        for _ in range(6):
+            await hello(server, "olle", "wrong")
+        assert (await hello(server, "olle", PASSWORD))["code"] == "auth_throttled"
+        await asyncio.to_thread(server.accounts.update_user, "olle", password="a fresh passphrase")
+        for _ in range(40):
+            answer = await hello(server, "olle", "a fresh passphrase")
+            if answer["type"] == "welcome":
+                break
+            await asyncio.sleep(0.2)
+        assert answer["type"] == "welcome"
