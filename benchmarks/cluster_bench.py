@@ -182,7 +182,7 @@ async def _worker(cfg: dict) -> int:
                 if t_sched >= t_end:
                     return
                 await asyncio.sleep(max(0.0, t_sched - mono()))
-                writer = row[k % C]
+                writer = row[0] if cfg["one_writer"] else row[k % C]
                 k += 1
                 if not writer.alive:
                     continue
@@ -272,6 +272,25 @@ def machine_busy() -> tuple[float, float]:
     parts = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = parts[3] + parts[4]
     return sum(parts) - idle, sum(parts)
+
+
+def writer_stats(port: int) -> dict[str, float]:
+    """The writer's histograms from the process's own /metrics (sums and counts)."""
+    import urllib.request
+
+    wanted = (
+        "kmserver_writer_commit_seconds_sum",
+        "kmserver_writer_commit_seconds_count",
+        "kmserver_writer_batch_jobs_sum",
+    )
+    out: dict[str, float] = {}
+    with contextlib.suppress(OSError):
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read()
+        for line in text.decode().splitlines():
+            name, _, value = line.partition(" ")
+            if name in wanted:
+                out[name] = float(value)
+    return out
 
 
 def postmaster_pid(port: int) -> int | None:
@@ -413,6 +432,7 @@ def run_config(name: str, km: Kmserver, token: str, args, pg_pid: int | None) ->
                 "warmup": args.warmup,
                 "duration": args.duration,
                 "drain": args.drain,
+                "one_writer": args.writers == "one",
                 "result_path": str(work / f"worker-{w}.json"),
             }
             path = work / f"worker-{w}.config.json"
@@ -450,10 +470,12 @@ def run_config(name: str, km: Kmserver, token: str, args, pg_pid: int | None) ->
             for i, (proc, _, _) in enumerate(workers):
                 watched[f"client{i + 1}"] = proc.pid
             cpu_a = {k: tree_cpu_seconds(p) for k, p in watched.items()}
+            writer_a = [writer_stats(s[2]) for s in servers]
             busy_a = machine_busy()
             load_a = Path("/proc/loadavg").read_text().split()[0]
             time.sleep(max(0.0, t_meas + args.duration - time.monotonic()))
             cpu_b = {k: tree_cpu_seconds(p) for k, p in watched.items()}
+            writer_b = [writer_stats(s[2]) for s in servers]
             busy_b = machine_busy()
             for proc, wq, _ in workers:
                 wait_line(wq, re.compile("^STEPDONE"), time.monotonic() + args.drain + 30, proc)
@@ -484,6 +506,25 @@ def run_config(name: str, km: Kmserver, token: str, args, pg_pid: int | None) ->
                 ),
                 "loadavg_1m": load_a,
             }
+            commits = []  # per process, in the measured window (from its /metrics)
+            for a, b in zip(writer_a, writer_b, strict=True):
+                n = b.get("kmserver_writer_commit_seconds_count", 0) - a.get(
+                    "kmserver_writer_commit_seconds_count", 0
+                )
+                t = b.get("kmserver_writer_commit_seconds_sum", 0) - a.get(
+                    "kmserver_writer_commit_seconds_sum", 0
+                )
+                jobs = b.get("kmserver_writer_batch_jobs_sum", 0) - a.get(
+                    "kmserver_writer_batch_jobs_sum", 0
+                )
+                commits.append(
+                    {
+                        "commits_per_s": round(n / args.duration, 1),
+                        "mean_commit_ms": round(1000 * t / n, 2) if n else None,
+                        "mean_jobs_per_commit": round(jobs / n, 2) if n else None,
+                    }
+                )
+            step["writers"] = commits
             # CPU the machine spent on processes not started here (other users' load)
             ours = sum(v for v in cpu_pct.values() if v is not None)
             step["other_cpu_pct_of_one_core"] = round(
@@ -583,6 +624,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--drain", type=float, default=5.0)
     p.add_argument("--client-procs", type=int, default=2)
     p.add_argument(
+        "--writers",
+        choices=("rotate", "one"),
+        default="rotate",
+        help="rotate: every client of a room writes in turn (co-editing across processes); "
+        "one: the room's first client writes, the others only read",
+    )
+    p.add_argument(
         "--p99-limit", type=float, default=250.0, help="ms; a rate is sustained below it"
     )
     p.add_argument(
@@ -653,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_at_end": Path("/proc/loadavg").read_text().split()[:3],
         "config": {
             k: getattr(args, k)
-            for k in ("rooms", "clients", "warmup", "duration", "drain", "client_procs")
+            for k in ("rooms", "clients", "writers", "warmup", "duration", "drain", "client_procs")
         }
         | {"rates": args.rate_list, "p99_limit_ms": args.p99_limit, "stop_p50_ms": args.stop_p50},
         "command": "python benchmarks/cluster_bench.py " + " ".join(sys.argv[1:]),
