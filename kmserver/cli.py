@@ -82,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a published document is due for review this long after it was last verified, "
         f"unless it sets review_every itself (e.g. 90d, 6m, 1y; default {DEFAULT_REVIEW_DAYS}d)",
     )
+    serve.add_argument(
+        "--metrics",
+        choices=("local", "on", "off"),
+        default="local",
+        help="who may GET /metrics (Prometheus): local: the loopback address only "
+        "(default; behind a proxy on the same host, deny /metrics at the proxy); on: "
+        "anyone who reaches the port; off: nobody",
+    )
     serve.add_argument("--log-level", default="INFO")
     serve.add_argument(
         "--log-format",
@@ -186,6 +194,7 @@ def _serve(args: argparse.Namespace) -> int:
         edit_digest_after=args.edit_digest_after,
         review_every_days=args.review_every,
         limits=limits.from_arguments(args),
+        metrics=args.metrics,
     )
 
     # The event loop and the writer thread hand work to each other all the time;

@@ -60,6 +60,7 @@ class Cluster:
         self._outbox: queue.Queue[str | None] = queue.Queue(maxsize=10_000)
         self._threads: list[threading.Thread] = []
         self.enabled = db.is_postgresql
+        self.reconnects = 0  # the listening connection opened again (/metrics)
 
     def start(self) -> None:
         if not self.enabled:
@@ -120,6 +121,7 @@ class Cluster:
             conn.close()
 
     def _listen(self) -> None:
+        first = True
         while not self._stop.is_set():
             try:
                 conn = self._connect()
@@ -127,6 +129,9 @@ class Cluster:
                 log.warning("cannot listen for other processes' commits: %s", exc)
                 self._stop.wait(RETRY_SECONDS)
                 continue
+            if not first:
+                self.reconnects += 1
+            first = False
             try:
                 conn.execute(f"LISTEN {LOG_CHANNEL}")
                 conn.execute(f"LISTEN {AWARENESS_CHANNEL}")

@@ -58,6 +58,7 @@ class Peer:
         self._drained = asyncio.Event()
         self._drained.set()
         self._closed = False
+        self.too_slow = False  # closed for being too far behind (counted in /metrics)
         self._sender = asyncio.get_running_loop().create_task(self._send_loop())
         # doc id -> {awareness client id: clock} this connection speaks for
         self.awareness_clients: dict[str, dict[int, int]] = {}
@@ -79,6 +80,7 @@ class Peer:
                 self.queued_bytes + size,
             )
             self._closed = True
+            self.too_slow = True
             self._queue.clear()
             self.queued_bytes = 0
             asyncio.get_running_loop().create_task(self._close_too_slow())

@@ -18,7 +18,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from kmserver import logs
+from kmserver import logs, metrics
 from kmserver.admission import Admission
 from kmserver.attention.service import Attention
 from kmserver.cluster import Cluster
@@ -70,6 +70,7 @@ class ServerConfig:
     review_every_days: int = DEFAULT_REVIEW_DAYS
     clock: Clock | None = None
     limits: Limits = field(default_factory=Limits)  # kmserver/limits.py, docs/server.md
+    metrics: str = "local"  # who may GET /metrics: local (loopback), on, off
 
 
 class Server:
@@ -87,6 +88,9 @@ class Server:
         self._listener: Any = None
         self._account_watch: asyncio.Task | None = None
         self.peers: set[WsSession | YSession] = set()
+        self.metrics = metrics.Metrics()
+        self.signin.on_result = self.metrics.signin
+        self._open: dict[str, int] = {"ws": 0, "y": 0, "web": 0}  # sockets by kind
         self.cluster: Cluster | None = None
         self._serve_lock: ServeLock | None = None
         self.writer: Writer
@@ -129,6 +133,7 @@ class Server:
             self._serve_lock = ServeLock(db_file)
             self._serve_lock.acquire()
         self.writer = Writer(self.db, on_tail=self._on_tail)
+        self.writer.metrics = self.metrics
         metas = await self.read(docs.all_metas)
         self.hub = Hub(metas, self.writer.covered, self.config.review_every_days)
         loop = asyncio.get_running_loop()
@@ -142,6 +147,19 @@ class Server:
         if self.cluster.enabled:
             self.hub.awareness_out = self.cluster.send_awareness
         self.cluster.start()
+        cluster = self.cluster
+        self.metrics.attach(
+            metrics.State(
+                connections=lambda: {
+                    **self._open,
+                    "unauthenticated": self.admission.unauthenticated.total,
+                },
+                signed_in_users=lambda: len({p.account.name for p in self.peers}),
+                covered=lambda: self.hub.covered,
+                listen_reconnects=lambda: cluster.reconnects,
+            ),
+            refused=lambda: self.admission.refused,
+        )
         self.hub.state_sender = lambda doc_id, wanted: loop.create_task(
             send_states(self, doc_id, wanted)
         )
@@ -261,6 +279,14 @@ class Server:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
             )
             return Response(200, "OK", headers, body)
+        if url.path == "/metrics" and metrics.allowed(
+            self.config.metrics, getattr(conn, "km_address", "unknown")
+        ):
+            body = self.metrics.render()
+            headers = Headers(
+                [("Content-Type", metrics.CONTENT_TYPE), ("Content-Length", str(len(body)))]
+            )
+            return Response(200, "OK", headers, body)
         if (url.path == "/ws" or url.path.startswith("/y/")) and not self._origin_allowed(request):
             return conn.respond(403, "this page's origin may not open a socket here\n")
         if url.path == "/ws":
@@ -296,8 +322,11 @@ class Server:
 
     async def _handle(self, conn: ServerConnection) -> None:
         session: WsSession | YSession | None = None
+        kind: str | None = None
         try:
             if hasattr(conn, "km_handler"):  # a socket of the web side (kmserver/web/)
+                kind = "web"
+                self._open[kind] += 1
                 await conn.km_handler()
                 return
             if hasattr(conn, "km_doc"):
@@ -306,6 +335,8 @@ class Server:
                 session = await self._sign_in(conn)
                 if session is None:
                     return
+            kind = "y" if isinstance(session, YSession) else "ws"
+            self._open[kind] += 1
             self.peers.add(session)
             await session.run()
         except ConnectionClosed:
@@ -314,8 +345,12 @@ class Server:
             log.exception("session failed")
             await close_draining(conn, 1011, "internal error")
         finally:
+            if kind is not None:
+                self._open[kind] -= 1
             if session is not None:
                 self.peers.discard(session)
+                if session.too_slow:
+                    self.metrics.send_queue_drops.inc()
                 await session.close_session()
 
     async def _sign_in(self, conn: ServerConnection) -> WsSession | None:

@@ -174,6 +174,9 @@ class SignIn:
         )
         self._waiting = 0
         self._checking: dict[str, int] = {}  # password checks in progress, per address
+        # Counted in /metrics (set by the server): method, result -> None
+        self.on_result: Callable[[str, str], None] = lambda _method, _result: None
+        self.throttled = 0
 
     def shutdown(self) -> None:
         self._hashers.shutdown(wait=False, cancel_futures=True)
@@ -186,11 +189,13 @@ class SignIn:
         """Check a password and issue a token; AuthFailed or Throttled."""
         wait = self.gate.retry_after(name, address)
         if wait is not None:
+            self._throttled("password", name, address, "too many failures")
             raise Throttled(wait, f"too many failed sign-ins; try again in {int(wait) + 1} s")
         # One address never fills the queue: a flood from it waits for its own turn.
         mine = self._checking.get(address, 0)
         busy = self._waiting >= self.limits.signin_queue + self.limits.signin_workers
         if busy or mine >= self.limits.signin_concurrent_per_address:
+            self._throttled("password", name, address, "busy")
             raise Throttled(1, "the server is busy signing others in; try again in a moment")
         self._waiting += 1
         self._checking[address] = mine + 1
@@ -207,24 +212,44 @@ class SignIn:
                 self._checking[address] -= 1
         if account is None:
             self.gate.failed(name, address)
+            self.on_result("password", "failed")
+            log.info("sign-in failed: user %r from %s (password)", name[:64], address)
             raise AuthFailed()
         self.gate.succeeded(name, address)
         job = await self._submit(TokenJob(account=account, label=label))
         if job.error is not None or job.issued is None:
             raise RuntimeError(job.error.message if job.error else "no token written")
         token, expires = job.issued
+        self.on_result("password", "ok")
+        log.info("signed in: user %r from %s (password)", account.name, address)
         return Welcome(account, token, expires)
 
     async def token(self, token: str, address: str) -> Welcome:
         """The account behind a session token; AuthFailed or Throttled."""
         wait = self.gate.retry_after(None, address)
         if wait is not None:
+            self._throttled("token", None, address, "too many failures")
             raise Throttled(wait, f"too many failed sign-ins; try again in {int(wait) + 1} s")
         resolved = await self._run_blocking(self.accounts.resolve_token, token)
         if resolved is None:
             self.gate.failed(None, address)
+            self.on_result("token", "failed")
+            log.info("sign-in failed: unknown or expired token from %s", address)
             raise AuthFailed()
+        self.on_result("token", "ok")
+        log.info("signed in: user %r from %s (token)", resolved[0].name, address)
         return Welcome(resolved[0], token, resolved[1])
+
+    def _throttled(self, method: str, name: str | None, address: str, why: str) -> None:
+        """Counted always, logged sparingly: a flood must not flood the log too."""
+        self.on_result(method, "throttled")
+        self.throttled += 1
+        if self.throttled in (1, 10, 100) or self.throttled % 1000 == 0:
+            who = f"user {name[:64]!r}" if name is not None else "a token"
+            log.warning(
+                "sign-in throttled (%s): %s from %s (%s); %d throttled since the start",
+                why, who, address, method, self.throttled,
+            )  # fmt: skip
 
     async def hello(self, conn: Any, address: str, cookie: Welcome | None = None) -> Welcome | None:
         """Read and answer the first frame of a /ws socket; None if it was refused

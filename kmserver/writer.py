@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from pycrdt import Doc, get_state, get_update
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from kmserver.metrics import Metrics
 from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.messages import ErrorCode
 from kmserver.protocol.ytext import body, new_doc, text_to_update
@@ -352,6 +354,7 @@ class Writer:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
+        self.metrics: Metrics | None = None  # set by the server: /metrics
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="writer")
@@ -388,10 +391,19 @@ class Writer:
             self._wake.clear()
             batch, self._pending = self._pending, []
             jobs = [job for job, _ in batch]
+            started = time.perf_counter()
             try:
                 tail = await loop.run_in_executor(self.executor, self._commit, jobs)
+                if self.metrics is not None and jobs:
+                    self.metrics.batch_jobs.observe(len(jobs))
+                    self.metrics.commit_seconds.observe(time.perf_counter() - started)
+                    self.metrics.committed_entries(
+                        e.kind for e in tail.entries if e.writer == self.writer_id
+                    )
             except Exception:  # the database failed: nobody gets an ack...
                 log.exception("commit failed")
+                if self.metrics is not None:
+                    self.metrics.commit_failures.inc()
                 for job in jobs:  # ...but everyone gets an answer, in order
                     job.seq = None
                     job.error = JobError(ErrorCode.INTERNAL, SAVE_FAILED)

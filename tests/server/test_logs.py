@@ -74,3 +74,12 @@ async def test_json_and_text_lines_carry_no_secret(tmp_path: Path) -> None:
             shape = re.compile(r"^\S+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+: \S")
             assert all(shape.match(line) for line in lines), lines
             assert any(" kmserver.server: serving " in line for line in lines)
+            # sign-ins: who, from where, how; never what they signed in with
+            signins = [line for line in lines if " kmserver.signin: " in line]
+            assert any(
+                " INFO " in line and "sign-in failed: user 'rita' from 127.0.0.1 (password)" in line
+                for line in signins
+            ), signins
+            for who, how in (("sara", "token"), ("rita", "password")):
+                said = f"signed in: user '{who}' from 127.0.0.1 ({how})"
+                assert any(said in line for line in signins), signins

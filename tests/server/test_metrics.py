@@ -1,0 +1,91 @@
+"""``GET /metrics`` (kmserver/metrics.py): scraped from a real server process after
+sign-ins and edits, its counters have moved; ``--metrics off`` hides it, and
+``local`` admits only the loopback address. No timing is asserted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.error
+import urllib.request
+
+from prometheus_client.parser import text_string_to_metric_families
+from websockets.asyncio.client import connect
+
+from kmserver.metrics import allowed
+from kmserver.protocol.messages import PROTOCOL_VERSION
+from tests.server.conftest import WireClient
+from tests.server.processes import PortOnly, start_subprocess
+from tests.server.processes import reap_servers as _reap_servers  # noqa: F401 (autouse)
+
+
+def _get(port: int) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, "", ""
+
+
+async def scrape(port: int) -> dict[tuple[str, tuple], float]:
+    status, content_type, text = await asyncio.to_thread(_get, port)
+    assert status == 200 and content_type.startswith("text/plain"), (status, content_type)
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def value(samples: dict, name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+async def test_metrics_move_with_sign_ins_and_edits(db_url: str) -> None:
+    _, port = await start_subprocess(db_url)
+    before = await scrape(port)
+    assert value(before, "kmserver_connections", kind="ws") == 0
+
+    async with connect(f"ws://127.0.0.1:{port}/ws") as ws:  # one wrong password
+        await ws.send(
+            json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION, "user": "olle",
+                        "password": "not the password"})
+        )  # fmt: skip
+        assert json.loads(await ws.recv())["code"] == "auth_failed"
+    olle = await WireClient.open(PortOnly(port), "olle")  # type: ignore[arg-type]
+    await olle.sync()
+    for i in range(5):
+        await olle.edit("parking", lambda t, i=i: t.insert(len(str(t).encode()), f"<{i}>"))
+    await olle.wait_for(lambda: len(olle.of_type("ack")) >= 5)
+
+    after = await scrape(port)
+    assert value(after, "kmserver_connections", kind="ws") == 1
+    assert value(after, "kmserver_signed_in_users") == 1
+    assert value(after, "kmserver_signins_total", method="password", result="failed") == 1
+    assert value(after, "kmserver_signins_total", method="password", result="ok") == 1
+    assert value(after, "kmserver_log_entries_committed_total", kind="update") >= 5
+    assert value(after, "kmserver_writer_batch_jobs_count") >= 1
+    assert value(after, "kmserver_writer_batch_jobs_sum") >= 5
+    assert value(after, "kmserver_writer_commit_seconds_count") >= 1
+    assert value(after, "kmserver_log_position") >= value(before, "kmserver_log_position") + 5
+    assert value(after, "kmserver_send_queue_drops_total") == 0
+    assert value(after, "kmserver_listen_reconnects_total") == 0
+    await olle.close()
+
+    async def closed() -> bool:
+        return value(await scrape(port), "kmserver_connections", kind="ws") == 0
+
+    for _ in range(100):  # the server notices the close on its own schedule
+        if await closed():
+            break
+        await asyncio.sleep(0.05)
+    assert await closed()
+
+
+async def test_metrics_off_and_local(db_url: str) -> None:
+    _, port = await start_subprocess(db_url, "--metrics", "off")
+    status, _, _ = await asyncio.to_thread(_get, port)
+    assert status == 404
+    assert allowed("local", "127.0.0.1") and allowed("local", "::1")
+    assert not allowed("local", "10.1.2.3") and not allowed("local", "unknown")
+    assert allowed("on", "10.1.2.3") and not allowed("off", "127.0.0.1")
