@@ -379,23 +379,38 @@ class Writer:
         self._wake.set()
         return fut
 
+    def _start_commit(
+        self, loop: asyncio.AbstractEventLoop
+    ) -> tuple[list[tuple[Job, asyncio.Future]], asyncio.Future]:
+        """Hand everything queued to the writer thread as one batch."""
+        self._wake.clear()
+        batch, self._pending = self._pending, []
+        jobs = [job for job, _ in batch]
+        return batch, loop.run_in_executor(self.executor, self._commit, jobs)
+
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        inflight = None
         while True:
-            if not self._pending and not self._stopping:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-            self._wake.clear()
-            batch, self._pending = self._pending, []
+            if inflight is None:
+                if not self._pending and not self._stopping:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                inflight = self._start_commit(loop)
+            batch, committing = inflight
             jobs = [job for job, _ in batch]
             try:
-                tail = await loop.run_in_executor(self.executor, self._commit, jobs)
+                tail = await committing
             except Exception:  # the database failed: nobody gets an ack...
                 log.exception("commit failed")
                 for job in jobs:  # ...but everyone gets an answer, in order
                     job.seq = None
                     job.error = JobError(ErrorCode.INTERNAL, SAVE_FAILED)
                 tail = TailBatch([], {})
+            # Pipelined: what queued meanwhile starts committing (its fsync) while this
+            # batch, committed, is acknowledged and delivered here. Only committed entries
+            # are ever delivered, and batches are delivered in the order they committed.
+            inflight = self._start_commit(loop) if self._pending else None
             try:
                 self.on_tail(jobs, tail)
             except Exception:
@@ -403,7 +418,7 @@ class Writer:
             for job, fut in batch:
                 if not fut.done():
                     fut.set_result(job)
-            if self._stopping and not self._pending:
+            if self._stopping and not self._pending and inflight is None:
                 return
 
     # -- writer thread -------------------------------------------------
