@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 
 DOC_CACHE_SIZE = 512
 POLL_SECONDS = 1.0  # how soon writes by other processes are noticed when idle
+# Compaction work per batch, in seconds: documents that cross COMPACT_AFTER together
+# (a burst of edits) are compacted a few per batch, so no batch waits a second for all.
+COMPACT_BUDGET = 0.005
 EMPTY_STATE_VECTOR = b"\x00"
 # Database details stay in the server log; clients learn only that it failed.
 SAVE_FAILED = "the server could not save this change; send it again later"
@@ -345,6 +349,7 @@ class Writer:
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
         self.counters: dict[str, DocCounters] = {}
+        self._compact_due: set[str] = set()  # documents over COMPACT_AFTER (writer thread)
         self._conn: Connection | None = None  # the writer thread's own
         with db.read() as s:
             self.covered = docs.max_seq(s)
@@ -436,7 +441,8 @@ class Writer:
             self.covered = tail.entries[-1].seq
         # Only after the tail has read them: compaction folds entries into one.
         if ctx is not None:
-            self._compact(ctx.needs_compaction())
+            self._compact_due |= ctx.needs_compaction()
+        self._compact()
         return tail
 
     def _session(self) -> Session:
@@ -509,19 +515,31 @@ class Writer:
         """Another process committed (LISTEN/NOTIFY): read the log now, not at the poll."""
         self._wake.set()
 
-    def _compact(self, doc_ids: set[str]) -> None:
-        if not doc_ids:
+    def _compact(self) -> None:
+        """Compact due documents, one transaction, for about ``COMPACT_BUDGET`` seconds
+        (at least one document); the rest wait for the next batch or poll."""
+        due = self._compact_due
+        if not due:
             return  # no empty transaction: with synchronous=FULL it would cost an fsync
+        done: list[str] = []
         try:
             with self.db.write() as s, s.begin():
-                for row in docs.documents_by_id(s, doc_ids).values():
-                    if row.update_rows > docs.COMPACT_AFTER:
+                start = time.perf_counter()
+                for doc_id in sorted(due):
+                    done.append(doc_id)
+                    row = s.get(Document, doc_id)
+                    if row is not None and row.update_rows > docs.COMPACT_AFTER:
                         docs.compact(s, row)
                         self.counters[row.id] = DocCounters(
                             row.deleted, row.update_rows, list(row.pending_authors or ())
                         )
+                    if time.perf_counter() - start > COMPACT_BUDGET:
+                        break
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
+            for doc_id in done:  # counters set above were not committed: read them again
+                self.counters.pop(doc_id, None)
+        due.difference_update(done)
 
     def _read_tail(self) -> TailBatch:
         """Idle: entries other processes committed past ``covered``. Commits happen in
