@@ -68,6 +68,7 @@ from latency_servers import (
     _die_with_parent,
     _pump,
     room_names,
+    start_hocuspocus,
     start_node,
     start_ours,
     stop_process,
@@ -126,11 +127,49 @@ async def _worker(cfg: dict) -> int:
     }
     extensions: set[str] = set()
 
-    class Client:
-        __slots__ = ("alive", "doc", "idx", "pending", "reader", "room", "synced", "text", "ws")
+    # Hocuspocus multiplexes documents over one socket: every message in both directions
+    # starts with the document name (a y-protocols varString), the client authenticates
+    # first (MessageType.Auth = 2, submessage Token = 0, a token string), and the server
+    # answers a sync step 1 with its own step 1 as a SyncReply (4) and confirms applied
+    # updates with SyncStatus (8). hocuspocus-provider does the same.
+    hocuspocus = cfg["protocol"] == "hocuspocus"
 
-        def __init__(self, room: int, idx: int):
+    def var_string(text: str) -> bytes:
+        raw = text.encode()
+        return write_var_uint(len(raw)) + raw
+
+    def unframe(msg: bytes) -> bytes:
+        """A Hocuspocus message without its document name, SyncReply read as Sync."""
+        n = shift = i = 0
+        while True:
+            b = msg[i]
+            i += 1
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                break
+        inner = msg[i + n :]
+        if inner[:1] == b"\x04":
+            inner = b"\x00" + inner[1:]
+        return inner
+
+    class Client:
+        __slots__ = (
+            "alive",
+            "doc",
+            "idx",
+            "pending",
+            "prefix",
+            "reader",
+            "room",
+            "synced",
+            "text",
+            "ws",
+        )
+
+        def __init__(self, room: int, idx: int, name: str):
             self.room, self.idx = room, idx
+            self.prefix = var_string(name) if hocuspocus else b""
             self.doc = Doc()
             self.text = self.doc.get(TEXT_NAME, type=Text)
             self.pending: dict[str, _Edit] = {}
@@ -155,6 +194,10 @@ async def _worker(cfg: dict) -> int:
                 async for msg in ws:
                     if isinstance(msg, str) or not msg:
                         continue
+                    if hocuspocus:
+                        msg = unframe(msg)
+                        if not msg:
+                            continue
                     kind = msg[0]
                     if kind == 0:  # sync
                         step = msg[1]
@@ -164,7 +207,7 @@ async def _worker(cfg: dict) -> int:
                             stats["sync_errors"] += 1
                             continue
                         if reply is not None:  # server's step 1 -> our step 2
-                            await ws.send(reply)
+                            await ws.send(self.prefix + reply)
                         elif step == 1:
                             self.synced.set()
                         if step != 0:
@@ -173,6 +216,8 @@ async def _worker(cfg: dict) -> int:
                                 self.check(perf())
                     elif kind == 1:
                         stats["awareness_msgs"] += 1
+                    elif kind == 2 and hocuspocus and msg[1:2] == b"\x01":
+                        stats["sync_errors"] += 1  # Hocuspocus: permission denied
             except ConnectionClosed:
                 pass
             finally:
@@ -184,7 +229,7 @@ async def _worker(cfg: dict) -> int:
 
     closing = False
     rooms = cfg["rooms"]
-    clients = [[Client(r["index"], i) for i in range(C)] for r in rooms]
+    clients = [[Client(r["index"], i, r["name"]) for i in range(C)] for r in rooms]
     sem = asyncio.Semaphore(cfg["connect_concurrency"])
     connect_ms: list[float] = []
 
@@ -200,7 +245,7 @@ async def _worker(cfg: dict) -> int:
             + write_var_uint(len(state))
             + state
         )
-        return create_awareness_message(body)
+        return client.prefix + create_awareness_message(body)
 
     async def open_client(client: Client, url: str) -> None:
         async with sem:
@@ -220,7 +265,10 @@ async def _worker(cfg: dict) -> int:
                 ext = client.ws.response.headers.get("Sec-WebSocket-Extensions")
                 extensions.add(ext or "none")
                 client.reader = asyncio.create_task(client.read_loop())
-                await client.ws.send(create_sync_message(client.doc))
+                if hocuspocus:  # Auth, Token, any token (the server has no auth hook)
+                    auth = write_var_uint(2) + write_var_uint(0) + var_string("bench")
+                    await client.ws.send(client.prefix + auth)
+                await client.ws.send(client.prefix + create_sync_message(client.doc))
                 await asyncio.wait_for(client.synced.wait(), cfg["connect_timeout"])
                 if cfg["awareness"]:
                     await client.ws.send(awareness_payload(client))
@@ -279,7 +327,7 @@ async def _worker(cfg: dict) -> int:
             marker = f"[{room_index}.{k}]"
             sv = writer.doc.get_state()
             writer.text.insert(len(writer.text), marker)
-            msg = create_update_message(writer.doc.get_update(sv))
+            msg = writer.prefix + create_update_message(writer.doc.get_update(sv))
             edit = _Edit(t_sched - t_meas, measured, C - 1)
             for other in row:
                 if other is not writer:
@@ -377,11 +425,21 @@ async def _worker(cfg: dict) -> int:
 # ======================================================================================
 
 
+def start_server(target: str, args, run_dir: Path):
+    if target == "node":
+        return start_node(args, run_dir)
+    if target == "hocuspocus":
+        return start_hocuspocus(args, run_dir)
+    if target == "before":
+        return start_ours(args, run_dir, Path(args.before).resolve(), "before")
+    return start_ours(args, run_dir)
+
+
 def run_one(target: str, rnd: int, args) -> dict:
-    run_dir = WORK / f"{target}-{rnd}"
+    run_dir = WORK / f"{target}-c{args.clients}-{rnd}"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
-    server = (start_node if target == "node" else start_ours)(args, run_dir)
+    server = start_server(target, args, run_dir)
     workers: list[tuple[subprocess.Popen, queue.Queue, Path]] = []
     try:
         pid = server.proc.pid
@@ -396,6 +454,7 @@ def run_one(target: str, rnd: int, args) -> dict:
                 "rooms": [{"index": i, "name": names[i], "urls": server.urls[i]} for i in idx],
                 "rooms_total": args.rooms,
                 "clients_per_room": args.clients,
+                "protocol": "hocuspocus" if target == "hocuspocus" else "y-websocket",
                 "interval": args.interval / 1000.0,
                 "warmup": args.warmup,
                 "duration": args.duration,
@@ -516,6 +575,7 @@ def run_one(target: str, rnd: int, args) -> dict:
         )
     return {
         "target": target,
+        "clients_per_room": args.clients,
         "round": rnd,
         "server": {
             **server.info,
@@ -576,18 +636,37 @@ def run_one(target: str, rnd: int, args) -> dict:
     }
 
 
+TARGETS = ("node", "hocuspocus", "before", "ours")
+REFERENCES = ("node", "hocuspocus")  # in memory; the goal is measured against the best
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        description="Edit propagation latency of y-websocket servers (node reference vs kmserver).",
+        description="Edit propagation latency of Yjs sync servers (y-websocket, Hocuspocus, "
+        "kmserver).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument(
         "--targets",
-        default="node,ours",
-        help="comma-separated: node (y-websocket@2 server.cjs), ours (kmserver)",
+        default="node,hocuspocus,ours",
+        help="comma-separated: node (y-websocket@2 server.cjs), hocuspocus (@hocuspocus/server "
+        "2, benchmarks/hocuspocus_server.cjs), ours (kmserver of this checkout), before "
+        "(kmserver of the checkout given by --before)",
+    )
+    p.add_argument(
+        "--before",
+        default=None,
+        metavar="DIR",
+        help="another checkout (e.g. a git worktree of main) whose kmserver is the `before` "
+        "target; it runs with DIR first on PYTHONPATH",
     )
     p.add_argument("--rooms", "-R", type=int, default=50, help="rooms (documents)")
-    p.add_argument("--clients", "-C", type=int, default=4, help="clients per room (>= 2)")
+    p.add_argument(
+        "--clients",
+        "-C",
+        default="4",
+        help="clients per room (>= 2); a comma-separated list runs every target at each",
+    )
     p.add_argument(
         "--interval",
         type=float,
@@ -653,17 +732,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--output", default=str(RESULTS_FILE), help="JSON results file")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
-    if a.clients < 2:
+    try:
+        a.clients_list = [int(c) for c in str(a.clients).split(",") if c.strip()]
+    except ValueError:
+        p.error("--clients takes integers, e.g. 4 or 4,10")
+    if not a.clients_list or min(a.clients_list) < 2:
         p.error("--clients must be >= 2 (a writer and at least one reader)")
+    a.clients = a.clients_list[0]
     for name in ("rooms", "rounds", "client_procs", "connect_concurrency"):
         if getattr(a, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be >= 1")
     if a.interval <= 0 or a.duration <= 0 or a.warmup < 0 or a.drain < 0:
         p.error("--interval and --duration must be > 0, --warmup and --drain >= 0")
     a.target_list = [t.strip() for t in a.targets.split(",") if t.strip()]
-    bad = set(a.target_list) - {"node", "ours"}
+    bad = set(a.target_list) - set(TARGETS)
     if bad or not a.target_list:
         p.error(f"unknown target(s): {', '.join(sorted(bad)) or '(none)'}")
+    if "before" in a.target_list and not a.before:
+        p.error("target `before` needs --before DIR")
     return a
 
 
@@ -679,16 +765,18 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC).astimezone()
     machine = machine_info(args)
-    order: list[tuple[str, int]] = []
-    for rnd in range(1, args.rounds + 1):
-        seq = args.target_list if rnd % 2 == 1 else list(reversed(args.target_list))
-        order.extend((t, rnd) for t in seq)
+    order: list[tuple[int, str, int]] = []
+    for clients in args.clients_list:
+        for rnd in range(1, args.rounds + 1):
+            seq = args.target_list if rnd % 2 == 1 else list(reversed(args.target_list))
+            order.extend((clients, t, rnd) for t in seq)
 
     runs: list[dict] = []
     failed = False
     t_start = time.monotonic()
-    for target, rnd in order:
-        log(f"=== {target} round {rnd} ===")
+    for clients, target, rnd in order:
+        args.clients = clients
+        log(f"=== {target} round {rnd}, {clients} clients per room ===")
         try:
             r = run_one(target, rnd, args)
             runs.append(r)
@@ -700,25 +788,55 @@ def main(argv: list[str] | None = None) -> int:
             )
         except FileNotFoundError as exc:
             log(f"{target}: skipped: {exc}")
-            runs.append({"target": target, "round": rnd, "skipped": str(exc)})
+            runs.append(
+                {"target": target, "clients_per_room": clients, "round": rnd, "skipped": str(exc)}
+            )
         except KeyboardInterrupt:
             log("interrupted; servers and clients stopped")
             return 130
         except Exception as exc:
             failed = True
             log(f"{target} round {rnd} FAILED: {exc}")
-            runs.append({"target": target, "round": rnd, "error": str(exc)})
+            runs.append(
+                {"target": target, "clients_per_room": clients, "round": rnd, "error": str(exc)}
+            )
 
-    summary = {t: pooled(runs, t) for t in args.target_list}
-    ratios = {}
-    if summary.get("node") and summary.get("ours"):
-        n, o = summary["node"], summary["ours"]
-        for k in ("p50", "p95", "p99", "max"):
-            ratios[f"latency_{k}"] = ratio(o["latency_ms"][k], n["latency_ms"][k])
-        ratios["server_cpu"] = ratio(
-            o["server_cpu_pct_of_one_core"], n["server_cpu_pct_of_one_core"]
-        )
-        ratios["server_peak_rss"] = ratio(o["server_peak_rss_kib"], n["server_peak_rss_kib"])
+    # per clients-per-room value: each target pooled over its rounds, and the kmserver
+    # targets against the goal of issue 13 (p99 <= 1.5 x the best in-memory server's,
+    # server CPU <= 2 x the node y-websocket server's)
+    summary: dict[str, dict] = {}
+    ratios: dict[str, dict] = {}
+    for clients in args.clients_list:
+        sm = {t: pooled(runs, t, clients) for t in args.target_list}
+        summary[f"clients={clients}"] = sm
+        refs = [sm[t] for t in REFERENCES if sm.get(t)]
+        best_p99 = min((r["latency_ms"]["p99"] for r in refs), default=None)
+        node = sm.get("node")
+        for t in ("before", "ours"):
+            o = sm.get(t)
+            if not o:
+                continue
+            rt = {"p99_over_best_reference": ratio(o["latency_ms"]["p99"], best_p99)}
+            for ref in REFERENCES:
+                if sm.get(ref):
+                    for k in ("p50", "p95", "p99"):
+                        rt[f"{k}_over_{ref}"] = ratio(o["latency_ms"][k], sm[ref]["latency_ms"][k])
+            if node:
+                rt["cpu_over_node"] = ratio(
+                    o["server_cpu_pct_of_one_core"], node["server_cpu_pct_of_one_core"]
+                )
+                rt["peak_rss_over_node"] = ratio(
+                    o["server_peak_rss_kib"], node["server_peak_rss_kib"]
+                )
+            rt["goal_p99_met"] = (
+                None
+                if rt["p99_over_best_reference"] is None
+                else rt["p99_over_best_reference"] <= 1.5
+            )
+            rt["goal_cpu_met"] = (
+                None if rt.get("cpu_over_node") is None else rt["cpu_over_node"] <= 2.0
+            )
+            ratios.setdefault(f"clients={clients}", {})[t] = rt
     for r in runs:
         r.pop("_last_ms", None)
     doc = {
@@ -729,7 +847,8 @@ def main(argv: list[str] | None = None) -> int:
         "config": {
             "targets": args.target_list,
             "rooms": args.rooms,
-            "clients": args.clients,
+            "clients": args.clients_list,
+            "before": args.before,
             "interval_ms": args.interval,
             "warmup_s": args.warmup,
             "duration_s": args.duration,
@@ -741,13 +860,13 @@ def main(argv: list[str] | None = None) -> int:
             "command": "python benchmarks/edit_latency.py " + " ".join(sys.argv[1:]),
         },
         "summary": summary,
-        "ratios_ours_over_node": ratios,
+        "ratios": ratios,
         "runs": runs,
     }
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(doc, indent=2) + "\n")
-    print_table({**doc, "ratios": ratios})
+    print_table(doc)
     log(f"results written to {out}")
     return 1 if failed else 0
 

@@ -73,14 +73,15 @@ def _pct(seconds: float | None, duration: float) -> float | None:
 def print_table(doc: dict) -> None:
     cfg = doc["config"]
     print()
+    clients = ",".join(str(c) for c in cfg["clients"])
     print(
-        f"Edit propagation latency, y-websocket protocol: {cfg['rooms']} rooms x "
-        f"{cfg['clients']} clients, 1 edit / {cfg['interval_ms']:g} ms / room, "
+        f"Edit propagation latency, Yjs sync protocol: {cfg['rooms']} rooms x "
+        f"{clients} clients, 1 edit / {cfg['interval_ms']:g} ms / room, "
         f"{cfg['duration_s']:g} s measured after {cfg['warmup_s']:g} s warm-up"
     )
     print("latency = writer send -> LAST other client of the room applied it (ms)")
     hdr = (
-        f"{'target':<6} {'rnd':>3} {'sent':>6} {'deliv':>6} {'lost':>5} {'p50':>7} "
+        f"{'target':<10} {'C':>3} {'rnd':>3} {'sent':>6} {'deliv':>6} {'lost':>5} {'p50':>7} "
         f"{'p95':>7} {'p99':>7} {'max':>7} {'srvCPU%':>7} {'CPU s':>6} {'peakRSS':>8} "
         f"{'srvWait%':>8} {'cliCPU%':>7} {'lag p99':>7} {'PSI%':>5}"
     )
@@ -90,13 +91,15 @@ def print_table(doc: dict) -> None:
         if "error" in r or "skipped" in r:
             why = r.get("error") or r.get("skipped")
             print(
-                f"{r['target']:<6} {r['round']:>3}  {'SKIPPED' if 'skipped' in r else 'FAILED'}:"
+                f"{r['target']:<10} {r.get('clients_per_room', '-'):>3} {r['round']:>3}  "
+                f"{'SKIPPED' if 'skipped' in r else 'FAILED'}:"
                 f" {why.splitlines()[0][:90]}"
             )
             continue
         lat, ed, sv, cl = r["latency_ms"], r["edits"], r["server"], r["clients"]
         print(
-            f"{r['target']:<6} {r['round']:>3} {ed['sent']:>6} {ed['delivered']:>6} "
+            f"{r['target']:<10} {r['clients_per_room']:>3} {r['round']:>3} {ed['sent']:>6} "
+            f"{ed['delivered']:>6} "
             f"{ed['lost']:>5} {fmt(lat['p50'], 2):>7} {fmt(lat['p95'], 2):>7} "
             f"{fmt(lat['p99'], 2):>7} {fmt(lat['max'], 1):>7} "
             f"{fmt(sv['cpu_pct_of_one_core']):>7} {fmt(sv['cpu_s_total'], 2):>6} "
@@ -107,17 +110,20 @@ def print_table(doc: dict) -> None:
             f"{fmt(r['machine_load']['cpu_pressure_some_pct_measured_window'], 0):>5}"
         )
     if doc["config"]["rounds"] > 1:
-        for target, sm in doc["summary"].items():
-            if sm:
+        for key, by_target in doc["summary"].items():
+            for target, sm in by_target.items():
+                if not sm:
+                    continue
                 lat = sm["latency_ms"]
                 print(
-                    f"{target:<6} {'all':>3} {sm['sent']:>6} {sm['sent'] - sm['lost']:>6} "
+                    f"{target:<10} {key.split('=')[1]:>3} {'all':>3} {sm['sent']:>6} "
+                    f"{sm['sent'] - sm['lost']:>6} "
                     f"{sm['lost']:>5} {fmt(lat['p50'], 2):>7} {fmt(lat['p95'], 2):>7} "
                     f"{fmt(lat['p99'], 2):>7} {fmt(lat['max'], 1):>7} "
                     f"{fmt(sm['server_cpu_pct_of_one_core']):>7}   (pooled over rounds)"
                 )
     notes = [
-        f"  {r['target']} round {r['round']}: {w}"
+        f"  {r['target']} C={r.get('clients_per_room')} round {r['round']}: {w}"
         for r in doc["runs"]
         for w in r.get("warnings", [])
     ]
@@ -127,8 +133,16 @@ def print_table(doc: dict) -> None:
         print("\n".join(notes))
     if doc.get("ratios"):
         print()
-        print("ratio ours / node (pooled over rounds; >1 means ours is slower / uses more):")
-        print("  " + "  ".join(f"{k} {fmt(v, 2)}" for k, v in doc["ratios"].items()))
+        print(
+            "kmserver / reference (pooled over rounds; goal: p99 <= 1.5 x the best of node and "
+            "hocuspocus, CPU <= 2 x node):"
+        )
+        for key, by_target in doc["ratios"].items():
+            for target, rt in by_target.items():
+                shown = "  ".join(
+                    f"{k} {fmt(v, 2)}" for k, v in rt.items() if not k.startswith("goal")
+                )
+                print(f"  {key} {target}: {shown}")
     print()
     print("Measured window: srvCPU% = server CPU time / wall time (100 = one core); srvWait% =")
     print("time server threads were runnable but waited for a CPU (others' load); cliCPU%, lag")
@@ -136,8 +150,14 @@ def print_table(doc: dict) -> None:
     print("the machine waited for CPU (/proc/pressure/cpu). CPU s = server CPU s, whole run.")
 
 
-def pooled(runs: list[dict], target: str) -> dict | None:
-    ok = [r for r in runs if r["target"] == target and "latency_ms" in r]
+def pooled(runs: list[dict], target: str, clients: int | None = None) -> dict | None:
+    ok = [
+        r
+        for r in runs
+        if r["target"] == target
+        and "latency_ms" in r
+        and (clients is None or r["clients_per_room"] == clients)
+    ]
     if not ok:
         return None
     # percentiles of the pooled raw latencies of all rounds (run['_last_ms'], not in JSON)

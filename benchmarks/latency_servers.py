@@ -19,7 +19,16 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from latency_common import HERE, NODE_ENV_STRIP, NODE_SERVER, REPO, ROOM_PREFIX, log
+from latency_common import (
+    HERE,
+    HOCUSPOCUS_PKG,
+    HOCUSPOCUS_SCRIPT,
+    NODE_ENV_STRIP,
+    NODE_SERVER,
+    REPO,
+    ROOM_PREFIX,
+    log,
+)
 
 
 def _die_with_parent() -> None:
@@ -135,7 +144,7 @@ def _spawn_server(cmd, env, cwd, logpath: Path, ready: re.Pattern, timeout: floa
 
 
 def ensure_node_modules(args) -> None:
-    if NODE_SERVER.exists():
+    if NODE_SERVER.exists() and HOCUSPOCUS_PKG.exists():
         return
     npm = shutil.which("npm")
     if args.no_install or npm is None:
@@ -149,8 +158,9 @@ def ensure_node_modules(args) -> None:
     subprocess.run(
         cmd, cwd=HERE, check=True, timeout=300, stdin=subprocess.DEVNULL, stdout=sys.stderr
     )
-    if not NODE_SERVER.exists():
-        raise RuntimeError(f"npm finished but {NODE_SERVER} is still missing")
+    for needed in (NODE_SERVER, HOCUSPOCUS_PKG):
+        if not needed.exists():
+            raise RuntimeError(f"npm finished but {needed} is still missing")
 
 
 def node_version(node: str) -> str | None:
@@ -195,24 +205,71 @@ def start_node(args, run_dir: Path) -> Server:
     return Server("node", proc, port, urls, info, logfile)
 
 
-def kmserver_cmd(args) -> list[str] | None:
-    if args.kmserver_cmd:
+def start_hocuspocus(args, run_dir: Path) -> Server:
+    """Hocuspocus 2 (benchmarks/hocuspocus_server.cjs): no extensions, so in memory only.
+    One socket per client; the document name travels in every message (the client
+    prefixes it, see edit_latency.py), so the URL path is not used."""
+    ensure_node_modules(args)
+    node = args.node or shutil.which("node")
+    if not node:
+        raise RuntimeError("node not found on PATH (use --node)")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in NODE_ENV_STRIP}
+    env.update(HOST="127.0.0.1", PORT=str(port))
+    pkg = json.loads(HOCUSPOCUS_PKG.read_text())
+    ws_json = HOCUSPOCUS_PKG.parent / "node_modules" / "ws" / "package.json"  # its own ws 8
+    ws_pkg = json.loads(ws_json.read_text())
+    yjs_pkg = json.loads((HERE / "node_modules" / "yjs" / "package.json").read_text())
+    log(f"starting hocuspocus {pkg['version']} on 127.0.0.1:{port}")
+    proc, logfile = _spawn_server(
+        [node, str(HOCUSPOCUS_SCRIPT)],
+        env,
+        HERE,
+        run_dir / "server.log",
+        re.compile(r"hocuspocus running at .* on port \d+"),
+        args.server_timeout,
+    )
+    urls = [[f"ws://127.0.0.1:{port}/{room}"] * args.clients for room in room_names(args.rooms)]
+    info = {
+        "command": f"HOST=127.0.0.1 PORT={port} node {HOCUSPOCUS_SCRIPT.relative_to(REPO)}",
+        "@hocuspocus/server": pkg["version"],
+        "ws": ws_pkg["version"],
+        "yjs": yjs_pkg["version"],
+        "node": node_version(node),
+        "persistence": "none (no extensions, in memory)",
+        "protocol": "hocuspocus (document name before every y-sync message, auth first)",
+    }
+    return Server("hocuspocus", proc, port, urls, info, logfile)
+
+
+def kmserver_cmd(args, repo: Path = REPO) -> list[str] | None:
+    if args.kmserver_cmd and repo == REPO:
         return args.kmserver_cmd.split()
-    if (REPO / "kmserver" / "cli.py").exists():
+    if (repo / "kmserver" / "cli.py").exists():
         return [sys.executable, "-m", "kmserver.cli"]
     return None
 
 
-def kmserver_fingerprint() -> dict:
+def kmserver_fingerprint(repo: Path = REPO) -> dict:
     """Which kmserver source ran (the tree changes under active development)."""
     import hashlib
 
-    files = sorted((REPO / "kmserver").rglob("*.py"))
+    files = sorted((repo / "kmserver").rglob("*.py"))
     h = hashlib.sha256()
+    git = None
+    with contextlib.suppress(Exception):
+        git = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     for f in files:
-        h.update(str(f.relative_to(REPO)).encode() + b"\0" + f.read_bytes() + b"\0")
+        h.update(str(f.relative_to(repo)).encode() + b"\0" + f.read_bytes() + b"\0")
     newest = max((f.stat().st_mtime for f in files), default=0)
     return {
+        "source": str(repo),
+        "git_head": git or None,
         "source_sha256": h.hexdigest()[:16],
         "source_newest_mtime": dt.datetime.fromtimestamp(newest, dt.UTC).isoformat(
             timespec="seconds"
@@ -220,24 +277,40 @@ def kmserver_fingerprint() -> dict:
     }
 
 
-def start_ours(args, run_dir: Path) -> Server:
-    base = kmserver_cmd(args)
+# One benchmark account stands for every client, so the per-user limits (16 sockets,
+# 50 updates/s: sized for one person, kmserver/limits.py) are lifted; the checks still
+# run on every connection and message.
+BENCH_LIMITS = (
+    "--max-connections-per-user",
+    "100000",
+    "--update-rate",
+    "100000/s,burst=100000",
+    "--request-rate",
+    "100000/s,burst=100000",
+)
+
+
+def start_ours(args, run_dir: Path, repo: Path = REPO, name: str = "ours") -> Server:
+    """kmserver from ``repo`` (this checkout, or ``--before`` for the ``before`` target)."""
+    base = kmserver_cmd(args, repo)
     if base is None:
-        raise FileNotFoundError("kmserver/cli.py does not exist yet")
+        raise FileNotFoundError(f"{repo}/kmserver/cli.py does not exist")
     db = (run_dir / "bench.db").resolve()
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             Path(str(db) + suffix).unlink()
     env = dict(os.environ)
     env["KMSERVER_DB"] = f"sqlite:///{db}"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    # the source under test first: the shared venv may have another checkout installed
+    others = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(REPO)]
+    env["PYTHONPATH"] = os.pathsep.join([str(repo), *others])
     env["PYTHONUNBUFFERED"] = "1"
 
     def cli(*argv: str, stdin: str | None = None) -> str:
         log(f"  KMSERVER_DB=sqlite:///{db.relative_to(REPO)} kmserver {' '.join(argv)}")
         p = subprocess.run(
             [*base, *argv],
-            cwd=REPO,
+            cwd=repo,
             env=env,
             input=stdin,
             capture_output=True,
@@ -273,11 +346,11 @@ def start_ours(args, run_dir: Path) -> Server:
         raise RuntimeError("`kmserver token bench` printed nothing")
     token = out[-1]
     port = free_port()
-    log(f"starting kmserver on 127.0.0.1:{port}")
+    log(f"starting kmserver ({name}, {repo}) on 127.0.0.1:{port}")
     proc, logfile = _spawn_server(
-        [*base, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*base, "serve", "--host", "127.0.0.1", "--port", str(port), *BENCH_LIMITS],
         env,
-        REPO,
+        repo,
         run_dir / "server.log",
         re.compile(r"listening on ws://127\.0\.0\.1:\d+"),
         args.server_timeout,
@@ -288,9 +361,10 @@ def start_ours(args, run_dir: Path) -> Server:
         for room in room_names(args.rooms)
     ]
     info = {
-        **kmserver_fingerprint(),
+        **kmserver_fingerprint(repo),
         "command": f"KMSERVER_DB=sqlite:///<run dir>/bench.db "
-        f"{' '.join(Path(b).name for b in base)} serve --host 127.0.0.1 --port {port}",
+        f"{' '.join(Path(b).name for b in base)} serve --host 127.0.0.1 --port {port} "
+        + " ".join(BENCH_LIMITS),
         "database": "SQLite file, fresh per run",
     }
-    return Server("ours", proc, port, urls, info, logfile)
+    return Server(name, proc, port, urls, info, logfile)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kmserver import policy
-from kmserver.peer import Peer
+from kmserver.peer import Peer, encode_frame
 from kmserver.protocol import awareness, streams, ysync
 from kmserver.protocol import messages as m
 from kmserver.protocol.codec import ProtocolError
@@ -64,6 +64,7 @@ class Hub:
         self.remote_awareness: defaultdict[str, dict[str, tuple[bytes, float]]] = defaultdict(dict)
         self.awareness_out: Callable[[str, str, bytes], None] | None = None
         self.y_peers: defaultdict[str, set[Peer]] = defaultdict(set)  # /y/<doc> sockets
+        self._batch_time: str | None = None  # updated_at of the edits in one batch
 
     def add_session(self, session: Any) -> None:
         self.sessions.add(session)
@@ -151,6 +152,7 @@ class Hub:
 
     def on_tail(self, jobs: list[Job], batch: TailBatch) -> None:
         """Reply to each job and deliver each entry, all in sequence order."""
+        self._batch_time = None  # one clock reading per batch, not per edit
         entries = iter(batch.entries)
         pending: TailEntry | None = next(entries, None)
         # session -> {doc id: who changed it}, for the cursor frame after the batch
@@ -203,22 +205,35 @@ class Hub:
         origin = job.origin if isinstance(job, UpdateJob) else None
         if origin is not None and hasattr(origin, "update_acked"):
             origin.update_acked(entry.doc_id, entry.seq)
-        frame = ysync.wrap(entry.doc_id, ysync.sync_update(entry.data))
+        # Each message and its websocket frame are built once per update, and only if
+        # someone receives it; the check of who may is per recipient and per update.
+        frame = encoded = None
         for session in self.sessions:
             if session is not origin and policy.sees_working_copy(session.account, meta):
-                session.deliver(frame)
+                if frame is None:
+                    frame = ysync.wrap(entry.doc_id, ysync.sync_update(entry.data))
+                    encoded = encode_frame(frame)
+                session.deliver(frame, encoded)
                 reached[session][entry.doc_id] = entry.author
-        message = ysync.sync_update(entry.data)
-        for peer in self.y_peers.get(entry.doc_id, ()):
-            if peer is not origin and peer.working:
-                peer.send(message)
+        peers = self.y_peers.get(entry.doc_id)
+        if peers:
+            # peer.working was decided when the socket opened (policy.sees_working_copy)
+            # and is re-checked on every change of the document's metadata or the
+            # account (_check_y_peer closes a socket whose answer changed).
+            message = ysync.sync_update(entry.data)
+            encoded = encode_frame(message)
+            for peer in peers:
+                if peer is not origin and peer.working:
+                    peer.send_encoded(message, encoded)
 
     def _working_changed(self, meta: DocMeta, entry: TailEntry) -> None:
         """An edit of the working copy: its editors learn who has unpublished changes."""
+        if self._batch_time is None:
+            self._batch_time = datetime.now(UTC).isoformat()
         changes: dict[str, Any] = {
             "seq": entry.seq,
             "updated_by": entry.author,
-            "updated_at": datetime.now(UTC).isoformat(),
+            "updated_at": self._batch_time,
         }
         new_author = entry.author and entry.author not in meta.pending_authors
         if new_author:
@@ -231,15 +246,22 @@ class Hub:
 
     def _deliver_publication(self, meta: DocMeta, entry: TailEntry, reached: defaultdict) -> None:
         """A new revision: the difference from the previous one, to every reader."""
-        frame = ysync.wrap(streams.published(entry.doc_id), ysync.sync_update(entry.data))
+        frame = encoded = None
         for session in self.sessions:
             if policy.can_read(session.account, meta):
-                session.deliver(frame)
+                if frame is None:
+                    stream = streams.published(entry.doc_id)
+                    frame = ysync.wrap(stream, ysync.sync_update(entry.data))
+                    encoded = encode_frame(frame)
+                session.deliver(frame, encoded)
                 reached[session][entry.doc_id] = entry.author
-        message = ysync.sync_update(entry.data)
-        for peer in self.y_peers.get(entry.doc_id, ()):
-            if not peer.working:
-                peer.send(message)
+        peers = self.y_peers.get(entry.doc_id)
+        if peers:
+            message = ysync.sync_update(entry.data)
+            encoded = encode_frame(message)
+            for peer in peers:
+                if not peer.working:
+                    peer.send_encoded(message, encoded)
 
     def _deliver_record(self, entry: TailEntry, reached: defaultdict) -> None:
         """A record (flag, comment, note, watch setting, notification, must-read,

@@ -16,6 +16,8 @@ from collections import deque
 
 from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 from kmserver.protocol import awareness
 from kmserver.store.accounts import Account
@@ -27,6 +29,12 @@ MAX_QUEUED_BYTES = 16 * 1024 * 1024  # default of --max-send-queue (kmserver/lim
 CLOSE_TOO_SLOW = 4008
 SLOW_CLOSE_SECONDS = 5.0  # for the close handshake of a reader that is too far behind
 FAST_WRITE_LIMIT = 256 * 1024  # past this much unsent, frames queue for the sender task
+
+
+def encode_frame(message: bytes) -> bytes:
+    """``message`` as one unmasked, uncompressed websocket binary frame: what a server
+    writes for every reader of an update (``Peer.send_encoded``), encoded once."""
+    return Frame(Opcode.BINARY, message).serialize(mask=False, extensions=[])
 
 
 async def close_draining(ws: ServerConnection, code: int, reason: str) -> None:
@@ -94,6 +102,29 @@ class Peer:
         self._queue.append(frame)
         self._drained.clear()
         self._ready.set()
+
+    def send_encoded(self, message: bytes, encoded: bytes) -> None:
+        """``send(message)``, with ``encoded`` its frame (``encode_frame``) shared by every
+        recipient of the same update: when the frame can go straight out (nothing queued
+        or buffered ahead of it, the connection open and without extensions, which would
+        transform frames per connection), it is written to the transport as is, without
+        websockets encoding it again per reader; otherwise like any frame."""
+        if self._closed:
+            return
+        ws = self.ws
+        transport = ws.transport
+        if (
+            not self._queue
+            and transport is not None
+            and not transport.is_closing()
+            and ws.protocol.state is State.OPEN
+            and not ws.protocol.extensions
+            and ws.send_in_progress is None
+            and transport.get_write_buffer_size() < FAST_WRITE_LIMIT
+        ):
+            transport.write(encoded)
+            return
+        self.send(message)
 
     async def _close_too_slow(self) -> None:
         # A reader this far behind may never read the close frame either (its

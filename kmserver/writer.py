@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 
 DOC_CACHE_SIZE = 512
 POLL_SECONDS = 1.0  # how soon writes by other processes are noticed when idle
+# Compaction work per batch, in seconds: documents that cross COMPACT_AFTER together
+# (a burst of edits) are compacted a few per batch, so no batch waits a second for all.
+COMPACT_BUDGET = 0.005
 EMPTY_STATE_VECTOR = b"\x00"
 # Database details stay in the server log; clients learn only that it failed.
 SAVE_FAILED = "the server could not save this change; send it again later"
@@ -347,6 +350,7 @@ class Writer:
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
         self.counters: dict[str, DocCounters] = {}
+        self._compact_due: set[str] = set()  # documents over COMPACT_AFTER (writer thread)
         self._conn: Connection | None = None  # the writer thread's own
         with db.read() as s:
             self.covered = docs.max_seq(s)
@@ -382,21 +386,37 @@ class Writer:
         self._wake.set()
         return fut
 
+    def _start_commit(
+        self, loop: asyncio.AbstractEventLoop
+    ) -> tuple[list[tuple[Job, asyncio.Future]], asyncio.Future[tuple[TailBatch, float]]]:
+        """Hand everything queued to the writer thread as one batch."""
+        self._wake.clear()
+        batch, self._pending = self._pending, []
+        jobs = [job for job, _ in batch]
+        return batch, loop.run_in_executor(self.executor, self._timed_commit, jobs)
+
+    def _timed_commit(self, jobs: list[Job]) -> tuple[TailBatch, float]:
+        """The commit and how long it took on the writer thread (for /metrics)."""
+        started = time.perf_counter()
+        tail = self._commit(jobs)
+        return tail, time.perf_counter() - started
+
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        inflight = None
         while True:
-            if not self._pending and not self._stopping:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-            self._wake.clear()
-            batch, self._pending = self._pending, []
+            if inflight is None:
+                if not self._pending and not self._stopping:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                inflight = self._start_commit(loop)
+            batch, committing = inflight
             jobs = [job for job, _ in batch]
-            started = time.perf_counter()
             try:
-                tail = await loop.run_in_executor(self.executor, self._commit, jobs)
+                tail, took = await committing
                 if self.metrics is not None and jobs:
                     self.metrics.batch_jobs.observe(len(jobs))
-                    self.metrics.commit_seconds.observe(time.perf_counter() - started)
+                    self.metrics.commit_seconds.observe(took)
                     self.metrics.committed_entries(
                         e.kind for e in tail.entries if e.writer == self.writer_id
                     )
@@ -408,6 +428,10 @@ class Writer:
                     job.seq = None
                     job.error = JobError(ErrorCode.INTERNAL, SAVE_FAILED)
                 tail = TailBatch([], {})
+            # Pipelined: what queued meanwhile starts committing (its fsync) while this
+            # batch, committed, is acknowledged and delivered here. Only committed entries
+            # are ever delivered, and batches are delivered in the order they committed.
+            inflight = self._start_commit(loop) if self._pending else None
             try:
                 self.on_tail(jobs, tail)
             except Exception:
@@ -415,7 +439,7 @@ class Writer:
             for job, fut in batch:
                 if not fut.done():
                     fut.set_result(job)
-            if self._stopping and not self._pending:
+            if self._stopping and not self._pending and inflight is None:
                 return
 
     # -- writer thread -------------------------------------------------
@@ -433,7 +457,8 @@ class Writer:
             self.covered = tail.entries[-1].seq
         # Only after the tail has read them: compaction folds entries into one.
         if ctx is not None:
-            self._compact(ctx.needs_compaction())
+            self._compact_due |= ctx.needs_compaction()
+        self._compact()
         return tail
 
     def _session(self) -> Session:
@@ -506,19 +531,31 @@ class Writer:
         """Another process committed (LISTEN/NOTIFY): read the log now, not at the poll."""
         self._wake.set()
 
-    def _compact(self, doc_ids: set[str]) -> None:
-        if not doc_ids:
+    def _compact(self) -> None:
+        """Compact due documents, one transaction, for about ``COMPACT_BUDGET`` seconds
+        (at least one document); the rest wait for the next batch or poll."""
+        due = self._compact_due
+        if not due:
             return  # no empty transaction: with synchronous=FULL it would cost an fsync
+        done: list[str] = []
         try:
             with self.db.write() as s, s.begin():
-                for row in docs.documents_by_id(s, doc_ids).values():
-                    if row.update_rows > docs.COMPACT_AFTER:
+                start = time.perf_counter()
+                for doc_id in sorted(due):
+                    done.append(doc_id)
+                    row = s.get(Document, doc_id)
+                    if row is not None and row.update_rows > docs.COMPACT_AFTER:
                         docs.compact(s, row)
                         self.counters[row.id] = DocCounters(
                             row.deleted, row.update_rows, list(row.pending_authors or ())
                         )
+                    if time.perf_counter() - start > COMPACT_BUDGET:
+                        break
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
+            for doc_id in done:  # counters set above were not committed: read them again
+                self.counters.pop(doc_id, None)
+        due.difference_update(done)
 
     def _read_tail(self) -> TailBatch:
         """Idle: entries other processes committed past ``covered``. Commits happen in

@@ -56,9 +56,14 @@ class WsSession(Peer):
 
     # -- delivery (called by the hub) --------------------------------------
 
-    def deliver(self, frame: str | bytes) -> None:
+    def deliver(self, frame: str | bytes, encoded: bytes | None = None) -> None:
+        """``encoded``: a binary ``frame`` already encoded (``peer.encode_frame``), shared
+        by every session the hub delivers it to."""
         if self._buffer is None:
-            self.send(frame)
+            if encoded is None:
+                self.send(frame)
+            else:
+                self.send_encoded(frame, encoded)  # type: ignore[arg-type]
         elif len(self._buffer) < MAX_BUFFERED and self._buffered_bytes < self.max_bytes:
             self._buffer.append(frame)
             self._buffered_bytes += len(frame)

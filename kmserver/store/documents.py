@@ -117,8 +117,13 @@ def live_documents(s: Session) -> Sequence[Document]:
     ).all()
 
 
+_MAX_SEQ = select(func.max(LogEntry.seq))
+
+
 def max_seq(s: Session) -> int:
-    return s.scalar(select(func.max(LogEntry.seq))) or 0
+    """The newest log entry's seq. On the session's Core connection, with the statement
+    built once: the writer asks at the start of every batch."""
+    return s.connection().execute(_MAX_SEQ).scalar() or 0
 
 
 _INSERT_LOG = insert(LogEntry).returning(LogEntry.seq)

@@ -1,0 +1,53 @@
+"""The hot path of issue 13: compaction a few documents per batch, and the fan-out
+frame encoded once per update still reaching every reader (docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from kmserver import writer as writer_module
+from kmserver.server import Server
+from kmserver.store import documents as docs
+from kmserver.store.models import LOG_UPDATE, LogEntry
+from tests.server.conftest import WireClient
+
+DOCS = ("parking", "school", "styleguide")
+
+
+def _update_rows(server: Server) -> dict[str, int]:
+    with server.db.read() as s:
+        rows = s.execute(
+            select(LogEntry.doc_id, func.count())
+            .where(LogEntry.kind == LOG_UPDATE, LogEntry.doc_id.in_(DOCS))
+            .group_by(LogEntry.doc_id)
+        ).all()
+    return {doc_id: count for doc_id, count in rows}
+
+
+async def test_documents_due_together_are_all_compacted_one_per_batch(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(docs, "COMPACT_AFTER", 5)
+    monkeypatch.setattr(writer_module, "COMPACT_BUDGET", 0.0)  # one document per batch
+    editor = await WireClient.open(server, "sara")
+    await editor.sync()
+    for doc_id in DOCS:
+        for i in range(8):
+            await editor.edit(doc_id, lambda t, d=doc_id, i=i: t.insert(0, f"<{d}{i}>"))
+    await editor.wait_for(lambda: len(editor.of_type("ack")) >= 8 * len(DOCS), timeout=30)
+    # the last batches made all three due; idle polls compact the rest, one each
+    for _ in range(100):
+        if all(n <= 5 for n in _update_rows(server).values()):
+            break
+        await asyncio.sleep(0.1)
+    assert all(n <= 5 for n in _update_rows(server).values()), _update_rows(server)
+    reader = await WireClient.open(server, "sara")
+    await reader.sync()
+    for doc_id in DOCS:
+        assert reader.text(doc_id) == editor.text(doc_id)
+        assert all(f"<{doc_id}{i}>" in reader.text(doc_id) for i in range(8))
+    await editor.close()
+    await reader.close()
