@@ -99,7 +99,7 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
         print(system_check.check_import_error(exc), file=sys.stderr)
         return 1
 
-    from kmclient.demo import DemoServer
+    from kmclient.demo import DemoServer, web_addresses
     from kmclient.ui.shell.client_app import ClientApp
 
     app = QApplication(["kmclient", *qt_args])
@@ -112,6 +112,8 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
     server = None
     if demo:
         server = DemoServer().start()
+        for line in web_addresses(server.port):
+            print(line, flush=True)
     client = ClientApp(app, settings, demo=server)
     try:
         if server is not None:

@@ -96,6 +96,16 @@ class DemoServer(EmbeddedServer):
             self._own_dir = None
 
 
+def web_addresses(port: int, host: str = "127.0.0.1") -> list[str]:
+    """What ``kmclient --demo`` prints: the same server in a browser, with a sign-in."""
+    base = f"http://{host}:{port}"
+    return [
+        f"Web app:     {base}/  (sign in as anna, a rep, or olle, an owner; password "
+        f"'{DEMO_PASSWORD}')",
+        f"Help centre: {base}/help/  (public articles, no sign-in)",
+    ]
+
+
 def demo_user(name: str) -> DemoUser:
     for user in DEMO_USERS:
         if user.name == name:

@@ -8,20 +8,21 @@ import argparse
 import asyncio
 import contextlib
 import getpass
-import logging
 import os
 import signal
 import sys
 from datetime import timedelta
+from importlib import metadata
 from pathlib import Path
 
+from kmserver import logs
 from kmserver.content import ContentError, export_dir, import_dir
 from kmserver.durations import duration
 from kmserver.protocol.messages import ROLES
 from kmserver.publishing import commands as publishing
 from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS, parse_days
 from kmserver.store.accounts import Accounts
-from kmserver.store.database import DB_ENV, SQLITE_SYNC_MODES, Database
+from kmserver.store.database import DB_ENV, SQLITE_SYNC_MODES, Database, default_db_url
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kmserver", description="Real-time knowledge base server for one-stop centres."
     )
+    p.add_argument("--version", action="version", version=f"kmserver {version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", parents=[common], help="serve /ws, /y/<doc> and /health")
@@ -80,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
         f"unless it sets review_every itself (e.g. 90d, 6m, 1y; default {DEFAULT_REVIEW_DAYS}d)",
     )
     serve.add_argument("--log-level", default="INFO")
+    serve.add_argument(
+        "--log-format",
+        choices=logs.FORMATS,
+        default="text",
+        help="text: 'time level logger: message'; json: one object per line (for shippers)",
+    )
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
         dest="action", required=True
@@ -118,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
         "--working", action="store_true", help="write the working copies (drafts included)"
     )
     publishing.add_parsers(sub, common)
+    bak = sub.add_parser(
+        "backup", parents=[common], help="a consistent copy of a SQLite database, while it serves"
+    )
+    bak.add_argument("file", type=Path, help="the new backup file")
+    res = sub.add_parser(
+        "restore-backup", parents=[common], help="put a backup in place (the server stopped)"
+    )
+    res.add_argument("file", type=Path, help="a file made by kmserver backup")
     return p
 
 
@@ -145,10 +161,9 @@ def _topics(raw: str | None) -> list[str] | None:
 
 def _serve(args: argparse.Namespace) -> int:
     from kmserver.server import Server, ServerConfig
+    from kmserver.store.serve_lock import AlreadyServing
 
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s"
-    )
+    logs.configure(args.log_level, args.log_format)
     if bool(args.certfile) != bool(args.keyfile):
         raise SystemExit("kmserver: --certfile and --keyfile go together")
     config = ServerConfig(
@@ -177,7 +192,11 @@ def _serve(args: argparse.Namespace) -> int:
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
         server = Server(config)
-        await server.start()
+        try:
+            await server.start()
+        except AlreadyServing as exc:
+            print(f"kmserver: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
         print(f"listening on {server.url}", flush=True)
         await stop.wait()
         await server.stop()
@@ -187,10 +206,19 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def version() -> str:
+    try:
+        return metadata.version("kmdesk")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command in ("backup", "restore-backup"):
+        return _backup(args)
     db = Database(args.db)
     try:
         return _run(args, db)
@@ -199,6 +227,31 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         db.dispose()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    """Without opening the database through Database(): a restore must not migrate or
+    lock the file it replaces, and a backup needs no more than SQLite's copy."""
+    from kmserver.store import backup
+
+    url = args.db or default_db_url()
+    try:
+        if args.command == "backup":
+            info = backup.backup(url, args.file)
+            print(
+                f"backed up {info.documents} documents, {info.log_entries} log entries and "
+                f"{info.users} users to {info.path} ({info.bytes:,} bytes)"
+            )
+        else:
+            info = backup.restore(url, args.file)
+            print(
+                f"restored {info.documents} documents and {info.users} users from {info.path}; "
+                "the previous database is kept as *.before-restore"
+            )
+    except backup.BackupError as exc:
+        print(f"kmserver: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _run(args: argparse.Namespace, db: Database) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -20,8 +21,9 @@ from typing import Any
 
 from kmserver import policy
 from kmserver.peer import Peer
+from kmserver.protocol import awareness, streams, ysync
 from kmserver.protocol import messages as m
-from kmserver.protocol import streams, ysync
+from kmserver.protocol.codec import ProtocolError
 from kmserver.protocol.docmeta import DocMeta, View
 from kmserver.protocol.feedback import record_frame
 from kmserver.publishing import review_dates
@@ -32,6 +34,7 @@ from kmserver.writer import Job, TailBatch, UpdateJob
 log = logging.getLogger(__name__)
 
 CLOSE_LOST_ACCESS = 4003
+REMOTE_AWARENESS_TTL = 30.0  # s: as y-protocols drops a client not renewed in 30 s
 
 
 class Hub:
@@ -56,6 +59,10 @@ class Hub:
         # broadcast, whose acknowledgement a coverage screen waits for (kmserver/attention).
         self.delivery_observers: list[Callable[[dict[str, Any], int, list[Any]], None]] = []
         self.rooms: defaultdict[str, set[Peer]] = defaultdict(set)  # awareness rooms
+        # Awareness of peers on other server processes (kmserver/cluster.py): doc id ->
+        # sender -> (its last update, when), for those who join later; and where ours go.
+        self.remote_awareness: defaultdict[str, dict[str, tuple[bytes, float]]] = defaultdict(dict)
+        self.awareness_out: Callable[[str, str, bytes], None] | None = None
         self.y_peers: defaultdict[str, set[Peer]] = defaultdict(set)  # /y/<doc> sockets
 
     def add_session(self, session: Any) -> None:
@@ -92,6 +99,10 @@ class Hub:
             last = other.awareness_last.get(doc_id)
             if other is not peer and last:
                 peer.send_doc_message(doc_id, ysync.awareness(last))
+        fresh = time.monotonic() - REMOTE_AWARENESS_TTL
+        for payload, at in list(self.remote_awareness.get(doc_id, {}).values()):
+            if at >= fresh:
+                peer.send_doc_message(doc_id, ysync.awareness(payload))
 
     def leave(self, peer: Peer, doc_id: str) -> None:
         room = self.rooms.get(doc_id)
@@ -104,6 +115,8 @@ class Hub:
         if removal and room:
             for other in room:
                 other.send_doc_message(doc_id, ysync.awareness(removal))
+        if removal and self.awareness_out is not None:
+            self.awareness_out(doc_id, str(id(peer)), removal)
 
     def relay_awareness(self, peer: Peer, doc_id: str, payload: bytes) -> None:
         peer.note_awareness(doc_id, payload)
@@ -111,6 +124,26 @@ class Hub:
         for other in self.rooms.get(doc_id, ()):
             if other is not peer:
                 other.send_doc_message(doc_id, message)
+        if self.awareness_out is not None:
+            self.awareness_out(doc_id, str(id(peer)), payload)
+
+    def awareness_from_elsewhere(self, doc_id: str, sender: str, payload: bytes) -> None:
+        """A peer on another server process: to this process's peers of the document,
+        and kept (until it says it left, or goes quiet) for those who join later."""
+        try:
+            states = awareness.parse(payload)
+        except ProtocolError:
+            return
+        kept = self.remote_awareness[doc_id]
+        if states and all(state == "null" for _cid, _clock, state in states):
+            kept.pop(sender, None)
+        else:
+            kept[sender] = (payload, time.monotonic())
+        if not kept:
+            self.remote_awareness.pop(doc_id, None)
+        message = ysync.awareness(payload)
+        for other in self.rooms.get(doc_id, ()):
+            other.send_doc_message(doc_id, message)
 
     # -- delivery of committed entries ------------------------------------
 

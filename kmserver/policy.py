@@ -9,13 +9,16 @@ asks here; docs/protocol.md has the table of message -> rule.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kmserver.protocol import audience
 from kmserver.protocol.docmeta import ARCHIVED, PUBLISHED, DocMeta, View
-from kmserver.protocol.messages import EVERYONE
+from kmserver.protocol.messages import EVERYONE, PUBLIC
 
 SEES_ALL = frozenset({"supervisor", "admin"})
+# The role of an anonymous visitor of the public help centre (never an account's).
+VISITOR = "visitor"
 # Fields only a supervisor may change: they decide who sees the document, who
 # edits it, and how strictly it is governed.
 SUPERVISOR_FIELDS = frozenset({"owner", "editors", "audience", "review_required", "review_every"})
@@ -42,8 +45,21 @@ def can_read(user: Principal, doc: DocMeta) -> bool:
         return True  # drafts and archived documents included
     if doc.status != PUBLISHED:
         return False
-    allowed = {EVERYONE, "rep"} if user.role == "rep" else {EVERYONE, "rep", "owner"}
+    if user.role == VISITOR:  # the public help centre: only what is meant for the public
+        return PUBLIC in doc.audience
+    # What the public may read, every member of staff may read too.
+    allowed = {EVERYONE, PUBLIC, "rep"}
+    if user.role == "owner":
+        allowed.add("owner")
     return user.role in ("rep", "owner") and bool(allowed.intersection(doc.audience))
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """Someone on the public help centre, not signed in."""
+
+    name: str = ""
+    role: str = VISITOR
 
 
 def can_edit(user: Principal, doc: DocMeta) -> bool:

@@ -18,6 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from kmserver.attention.service import Attention
+from kmserver.cluster import Cluster
 from kmserver.feedback.service import Clock, Feedback, utc_now
 from kmserver.hub import Hub
 from kmserver.protocol import messages as m
@@ -27,8 +28,10 @@ from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS
 from kmserver.publishing.service import Publishing
 from kmserver.store import documents as docs
 from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, AuthThrottled
-from kmserver.store.database import Database
+from kmserver.store.database import PROCESS_ID, Database
+from kmserver.store.serve_lock import ServeLock, sqlite_path
 from kmserver.visibility import send_states
+from kmserver.web.site import WebSite
 from kmserver.writer import Job, TailBatch, Writer
 from kmserver.ws_session import WsSession
 from kmserver.y_session import YSession
@@ -72,6 +75,8 @@ class Server:
         self._listener: Any = None
         self._account_watch: asyncio.Task | None = None
         self.peers: set[WsSession | YSession] = set()
+        self.cluster: Cluster | None = None
+        self._serve_lock: ServeLock | None = None
         self.writer: Writer
         self.hub: Hub
         self.feedback = Feedback(
@@ -83,6 +88,7 @@ class Server:
         )
         self.publishing = Publishing(self, config.clock or utc_now)
         self.attention = Attention(self, config.clock or utc_now)
+        self.web = WebSite(self)  # the web app and the public help centre (kmserver/web/)
         self.port = config.port
 
     # -- threads ------------------------------------------------------------
@@ -102,11 +108,24 @@ class Server:
     # -- life cycle -----------------------------------------------------------
 
     async def start(self) -> int:
+        db_file = sqlite_path(self.db.url)
+        if db_file is not None:  # several processes need PostgreSQL
+            self._serve_lock = ServeLock(db_file)
+            self._serve_lock.acquire()
         self.writer = Writer(self.db, on_tail=self._on_tail)
         metas = await self.read(docs.all_metas)
         self.hub = Hub(metas, self.writer.covered, self.config.review_every_days)
         loop = asyncio.get_running_loop()
         self.attention.attach()
+        self.cluster = Cluster(
+            self.db,
+            self.writer.poke,
+            self.hub.awareness_from_elsewhere,
+            asyncio.get_running_loop().call_soon_threadsafe,
+        )
+        if self.cluster.enabled:
+            self.hub.awareness_out = self.cluster.send_awareness
+        self.cluster.start()
         self.hub.state_sender = lambda doc_id, wanted: loop.create_task(
             send_states(self, doc_id, wanted)
         )
@@ -130,11 +149,20 @@ class Server:
         )
         self.port = self._listener.sockets[0].getsockname()[1]
         self._account_watch = asyncio.get_running_loop().create_task(self._watch_accounts())
+        log.info(
+            "serving %s on %s (process %s, log at %d%s)",
+            self.db.write_engine.url.render_as_string(hide_password=True),
+            self.url,
+            PROCESS_ID,
+            self.hub.covered,
+            ", with other processes: PostgreSQL" if self.cluster and self.cluster.enabled else "",
+        )
         return self.port
 
     def _on_tail(self, jobs: list[Job], batch: TailBatch) -> None:
         self.hub.on_tail(jobs, batch)
         self.feedback.observe(batch)
+        self.web.observe(batch)
 
     @property
     def url(self) -> str:
@@ -150,8 +178,12 @@ class Server:
             self._listener.close(close_connections=True)
             await self._listener.wait_closed()
         await self.writer.stop()
+        if self.cluster is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.cluster.stop)
         self._readers.shutdown(wait=True)
         self.db.dispose()
+        if self._serve_lock is not None:
+            self._serve_lock.release()
 
     async def _watch_accounts(self) -> None:
         """Apply account changes made elsewhere (``kmserver user set/remove``) to live sessions.
@@ -191,6 +223,7 @@ class Server:
             )
             return Response(200, "OK", headers, body)
         if url.path == "/ws":
+            await self.web.adopt_cookie(conn, request)  # the web app's session cookie
             return None
         if url.path.startswith("/y/"):
             doc_id = url.path[3:]
@@ -205,13 +238,16 @@ class Server:
             conn.km_doc = doc_id  # type: ignore[attr-defined]
             conn.km_token = token  # type: ignore[attr-defined]
             return None
-        return conn.respond(404, "not found; use /ws, /y/<doc> or /health\n")
+        return await self.web.process_request(conn, request)
 
     # -- websocket handlers -----------------------------------------------------
 
     async def _handle(self, conn: ServerConnection) -> None:
         session: WsSession | YSession | None = None
         try:
+            if hasattr(conn, "km_handler"):  # a socket of the web side (kmserver/web/)
+                await conn.km_handler()
+                return
             if hasattr(conn, "km_doc"):
                 session = YSession(self, conn, conn.km_account, conn.km_doc, conn.km_token)
             else:
@@ -258,7 +294,10 @@ class Server:
                 supported=[m.PROTOCOL_VERSION],
             )
             return None
-        if "token" in msg:
+        cookie = self.web.cookie_session(conn)
+        if cookie is not None and not ("token" in msg or "user" in msg):
+            account, token, expires = cookie  # the web app: the token stays in its cookie
+        elif "token" in msg:
             resolved = await self.run_blocking(self.accounts.resolve_token, msg["token"])
             if resolved is None:
                 await refuse(ErrorCode.AUTH_FAILED, "session expired; sign in again", CLOSE_AUTH)
@@ -291,7 +330,7 @@ class Server:
                 "welcome",
                 protocol=m.PROTOCOL_VERSION,
                 user={"name": account.name, "role": account.role, "topics": list(account.topics)},
-                token=token,
+                **({} if cookie is not None and token == cookie[1] else {"token": token}),
                 expires=expires.isoformat(),
                 seq=self.hub.covered,
             )

@@ -2,12 +2,16 @@
 
 Everything that changes the database goes through one thread. Jobs queued
 while a batch commits are committed together in the next transaction, so a
-busy server pays one fsync for many updates. After each commit the writer
-reads the log past the last sequence number it has published (its own
-entries and any written by another process, e.g. ``kmserver import``) and
-hands them to the event loop in sequence order, which acknowledges and
-broadcasts them. Nothing is acknowledged or broadcast before it is
-committed.
+busy server pays one fsync for many updates. Write transactions of every
+process hold the database's write lock (SQLite's, or an advisory lock on
+PostgreSQL: store/database.py), so at the start of each one the writer first
+reads what other processes (other servers, ``kmserver import``) committed
+since the last entry it published, and drops its cached Docs of those
+documents; after the commit it hands both, in sequence order, to the event
+loop, which acknowledges and broadcasts them. When idle it reads the log on a
+nudge (another process's commit, LISTEN/NOTIFY on PostgreSQL) or every
+``POLL_SECONDS``. Nothing is acknowledged or broadcast before it is committed,
+and no committed entry is skipped (docs/server.md, "Several processes").
 
 The pycrdt Docs live only on this thread (a Doc belongs to one thread); they
 validate incoming bytes and give the plain text kept beside the log.
@@ -181,7 +185,7 @@ def would_change(state: bytes, update: bytes) -> bool:
 class DocCounters:
     """What the writer must know of a document row to accept updates, kept in memory
     so the hot path reads nothing: the writer is the row's only writer (another
-    process's entries evict it, see ``Writer._tail``)."""
+    process's entries evict it, see ``Writer._catch_up``)."""
 
     deleted: bool
     update_rows: int
@@ -204,6 +208,9 @@ class WriteContext:
         self.writer_id = writer_id
         self.rows: dict[str, Document] = {}  # ORM rows that metadata jobs changed
         self.touched: set[str] = set()
+        # Committed by other processes before this transaction (read under the write lock).
+        self.before: list[docs.TailEntry] = []
+        self.before_metas: dict[str, DocMeta] = {}
         self.entries: list[docs.TailEntry] = []
         self.metas: dict[str, DocMeta] = {}
         self.updated: dict[str, list[docs.TailEntry]] = {}
@@ -306,6 +313,10 @@ class WriteContext:
                 row.deleted, row.update_rows, list(row.pending_authors or ())
             )
 
+    def published(self) -> TailBatch:
+        """What this transaction makes known, in sequence order: others' entries first."""
+        return TailBatch(self.before + self.entries, {**self.before_metas, **self.metas})
+
     def needs_compaction(self) -> set[str]:
         return {
             doc_id
@@ -401,11 +412,13 @@ class Writer:
         ctx = None
         if jobs:
             try:
-                ctx = self._run_jobs(jobs)
+                ctx = self._run_jobs(jobs, self.covered)
             except Exception:
                 log.exception("group commit failed; committing its jobs one by one")
                 ctx = self._run_one_by_one(jobs)
-        tail = self._tail(ctx)
+        tail = ctx.published() if ctx is not None else self._read_tail()
+        if tail.entries:
+            self.covered = tail.entries[-1].seq
         # Only after the tail has read them: compaction folds entries into one.
         if ctx is not None:
             self._compact(ctx.needs_compaction())
@@ -422,24 +435,29 @@ class Writer:
         """Isolate what the database refuses (a full disk, a broken row): every job
         that can be committed is, and the others get an error reply in their turn."""
         combined = WriteContext(None, self.cache, self.writer_id, self.counters)  # type: ignore[arg-type]
+        seen = self.covered
         for job in jobs:
             job.seq, job.error = None, None
             try:
-                ctx = self._run_jobs([job])
+                ctx = self._run_jobs([job], seen)
             except Exception as exc:
                 log.error("could not save a %s: %s", type(job).__name__, exc)
                 job.error = JobError(ErrorCode.INTERNAL, SAVE_FAILED)
                 continue
-            combined.entries += ctx.entries
-            combined.metas.update(ctx.metas)
+            done = ctx.published()
+            combined.entries += done.entries  # in sequence order, others' first
+            combined.metas.update(done.metas)
             combined.touched |= ctx.touched | set(ctx.rows)
+            if done.entries:
+                seen = done.entries[-1].seq
         return combined
 
-    def _run_jobs(self, jobs: list[Job]) -> WriteContext:
+    def _run_jobs(self, jobs: list[Job], after: int) -> WriteContext:
         ctx: WriteContext | None = None
         try:
             with self._session() as s, s.begin():
                 ctx = WriteContext(s, self.cache, self.writer_id, self.counters)
+                self._catch_up(ctx, after)
                 for job in jobs:
                     # A job raises JobError before it writes anything, so a
                     # refused job needs no savepoint to leave the batch intact.
@@ -456,6 +474,26 @@ class Writer:
             raise
         return ctx
 
+    def _catch_up(self, ctx: WriteContext, after: int) -> None:
+        """Under the write lock: what others committed past ``after``. Their documents'
+        cached Docs are stale, so they are dropped before any job reads them."""
+        if docs.max_seq(ctx.s) <= after:
+            return  # the usual case: nobody else wrote (one indexed lookup)
+        entries = _read_log(ctx.s, after)
+        self._forget_foreign(entries)
+        ctx.before = entries
+        ctx.before_metas = docs.metas_by_id(ctx.s, {e.doc_id for e in entries})
+
+    def _forget_foreign(self, entries: list[docs.TailEntry]) -> None:
+        for entry in entries:
+            if entry.writer != self.writer_id:
+                self.cache.pop(entry.doc_id, None)  # changed by someone else
+                self.counters.pop(entry.doc_id, None)
+
+    def poke(self) -> None:
+        """Another process committed (LISTEN/NOTIFY): read the log now, not at the poll."""
+        self._wake.set()
+
     def _compact(self, doc_ids: set[str]) -> None:
         if not doc_ids:
             return  # no empty transaction: with synchronous=FULL it would cost an fsync
@@ -470,29 +508,21 @@ class Writer:
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
 
-    def _tail(self, ctx: WriteContext | None) -> TailBatch:
-        """Entries past ``covered``. When this batch's own entries directly follow
-        ``covered`` nobody else wrote in between, and the log need not be read back."""
-        if ctx is not None and ctx.entries:
-            first = ctx.entries[0].seq
-            if first == self.covered + 1 and ctx.entries[-1].seq == first + len(ctx.entries) - 1:
-                self.covered = ctx.entries[-1].seq
-                return TailBatch(ctx.entries, ctx.metas)
-        elif ctx is not None:
-            return TailBatch([], {})
+    def _read_tail(self) -> TailBatch:
+        """Idle: entries other processes committed past ``covered``. Commits happen in
+        sequence order (the write lock), so what is visible is a gapless prefix."""
         with self.db.read() as s:
-            entries = docs.tail(s, self.covered)
-            while entries and len(entries) % 5000 == 0:
-                more = docs.tail(s, entries[-1].seq)
-                if not more:
-                    break
-                entries.extend(more)
-            ids = {e.doc_id for e in entries}
-            metas = docs.metas_by_id(s, ids)
-        for entry in entries:
-            if entry.writer != self.writer_id:
-                self.cache.pop(entry.doc_id, None)  # changed by someone else
-                self.counters.pop(entry.doc_id, None)
-        if entries:
-            self.covered = entries[-1].seq
+            entries = _read_log(s, self.covered)
+            metas = docs.metas_by_id(s, {e.doc_id for e in entries})
+        self._forget_foreign(entries)
         return TailBatch(entries, metas)
+
+
+def _read_log(s: Session, after: int) -> list[docs.TailEntry]:
+    entries = docs.tail(s, after)
+    while entries and len(entries) % 5000 == 0:
+        more = docs.tail(s, entries[-1].seq)
+        if not more:
+            break
+        entries.extend(more)
+    return entries

@@ -21,6 +21,10 @@ PROTOCOL_VERSION = 2
 
 ROLES = ("rep", "owner", "supervisor", "admin")
 EVERYONE = "everyone"
+# Anyone, signed in or not: the public help centre (/help/) serves these documents
+# without sign-in, and every staff role reads them too (kmserver/policy.py).
+PUBLIC = "public"
+AUDIENCES = (*ROLES, EVERYONE, PUBLIC)
 DOC_STATUSES = ("draft", "published", "archived")
 REVIEW_DECISIONS = ("approve", "send_back")
 MAX_NOTE = 2_000  # change notes, review comments
@@ -281,8 +285,8 @@ def validate_meta(meta: dict[str, Any]) -> None:
     if every is not None and not 1 <= every <= MAX_REVIEW_DAYS:
         raise ProtocolError(f"review_every is a number of days from 1 to {MAX_REVIEW_DAYS}")
     for role in meta.get("audience", []):
-        if role != EVERYONE and role not in ROLES:
-            raise ProtocolError(f"audience '{role}' is not a role or '{EVERYONE}'")
+        if role not in AUDIENCES:
+            raise ProtocolError(f"audience '{role}' is not a role, '{EVERYONE}' or '{PUBLIC}'")
     if "title" in meta and not meta["title"].strip():
         raise ProtocolError("title must not be empty")
 

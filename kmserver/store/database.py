@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -44,11 +45,30 @@ def _sqlite_connect(sync: str):  # type: ignore[no-untyped-def]
     return on_connect
 
 
+# Every write transaction on PostgreSQL holds this advisory lock from its first statement
+# to its commit, so write transactions (of every server process and every command) run
+# one at a time and log sequence numbers commit in the order they were handed out: a
+# reader that sees entry N committed has every entry below N that will ever exist
+# (docs/server.md, "Several processes"). The NOTIFY wakes the other processes' tails at
+# the commit (a rolled-back transaction notifies nobody).
+WRITE_LOCK = 0x6B6D646573  # "kmdes"
+LOG_CHANNEL = "kmdesk_log"
+PROCESS_ID = uuid.uuid4().hex[:16]  # names this process's notifications: it ignores its own
+
+
+def _pg_serialize_writes(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.exec_driver_sql(
+        f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); NOTIFY {LOG_CHANNEL}, '{PROCESS_ID}'"
+    )
+
+
 def _engine(url: str, *, immediate: bool, sqlite_sync: str = "full") -> Engine:
     kwargs: dict = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False}
     engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "postgresql" and immediate:
+        event.listen(engine, "begin", _pg_serialize_writes)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect(sqlite_sync))
         # Writers take the lock up front so two processes (server and a CLI
@@ -66,13 +86,15 @@ class Database:
             raise ValueError(f"sqlite sync mode must be one of {', '.join(SQLITE_SYNC_MODES)}")
         self.url = url or default_db_url()
         self.write_engine = _engine(self.url, immediate=True, sqlite_sync=sqlite_sync)
-        if self.write_engine.dialect.name == "sqlite":
-            self.read_engine = _engine(self.url, immediate=False, sqlite_sync=sqlite_sync)
-        else:
-            self.read_engine = self.write_engine
+        # Reads never take the write lock: an engine (and pool) of their own.
+        self.read_engine = _engine(self.url, immediate=False, sqlite_sync=sqlite_sync)
         migrate(self.write_engine)  # new tables, new columns, data: Alembic migrations
         self.write = sessionmaker(self.write_engine, expire_on_commit=False)
         self.read = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.write_engine.dialect.name == "postgresql"
 
     @property
     def is_sqlite(self) -> bool:

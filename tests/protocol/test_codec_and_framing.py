@@ -104,6 +104,6 @@ def test_doc_ids_and_metadata() -> None:
     for bad in ("", ".hidden", "a/b", "../x", "a b", " x", "x" * 201, "a@published"):
         assert not valid_doc_id(bad)
     validate_meta({"audience": ["everyone", "rep"], "review_every": 90})
-    for bad in ({"audience": ["public"]}, {"review_every": 0}, {"title": "  "}):
+    for bad in ({"audience": ["citizens"]}, {"review_every": 0}, {"title": "  "}):
         with pytest.raises(ProtocolError):
             validate_meta(bad)

@@ -69,7 +69,7 @@ def test_reimport_updates_in_place_never_duplicates(db: Database, tmp_path: Path
     [
         ("---\nid: a\ntitle: [unclosed\n---\nx", "not valid YAML"),
         ("---\nid: a/b\n---\nx", "may hold only"),
-        ("---\nid: a\naudience: [public]\n---\nx", "not a role"),
+        ("---\nid: a\naudience: [citizens]\n---\nx", "not a role"),
         ("---\nid: a\nsecret: 1\n---\nx", "unknown front matter"),
         ("---\nid: a\ntitle: x\n", "never ends"),
     ],

@@ -2,57 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from kmserver.server import Server, ServerConfig
 from tests.server.conftest import WireClient
-
-_started: list[asyncio.subprocess.Process] = []
-
-
-@pytest.fixture(autouse=True)
-async def _reap_servers() -> AsyncIterator[None]:
-    """Whatever a test does, no server subprocess outlives it."""
-    yield
-    while _started:
-        proc = _started.pop()
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-
-
-async def start_subprocess(db_url: str) -> tuple[asyncio.subprocess.Process, int]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "kmserver",
-        "serve",
-        "--db",
-        db_url,
-        "--port",
-        "0",
-        "--log-level",
-        "WARNING",
-        stdout=asyncio.subprocess.PIPE,
-    )
-    _started.append(proc)
-    assert proc.stdout is not None
-    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-    assert line.startswith("listening on ws://127.0.0.1:"), line
-    return proc, int(line.rsplit(":", 1)[1])
-
-
-class _PortOnly:
-    def __init__(self, port: int) -> None:
-        self.port = port
+from tests.server.processes import PortOnly as _PortOnly
+from tests.server.processes import reap_servers as _reap_servers  # noqa: F401 (autouse)
+from tests.server.processes import start_subprocess
 
 
 async def test_kill_9_loses_nothing_acknowledged_or_broadcast(db_url: str) -> None:

@@ -1,0 +1,54 @@
+"""Log lines: one event per line, with its logger's name, never a secret.
+
+``--log-format text`` (default) writes ``time level logger: message``;
+``--log-format json`` one JSON object per line (``ts``, ``level``, ``logger``,
+``msg``, and ``exc`` with a traceback), for a log shipper. A traceback stays on
+its event's line in both. Passwords and tokens never reach a log call: sign-in
+failures name the user and the address only, tokens appear nowhere, and the
+websockets library's frame dumps (DEBUG) stay off (tests/server/test_logs.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+
+FORMATS = ("text", "json")
+
+
+def _when(record: logging.LogRecord) -> str:
+    return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+
+
+class OneLineText(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{_when(record)} {record.levelname} {record.name}: {record.getMessage()}"
+        if record.exc_info:
+            line += " | " + self.formatException(record.exc_info).replace("\n", " | ")
+        return line.replace("\n", " | ")
+
+
+class JsonLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        event = {
+            "ts": _when(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            event["exc"] = self.formatException(record.exc_info)
+        return json.dumps(event, ensure_ascii=False)
+
+
+def configure(level: str, fmt: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLines() if fmt == "json" else OneLineText())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # websockets logs every frame at DEBUG, sign-in passwords and tokens included:
+    # never below INFO, whatever the server's level.
+    logging.getLogger("websockets").setLevel(max(logging.INFO, root.level))

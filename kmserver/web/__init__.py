@@ -1,0 +1,1 @@
+"""The web side of kmserver: the web app, its cookie session and the public help centre."""

@@ -1,0 +1,233 @@
+// The web app's words in English and Swedish, as in the desktop app.
+const TEXT = {
+  en: {
+    appName: 'Knowledge base',
+    signInTitle: 'Sign in',
+    user: 'User name',
+    password: 'Password',
+    signIn: 'Sign in',
+    signingIn: 'Signing in…',
+    signOut: 'Sign out',
+    unsentSignOut: '{n} changes have not reached the server yet. Sign out and drop them?',
+    wrongPassword: 'Wrong user name or password.',
+    throttled: 'Too many failed sign-ins. Try again in {s} s.',
+    noServer: 'The server cannot be reached.',
+    search: 'Search (Ctrl+K)',
+    myTopics: 'My topics',
+    allTopics: 'All topics',
+    showAll: 'Show all topics',
+    showMine: 'Show my topics',
+    noResults: 'Nothing matches “{q}”.',
+    results: '{n} results',
+    online: 'Online',
+    offline: 'Offline: showing what this page has; changes are sent when the connection is back',
+    connecting: 'Connecting…',
+    syncing: 'Updating…',
+    unsent: '{n} unsent',
+    verified: 'Verified {ago} by {who}',
+    verifiedNobody: 'Verified {ago}',
+    notVerified: 'Not verified yet',
+    overdue: 'Review overdue since {date}',
+    dueIn: 'Review due in {n} days',
+    openFlags: '{n} open flag(s)',
+    published: 'Version {rev} · {date}',
+    publishedBy: 'Version {rev} · {date} · {who}',
+    draft: 'Draft: not published',
+    justUpdated: 'new version, changes marked',
+    flag: 'Flag',
+    flagPassage: 'Flag passage',
+    flagTitle: 'Flag this document',
+    flagPassageTitle: 'Flag the selected passage',
+    reason: 'Reason',
+    outdated: 'Outdated', incorrect: 'Incorrect', unclear: 'Unclear', missing: 'Something missing', other: 'Other',
+    note: 'What is wrong? (optional)',
+    urgency: 'Urgency', low: 'Low', normal: 'Normal', high: 'High',
+    send: 'Send',
+    cancel: 'Cancel',
+    flagSent: 'Flag sent to the owner.',
+    flagQueued: 'Flag saved; it is sent when the connection is back.',
+    comments: 'Comments',
+    comment: 'Comment',
+    addComment: 'Write a comment…',
+    reply: 'Reply',
+    notifications: 'Notifications',
+    noNotifications: 'Nothing new.',
+    markAllRead: 'Mark all read',
+    edit: 'Edit',
+    done: 'Done',
+    publish: 'Publish',
+    submit: 'Submit for review',
+    publishNote: 'What changed? (shown to readers)',
+    published_ok: 'Published version {rev}.',
+    nothingToPublish: 'Nothing to publish.',
+    history: 'History',
+    diff: 'What changed',
+    compare: 'Compare with the previous version',
+    restoreHint: 'Restore from the desktop app.',
+    close: 'Close',
+    back: 'Back',
+    editing: 'Editing the working copy: readers see it when you publish.',
+    unpublishedBy: 'Unpublished changes by {who}',
+    theme: 'Theme', light: 'Light', dark: 'Dark', auto: 'Automatic',
+    language: 'Språk: svenska',
+    flags: 'Flags',
+    flagState_open: 'open', flagState_acknowledged: 'acknowledged', flagState_resolved: 'resolved', flagState_dismissed: 'dismissed',
+    passage: 'Passage',
+    selectFirst: 'Select a passage in the text first, or flag the whole document.',
+    mustRead: 'Must read',
+    acknowledge: 'I have read it',
+    acknowledged: 'Read and acknowledged',
+    dueBy: 'due {date}',
+    overdueSince: 'overdue since {date}',
+    whatChangedSince: 'What changed since version {rev}',
+    noMustReads: 'Nothing you must read.',
+    version: 'Version {rev}',
+    broadcasts: 'Announcements',
+    hide: 'Hide',
+    severity_info: 'Info:',
+    severity_warning: 'Warning:',
+    severity_critical: 'Urgent:',
+    keyboard: 'Ctrl+K search · ↑↓ move · Enter open · Esc back · Ctrl+Shift+F flag · Ctrl+Shift+M comments · Ctrl+Shift+N notifications · Ctrl+Shift+J next must-read · Ctrl+Shift+A I have read it',
+    empty: 'Choose an article, or search with Ctrl+K.',
+    gone: 'This document is no longer available to you.',
+    helpCentre: 'Public help centre',
+    you: 'you',
+    error: 'Refused: {msg}'
+  },
+  sv: {
+    appName: 'Kunskapsbanken',
+    signInTitle: 'Logga in',
+    user: 'Användarnamn',
+    password: 'Lösenord',
+    signIn: 'Logga in',
+    signingIn: 'Loggar in…',
+    signOut: 'Logga ut',
+    unsentSignOut: '{n} ändringar har inte nått servern än. Logga ut och släng dem?',
+    wrongPassword: 'Fel användarnamn eller lösenord.',
+    throttled: 'För många misslyckade inloggningar. Försök igen om {s} s.',
+    noServer: 'Servern går inte att nå.',
+    search: 'Sök (Ctrl+K)',
+    myTopics: 'Mina ämnen',
+    allTopics: 'Alla ämnen',
+    showAll: 'Visa alla ämnen',
+    showMine: 'Visa mina ämnen',
+    noResults: 'Inget matchar ”{q}”.',
+    results: '{n} träffar',
+    online: 'Ansluten',
+    offline: 'Frånkopplad: visar det sidan har; ändringar skickas när anslutningen är tillbaka',
+    connecting: 'Ansluter…',
+    syncing: 'Uppdaterar…',
+    unsent: '{n} ej skickade',
+    verified: 'Granskad {ago} av {who}',
+    verifiedNobody: 'Granskad {ago}',
+    notVerified: 'Inte granskad än',
+    overdue: 'Granskning försenad sedan {date}',
+    dueIn: 'Granskas om {n} dagar',
+    openFlags: '{n} öppna flaggor',
+    published: 'Version {rev} · {date}',
+    publishedBy: 'Version {rev} · {date} · {who}',
+    draft: 'Utkast: inte publicerat',
+    justUpdated: 'ny version, ändringarna markerade',
+    flag: 'Flagga',
+    flagPassage: 'Flagga stycke',
+    flagTitle: 'Flagga dokumentet',
+    flagPassageTitle: 'Flagga det markerade stycket',
+    reason: 'Orsak',
+    outdated: 'Inaktuellt', incorrect: 'Felaktigt', unclear: 'Otydligt', missing: 'Något saknas', other: 'Annat',
+    note: 'Vad är fel? (valfritt)',
+    urgency: 'Brådska', low: 'Låg', normal: 'Normal', high: 'Hög',
+    send: 'Skicka',
+    cancel: 'Avbryt',
+    flagSent: 'Flaggan är skickad till ägaren.',
+    flagQueued: 'Flaggan är sparad; den skickas när anslutningen är tillbaka.',
+    comments: 'Kommentarer',
+    comment: 'Kommentera',
+    addComment: 'Skriv en kommentar…',
+    reply: 'Svara',
+    notifications: 'Aviseringar',
+    noNotifications: 'Inget nytt.',
+    markAllRead: 'Markera alla som lästa',
+    edit: 'Redigera',
+    done: 'Klar',
+    publish: 'Publicera',
+    submit: 'Skicka för granskning',
+    publishNote: 'Vad har ändrats? (visas för läsarna)',
+    published_ok: 'Version {rev} är publicerad.',
+    nothingToPublish: 'Inget att publicera.',
+    history: 'Historik',
+    diff: 'Vad som ändrats',
+    compare: 'Jämför med föregående version',
+    restoreHint: 'Återställ från skrivbordsappen.',
+    close: 'Stäng',
+    back: 'Tillbaka',
+    editing: 'Du redigerar arbetskopian: läsarna ser den när du publicerar.',
+    unpublishedBy: 'Opublicerade ändringar av {who}',
+    theme: 'Tema', light: 'Ljust', dark: 'Mörkt', auto: 'Automatiskt',
+    language: 'Language: English',
+    flags: 'Flaggor',
+    flagState_open: 'öppen', flagState_acknowledged: 'mottagen', flagState_resolved: 'åtgärdad', flagState_dismissed: 'avvisad',
+    passage: 'Stycke',
+    selectFirst: 'Markera ett stycke i texten först, eller flagga hela dokumentet.',
+    mustRead: 'Måste läsas',
+    acknowledge: 'Jag har läst',
+    acknowledged: 'Läst och bekräftad',
+    dueBy: 'senast {date}',
+    overdueSince: 'försenad sedan {date}',
+    whatChangedSince: 'Vad som ändrats sedan version {rev}',
+    noMustReads: 'Inget du måste läsa.',
+    version: 'Version {rev}',
+    broadcasts: 'Meddelanden',
+    hide: 'Dölj',
+    severity_info: 'Info:',
+    severity_warning: 'Varning:',
+    severity_critical: 'Brådskande:',
+    keyboard: 'Ctrl+K sök · ↑↓ flytta · Enter öppna · Esc tillbaka · Ctrl+Shift+F flagga · Ctrl+Shift+M kommentarer · Ctrl+Shift+N aviseringar · Ctrl+Shift+J nästa att läsa · Ctrl+Shift+A jag har läst',
+    empty: 'Välj en artikel, eller sök med Ctrl+K.',
+    gone: 'Dokumentet är inte längre tillgängligt för dig.',
+    helpCentre: 'Offentligt hjälpcentrum',
+    you: 'du',
+    error: 'Nekades: {msg}'
+  }
+}
+
+export function initialLang () {
+  const saved = localStorage.getItem('kmdesk.lang') || (document.cookie.match(/kmdesk_lang=(\w+)/) || [])[1]
+  if (saved === 'sv' || saved === 'en') return saved
+  return (navigator.language || 'en').toLowerCase().startsWith('sv') ? 'sv' : 'en'
+}
+
+let lang = initialLang()
+
+export function getLang () { return lang }
+
+export function setLang (value) {
+  lang = value
+  localStorage.setItem('kmdesk.lang', value)
+  document.cookie = `kmdesk_lang=${value}; Path=/; Max-Age=31536000; SameSite=Lax`
+  document.documentElement.lang = value
+}
+
+export function t (key, vars = {}) {
+  const s = (TEXT[lang] && TEXT[lang][key]) || TEXT.en[key] || key
+  return s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] ?? ''))
+}
+
+export function fmtDate (iso) {
+  if (!iso) return ''
+  const d = new Date(iso)
+  return d.toLocaleDateString(lang === 'sv' ? 'sv-SE' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric' })
+}
+
+export function ago (iso) {
+  if (!iso) return ''
+  const days = Math.floor((Date.now() - new Date(iso).getTime()) / 86400000)
+  const rtf = new Intl.RelativeTimeFormat(lang === 'sv' ? 'sv' : 'en', { numeric: 'auto' })
+  if (days < 1) return rtf.format(0, 'day')
+  if (days < 60) return rtf.format(-days, 'day')
+  return rtf.format(-Math.round(days / 30), 'month')
+}
+
+export function topicLabel (topic) {
+  const s = topic.replace(/[-_]/g, ' ')
+  return s.charAt(0).toUpperCase() + s.slice(1)
+}

@@ -1,0 +1,45 @@
+"""From a 360 px phone to a 4K screen, light and dark, English and Swedish: nothing
+runs off the side, and the words are the user's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.browser import Browser
+from tests.web.conftest import World
+
+DOC = "parking-residential-permit"  # has a wide table
+
+
+def overflow(b: Browser) -> int:
+    return b.js("return document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (390, 844), (1440, 900), (3840, 2160)])
+def test_no_page_runs_off_the_side(world: World, width: int, height: int) -> None:
+    b = world.browser(width, height)
+    world.sign_in(b, "anna")
+    assert overflow(b) <= 0
+    b.driver.get(f"{world.base}/#/doc/{DOC}")
+    world.wait(lambda: b.text("#doc-title") == "Residential parking permit")
+    assert overflow(b) <= 0  # the table scrolls inside the article instead
+    for path in ("/help/", f"/help/articles/{DOC}", "/help/search?q=parkering"):
+        b.driver.get(world.base + path)
+        world.wait(lambda: b.all("main"))
+        assert overflow(b) <= 0, path
+
+
+def test_swedish_and_dark(world: World) -> None:
+    b = world.browser(390, 844, "sv-SE")
+    b.driver.get(world.base + "/")
+    world.wait(lambda: b.all("#signin-submit"))
+    assert b.text("#signin-submit") == "Logga in"
+    b.js("localStorage.setItem('kmdesk.theme', 'dark')")
+    world.sign_in(b, "erik")
+    assert b.css("#status").get_attribute("textContent") == "Ansluten"  # a dot on a phone
+    assert b.text("#topics-all") == "Alla ämnen"
+    background = b.js("return getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(21, 24, 29)", background
+    b.driver.get(world.base + "/help/")
+    world.wait(lambda: b.all("main"))
+    assert b.driver.title == "Hjälpcentrum"
