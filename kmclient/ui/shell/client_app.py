@@ -14,19 +14,23 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kmclient.core import profile
 from kmclient.core.sync_engine import NotSignedIn, ProfileMismatch
-from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER, DemoServer
+from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER
 from kmclient.net.backoff import Backoff
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.sign_in_dialog import SignInDialog
 from kmclient.ui.shell.sign_in_flow import SignInFlow
 from kmclient.ui.shell.theme import ThemeManager
 from kmclient.ui.shell.window import MainWindow
+
+if TYPE_CHECKING:  # the real import loads the whole server: only --demo needs it
+    from kmclient.demo_server import DemoServer
 
 log = logging.getLogger(__name__)
 
