@@ -240,10 +240,10 @@ def _pct(values: list[float], p: float) -> float:
 
 def child_cold_start(p: dict[str, Any]) -> dict[str, Any]:
     """The process was started at p's parent's clock; report when the window is usable."""
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from kmclient.ui.shell.client_app import ClientApp  # first, as kmclient/app.py does
 
-    from kmclient.ui.shell.client_app import ClientApp
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer  # isort: skip
+    from PySide6.QtWidgets import QApplication  # isort: skip
 
     app = QApplication(["kmclient"])
     settings = QSettings(p["settings"], QSettings.Format.IniFormat)

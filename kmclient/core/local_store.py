@@ -244,9 +244,12 @@ class LocalStore:
     # -- reads -------------------------------------------------------------
 
     def load_docs(self) -> dict[str, DocInfo]:
+        # The raw JSON text and json.loads: SQLAlchemy's JSON result processor
+        # doubled this (the window waits for it: ~0.1 s per 10k documents).
         with self.engine.connect() as conn:
-            rows = conn.execute(select(documents.c.id, documents.c.meta)).all()
-        return {row.id: DocInfo.from_wire(row.meta) for row in rows}
+            rows = conn.exec_driver_sql("SELECT id, meta FROM documents").all()
+        loads = json.loads
+        return {doc_id: DocInfo.from_wire(loads(meta)) for doc_id, meta in rows}
 
     def load_state(self, doc_id: str) -> bytes | None:
         """The working copy's CRDT state (editors)."""
