@@ -109,7 +109,7 @@ class AttentionActions(QObject):
         bridge.mustReadArrived.connect(self._on_arrived)
         bridge.mustReadsHeld.connect(self._on_held)
         bridge.syncCompleted.connect(self._on_sync_completed)
-        bridge.statusChanged.connect(lambda _s: self.update())
+        bridge.stateChanged.connect(lambda _s: self.update())
         self.update()
 
     # -- menus --------------------------------------------------------------------------------

@@ -99,8 +99,17 @@ class SyncStatusBar(QStatusBar):
         # Every keystroke moves only `unconfirmed` (0 -> 1 -> 0): then the state
         # label, its re-polish and the SVG dot need not be redone.
         only_pending = replace(status, unconfirmed=0) == replace(self.status, unconfirmed=0)
+        # A sync's progress moves every owner turn: the text and the bar, not the
+        # re-polish and the SVG dot (~0.5 ms a turn on the GUI thread).
+        only_progress = replace(status, done=0, unconfirmed=0) == replace(
+            self.status, done=0, unconfirmed=0
+        )
         self.status = status
-        if not only_pending:
+        if only_progress and not only_pending and status.state == ConnState.SYNCING:
+            self.state.setText(self._state_text())
+            if status.total > 0:
+                self.progress.setValue(min(status.done, status.total))
+        elif not only_pending:
             if status.state == ConnState.OFFLINE and status.retry_in is not None:
                 self._retry_at = time.monotonic() + status.retry_in
             else:
@@ -112,8 +121,8 @@ class SyncStatusBar(QStatusBar):
     def state_name(self) -> str:
         return self.status.state.value
 
-    def _refresh_state(self) -> None:
-        s, c = self.status, self.colours
+    def _state_text(self) -> str:
+        s = self.status
         text = {
             ConnState.ONLINE: "Online",
             ConnState.CONNECTING: "Connecting…",
@@ -128,7 +137,11 @@ class SyncStatusBar(QStatusBar):
             text += f" · retrying in {left} s" if left else " · retrying…"
         if s.state == ConnState.SIGNED_OUT and s.error:
             text += f": {s.error}"
-        self.state.setText(text)
+        return text
+
+    def _refresh_state(self) -> None:
+        s, c = self.status, self.colours
+        self.state.setText(self._state_text())
         self.state.setProperty("state", s.state.value)
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)

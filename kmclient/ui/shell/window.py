@@ -395,9 +395,9 @@ class MainWindow(QMainWindow):
     def _flush_doc_updates(self) -> None:
         self._tree_timer.stop()
         ids, self._pending_ids = self._pending_ids, set()
-        self.model.update_docs(ids, self.engine.doc)
-        for doc_id in ids:
-            self.model.refresh_marker(doc_id)
+        if not self.model.update_docs(ids, self.engine.doc):  # a reset repaints every row
+            for doc_id in ids:
+                self.model.refresh_marker(doc_id)
         if self.search.query:
             self.search.refresh()
 
