@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,8 @@ if TYPE_CHECKING:  # the real import loads the whole server: only --demo needs i
 
 log = logging.getLogger(__name__)
 
+GIL_SWITCH_S = 0.001
+
 
 class ClientApp(QObject):
     def __init__(
@@ -45,6 +48,10 @@ class ClientApp(QObject):
         backoff: Callable[[], Backoff] | None = None,
     ) -> None:
         super().__init__()
+        # The GUI thread shares the GIL with the connection and indexer threads and
+        # takes it back after every Qt call that let it go: with Python's default
+        # switch interval (5 ms) each of those could wait 5 ms behind a busy thread.
+        sys.setswitchinterval(GIL_SWITCH_S)
         self.app = app
         self.settings = settings
         self.demo = demo

@@ -29,6 +29,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+PENDING_SHOW_MS = 400
+
+
 class SyncStatusBar(QStatusBar):
     signInRequested = Signal()
     retryRequested = Signal()
@@ -72,6 +75,13 @@ class SyncStatusBar(QStatusBar):
         self.addPermanentWidget(self.index)
         self.addPermanentWidget(self.synced)
         self.addPermanentWidget(self.user)
+        # "Sending 1 change…" only once a change has waited this long: while online
+        # every keystroke is unconfirmed for a few ms, and showing and hiding the
+        # label each time relaid the status bar twice per key (and flickered).
+        self._pending_timer = QTimer(self)
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(PENDING_SHOW_MS)
+        self._pending_timer.timeout.connect(self._show_pending)
         self._tick = QTimer(self)  # "retrying in 4 s" counts down
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._refresh_state)
@@ -188,8 +198,20 @@ class SyncStatusBar(QStatusBar):
     def _refresh_pending(self) -> None:
         n = self.status.unconfirmed
         if not n:
-            self.pending.clear()
-            self.pending.hide()
+            self._pending_timer.stop()
+            if not self.pending.isHidden():
+                self.pending.clear()
+                self.pending.hide()
+            return
+        if self.status.state == ConnState.ONLINE and self.pending.isHidden():
+            if not self._pending_timer.isActive():
+                self._pending_timer.start()
+            return
+        self._show_pending()
+
+    def _show_pending(self) -> None:
+        n = self.status.unconfirmed
+        if not n:
             return
         if self.status.state == ConnState.ONLINE:
             self.pending.setText(f"Sending {_plural(n, 'change')}…")
