@@ -107,7 +107,6 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
     app = QApplication(["kmclient", *qt_args])
     app.setApplicationName("kmclient")
     app.setOrganizationName("kmclient")
-    app.setApplicationDisplayName("Knowledge base")
     settings = QSettings()
     if args.theme:
         settings.setValue("view/theme", args.theme)

@@ -15,7 +15,7 @@ from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 
-from kmserver import logs
+from kmserver import limits, logs
 from kmserver.content import ContentError, export_dir, import_dir
 from kmserver.durations import duration
 from kmserver.protocol.messages import ROLES
@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ORIGIN",
-        help="browser Origin allowed to connect (repeatable); default: any",
+        help="browser Origin allowed to open a socket (repeatable; '*' for any); default: "
+        "none (clients that send no Origin, like the desktop app, are always allowed)",
     )
     serve.add_argument(
         "--sqlite-sync",
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text: 'time level logger: message'; json: one object per line (for shippers)",
     )
+    limits.add_arguments(serve)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
         dest="action", required=True
@@ -177,6 +179,7 @@ def _serve(args: argparse.Namespace) -> int:
         flag_escalate_after=args.flag_escalate_after,
         edit_digest_after=args.edit_digest_after,
         review_every_days=args.review_every,
+        limits=limits.from_arguments(args),
     )
 
     # The event loop and the writer thread hand work to each other all the time;
@@ -289,6 +292,12 @@ def _run(args: argparse.Namespace, db: Database) -> int:
             f"imported {len(report.created)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged; published {len(report.published)}"
         )
+        if report.restricted:
+            print(
+                f"{len(report.restricted)} new documents name no audience and are for "
+                f"supervisors only: {', '.join(report.restricted)}",
+                file=sys.stderr,
+            )
     elif args.command == "export":
         written = export_dir(db, args.dir, working=args.working)
         what = "working copies" if args.working else "published documents"

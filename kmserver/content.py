@@ -1,7 +1,13 @@
 """Markdown files with YAML front matter in and out of the store.
 
 Import is all-or-nothing: every file is parsed and checked first, and one bad
-file means nothing is written. Importing again updates working copies in
+file means nothing is written. Front matter opens on the first line (after
+a byte-order mark, if any) with ``---`` and closes with a line ``---``;
+Windows line endings are fine. A file whose front matter cannot be read is
+refused, never imported with its front matter as text. A document without
+``audience`` is for supervisors only when it is new (the narrowest audience:
+nothing is published wider than someone wrote), and keeps its audience when
+it exists. Importing again updates working copies in
 place (a minimal CRDT edit of the body, so live editors keep their carets)
 and publishes a new revision of each document whose content changed, with
 the file's name as the change note; importing the same files again changes
@@ -10,9 +16,10 @@ nothing. Export writes the latest published revisions, or the working copies.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +27,7 @@ import yaml
 
 from kmserver.feedback.context import RecordContext
 from kmserver.protocol.docmeta import ARCHIVED, DRAFT, PUBLISHED, DocMeta
-from kmserver.protocol.messages import EVERYONE, ProtocolError, valid_doc_id, validate_meta
+from kmserver.protocol.messages import MAX_TEXT, ProtocolError, valid_doc_id, validate_meta
 from kmserver.protocol.ytext import body, replace_text, text_to_update
 from kmserver.publishing.ops import publish_state
 from kmserver.publishing.review_dates import parse_days
@@ -43,6 +50,12 @@ KNOWN_KEYS = (
     "review_every",
 )
 IMPORT_STATUSES = (DRAFT, PUBLISHED, ARCHIVED)
+# A new document whose file names no audience: supervisors only (README, "Import").
+DEFAULT_AUDIENCE = ("supervisor",)
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# The fences: "---" alone on a line (trailing blanks and a CR allowed).
+_OPEN = re.compile(r"---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
 class ContentError(ValueError):
@@ -55,6 +68,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # got a new revision
+    # new documents whose file named no audience: imported for supervisors only
+    restricted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,7 @@ class Article:
     meta: DocMeta
     body: str
     source: Path
+    audience_given: bool = True  # False: the file names no audience (see DEFAULT_AUDIENCE)
 
 
 def _as_list(value: Any, key: str, path: Path) -> tuple[str, ...]:
@@ -70,40 +86,72 @@ def _as_list(value: Any, key: str, path: Path) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        if len(value) > 100 or any(not v.strip() or len(v) > MAX_TEXT for v in value):
+            raise ContentError(f"{path}: '{key}' must be at most 100 names of 1-200 characters")
         return tuple(value)
     raise ContentError(f"{path}: '{key}' must be a name or a list of names")
 
 
-def parse_article(path: Path) -> Article:
+def _name(value: Any, key: str, path: Path) -> str | None:
+    """A scalar front matter value as text (titles may be numbers or dates)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | date):
+        raise ContentError(f"{path}: '{key}' must be text")
+    text = str(value)
+    if len(text) > MAX_TEXT:
+        raise ContentError(f"{path}: '{key}' is longer than {MAX_TEXT} characters")
+    return text
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any] | None, str]:
+    """(front matter, body) of a file's text; (None, text) without front matter.
+    ContentError for front matter that is there but cannot be read."""
+    opening = _OPEN.match(text)
+    if opening is None:
+        first = text.lstrip("\r\n\t ").split("\n", 1)[0].strip()
+        if first == "---":
+            raise ContentError(
+                f"{path}: front matter must start on the first line with '---'; "
+                "nothing before it, not even blank lines"
+            )
+        if text.startswith("---") and text.split("\n", 1)[0].strip() == "---":
+            raise ContentError(f"{path}: front matter starts with '---' but never ends")
+        return None, text
+    closing = _CLOSE.search(text, opening.end())
+    if closing is None:
+        raise ContentError(f"{path}: front matter starts with '---' but never ends")
     try:
-        text = path.read_bytes().decode("utf-8")
+        front = yaml.safe_load(text[opening.end() : closing.start()]) or {}
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise ContentError(f"{path}: front matter is not valid YAML: {exc}") from exc
+    if not isinstance(front, dict):
+        raise ContentError(f"{path}: front matter must be a mapping of keys to values")
+    return front, text[closing.end() :]
+
+
+def parse_article(path: Path) -> Article:
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContentError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     text = text.removeprefix("\ufeff")
-    front: dict[str, Any] = {}
-    content = text
-    if text.startswith(FENCE):
-        end = text.find("\n" + FENCE, len(FENCE) - 1)
-        if end < 0:
-            raise ContentError(f"{path}: front matter starts with '---' but never ends")
-        try:
-            front = yaml.safe_load(text[len(FENCE) : end + 1]) or {}
-        except yaml.YAMLError as exc:
-            raise ContentError(f"{path}: front matter is not valid YAML: {exc}") from exc
-        if not isinstance(front, dict):
-            raise ContentError(f"{path}: front matter must be a mapping of keys to values")
-        content = text[end + 1 + len(FENCE) :]
-    unknown = set(front) - set(KNOWN_KEYS)
+    parsed, content = split_front_matter(text, path)
+    front: dict[str, Any] = parsed or {}
+    unknown = {str(key) for key in front} - set(KNOWN_KEYS)
     if unknown:
         raise ContentError(f"{path}: unknown front matter keys: {', '.join(sorted(unknown))}")
-    doc_id = str(front.get("id", path.stem))
+    doc_id = _name(front.get("id"), "id", path) or path.stem
     if not valid_doc_id(doc_id):
         raise ContentError(f"{path}: id '{doc_id}' may hold only letters, digits, '-', '_', '.'")
-    title = front.get("title") or _first_heading(content) or doc_id
+    title = _name(front.get("title"), "title", path) or _first_heading(content) or doc_id
     owner = front.get("owner")
     if owner is not None and not isinstance(owner, str):
         raise ContentError(f"{path}: 'owner' must be one user name")
-    status = str(front.get("status", PUBLISHED))
+    status = _name(front.get("status"), "status", path) or PUBLISHED
     if status not in IMPORT_STATUSES:
         raise ContentError(f"{path}: status must be one of {', '.join(IMPORT_STATUSES)}")
     required = front.get("review_required", False)
@@ -112,14 +160,18 @@ def parse_article(path: Path) -> Article:
     every = front.get("review_every")
     try:
         review_every = parse_days(every) if every is not None else None
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise ContentError(f"{path}: {exc}") from exc
+    given = front.get("audience") is not None
+    audience = _as_list(front.get("audience"), "audience", path) if given else DEFAULT_AUDIENCE
+    if given and not audience:
+        raise ContentError(f"{path}: 'audience' is empty; name roles or 'everyone'")
     meta = DocMeta(
         id=doc_id,
-        title=str(title),
+        title=title[:MAX_TEXT].strip() or doc_id,
         topics=_as_list(front.get("topics"), "topics", path),
-        audience=_as_list(front.get("audience", [EVERYONE]), "audience", path),
-        owner=owner,
+        audience=audience,
+        owner=_name(owner, "owner", path),
         editors=_as_list(front.get("editors"), "editors", path),
         status=status,
         review_required=required,
@@ -129,7 +181,7 @@ def parse_article(path: Path) -> Article:
         validate_meta({"title": meta.title, "audience": meta.audience})
     except ProtocolError as exc:
         raise ContentError(f"{path}: {exc}") from exc
-    return Article(meta, content, path)
+    return Article(meta, content, path, audience_given=given)
 
 
 def _first_heading(content: str) -> str | None:
@@ -192,6 +244,8 @@ def import_dir(
             changed = _import_one(rc, article, by, report)
             if changed is None:
                 report.created.append(doc_id)
+                if not article.audience_given:
+                    report.restricted.append(doc_id)
             else:
                 (report.updated if changed else report.unchanged).append(doc_id)
         ctx.finish()
@@ -235,6 +289,8 @@ def _import_one(
             rc.ctx.wrote(meta.id, seq, LOG_UPDATE, update, meta.owner)
             changed = True
         meta_changes = _meta_changes(docs.to_meta(row), meta)
+        if not article.audience_given:
+            meta_changes.pop("audience", None)  # an existing document keeps its audience
         if row.deleted:
             meta_changes["deleted"] = False
         if meta_changes:

@@ -12,14 +12,18 @@ import asyncio
 import threading
 from typing import Self
 
+from kmserver.limits import Limits
 from kmserver.server import Server, ServerConfig
 
 START_TIMEOUT = 30.0
 
 
 class EmbeddedServer:
-    def __init__(self, db_url: str, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, db_url: str, port: int = 0, host: str = "127.0.0.1", limits: Limits | None = None
+    ) -> None:
         self.db_url = db_url
+        self.limits = limits or Limits()
         self.host = host
         self.port = port
         self._thread: threading.Thread | None = None
@@ -56,7 +60,9 @@ class EmbeddedServer:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        server = Server(ServerConfig(db_url=self.db_url, host=self.host, port=self.port))
+        server = Server(
+            ServerConfig(db_url=self.db_url, host=self.host, port=self.port, limits=self.limits)
+        )
         try:
             await server.start()
         except BaseException as exc:

@@ -95,6 +95,7 @@ class Hub:
     def join(self, peer: Peer, doc_id: str) -> None:
         room = self.rooms[doc_id]
         room.add(peer)
+        peer.joined.add(doc_id)
         for other in room:
             last = other.awareness_last.get(doc_id)
             if other is not peer and last:
@@ -109,6 +110,7 @@ class Hub:
         if room is None or peer not in room:
             return
         room.discard(peer)
+        peer.joined.discard(doc_id)
         if not room:
             del self.rooms[doc_id]
         removal = peer.awareness_removal(doc_id)

@@ -157,6 +157,54 @@ def may_receive(user: audience.Member, envelope: dict[str, Any], doc: DocMeta | 
     return terms is None or audience.admits(user, terms)
 
 
+# -- feedback: flags, comments, private records (docs/access.md) -------------------
+
+
+def can_set_flag_state(user: Principal, doc: DocMeta, raised_by: str, state: str) -> bool:
+    """Triage is for the document's editors (and supervisors); whoever raised a flag
+    may also reopen or withdraw it."""
+    if can_edit(user, doc):
+        return True
+    return user.name == raised_by and state in ("open", "dismissed")
+
+
+def can_resolve_comment(user: Principal, doc: DocMeta, author: str) -> bool:
+    return user.name == author or can_edit(user, doc)
+
+
+def owns(user: Principal, owner: str | None) -> bool:
+    """Private records (notes, watch settings, notifications) are their owner's alone."""
+    return owner is not None and user.name == owner
+
+
+def in_flag_inbox(user: Principal, doc: DocMeta, escalated: bool) -> bool:
+    """Whose inbox an unresolved flag lands in: the document's owner and editors, and
+    supervisors once it is escalated."""
+    if not can_read(user, doc):
+        return False
+    return is_editor(user, doc) or (user.role == "supervisor" and escalated)
+
+
+def can_read_flag_report(user: Principal) -> bool:
+    return user.role in SEES_ALL
+
+
+def sees_submission(user: Principal, doc: DocMeta) -> bool:
+    """In the review queue: supervisors see every submission, owners their documents'."""
+    return can_read(user, doc) and (can_review(user, doc) or is_editor(user, doc))
+
+
+def in_overdue_list(user: Principal, doc: DocMeta) -> bool:
+    """Documents due for review: one's own (owners and editors), all (supervisors, admins)."""
+    return can_read(user, doc) and (user.role in SEES_ALL or is_editor(user, doc))
+
+
+def receives_stream(user: Principal, doc: DocMeta, published: bool) -> bool:
+    """May ask for the state of, and send carets on, one stream of a document:
+    ``<id>@published`` (every reader) or ``<id>``, the working copy."""
+    return can_read(user, doc) and (published or sees_working_copy(user, doc))
+
+
 def view(user: Principal, doc: DocMeta, review_due: str | None = None) -> View:
     return View(
         working=sees_working_copy(user, doc),

@@ -13,8 +13,8 @@ def ref(msg: dict[str, Any]) -> dict[str, Any]:
     return {"ref": msg["ref"]} if "ref" in msg else {}
 
 
-def reply_error(session: Any, msg: dict[str, Any], code: str, message: str) -> None:
-    extra: dict[str, Any] = {"reply_to": msg["type"], **ref(msg)}
+def reply_error(session: Any, msg: dict[str, Any], code: str, message: str, **more: Any) -> None:
+    extra: dict[str, Any] = {"reply_to": msg["type"], **ref(msg), **more}
     if isinstance(msg.get("id"), str):
         extra["id"] = msg["id"]
     session.send(m.error(code, message, **extra))

@@ -17,20 +17,25 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from kmserver import logs
+from kmserver.admission import Admission
 from kmserver.attention.service import Attention
 from kmserver.cluster import Cluster
 from kmserver.feedback.service import Clock, Feedback, utc_now
 from kmserver.hub import Hub
+from kmserver.limits import Limits, UserRates
+from kmserver.peer import close_draining
 from kmserver.protocol import messages as m
-from kmserver.protocol.codec import ProtocolError
 from kmserver.protocol.messages import ErrorCode
 from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS
 from kmserver.publishing.service import Publishing
+from kmserver.signin import CLOSE_TRY_LATER, SignIn, Throttled
 from kmserver.store import documents as docs
-from kmserver.store.accounts import TOKEN_TTL, Account, Accounts, AuthFailed, AuthThrottled
+from kmserver.store.accounts import Accounts, AuthFailed
 from kmserver.store.database import PROCESS_ID, Database
 from kmserver.store.serve_lock import ServeLock, sqlite_path
 from kmserver.visibility import send_states
+from kmserver.web import http
 from kmserver.web.site import WebSite
 from kmserver.writer import Job, TailBatch, Writer
 from kmserver.ws_session import WsSession
@@ -40,10 +45,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-MAX_FRAME = 4 * 1024 * 1024
-HELLO_TIMEOUT = 15.0
 CLOSE_AUTH = 4001
-CLOSE_PROTOCOL = 4002
 ACCOUNT_CHECK_SECONDS = 2.0  # how soon a role change, removal or revoked token takes effect
 
 
@@ -54,6 +56,8 @@ class ServerConfig:
     port: int = 8765
     certfile: str | None = None
     keyfile: str | None = None
+    # Browser origins allowed to open a socket. Requests without an Origin header
+    # (the desktop app, Node) are always allowed; "*" allows every origin.
     allowed_origins: Sequence[str] = field(default_factory=tuple)
     sqlite_sync: str = "full"
     # Flags and notifications (docs/feedback.md); tests inject the clock.
@@ -64,6 +68,7 @@ class ServerConfig:
     # verified (or published), unless it sets its own ``review_every``.
     review_every_days: int = DEFAULT_REVIEW_DAYS
     clock: Clock | None = None
+    limits: Limits = field(default_factory=Limits)  # kmserver/limits.py, docs/server.md
 
 
 class Server:
@@ -71,7 +76,13 @@ class Server:
         self.config = config
         self.db = Database(config.db_url, config.sqlite_sync)
         self.accounts = Accounts(self.db)
+        self.limits = config.limits
+        self.rates = UserRates(config.limits)
+        self.admission = Admission(config.limits)
         self._readers = ThreadPoolExecutor(4, thread_name_prefix="kmserver-read")
+        self.signin = SignIn(
+            self.accounts, config.limits, lambda job: self.writer.submit(job), self.run_blocking
+        )
         self._listener: Any = None
         self._account_watch: asyncio.Task | None = None
         self.peers: set[WsSession | YSession] = set()
@@ -88,7 +99,8 @@ class Server:
         )
         self.publishing = Publishing(self, config.clock or utc_now)
         self.attention = Attention(self, config.clock or utc_now)
-        self.web = WebSite(self)  # the web app and the public help centre (kmserver/web/)
+        # The web app and the public help centre (kmserver/web/).
+        self.web = WebSite(self, self.signin, bool(config.certfile), tuple(config.allowed_origins))
         self.port = config.port
 
     # -- threads ------------------------------------------------------------
@@ -104,6 +116,9 @@ class Server:
 
     async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._readers, fn, *args)
+
+    async def sign_out(self, token: str) -> None:
+        await self.run_blocking(self.accounts.revoke_token, token)
 
     # -- life cycle -----------------------------------------------------------
 
@@ -135,17 +150,20 @@ class Server:
         if self.config.certfile:
             ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ssl_context.load_cert_chain(self.config.certfile, self.config.keyfile)
-        origins = [None, *self.config.allowed_origins] if self.config.allowed_origins else None
+        limits = self.limits
         self._listener = await serve(
             self._handle,
             self.config.host,
             self.config.port,
             process_request=self._process_request,
-            origins=origins,
             ssl=ssl_context,
             compression=None,  # CRDT updates are small and binary; deflate costs CPU
-            max_size=MAX_FRAME,
-            max_queue=64,
+            # Until sign-in a frame is a hello; admission raises it to max_frame after.
+            max_size=limits.max_frame_before_signin,
+            max_queue=(limits.max_received_frames, max(1, limits.max_received_frames // 4)),
+            open_timeout=limits.handshake_timeout,
+            create_connection=self.admission.connection_class(),
+            logger=logs.websockets_logger(),
         )
         self.port = self._listener.sockets[0].getsockname()[1]
         self._account_watch = asyncio.get_running_loop().create_task(self._watch_accounts())
@@ -180,6 +198,7 @@ class Server:
         await self.writer.stop()
         if self.cluster is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.cluster.stop)
+        self.signin.shutdown()
         self._readers.shutdown(wait=True)
         self.db.dispose()
         if self._serve_lock is not None:
@@ -214,6 +233,15 @@ class Server:
 
     # -- HTTP part of the handshake -----------------------------------------------
 
+    def _origin_allowed(self, request: Request) -> bool:
+        """Browsers send an Origin; a page elsewhere must not open a socket with the
+        user's credentials (cross-site WebSocket hijacking). Allowed: no Origin (the
+        desktop app, Node), this server's own pages, and ``--allow-origin`` ones."""
+        allowed = tuple(self.config.allowed_origins)
+        if "Origin" not in request.headers or "*" in allowed:
+            return True
+        return http.same_origin(request, bool(self.config.certfile), allowed)
+
     async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
         url = urlsplit(request.path)
         if url.path == "/health":
@@ -222,18 +250,29 @@ class Server:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
             )
             return Response(200, "OK", headers, body)
+        if (url.path == "/ws" or url.path.startswith("/y/")) and not self._origin_allowed(request):
+            return conn.respond(403, "this page's origin may not open a socket here\n")
         if url.path == "/ws":
             await self.web.adopt_cookie(conn, request)  # the web app's session cookie
             return None
         if url.path.startswith("/y/"):
             doc_id = url.path[3:]
             token = parse_qs(url.query).get("token", [""])[0]
-            resolved = await self.run_blocking(self.accounts.resolve_token, token)
-            if resolved is None:
+            address = getattr(conn, "km_address", "unknown")
+            try:
+                account = (await self.signin.token(token, address)).account
+            except AuthFailed:
                 return conn.respond(401, "missing, unknown or expired token\n")
-            account = resolved[0]
+            except Throttled as exc:
+                response = conn.respond(429, "too many failed sign-ins; try again later\n")
+                response.headers["Retry-After"] = str(exc.retry_after)
+                return response
             if self.hub.readable(account, doc_id) is None:
                 return conn.respond(404, "no such document\n")
+            if not self.admission.sign_in(conn, account.name):
+                response = conn.respond(503, "too many connections for this user\n")
+                response.headers["Retry-After"] = "5"
+                return response
             conn.km_account = account  # type: ignore[attr-defined]
             conn.km_doc = doc_id  # type: ignore[attr-defined]
             conn.km_token = token  # type: ignore[attr-defined]
@@ -251,88 +290,31 @@ class Server:
             if hasattr(conn, "km_doc"):
                 session = YSession(self, conn, conn.km_account, conn.km_doc, conn.km_token)
             else:
-                signed_in = await self._hello(conn)
-                if signed_in is None:
+                session = await self._sign_in(conn)
+                if session is None:
                     return
-                session = WsSession(self, conn, *signed_in)
             self.peers.add(session)
             await session.run()
         except ConnectionClosed:
             pass
         except Exception:
             log.exception("session failed")
-            await conn.close(1011, "internal error")
+            await close_draining(conn, 1011, "internal error")
         finally:
             if session is not None:
                 self.peers.discard(session)
                 await session.close_session()
 
-    async def _hello(self, conn: ServerConnection) -> tuple[Account, str] | None:
-        async def refuse(code: str, text: str, close: int, **extra: Any) -> None:
-            await conn.send(m.error(code, text, **extra))
-            await conn.close(close, text[:120])
-
-        try:
-            frame = await asyncio.wait_for(conn.recv(), HELLO_TIMEOUT)
-        except TimeoutError:
-            await refuse(ErrorCode.NOT_SIGNED_IN, "send hello first", CLOSE_AUTH)
+    async def _sign_in(self, conn: ServerConnection) -> WsSession | None:
+        address = getattr(conn, "km_address", "unknown")
+        welcome = await self.signin.hello(conn, address, self.web.cookie_session(conn))
+        if welcome is None:
             return None
-        try:
-            if not isinstance(frame, str):
-                raise ProtocolError("the first frame must be a JSON hello")
-            msg = m.parse_client_message(frame)
-            if msg["type"] != "hello":
-                raise ProtocolError("the first frame must be a hello")
-        except ProtocolError as exc:
-            await refuse(ErrorCode.NOT_SIGNED_IN, str(exc), CLOSE_AUTH)
+        if not self.admission.sign_in(conn, welcome.account.name):
+            limit = self.limits.max_connections_per_user
+            text = f"you have {limit} connections open already; close one and try again"
+            await conn.send(m.error(ErrorCode.TOO_MANY_CONNECTIONS, text, retry_after=5))
+            await close_draining(conn, CLOSE_TRY_LATER, "too many connections")
             return None
-        if msg["protocol"] != m.PROTOCOL_VERSION:
-            await refuse(
-                ErrorCode.UNSUPPORTED_PROTOCOL,
-                f"this server speaks protocol {m.PROTOCOL_VERSION}",
-                CLOSE_PROTOCOL,
-                supported=[m.PROTOCOL_VERSION],
-            )
-            return None
-        cookie = self.web.cookie_session(conn)
-        if cookie is not None and not ("token" in msg or "user" in msg):
-            account, token, expires = cookie  # the web app: the token stays in its cookie
-        elif "token" in msg:
-            resolved = await self.run_blocking(self.accounts.resolve_token, msg["token"])
-            if resolved is None:
-                await refuse(ErrorCode.AUTH_FAILED, "session expired; sign in again", CLOSE_AUTH)
-                return None
-            account, expires = resolved
-            token = msg["token"]
-        elif "user" in msg and "password" in msg:
-            try:
-                account = await self.run_blocking(
-                    self.accounts.authenticate, msg["user"], msg["password"]
-                )
-            except AuthFailed:
-                await refuse(ErrorCode.AUTH_FAILED, "wrong user name or password", CLOSE_AUTH)
-                return None
-            except AuthThrottled as exc:
-                await refuse(
-                    ErrorCode.AUTH_THROTTLED, str(exc), CLOSE_AUTH, retry_after=exc.retry_after
-                )
-                return None
-            token, expires = await self.run_blocking(
-                self.accounts.issue_token, account, TOKEN_TTL, msg.get("client", "")
-            )
-        else:
-            await refuse(
-                ErrorCode.NOT_SIGNED_IN, "hello needs a token or user and password", CLOSE_AUTH
-            )
-            return None
-        await conn.send(
-            m.encode(
-                "welcome",
-                protocol=m.PROTOCOL_VERSION,
-                user={"name": account.name, "role": account.role, "topics": list(account.topics)},
-                **({} if cookie is not None and token == cookie[1] else {"token": token}),
-                expires=expires.isoformat(),
-                seq=self.hub.covered,
-            )
-        )
-        return account, token
+        await conn.send(self.signin.welcome_frame(welcome, self.hub.covered))
+        return WsSession(self, conn, welcome.account, welcome.token)

@@ -17,12 +17,12 @@ from kmserver.store import documents as docs
 from kmserver.store import records
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
 
 Wanted = tuple[Any, bool, bool]  # (session, the published copy?, the working copy?)
 
 
-async def send_states(server: Server, doc_id: str, wanted: list[Wanted]) -> None:
+async def send_states(server: ServerAPI, doc_id: str, wanted: list[Wanted]) -> None:
     hub = server.hub
     pub = work = None
     if any(published for _, published, _ in wanted):

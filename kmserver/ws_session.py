@@ -10,23 +10,26 @@ from pycrdt import get_update
 from websockets.exceptions import ConnectionClosed
 
 from kmserver import policy
-from kmserver.peer import Peer
+from kmserver.limits import TokenBucket
+from kmserver.peer import Peer, close_draining
 from kmserver.protocol import messages as m
 from kmserver.protocol import streams, ysync
 from kmserver.protocol.codec import ProtocolError
 from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.messages import ErrorCode
+from kmserver.replies import reply_error
 from kmserver.store import documents as docs
 from kmserver.writer import CreateJob, JobError, MetaJob, UpdateJob
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
 
 log = logging.getLogger(__name__)
 
 EMPTY_UPDATE = b"\x00\x00"
 SYNC_CHUNK = 100  # documents read per database round trip during a sync
 MAX_BUFFERED = 20_000  # live frames held while a sync streams; past this, sync again
+NOTICE_EVERY = 10.0  # seconds between two notices that awareness is being dropped
 MAX_STRIKES = 20  # bad frames in a row before the peer counts as hostile
 CLOSE_POLICY = 1008
 
@@ -34,14 +37,18 @@ CLOSE_POLICY = 1008
 class WsSession(Peer):
     kind = "ws"
 
-    def __init__(self, server: Server, ws, account, token: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ws, account)
+    def __init__(self, server: ServerAPI, ws, account, token: str) -> None:  # type: ignore[no-untyped-def]
+        limits = server.rates.limits
+        super().__init__(ws, account, limits.max_send_queue)
         self.server = server
         self.hub = server.hub
         self.token = token
         self.live = False
         self._buffer: list[str | bytes] | None = None  # set while a sync streams
+        self._buffered_bytes = 0
         self._overflowed = False
+        self._awareness = TokenBucket(limits.awareness_rate)
+        self._awareness_notice = -NOTICE_EVERY
         self._strikes = 0
         self._synced_to = 0
         self._holds: set[str] = set()  # what the client holds after the last sync pass
@@ -52,8 +59,9 @@ class WsSession(Peer):
     def deliver(self, frame: str | bytes) -> None:
         if self._buffer is None:
             self.send(frame)
-        elif len(self._buffer) < MAX_BUFFERED:
+        elif len(self._buffer) < MAX_BUFFERED and self._buffered_bytes < self.max_bytes:
             self._buffer.append(frame)
+            self._buffered_bytes += len(frame)
         else:
             self._overflowed = True
 
@@ -71,6 +79,8 @@ class WsSession(Peer):
     async def run(self) -> None:
         try:
             async for frame in self.ws:
+                if self.closing:
+                    continue  # closed for falling behind: read on only to reach the close
                 try:
                     if isinstance(frame, str):
                         await self._on_text(frame)
@@ -81,7 +91,7 @@ class WsSession(Peer):
                     self._strike(ErrorCode.BAD_MESSAGE, str(exc))
                 if self._strikes >= MAX_STRIKES:
                     await self.wait_drained()  # let the errors reach the peer first
-                    await self.ws.close(CLOSE_POLICY, "too many malformed frames")
+                    await close_draining(self.ws, CLOSE_POLICY, "too many malformed frames")
                     return
         except ConnectionClosed:
             pass
@@ -95,8 +105,24 @@ class WsSession(Peer):
             extra["ref"] = msg["ref"]
         self.send(m.error(code, message, **extra))
 
+    def _limited(self, bucket: TokenBucket | None, cost: float = 1.0) -> float | None:
+        """None if ``bucket`` has ``cost`` tokens (taken), else seconds to wait."""
+        if bucket is None or bucket.take(cost):
+            return None
+        return max(1.0, bucket.retry_after(cost))
+
     async def _on_text(self, text: str) -> None:
         msg = m.parse_client_message(text)
+        wait = self._limited(self.server.rates.requests.get(self.account.name))
+        if wait is not None:
+            reply_error(
+                self,
+                msg,
+                ErrorCode.RATE_LIMITED,
+                f"too many requests; try again in {int(wait)} s",
+                retry_after=int(wait),
+            )
+            return
         if msg["type"] in m.FEEDBACK_MESSAGES:  # flags, comments, notes, notifications
             await self.server.feedback.handle(self, msg)
             return
@@ -113,12 +139,18 @@ class WsSession(Peer):
         self._error(ErrorCode.BAD_MESSAGE, "already signed in", msg)
 
     async def _do_logout(self, msg: dict[str, Any]) -> None:
-        await self.server.run_blocking(self.server.accounts.revoke_token, self.token)
-        await self.ws.close(1000, "signed out")
+        await self.server.sign_out(self.token)
+        await close_draining(self.ws, 1000, "signed out")
 
     async def _do_open(self, msg: dict[str, Any]) -> None:
         if not self.hub.readable(self.account, msg["doc"]):
             self._error(ErrorCode.NOT_FOUND, f"no document '{msg['doc']}'", msg, doc=msg["doc"])
+            return
+        limit = self.server.rates.limits.max_open_rooms
+        if msg["doc"] not in self.joined and len(self.joined) >= limit:
+            self._error(
+                ErrorCode.TOO_LARGE, f"at most {limit} documents open at once", msg, doc=msg["doc"]
+            )
             return
         self.hub.join(self, msg["doc"])
 
@@ -202,12 +234,12 @@ class WsSession(Peer):
         cursor = msg["cursor"]
         records_from = msg.get("records_from", cursor)
         while True:
-            self._buffer, self._overflowed = [], False
+            self._buffer, self._buffered_bytes, self._overflowed = [], 0, False
             if not self.live:
                 self.live = True
                 self.hub.add_session(self)
             await self._stream_sync(cursor, known, working, records_from)
-            buffered, self._buffer = self._buffer, None
+            buffered, self._buffer, self._buffered_bytes = self._buffer, None, 0
             if not self._overflowed:
                 for frame in buffered:
                     self.send(frame)
@@ -237,6 +269,7 @@ class WsSession(Peer):
             chunk = plans[start : start + SYNC_CHUNK]
             states = await self.server.read(_read_states, chunk, cursor)
             for plan, (pub, work) in zip(chunk, states, strict=True):
+                await self.wait_room()  # a large chunk never fills the send queue
                 self.send(self.hub.doc_frame(self.account, plan.meta))
                 if pub is not None:
                     self.send(ysync.wrap(streams.published(plan.meta.id), ysync.sync_step2(pub)))
@@ -270,8 +303,23 @@ class WsSession(Peer):
         ):
             self._submit_update(doc_id, meta, message.payload, published)
             return
-        if meta is None or not (published or policy.sees_working_copy(self.account, meta)):
+        if meta is None or not policy.receives_stream(self.account, meta, published):
+            # the same answer for a state request: a stream the user does not receive
             self._strike(ErrorCode.NOT_FOUND, f"no document '{doc_id}'", doc=doc_id)
+            return
+        if message.type == ysync.MessageType.AWARENESS:
+            self._on_awareness(doc_id, message.payload)
+            return
+        wait = self._limited(self.server.rates.requests.get(self.account.name))
+        if wait is not None:  # a state request costs a database read and maybe megabytes
+            self.send(
+                m.error(
+                    ErrorCode.RATE_LIMITED,
+                    f"too many state requests; try again in {int(wait)} s",
+                    doc=doc_id,
+                    retry_after=int(wait),
+                )
+            )
             return
         if message.type == ysync.MessageType.SYNC:  # step 1: send what the peer lacks
             read = docs.published_state if published else docs.full_state
@@ -281,8 +329,31 @@ class WsSession(Peer):
             except Exception as exc:
                 raise ProtocolError(f"state vector does not decode: {exc}") from exc
             self.send(ysync.wrap(name, ysync.sync_step2(missing)))
-        elif message.type == ysync.MessageType.AWARENESS:
-            self.hub.relay_awareness(self, doc_id, message.payload)
+
+    def _on_awareness(self, doc_id: str, payload: bytes) -> None:
+        limits = self.server.rates.limits
+        if len(payload) > limits.max_awareness:
+            self._strike(
+                ErrorCode.TOO_LARGE,
+                f"awareness messages are at most {limits.max_awareness} bytes",
+                doc=doc_id,
+            )
+            return
+        if not self._awareness.take():
+            # Carets are ephemeral: drop them, and say so now and then (not per frame).
+            now = self._awareness.clock()
+            if now - self._awareness_notice >= NOTICE_EVERY:
+                self._awareness_notice = now
+                self.send(
+                    m.error(
+                        ErrorCode.RATE_LIMITED,
+                        "too many awareness messages; some were dropped",
+                        doc=doc_id,
+                        retry_after=1,
+                    )
+                )
+            return
+        self.hub.relay_awareness(self, doc_id, payload)
 
     def _submit_update(
         self, doc_id: str, meta: DocMeta | None, update: bytes, published: bool
@@ -290,7 +361,15 @@ class WsSession(Peer):
         # Refusals are queued like updates so every update frame gets exactly
         # one reply (ack or error) in the order the frames were sent.
         refusal = None
-        if meta is None:
+        rates = self.server.rates
+        if not rates.updates.take(self.account.name) or not rates.update_bytes.take(
+            self.account.name, len(update)
+        ):
+            refusal = JobError(
+                ErrorCode.RATE_LIMITED,
+                "too many changes at once; this one was not saved, send it again shortly",
+            )
+        elif meta is None:
             refusal = JobError(ErrorCode.NOT_FOUND, f"no document '{doc_id}'")
         elif published:
             refusal = JobError(ErrorCode.FORBIDDEN, "published revisions change only by publishing")
@@ -306,9 +385,7 @@ class WsSession(Peer):
         if self.live:
             self.server.feedback.session_ended(self)
         self.hub.remove_session(self)
-        for doc_id in list(self.awareness_clients) + [
-            d for d, room in self.hub.rooms.items() if self in room
-        ]:
+        for doc_id in set(self.awareness_clients) | set(self.joined):
             self.hub.leave(self, doc_id)
         await self.finish()
 

@@ -5,25 +5,34 @@ An editor's socket carries the document's working copy, exactly as on
 live as new revisions are published. An edit a reader's client makes is
 refused with y-protocols' auth message (permission denied), not a close:
 y-websocket reconnects and resends after a close, forever.
+
+y-websocket has no acknowledgements and no error channel for edits, so the
+rate limits apply here as backpressure: over the update or request rate the
+session stops reading until the bucket refills (nothing is refused or lost,
+the peer just slows down); awareness over its rate is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 from pycrdt import get_state, get_update
 from websockets.exceptions import ConnectionClosed
 
 from kmserver import policy
-from kmserver.peer import Peer
+from kmserver.limits import TokenBucket
+from kmserver.peer import Peer, close_draining
 from kmserver.protocol import ysync
 from kmserver.protocol.codec import ProtocolError, write_var_string, write_var_uint
 from kmserver.store import documents as docs
 from kmserver.writer import UpdateJob, would_change
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
+
+log = logging.getLogger(__name__)
 
 CLOSE_POLICY = 1008
 EMPTY_UPDATE = b"\x00\x00"
@@ -41,8 +50,10 @@ def permission_denied(reason: str) -> bytes:
 class YSession(Peer):
     kind = "y"
 
-    def __init__(self, server: Server, ws, account, doc_id: str, token: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ws, account)
+    def __init__(self, server: ServerAPI, ws, account, doc_id: str, token: str) -> None:  # type: ignore[no-untyped-def]
+        limits = server.rates.limits
+        super().__init__(ws, account, limits.max_send_queue)
+        self._awareness = TokenBucket(limits.awareness_rate)
         self.token = token
         self.server = server
         self.hub = server.hub
@@ -78,19 +89,33 @@ class YSession(Peer):
         self.hub.join(self, self.doc_id)
         try:
             async for frame in self.ws:
+                if self.closing:
+                    continue  # closed for falling behind: read on only to reach the close
                 if isinstance(frame, str):
-                    await self.ws.close(CLOSE_POLICY, "y-websocket frames are binary")
+                    await close_draining(self.ws, CLOSE_POLICY, "y-websocket frames are binary")
                     return
                 try:
                     await self._on_message(ysync.parse_message(frame))
                 except ProtocolError as exc:
-                    await self.ws.close(CLOSE_POLICY, str(exc)[:120])
+                    await close_draining(self.ws, CLOSE_POLICY, str(exc)[:120])
                     return
         except ConnectionClosed:
             pass
 
+    async def _pace(self, *costs: tuple[TokenBucket, float]) -> None:
+        """Backpressure: wait (not reading) until every bucket has its cost."""
+        for bucket, cost in costs:
+            while not bucket.take(cost):
+                await asyncio.sleep(min(5.0, max(0.05, bucket.retry_after(cost))))
+
     async def _on_message(self, message: ysync.YMessage) -> None:
-        meta = self.hub.readable(self.account, self.doc_id)
+        rates, name = self.server.rates, self.account.name
+        if message.type == ysync.MessageType.SYNC and message.step == ysync.SyncStep.STEP1:
+            await self._pace((rates.requests.get(name), 1))
+        elif message.type == ysync.MessageType.SYNC:
+            size = len(message.payload)
+            await self._pace((rates.updates.get(name), 1), (rates.update_bytes.get(name), size))
+        meta = self.hub.readable(self.account, self.doc_id)  # after any wait: access now
         if meta is None:
             self.lost_access(4003, "you may no longer read this document")
             return
@@ -114,7 +139,9 @@ class YSession(Peer):
             else:
                 await self._check_reader_update(message.payload)
         elif message.type == ysync.MessageType.AWARENESS:
-            self.hub.relay_awareness(self, self.doc_id, message.payload)
+            limit = rates.limits.max_awareness
+            if len(message.payload) <= limit and self._awareness.take():
+                self.hub.relay_awareness(self, self.doc_id, message.payload)
         elif message.type == ysync.MessageType.QUERY_AWARENESS:
             for other in self.hub.rooms.get(self.doc_id, ()):
                 last = other.awareness_last.get(self.doc_id)

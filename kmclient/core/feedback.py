@@ -172,7 +172,8 @@ class Feedback:
         if row_id is None:
             return False
         code = str(msg.get("code") or "error")
-        if code == "internal":  # the server failed, not the request: again after the next sync
+        # the server failed or was busy, not the request: again after the next sync
+        if code in ("internal", "rate_limited"):
             log.warning("the server could not save a request (%s); will retry", msg)
             return True
         row = self._settle(row_id)

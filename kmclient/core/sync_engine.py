@@ -640,7 +640,8 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
                 self.replica.remove(doc_id)  # we may no longer see it
             return
         if msg.get("reply_to") == "update":
-            if msg.get("code") == "internal":  # the server failed, not the edit: keep it
+            # the server failed or was busy (over a rate limit), not the edit: keep it
+            if msg.get("code") in ("internal", "rate_limited"):
                 self._settle(doc_id, keep=True)
                 self._set(error=f"the server could not save a change ({text}); will retry")
                 return

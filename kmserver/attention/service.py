@@ -31,7 +31,7 @@ from kmserver.publishing import review_dates
 from kmserver.replies import ref, reply_error, reply_saved
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ MAX_NOTED = 200_000  # (kind, id, user) remembered as noted; past this the memor
 
 
 class Attention:
-    def __init__(self, server: Server, clock: Clock) -> None:
+    def __init__(self, server: ServerAPI, clock: Clock) -> None:
         self.server = server
         self.clock = clock
         self._handlers: dict[str, Callable[[Any, dict[str, Any]], Any]] = {

@@ -14,8 +14,10 @@ from kmserver.feedback.context import RecordContext, not_found
 from kmserver.protocol.feedback import content_hash, mentions
 from kmserver.protocol.messages import ErrorCode
 from kmserver.store.accounts import Account
-from kmserver.store.feedback_models import Comment, PrivateNote
+from kmserver.store.feedback_models import Comment, PrivateNote, owned_key
 from kmserver.writer import JobError
+
+MAX_MENTIONS = 50  # names kept (and told) per comment
 
 
 def add_comment(
@@ -42,9 +44,12 @@ def add_comment(
             raise not_found(f"comment {parent_id} on this document")
         thread = parent.thread_id
     users = rc.users()
+    # The record keeps the names as written: whether each is a user, or may read the
+    # document, must not show in what the commenter gets back (issue 10, item 6).
+    written = mentions(body)[:MAX_MENTIONS]
     named = [
         name
-        for name in mentions(body)
+        for name in written
         if name in users and name != account.name and policy.can_read(users[name], meta)
     ]
     comment = Comment(
@@ -55,7 +60,7 @@ def add_comment(
         parent_id=parent_id,
         thread_id=thread,
         anchor=anchor,
-        mentions=named,
+        mentions=written,
         resolved=False,
         created_at=rc.now,
         create_hash=digest,
@@ -109,7 +114,7 @@ def set_resolved(
     if comment.resolved == resolved:
         rc.reply["seq"] = comment.seq
         return None
-    if account.name != comment.author and not policy.can_edit(account, meta):
+    if not policy.can_resolve_comment(account, meta, comment.author):
         raise JobError(ErrorCode.FORBIDDEN, "only its author or the document's editors may")
     comment.resolved = resolved
     comment.resolved_by = account.name if resolved else None
@@ -139,14 +144,14 @@ def add_note(
 ) -> int | None:
     rc.readable(account, doc_id)
     digest = content_hash({"by": account.name, "doc": doc_id, "body": body, "anchor": anchor})
-    existing = rc.s.get(PrivateNote, note_id)
+    existing = _find_note(rc, account, note_id)
     if existing is not None:
         # Compared with what the create carried, so a resent create after an
         # edit or a delete is still recognised as the same create.
         rc.resend(existing, digest)
         return None
     note = PrivateNote(
-        id=note_id,
+        id=owned_key(account.name, note_id),
         doc_id=doc_id,
         author=account.name,
         body=body,
@@ -163,9 +168,17 @@ def add_note(
     return seq
 
 
+def _find_note(rc: RecordContext, account: Account, note_id: str) -> PrivateNote | None:
+    """This user's note with this id (another user's note with the same id is not it)."""
+    note = rc.s.get(PrivateNote, owned_key(account.name, note_id))
+    if note is None:
+        note = rc.s.get(PrivateNote, note_id)  # stored before ids were per author
+    return note if note is not None and policy.owns(account, note.author) else None
+
+
 def _own_note(rc: RecordContext, account: Account, note_id: str) -> PrivateNote:
-    note = rc.s.get(PrivateNote, note_id)
-    if note is None or note.author != account.name:
+    note = _find_note(rc, account, note_id)
+    if note is None:
         raise not_found(f"note {note_id}")
     rc.readable(account, note.doc_id)
     return note

@@ -121,8 +121,7 @@ def change_state(
     if flag.state != expect:
         raise JobError(ErrorCode.CONFLICT, f"the flag is {flag.state} now, not {expect}")
     triager = policy.can_edit(account, meta)
-    raiser = account.name == flag.raised_by
-    if not (triager or (raiser and state in ("open", "dismissed"))):
+    if not policy.can_set_flag_state(account, meta, flag.raised_by, state):
         raise JobError(ErrorCode.FORBIDDEN, f"you may not mark this flag {state}")
     flag.state = state
     flag.state_note = note or ""

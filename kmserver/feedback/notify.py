@@ -49,7 +49,7 @@ def mark_read(rc: RecordContext, account: Account, ids: list[str], read: bool) -
     known = []
     for nid in ids:
         row = rc.s.get(Notification, nid)
-        if row is None or row.recipient != account.name:
+        if row is None or not policy.owns(account, row.recipient):
             continue
         known.append(nid)
         if row.read != read:

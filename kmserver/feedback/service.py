@@ -35,7 +35,7 @@ from kmserver.store.models import LOG_UPDATE
 from kmserver.writer import TailBatch
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def utc_now() -> datetime:
 class Feedback:
     def __init__(
         self,
-        server: Server,
+        server: ServerAPI,
         *,
         clock: Clock | None = None,
         escalate_after: float = 4 * 3600,
@@ -319,11 +319,9 @@ class Feedback:
         pairs = await self.server.read(flags.unresolved)
         mine = []
         for seq, envelope in pairs:
-            meta = hub.readable(account, envelope["doc"])
-            if meta is None:
-                continue
+            meta = hub.catalog.get(envelope["doc"])
             escalated = envelope["data"]["escalated_at"] is not None
-            if policy.is_editor(account, meta) or (account.role == "supervisor" and escalated):
+            if meta is not None and policy.in_flag_inbox(account, meta, escalated):
                 mine.append((seq, envelope))
         mine.sort(key=lambda pair: flags.inbox_order(pair[1]))
         flag_list = [fb.record_wire(envelope, seq) for seq, envelope in mine]
@@ -331,7 +329,7 @@ class Feedback:
 
     async def _on_flag_report(self, session: Any, msg: dict[str, Any]) -> None:
         """Supervisors: every flag, with the time each took to acknowledge and resolve."""
-        if session.account.role not in policy.SEES_ALL:
+        if not policy.can_read_flag_report(session.account):
             reply_error(session, msg, ErrorCode.FORBIDDEN, "the flag report is for supervisors")
             return
         state = msg.get("state")

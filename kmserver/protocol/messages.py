@@ -39,6 +39,8 @@ MIN_REMIND, MAX_REMIND = 600, 30 * 86400  # seconds between must-read reminders
 
 MAX_TEXT = 200  # names, titles, topics, ids
 MAX_LIST = 100_000  # 'known' can list every document of a large profile
+# Integers fit a JSON double and a signed 64-bit column: cursors, revisions, limits.
+MAX_INT = 2**53 - 1
 
 
 class ErrorCode:
@@ -52,6 +54,8 @@ class ErrorCode:
     INVALID_UPDATE = "invalid_update"  # CRDT bytes that do not decode
     CONFLICT = "conflict"  # e.g. creating a document id that exists
     TOO_LARGE = "too_large"
+    RATE_LIMITED = "rate_limited"  # over a token bucket: try again after ``retry_after`` s
+    TOO_MANY_CONNECTIONS = "too_many_connections"  # this user has too many sockets open
     INTERNAL = "internal"
 
 
@@ -229,8 +233,8 @@ FEEDBACK_MESSAGES = frozenset(
 
 def _check_field(name: str, value: Any, spec: Field) -> None:
     if spec.kind is int:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ProtocolError(f"field '{name}' must be a non-negative integer")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_INT:
+            raise ProtocolError(f"field '{name}' must be an integer from 0 to 2^53-1")
     elif spec.kind is str:
         if not isinstance(value, str):
             raise ProtocolError(f"field '{name}' must be a string")
@@ -252,12 +256,40 @@ def _check_field(name: str, value: Any, spec: Field) -> None:
             raise ProtocolError(f"field '{name}' is larger than {spec.max_len} characters")
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ProtocolError(f"control frame is not valid JSON ({name})")
+
+
+def _has_surrogate(value: Any) -> bool:
+    """A lone surrogate (``"\\ud800"``) decodes to a str that cannot be encoded as
+    UTF-8: refuse it at the door, not in the database driver or the log."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def parse_client_message(text: str) -> dict[str, Any]:
-    """Decode and validate one inbound JSON control frame."""
+    """Decode and validate one inbound JSON control frame. Raises ProtocolError only."""
     try:
-        msg = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        # ValueError also covers integers of more than 4,300 digits.
+        msg = json.loads(text, parse_constant=_refuse_constant)
+    except ProtocolError:
+        raise
+    except (ValueError, RecursionError) as exc:
         raise ProtocolError("control frame is not valid JSON") from exc
+    if _has_surrogate(msg):
+        raise ProtocolError("control frame has text that is not valid Unicode")
     if not isinstance(msg, dict):
         raise ProtocolError("control frame must be a JSON object")
     kind = msg.get("type")

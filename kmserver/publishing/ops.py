@@ -56,10 +56,8 @@ def _start(
     refusal: str | Callable[[DocMeta], str],
 ) -> tuple[Document, DocMeta]:
     if request_id is not None:
-        done = revisions.find_request(rc.s, request_id)
+        done = revisions.find_request(rc.s, request_id, _name(actor))
         if done is not None:
-            if done.actor != _name(actor):
-                raise JobError(ErrorCode.CONFLICT, "that request id was used for another request")
             rc.reply.update(done.detail.get("reply") or {})
             raise _Done
     row = docs.get_document(rc.s, doc_id)

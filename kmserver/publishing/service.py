@@ -27,13 +27,13 @@ from kmserver.replies import ref, reply_error, reply_saved
 from kmserver.store import revisions
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
 
 Clock = Callable[[], datetime]
 
 
 class Publishing:
-    def __init__(self, server: Server, clock: Clock) -> None:
+    def __init__(self, server: ServerAPI, clock: Clock) -> None:
         self.server = server
         self.clock = clock
         self._told_due: set[tuple[str, str]] = set()  # (doc, due date) told in this process
@@ -138,23 +138,18 @@ class Publishing:
         subs = await self.server.read(revisions.submissions)
         items = []
         for sub in subs:
-            meta = hub.readable(account, sub.doc_id)
-            if meta is not None and (
-                policy.can_review(account, meta) or policy.is_editor(account, meta)
-            ):
+            meta = hub.catalog.get(sub.doc_id)
+            if meta is not None and policy.sees_submission(account, meta):
                 items.append(revisions.submission_wire(sub))
         session.send(m.encode("review_queue", items=items, **ref(msg)))
 
     async def _on_overdue(self, session: Any, msg: dict[str, Any]) -> None:
         """Documents due for review, or due soon: one's own (owners), all (supervisors)."""
         account, hub = session.account, self.server.hub
-        everything = account.role in policy.SEES_ALL
         now = self.clock()
         items = []
         for meta in hub.catalog.values():
-            if not policy.can_read(account, meta):
-                continue
-            if not (everything or policy.is_editor(account, meta)):
+            if not policy.in_overdue_list(account, meta):
                 continue
             standing = review_dates.standing(meta, now, hub.review_days)
             if standing is None or not (standing.overdue or standing.soon):

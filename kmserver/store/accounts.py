@@ -1,4 +1,14 @@
-"""Accounts and session tokens: argon2id passwords, hashed 256-bit tokens, throttling."""
+"""Accounts and session tokens: argon2id passwords, hashed 256-bit tokens.
+
+Password checks only read the database: argon2 takes ~0.1 s and 64 MiB, and
+must never run while the write lock is held (a flood of bad sign-ins once
+stalled every editor's commit). Throttling and lockout live in the server
+(kmserver/signin.py), per address and per name, not in the users table.
+
+A changed password or role, or a removed user, ends every session: the
+user's tokens are deleted in the same transaction, and the server closes
+their sockets (4001) within seconds.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +20,13 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from kmserver.protocol.messages import ROLES
 from kmserver.store.database import Database
 from kmserver.store.models import SessionToken, User
 
 TOKEN_TTL = timedelta(days=30)
-FREE_ATTEMPTS = 5  # failures before the account is locked for a while
-MAX_LOCK_SECONDS = 15 * 60
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Verified against for unknown names so they take as long as wrong passwords.
@@ -39,8 +48,8 @@ class AuthFailed(Exception):
 
 
 class AuthThrottled(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed sign-ins; try again in {retry_after} s")
+    def __init__(self, retry_after: int, text: str | None = None) -> None:
+        super().__init__(text or f"too many failed sign-ins; try again in {retry_after} s")
         self.retry_after = retry_after
 
 
@@ -101,19 +110,25 @@ class Accounts:
         topics: list[str] | None = None,
         password: str | None = None,
     ) -> Account:
+        """Change role, topics or password. A new password or role ends every
+        session of the user (their tokens go in the same transaction)."""
+        new_hash = _hasher.hash(password) if password else None  # not under the write lock
         with self.db.write() as s, s.begin():
             user = s.scalar(select(User).where(User.name == name))
             if user is None:
                 raise ValueError(f"no user '{name}'")
             validate_user_fields(name, role or user.role, topics or [])
+            ended = bool(new_hash) or (role is not None and role != user.role)
             if role:
                 user.role = role
             if topics is not None:
                 user.topics = topics
-            if password:
-                user.password_hash = _hasher.hash(password)
+            if new_hash:
+                user.password_hash = new_hash
                 user.failed_logins = 0
                 user.locked_until = None
+            if ended:
+                s.execute(delete(SessionToken).where(SessionToken.user_id == user.id))
             return _account(user)
 
     def remove_user(self, name: str) -> None:
@@ -134,53 +149,31 @@ class Accounts:
             return _account(user) if user else None
 
     def authenticate(self, name: str, password: str) -> Account:
-        """Check a password; raise AuthFailed or AuthThrottled. Slow by design (argon2)."""
-        failure: Exception | None = None
-        with self.db.write() as s, s.begin():
+        """Check a password; raise AuthFailed (the same for an unknown name). Slow by
+        design (argon2), and run without any lock: it only reads. Callers facing the
+        network throttle first (kmserver/signin.py)."""
+        with self.db.read() as s:
             user = s.scalar(select(User).where(User.name == name))
-            if user is None or not user.password_hash:
-                _verify(_DUMMY_HASH, password)
-                raise AuthFailed()
-            now = _now()
-            if user.locked_until and _aware(user.locked_until) > now:
-                wait = int((_aware(user.locked_until) - now).total_seconds()) + 1
-                raise AuthThrottled(wait)
-            if _verify(user.password_hash, password):
-                user.failed_logins = 0
-                user.locked_until = None
-                if _hasher.check_needs_rehash(user.password_hash):
-                    user.password_hash = _hasher.hash(password)
-                account = _account(user)
-            else:
-                # Count the failure in this transaction; raise only after it commits.
-                user.failed_logins += 1
-                over = user.failed_logins - FREE_ATTEMPTS
-                if over >= 0:
-                    lock = min(MAX_LOCK_SECONDS, 5 * 2**over)
-                    user.locked_until = now + timedelta(seconds=lock)
-                failure = AuthFailed()
-        if failure is not None:
-            raise failure
+            stored = user.password_hash if user is not None else None
+            account = _account(user) if user is not None else None
+        if account is None or not stored:
+            _verify(_DUMMY_HASH, password)  # as slow as a wrong password
+            raise AuthFailed()
+        if not _verify(stored, password):
+            raise AuthFailed()
+        if _hasher.check_needs_rehash(stored):
+            fresh = _hasher.hash(password)  # hashed before the short write below
+            with self.db.write() as s, s.begin():
+                row = s.get(User, account.id)
+                if row is not None and row.password_hash == stored:
+                    row.password_hash = fresh
         return account
 
     def issue_token(
         self, account: Account, ttl: timedelta = TOKEN_TTL, label: str = ""
     ) -> tuple[str, datetime]:
-        token = secrets.token_urlsafe(32)  # 256 bits
-        now = _now()
-        expires = now + ttl
         with self.db.write() as s, s.begin():
-            s.execute(delete(SessionToken).where(SessionToken.expires_at < now))
-            s.add(
-                SessionToken(
-                    token_hash=hash_token(token),
-                    user_id=account.id,
-                    created_at=now,
-                    expires_at=expires,
-                    label=label[:200],
-                )
-            )
-        return token, expires
+            return add_token(s, account, ttl, label)
 
     def resolve_token(self, token: str) -> tuple[Account, datetime] | None:
         """The account behind a valid, unexpired token, with the token's expiry."""
@@ -219,6 +212,27 @@ class Accounts:
     def revoke_token(self, token: str) -> None:
         with self.db.write() as s, s.begin():
             s.execute(delete(SessionToken).where(SessionToken.token_hash == hash_token(token)))
+
+
+def add_token(
+    s: Session, account: Account, ttl: timedelta = TOKEN_TTL, label: str = ""
+) -> tuple[str, datetime]:
+    """A new session token for ``account``, in the caller's write transaction (the
+    server's writer thread, or a command's)."""
+    token = secrets.token_urlsafe(32)  # 256 bits
+    now = _now()
+    expires = now + ttl
+    s.execute(delete(SessionToken).where(SessionToken.expires_at < now))
+    s.add(
+        SessionToken(
+            token_hash=hash_token(token),
+            user_id=account.id,
+            created_at=now,
+            expires_at=expires,
+            label=label[:200],
+        )
+    )
+    return token, expires
 
 
 def _verify(password_hash: str, password: str) -> bool:

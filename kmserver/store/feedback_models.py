@@ -13,6 +13,7 @@ visibility to the document's (kmserver/policy.py).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,20 @@ from kmserver.protocol.feedback import pref_id
 from kmserver.store.models import Base, SeqType
 
 Stamp = DateTime(timezone=True)
+
+
+def owned_key(owner: str | None, record_id: str) -> str:
+    """The stored key of a private record (a note, a publishing request): the
+    client's id and a digest of its owner. Ids of private things are per user,
+    so another user's choice of the same id neither collides nor tells them
+    anything; rows written before this keep their bare id (see ``wire_id``)."""
+    digest = hashlib.sha256((owner or "").encode("utf-8")).hexdigest()[:16]
+    return f"{record_id}:{digest}"
+
+
+def wire_id(key: str) -> str:
+    """The client's id of a stored private record."""
+    return key.split(":", 1)[0]
 
 
 def iso(ts: datetime | None) -> str | None:
@@ -147,7 +162,7 @@ class PrivateNote(Base):
         )
         return {
             "kind": "note",
-            "id": self.id,
+            "id": wire_id(self.id),
             "doc": self.doc_id,
             "owner": self.author,
             "deleted": self.deleted,

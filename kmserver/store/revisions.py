@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kmserver.store.documents import iso
+from kmserver.store.feedback_models import owned_key
 from kmserver.store.revision_models import AuditEvent, Revision, Submission
 
 AUDIT_LIMIT = 1000
@@ -95,8 +96,14 @@ def audit_wire(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def find_request(s: Session, request_id: str) -> AuditEvent | None:
-    return s.scalar(select(AuditEvent).where(AuditEvent.request_id == request_id))
+def find_request(s: Session, request_id: str, actor: str | None) -> AuditEvent | None:
+    """The event of ``actor``'s request with this id (request ids are per user: another
+    user's request with the same id is not found, and tells nothing)."""
+    keys = (owned_key(actor, request_id), request_id)  # the bare id: stored before
+    for event in s.scalars(select(AuditEvent).where(AuditEvent.request_id.in_(keys))):
+        if event.actor == actor:
+            return event
+    return None
 
 
 def add_audit(
@@ -108,8 +115,9 @@ def add_audit(
     detail: dict[str, Any] | None = None,
     request_id: str | None = None,
 ) -> AuditEvent:
+    key = owned_key(actor, request_id) if request_id is not None else None
     event = AuditEvent(
-        at=at, actor=actor, action=action, doc_id=doc_id, detail=detail or {}, request_id=request_id
+        at=at, actor=actor, action=action, doc_id=doc_id, detail=detail or {}, request_id=key
     )
     s.add(event)
     return event

@@ -28,7 +28,7 @@ from kmserver.web.search import Entry
 from kmserver.writer import TailBatch
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
+    from kmserver.session_api import ServerAPI
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Article:
 
 
 class PublicArticles:
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: ServerAPI) -> None:
         self.server = server
         self._cache: dict[str, Article] = {}
         self._public: set[str] | None = None  # ids public at the last observed batch

@@ -24,14 +24,15 @@ from urllib.parse import parse_qs, urlsplit
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
+from kmserver.signin import SignIn, Throttled, Welcome
+from kmserver.store.accounts import AuthFailed
 from kmserver.web import http
 from kmserver.web.help import LANGS, HelpCentre
 from kmserver.web.public import INDEX, PublicArticles
 from kmserver.writer import TailBatch
 
 if TYPE_CHECKING:
-    from kmserver.server import Server
-    from kmserver.store.accounts import Account
+    from kmserver.session_api import ServerAPI
 
 COOKIE = "kmdesk_session"
 SECURE_COOKIE = "__Host-kmdesk_session"  # Secure, Path=/, no Domain: this origin only
@@ -39,11 +40,14 @@ MAX_TOKEN = 200
 
 
 class WebSite:
-    def __init__(self, server: Server) -> None:
+    def __init__(
+        self, server: ServerAPI, signin: SignIn, secure: bool, allowed_origins: tuple[str, ...]
+    ) -> None:
         self.server = server
-        self.secure = bool(server.config.certfile)
+        self.signin = signin
+        self.secure = secure
         self.cookie_name = SECURE_COOKIE if self.secure else COOKIE
-        self.allowed_origins = tuple(server.config.allowed_origins)
+        self.allowed_origins = allowed_origins
         self.static = http.load_static()
         self.public = PublicArticles(server)
         self.help = HelpCentre(self.public)
@@ -72,12 +76,15 @@ class WebSite:
         token = self._token(request)
         if token is None or not http.same_origin(request, self.secure, self.allowed_origins):
             return
-        resolved = await self.server.run_blocking(self.server.accounts.resolve_token, token)
-        if resolved is not None:
-            conn.km_cookie = (resolved[0], token, resolved[1])  # type: ignore[attr-defined]
+        try:
+            welcome = await self.signin.token(token, getattr(conn, "km_address", "unknown"))
+        except (AuthFailed, Throttled):
+            return  # its hello must then bring credentials (the page shows sign-in)
+        welcome.from_cookie = True
+        conn.km_cookie = welcome  # type: ignore[attr-defined]
 
     @staticmethod
-    def cookie_session(conn: ServerConnection) -> tuple[Account, str, object] | None:
+    def cookie_session(conn: ServerConnection) -> Welcome | None:
         return getattr(conn, "km_cookie", None)
 
     # -- routes ------------------------------------------------------------------
@@ -95,7 +102,7 @@ class WebSite:
             return self._help_live(conn, request, url.query)
         if method == "POST":
             if path == "/api/session":
-                return await self._sign_in(request)
+                return await self._sign_in(conn, request)
             if path == "/api/signout":
                 return await self._sign_out(request)
             return http.respond(405, "method not allowed\n", headers=[("Allow", "GET")])
@@ -132,17 +139,21 @@ class WebSite:
         conn.km_handler = handler  # type: ignore[attr-defined]
         return None
 
-    async def _sign_in(self, request: Request) -> Response:
+    async def _sign_in(self, conn: ServerConnection, request: Request) -> Response:
         """Trade a session token (from the /ws welcome) for the cookie."""
         if not http.same_origin(request, self.secure, self.allowed_origins):
             return http.json_response(403, {"error": "forbidden", "message": "wrong origin"})
         scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
         if scheme != "Bearer" or not 0 < len(token) <= MAX_TOKEN:
             return http.json_response(400, {"error": "bad_request", "message": "no token"})
-        resolved = await self.server.run_blocking(self.server.accounts.resolve_token, token)
-        if resolved is None:
+        try:
+            welcome = await self.signin.token(token, getattr(conn, "km_address", "unknown"))
+        except AuthFailed:
             return http.json_response(401, {"error": "auth_failed", "message": "sign in again"})
-        account, expires = resolved
+        except Throttled as exc:
+            body = {"error": "auth_throttled", "message": str(exc), "retry_after": exc.retry_after}
+            return http.json_response(429, body, [("Retry-After", str(exc.retry_after))])
+        account, expires = welcome.account, welcome.expires
         max_age = max(0, int((expires - datetime.now(UTC)).total_seconds()))
         user = {"name": account.name, "role": account.role}
         return http.json_response(200, {"user": user}, [self._cookie(token, max_age)])
@@ -153,5 +164,5 @@ class WebSite:
             return http.json_response(403, {"error": "forbidden", "message": "wrong origin"})
         token = self._token(request)
         if token is not None:
-            await self.server.run_blocking(self.server.accounts.revoke_token, token)
+            await self.server.sign_out(token)
         return http.json_response(200, {"signed_out": True}, [self._cookie("", 0)])

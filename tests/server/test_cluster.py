@@ -68,9 +68,13 @@ async def start_node_client(url: str, doc_id: str, token: str) -> asyncio.subpro
 
 async def node_line(proc: asyncio.subprocess.Process) -> dict:
     assert proc.stdout is not None
-    raw = await asyncio.wait_for(proc.stdout.readline(), 20)
-    assert raw, "node client exited"
-    return json.loads(raw)
+    while True:  # y-websocket's connection status lines are not what the test waits for
+        raw = await asyncio.wait_for(proc.stdout.readline(), 20)
+        assert raw, "node client exited"
+        line = json.loads(raw)
+        if line["event"] != "status":
+            return line
+        assert line["status"] != "disconnected", "the stock client was refused"
 
 
 def markers(text: str, tag: str) -> set[str]:
@@ -152,19 +156,29 @@ async def test_edits_records_roles_and_awareness_cross_processes(pg_url: str) ->
         )
     )
 
-    # a role change made with the command line reaches sessions on every process
+    # a topic change made with the command line reaches sessions on every process
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "kmserver", "user", "set", "rita", "--role", "owner",
+        sys.executable, "-m", "kmserver", "user", "set", "rita", "--topics", "parking,school",
         "--db", pg_url,
     )  # fmt: skip
     assert await proc.wait() == 0
     await rita_c.wait_for(
         lambda: any(
-            m["type"] == "profile" and m["user"]["role"] == "owner" for m in rita_c.controls
+            m["type"] == "profile" and m["user"]["topics"] == ["parking", "school"]
+            for m in rita_c.controls
         ),
         timeout=30,
     )
-    for who in (olle_a, sara_b, olle_c, rita_c, late):
+    # and a new role signs the user out everywhere, to sign in again with the new rights
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "kmserver", "user", "set", "rita", "--role", "owner",
+        "--db", pg_url,
+    )  # fmt: skip
+    assert await proc.wait() == 0
+    for rita in (rita_c, late):
+        await asyncio.wait_for(rita.ws.wait_closed(), 30)
+        assert rita.ws.close_code == 4001
+    for who in (olle_a, sara_b, olle_c):
         await who.close()
 
 

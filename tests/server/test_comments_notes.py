@@ -21,7 +21,8 @@ async def test_threaded_comments_with_mentions(clients) -> None:
     )
     assert saved["type"] == "saved" and saved["kind"] == "comment"
     comment = olle.records("comment")[root]
-    assert comment["data"]["mentions"] == ["rita", "karin", "sara"]  # only real readers
+    # the names as written: who exists (or may read) does not show (issue 10, item 6)
+    assert comment["data"]["mentions"] == ["rita", "karin", "nobody", "sara"]
     assert comment["data"]["thread"] == root and comment["data"]["parent"] is None
     for client in (rita, karin, sara):
         await client.wait_for(lambda c=client: c.notifications("mention"))
@@ -68,7 +69,7 @@ async def test_comments_respect_access(clients) -> None:
     hidden = new_id()
     # styleguide is for owners and supervisors: rita may not read it
     await olle.ask(type="comment", id=hidden, doc="styleguide", body="@rita have a look")
-    assert olle.records("comment")[hidden]["data"]["mentions"] == []
+    assert olle.records("comment")[hidden]["data"]["mentions"] == ["rita"]  # not told, though
     refused = await rita.ask(type="comment", id=new_id(), doc="styleguide", body="hi")
     assert refused["code"] == "not_found"
     state = await rita.ask(type="comment_state", id=hidden, resolved=True)
@@ -129,3 +130,37 @@ def test_mentions_are_parsed_like_people_write_them() -> None:
 
     body = "@rita, see mail@example.se and ask @olle. (@karin) @rita again; @"
     assert mentions(body) == ["rita", "olle", "karin"]
+
+
+async def test_ids_of_private_records_are_per_user(clients) -> None:
+    """Issue 10, item 6. Before: a note (or publishing request) id already used by
+    another user answered ``conflict``, telling that it exists."""
+    rita, olle, sara = await clients("rita"), await clients("olle"), await clients("sara")
+    nid = new_id()
+    assert (await rita.ask(type="note", id=nid, doc="parking", body="mine"))["type"] == "saved"
+    theirs = await olle.ask(type="note", id=nid, doc="parking", body="also mine")
+    assert theirs["type"] == "saved" and theirs["id"] == nid
+    await rita.barrier()
+    await olle.barrier()
+    assert rita.records("note")[nid]["data"]["body"] == "mine"
+    assert olle.records("note")[nid]["data"]["body"] == "also mine"
+    # each edits and deletes only their own
+    await olle.ask(type="note_edit", id=nid, body="olle's words")
+    await olle.wait_for(lambda: olle.records("note")[nid]["data"]["body"] == "olle's words")
+    await rita.barrier()
+    assert rita.records("note")[nid]["data"]["body"] == "mine"
+
+    # the same for publishing requests: olle's request id, reused by sara, is sara's own
+    await olle.edit("parking", lambda t: t.insert(0, "New fee. "))
+    await olle.wait_for(lambda: olle.of_type("ack"))
+    rid = new_id()
+    first = await olle.ask(type="publish", id=rid, doc="parking", note="fee")
+    assert first["type"] == "saved"
+    await sara.wait_for(lambda: sara.metas["parking"]["published"]["rev"] == first["rev"])
+    await sara.edit("parking", lambda t: t.insert(0, "And zone D. "))
+    await sara.wait_for(lambda: sara.of_type("ack"))
+    second = await sara.ask(type="publish", id=rid, doc="parking", note="zone")
+    assert second["type"] == "saved" and second["rev"] == first["rev"] + 1
+    # while a resend by olle is still answered with his first answer
+    again = await olle.ask(type="publish", id=rid, doc="parking", note="fee")
+    assert again["rev"] == first["rev"]

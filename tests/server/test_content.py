@@ -91,3 +91,89 @@ def test_non_utf8_file_is_refused(db: Database, tmp_path: Path) -> None:
     (src / "x.md").write_bytes("Överklaga".encode("latin-1"))
     with pytest.raises(ContentError, match="not UTF-8"):
         import_dir(db, src)
+
+
+# -- issue 10, item 2: front matter that is not read must never widen an audience ------
+
+SECRET = (
+    "---\nid: threat-routine\ntitle: Threat routine\naudience: [supervisor]\n"
+    "owner: sara\n---\n# Threat routine\n\nCall security.\n"
+)
+
+
+def _stored(db: Database, doc_id: str):  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        row = docs.get_document(s, doc_id)
+        assert row is not None
+        return docs.to_meta(row), row.body_text
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.replace("\n", "\r\n").encode(),  # Windows line endings
+        lambda t: b"\xef\xbb\xbf" + t.encode(),  # a byte-order mark
+        lambda t: b"\xef\xbb\xbf" + t.replace("\n", "\r\n").encode(),  # both
+        lambda t: t.replace("---\n", "---  \n").encode(),  # blanks after the fences
+    ],
+    ids=["crlf", "bom", "bom-crlf", "trailing-blanks"],
+)
+def test_front_matter_is_read_whatever_the_line_endings(
+    db: Database, tmp_path: Path, encode
+) -> None:
+    src = tmp_path / "kb"
+    src.mkdir()
+    (src / "threat.md").write_bytes(encode(SECRET))
+    import_dir(db, src)
+    meta, text = _stored(db, "threat-routine")
+    assert meta.audience == ("supervisor",) and meta.owner == "sara"
+    assert "audience" not in text and "---" not in text
+    assert text.replace("\r\n", "\n") == "# Threat routine\n\nCall security.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("\n" + SECRET, "must start on the first line"),
+        ("  \r\n" + SECRET.replace("\n", "\r\n"), "must start on the first line"),
+        ("---\r\nid: x\r\naudience: [supervisor]\r\n", "never ends"),
+        ("---\nid: x\naudience: [supervisor]\n--- \nbody\n---", None),  # fine: closes
+        ("---\nid: [1, 2]\n---\nx", "must be text"),
+        ("---\ntitle: {a: 1}\n---\nx", "must be text"),
+        ("---\nid: x\ntitle: " + "t" * 201 + "\n---\nx", "longer than 200"),
+        ("---\nid: x\naudience: []\n---\nx", "is empty"),
+        ("---\n- just\n- a list\n---\nx", "must be a mapping"),
+    ],
+)
+def test_front_matter_that_cannot_be_read_is_refused(
+    db: Database, tmp_path: Path, text: str, complaint: str | None
+) -> None:
+    src = tmp_path / "kb"
+    src.mkdir()
+    (src / "a.md").write_bytes(text.encode())
+    if complaint is None:
+        import_dir(db, src)
+        assert _stored(db, "x")[0].audience == ("supervisor",)
+        return
+    with pytest.raises(ContentError, match=complaint):
+        import_dir(db, src)
+    with db.read() as s:
+        assert docs.live_documents(s) == []
+
+
+def test_a_missing_audience_never_means_everyone(db: Database, tmp_path: Path) -> None:
+    src = tmp_path / "kb"
+    src.mkdir()
+    (src / "plain.md").write_text("# Just Markdown\n\nNo front matter at all.\n")
+    (src / "partial.md").write_text("---\nid: partial\ntitle: Partial\n---\nText.\n")
+    report = import_dir(db, src)
+    assert sorted(report.restricted) == ["partial", "plain"]
+    assert _stored(db, "plain")[0].audience == ("supervisor",)
+    assert _stored(db, "partial")[0].audience == ("supervisor",)
+    # an existing document keeps the audience it has when a file names none
+    (src / "partial.md").write_text("---\nid: partial\ntitle: Partial\naudience: [rep]\n---\nT\n")
+    import_dir(db, src)
+    (src / "partial.md").write_text("---\nid: partial\ntitle: Partial\n---\nText again.\n")
+    again = import_dir(db, src)
+    assert again.restricted == [] and again.updated == ["partial"]
+    assert _stored(db, "partial")[0].audience == ("rep",)

@@ -117,3 +117,44 @@ def test_review_archive_verify_audit() -> None:
     assert not policy.can_verify(REP, PUBLIC)
     assert policy.can_read_audit(SUPERVISOR) and policy.can_read_audit(ADMIN)
     assert not policy.can_read_audit(OWNER)
+
+
+def test_feedback_and_list_rules() -> None:
+    """The rules that used to be inline in the handlers (issue 10: one policy path)."""
+    assert policy.can_set_flag_state(OWNER, PUBLIC, "rita", "resolved")
+    assert policy.can_set_flag_state(REP, PUBLIC, "rita", "dismissed")  # withdraw own
+    assert policy.can_set_flag_state(REP, PUBLIC, "rita", "open")
+    assert not policy.can_set_flag_state(REP, PUBLIC, "rita", "resolved")
+    assert not policy.can_set_flag_state(REP, PUBLIC, "someone", "dismissed")
+    assert policy.can_resolve_comment(REP, PUBLIC, "rita")
+    assert not policy.can_resolve_comment(REP, PUBLIC, "olle")
+    assert policy.can_resolve_comment(OWNER, PUBLIC, "rita")
+    assert policy.owns(REP, "rita") and not policy.owns(REP, "olle") and not policy.owns(REP, None)
+    assert policy.in_flag_inbox(OWNER, PUBLIC, escalated=False)
+    assert not policy.in_flag_inbox(SUPERVISOR, PUBLIC, escalated=False)
+    assert policy.in_flag_inbox(SUPERVISOR, PUBLIC, escalated=True)
+    assert not policy.in_flag_inbox(REP, PUBLIC, escalated=True)
+    assert policy.can_read_flag_report(ADMIN) and not policy.can_read_flag_report(OWNER)
+    assert policy.sees_submission(SUPERVISOR, POLICY_TEXT)
+    assert policy.sees_submission(OWNER, POLICY_TEXT)
+    assert not policy.sees_submission(OTHER_OWNER, POLICY_TEXT)
+    assert policy.in_overdue_list(ADMIN, INTERNAL) and policy.in_overdue_list(OWNER, PUBLIC)
+    assert not policy.in_overdue_list(OTHER_OWNER, PUBLIC)
+    assert policy.receives_stream(REP, PUBLIC, published=True)
+    assert not policy.receives_stream(REP, PUBLIC, published=False)
+    assert policy.receives_stream(OWNER, PUBLIC, published=False)
+    assert not policy.receives_stream(REP, INTERNAL, published=True)
+
+
+def test_the_access_audit_covers_every_message() -> None:
+    """docs/access.md names every client message, and only policy functions that exist."""
+    import re
+    from pathlib import Path
+
+    from kmserver.protocol.messages import CLIENT_MESSAGES
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "access.md").read_text()
+    rows = re.findall(r"^\| `([a-z_]+)` \|", text, re.MULTILINE)
+    assert set(CLIENT_MESSAGES) <= set(rows), set(CLIENT_MESSAGES) - set(rows)
+    named = set(re.findall(r"`policy\.([a-z_]+)`", text))
+    assert named and all(callable(getattr(policy, name, None)) for name in named), named

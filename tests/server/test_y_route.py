@@ -133,27 +133,83 @@ async def test_stock_node_yjs_client_co_edits_with_desktop_session(server, clien
         env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
     )
     assert proc.stdin is not None
+    events: list[dict] = []
     try:
-        synced = await _line(proc)
+        synced = await _until(proc, "synced", events)
         assert synced == {"event": "synced", "text": sara.text("parking")}
         # JS indexes UTF-16; insert at the start so no conversion is involved
         proc.stdin.write(
             b'{"op":"insert","index":0,"text":"Node s\\u00e4ger hej \\ud83d\\udc4b "}\n'
         )
         await proc.stdin.drain()
-        assert (await _line(proc))["event"] == "inserted"
+        await _until(proc, "inserted", events)
         await sara.wait_for(lambda: sara.text("parking").startswith("Node säger hej 👋 "))
         await sara.edit(
             "parking", lambda t: t.insert(len(str(t).encode()), "Svar från skrivbordet.")
         )
         proc.stdin.write(b'{"op":"wait","contains":"Svar fr\\u00e5n skrivbordet."}\n')
         await proc.stdin.drain()
-        seen = await _line(proc)
-        assert seen["event"] == "contains" and seen["text"] == sara.text("parking")
+        seen = await _until(proc, "contains", events)
+        assert seen["text"] == sara.text("parking")
     finally:
         proc.stdin.write(b'{"op":"quit"}\n')
         await proc.stdin.drain()
         await asyncio.wait_for(proc.wait(), 10)
+
+
+async def _until(proc: asyncio.subprocess.Process, event: str, seen: list[dict]) -> dict:
+    """Read the Node client's events until ``event``; every event lands in ``seen``."""
+    while True:
+        line = await _line(proc)
+        seen.append(line)
+        if line["event"] == event:
+            return line
+
+
+async def test_stock_node_reader_stays_connected_after_a_refused_edit(server, clients) -> None:
+    """Issue 10, item 9. Before: a reader's stock client was closed (1008) when it sent
+    an edit; y-websocket reconnected and resent, 66 times in 8 s, forever."""
+    node = shutil.which("node")
+    assert node, "node is required (CI installs it)"
+    assert NODE_MODULES.is_dir(), "run `npm ci --prefix benchmarks` (the CI script does)"
+    olle = await clients("olle")
+    published = olle.published_text("parking")
+    token = await token_for(server, "rita")
+    proc = await asyncio.create_subprocess_exec(
+        node,
+        str(Path(__file__).with_name("node") / "y_stock_client.cjs"),
+        f"ws://127.0.0.1:{server.port}/y",
+        "parking",
+        token,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+    )
+    assert proc.stdin is not None
+    seen: list[dict] = []
+    try:
+        assert (await _until(proc, "synced", seen))["text"] == published
+        proc.stdin.write(b'{"op":"insert","index":0,"text":"vandalism "}\n')
+        await proc.stdin.drain()
+        denied = await _until(proc, "denied", seen)
+        assert "read-only" in denied["text"]
+        # a new revision still reaches the reader live, on the same connection
+        await olle.edit("parking", lambda t: t.insert(0, "Zone D from June. "))
+        await olle.wait_for(lambda: olle.of_type("ack"))
+        assert (await olle.publish("parking", "zone D"))["type"] == "saved"
+        proc.stdin.write(b'{"op":"wait","contains":"Zone D from June."}\n')
+        await proc.stdin.drain()
+        await _until(proc, "contains", seen)
+        statuses = [e["status"] for e in seen if e["event"] == "status"]
+        assert statuses.count("connected") == 1 and "disconnected" not in statuses
+        assert not [e for e in seen if e["event"] == "closed"]
+    finally:
+        proc.stdin.write(b'{"op":"quit"}\n')
+        await proc.stdin.drain()
+        await asyncio.wait_for(proc.wait(), 10)
+    sara = await clients("sara")
+    assert "vandalism" not in sara.text("parking")
+    assert sara.text("parking") == "Zone D from June. " + published
 
 
 async def test_awareness_relays_between_ws_and_y_and_is_removed_on_leave(server, clients):

@@ -21,7 +21,8 @@ from kmclient.ui.editing.doc_ids import topic_key
 from kmclient.ui.library.doc_tree_model import topic_label
 
 TOPIC_ROLE = Qt.ItemDataRole.UserRole + 1
-VISIBLE_ROWS = 6
+VISIBLE_ROWS = 7  # shown at once; more scroll
+MIN_ROWS = 4
 
 
 class TopicPicker(QWidget):
@@ -54,9 +55,11 @@ class TopicPicker(QWidget):
         rest = (set(known) | set(chosen)) - set(mine)
         for topic in [*mine, *sorted(rest, key=lambda t: topic_label(t).casefold())]:
             self._add_item(topic, topic in chosen)
-        rows = min(max(self.list.count(), 3), VISIBLE_ROWS)
+        self.list.setSpacing(1)
+        rows = min(max(self.list.count(), MIN_ROWS), VISIBLE_ROWS)
         frame = 2 * self.list.frameWidth() + 4
-        self.list.setFixedHeight(self.list.sizeHintForRow(0) * rows + frame)
+        row = self.list.sizeHintForRow(0) + 2 * self.list.spacing()
+        self.list.setFixedHeight(row * rows + frame)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

@@ -32,6 +32,7 @@ from kmclient.core.model import RecordsChanged
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.passages import selected_passage, short_quote, show_passage
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.text_widgets import HTML_ROLE, wrap_rows
 
 COMMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 30
 ENGINE_ERRORS = (InvalidRequest, NoSuchDocument, NoSuchRecord, NotAllowed)
@@ -48,9 +49,9 @@ class CommentsPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("commentThreads")
         self.tree.setHeaderHidden(True)
-        self.tree.setWordWrap(True)
         self.tree.setAccessibleName("Comment threads")
         self.tree.setIndentation(14)
+        wrap_rows(self.tree)  # every comment in full, however narrow the panel
         self.empty = QLabel("No comments yet. Select a passage and write one below.")
         self.empty.setObjectName("panelEmpty")
         self.empty.setWordWrap(True)
@@ -104,14 +105,11 @@ class CommentsPanel(QWidget):
         self.tree.clear()
         shown = [t for t in self.threads() if self.show_resolved.isChecked() or not t.resolved]
         for thread in shown:
-            item = QTreeWidgetItem([self._text(thread.root, thread)])
-            item.setData(0, COMMENT_ID_ROLE, thread.id)
+            item = self._item(thread.root, thread)
             if thread.resolved:
                 item.setForeground(0, QBrush(self.muted))
             for reply in thread.replies:
-                child = QTreeWidgetItem([self._text(reply)])
-                child.setData(0, COMMENT_ID_ROLE, thread.id)
-                item.addChild(child)
+                item.addChild(self._item(reply))
             self.tree.addTopLevelItem(item)
             item.setExpanded(True)
             if thread.id == keep:
@@ -119,17 +117,26 @@ class CommentsPanel(QWidget):
         self.empty.setVisible(not shown)
         self._enable()
 
-    def _text(self, comment: Comment, thread: CommentThread | None = None) -> str:
+    def _item(self, comment: Comment, thread: CommentThread | None = None) -> QTreeWidgetItem:
+        """A comment in full: who and when (muted), the passage, the words, wrapped."""
         head = f"{comment.by} · {age_text(comment.created_at)}"
         if comment.pending:
             head += " · not sent yet"
         if thread is not None and thread.resolved:
             head += f" · resolved by {thread.root.resolved_by or '?'}"
-        lines = [head]
+        quote = ""
         if thread is not None and thread.anchor is not None:
-            lines.append(f"On “{short_quote(thread.anchor.quote, 60)}”")
-        lines.append(comment.body)
-        return "\n".join(lines)
+            quote = f"On “{short_quote(thread.anchor.quote, 60)}”"
+        item = QTreeWidgetItem(["\n".join(p for p in (head, quote, comment.body) if p)])
+        item.setData(0, COMMENT_ID_ROLE, comment.thread)
+        muted = self.muted.name()
+        rich = f'<div style="color:{muted}; font-size:small">{html.escape(head)}</div>'
+        if quote:
+            rich += f'<div style="color:{muted}"><i>{html.escape(quote)}</i></div>'
+        rich += f"<div>{html.escape(comment.body).replace(chr(10), '<br>')}</div>"
+        item.setData(0, HTML_ROLE, rich)
+        item.setToolTip(0, comment.body)
+        return item
 
     def select_thread(self, thread_id: str) -> bool:
         """Choose a thread (shown even if resolved) and select its passage."""

@@ -137,8 +137,8 @@ class FlagActions(QObject):
         if doc_id is None:
             return None
         passage = selected_passage(self.doc_view)
-        quote = (self.engine.text(doc_id) or "")[passage[0] : passage[1]] if passage else ""
-        quote = quote or selected_words(self.doc_view)
+        # Quoted as the reader sees it (no Markdown), or as typed in the source editor.
+        quote = selected_words(self.doc_view)
         dialog = FlagDialog(self.engine, doc_id, passage, quote, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.flagged.connect(self._on_flagged)
@@ -166,7 +166,7 @@ class FlagActions(QObject):
         if "flag" not in event.kinds:
             return
         if self.search.query:
-            self.search.list.viewport().update()
+            self.search.rows_changed()  # a flag line came or went: rows change height
         self.refresh_inbox_count()
 
     def _on_failed(self, failure: RequestFailed) -> None:

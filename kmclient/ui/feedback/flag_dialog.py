@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -79,6 +80,8 @@ class FlagDialog(QDialog):
         self.note.setPlaceholderText("What is wrong, or what callers are told instead (optional)")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(72)
+        self.note.setToolTip("Enter flags it; Shift+Enter starts a new line")
+        self.note.installEventFilter(self)
         self.urgency = QComboBox()
         for key, label in URGENCIES:
             self.urgency.addItem(label, key)
@@ -109,6 +112,16 @@ class FlagDialog(QDialog):
         box.addWidget(self.buttons)
         self.setMinimumWidth(420)
         self.reasons.button(0).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the note sends, as everywhere else in the dialog; Shift+Enter: a new line.
+        if watched is self.note and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.submit()
+                return True
+        return super().eventFilter(watched, event)
 
     def reason(self) -> str:
         button = self.reasons.checkedButton()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPainter
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -17,6 +17,7 @@ from kmclient.ui.library.doc_tree_model import (
     COUNT_ROLE,
     KIND_ROLE,
     MARKER_ROLE,
+    SHELF_GROUPS,
     STATUS_ROLE,
     TOPIC_ROLE,
     DocTreeModel,
@@ -28,6 +29,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 # Above this many documents topics start collapsed: QTreeView lays out every expanded
 # row (about 120 ms for 10,000), and a list that long is for searching, not scrolling.
 AUTO_EXPAND_LIMIT = 1500
+TEXT_MARGINS = 24
 
 
 class DocTreeDelegate(QStyledItemDelegate):
@@ -39,15 +41,46 @@ class DocTreeDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width(), max(size.height(), QFontMetrics(option.font).height() + 8))
+        metrics = QFontMetrics(option.font)
+        height = max(size.height(), metrics.height() + 8)
+        view = self.parent()
+        if isinstance(view, QTreeView) and view.wordWrap():
+            # A title longer than the sidebar is wide wraps (small trees only).
+            opt = QStyleOptionViewItem(option)
+            self.initStyleOption(opt, index)
+            depth = 2 if index.parent().isValid() else 1
+            room = view.viewport().width() - view.indentation() * depth - self._reserve(opt, index)
+            room -= TEXT_MARGINS  # the style's padding around the text, and a little more
+            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            wrap = Qt.TextFlag.TextWordWrap
+            lines = QFontMetrics(opt.font).boundingRect(0, 0, max(room, 40), 10_000, wrap, text)
+            height = max(height, lines.height() + 8)
+        return QSize(size.width(), height)
+
+    def _reserve(self, option: QStyleOptionViewItem, index: AnyIndex) -> int:
+        """Room kept on the right for the count, draft tag and markers."""
+        small = QFont(option.font)
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        metrics = QFontMetrics(small)
+        reserve = 0
+        if index.data(KIND_ROLE) in ("topic", "shelf"):
+            reserve += metrics.horizontalAdvance(str(index.data(COUNT_ROLE) or 0)) + 8
+        else:
+            if index.data(STATUS_ROLE) not in (None, "published"):
+                reserve += metrics.horizontalAdvance(str(index.data(STATUS_ROLE))) + 14
+            marker = index.data(MARKER_ROLE)
+            if marker == "new":
+                reserve += metrics.horizontalAdvance("new") + 14
+            elif marker == "changed":
+                reserve += 14
+        return reserve + 6
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         c = self.colours
         kind = index.data(KIND_ROLE)
-        metrics = QFontMetrics(option.font)
         right = option.rect.right() - 6
         extras: list[tuple[str, QColor, bool]] = []  # text, colour, boxed
-        if kind == "topic":
+        if kind in ("topic", "shelf"):
             extras.append((str(index.data(COUNT_ROLE) or 0), QColor(c.muted), False))
         else:
             if index.data(STATUS_ROLE) not in (None, "published"):
@@ -55,10 +88,8 @@ class DocTreeDelegate(QStyledItemDelegate):
             marker = index.data(MARKER_ROLE)
             if marker == "new":
                 extras.append(("new", QColor(c.accent), True))
-        reserve = sum(metrics.horizontalAdvance(t) + (14 if boxed else 8) for t, _, boxed in extras)
+        reserve = self._reserve(option, index)
         dot = kind == "doc" and index.data(MARKER_ROLE) == "changed"
-        if dot:
-            reserve += 14
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         style = opt.widget.style() if opt.widget else None
@@ -85,7 +116,9 @@ class DocTreeDelegate(QStyledItemDelegate):
         small = QFontMetrics(font)
         for text, colour, boxed in extras:
             width = small.horizontalAdvance(text) + (10 if boxed else 0)
-            box = QRect(x - width, option.rect.top() + 4, width, option.rect.height() - 8)
+            height = small.height() + 4  # one line high, in the middle of a wrapped row
+            top = option.rect.center().y() - height // 2
+            box = QRect(x - width, top, width, height)
             shown = QColor(c.accent_text) if selected else colour
             painter.setPen(shown)
             if boxed:
@@ -106,7 +139,11 @@ class DocTree(QTreeView):
         self.setObjectName("docTree")
         self.setModel(model)
         self.setHeaderHidden(True)
-        self.setUniformRowHeights(True)  # 10,000 rows lay out in no time
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._relayout = QTimer(self)  # wrapped rows: heights follow the width
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(30)
+        self._relayout.timeout.connect(self.doItemsLayout)
         self.setIndentation(14)
         self.setAnimated(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -124,9 +161,26 @@ class DocTree(QTreeView):
         self.clicked.connect(self._on_clicked)
         self.collapsed.connect(lambda i: self._note_expanded(i, False))
         self.expanded.connect(lambda i: self._note_expanded(i, True))
-        model.modelReset.connect(lambda: self._restore_expansion())
+        model.modelReset.connect(self._on_reset)
         model.rowsInserted.connect(self._on_rows_inserted)
+        self._choose_wrapping()
         self._restore_expansion()
+
+    def _choose_wrapping(self) -> None:
+        """Wrapped titles in a knowledge base of ordinary size; one line each (fast) in a
+        very large one, where the list is for searching rather than scrolling."""
+        small = self._model.doc_count() <= AUTO_EXPAND_LIMIT
+        self.setUniformRowHeights(not small)
+        self.setWordWrap(small)
+
+    def _on_reset(self) -> None:
+        self._choose_wrapping()
+        self._restore_expansion()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.wordWrap():
+            self._relayout.start()
 
     def set_colours(self, colours: Colours) -> None:
         self.delegate.colours = colours
@@ -154,8 +208,27 @@ class DocTree(QTreeView):
         if doc_id is not None and not self._quiet:
             self.docActivated.emit(doc_id)
 
+    def refresh_shelf(self) -> None:
+        """Show the shelf anew, keeping the current row if it was on the shelf."""
+        current = self.currentIndex()
+        doc_id = self._model.doc_id(current)
+        group = current.parent().data(TOPIC_ROLE) if current.isValid() else None
+        self._model.refresh_shelf()
+        if doc_id is None or group not in SHELF_GROUPS:
+            return
+        for index in self._model.indexes_of(doc_id):
+            if index.parent().data(TOPIC_ROLE) == group:
+                self._quiet = True
+                try:
+                    self.selectionModel().setCurrentIndex(
+                        index, self.selectionModel().SelectionFlag.ClearAndSelect
+                    )
+                finally:
+                    self._quiet = False
+                return
+
     def _on_clicked(self, index: QModelIndex) -> None:
-        if index.data(KIND_ROLE) == "topic":
+        if index.data(KIND_ROLE) in ("topic", "shelf"):
             self.setExpanded(index, not self.isExpanded(index))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -3,7 +3,9 @@
 Top-level rows are topics, children are documents, sorted by title. A
 document with two topics appears under both. With the relevance filter on
 (the default) only the user's own topics are shown; "all topics" shows every
-topic the user may read. Documents without topics go to "Other".
+topic the user may read. Documents without topics go to "Other". Above the
+topics, the user's shelf (``Shelf``): "Pinned" in the order pinned and
+"Recently viewed", most recent first, whatever the topic filter.
 
 Updates are incremental (insert/remove/dataChanged per row), so the view
 keeps its expansion, selection and scroll while a sync runs; a very large
@@ -21,12 +23,15 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont
 
 from kmclient.core.model import DocInfo
+from kmclient.ui.library.shelf import Shelf
 from kmclient.ui.reading.read_state import Marker
 
 OTHER = ""  # the group of documents without topics
+PINNED, RECENT = "\x01pinned", "\x01recent"  # the shelf's groups (never a topic's name)
+SHELF_GROUPS = (PINNED, RECENT)
 RESET_THRESHOLD = 400  # changed documents in one batch above which a reset is cheaper
 
-KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "topic" | "doc"
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "topic" | "shelf" | "doc"
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 MARKER_ROLE = Qt.ItemDataRole.UserRole + 3  # "new" | "changed" | None
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # "published" | "draft" | ...
@@ -40,6 +45,10 @@ def topic_label(topic: str) -> str:
     """``building-permits`` -> ``Building permits``."""
     if topic == OTHER:
         return "Other"
+    if topic == PINNED:
+        return "Pinned"
+    if topic == RECENT:
+        return "Recently viewed"
     words = topic.replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -85,8 +94,13 @@ class DocTreeModel(QAbstractItemModel):
         relevance: Callable[[bool], tuple[str, ...] | None],
         marker: Callable[[str], Marker | None],
         parent: Any = None,
+        shelf: Shelf | None = None,
+        lookup: Callable[[str], DocInfo | None] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._shelf = shelf
+        self._lookup = lookup or (lambda _doc_id: None)
+        self._shelf_version = -1
         self._documents = documents
         self._relevance = relevance
         self._marker = marker
@@ -136,12 +150,51 @@ class DocTreeModel(QAbstractItemModel):
             for topic in _topics_in(info, wanted):
                 buckets.setdefault(topic, []).append(pair)
             self._placed[info.id] = info
+        self._groups = self._shelf_groups()
         for topic in sorted(buckets, key=self._group_order):
             group = self._new_group(topic)
             pairs = sorted(buckets[topic], key=_first)
             group.docs = [info for _key, info in pairs]
             group.keys = [key for key, _info in pairs]
             self._groups.append(group)
+
+    # -- the shelf -------------------------------------------------------------------
+
+    def _shelf_groups(self) -> list[_Group]:
+        """Pinned and recently viewed, in the shelf's order (keys: the position)."""
+        shelf = self._shelf
+        if shelf is None:
+            return []
+        self._shelf_version = shelf.version
+        made = []
+        for name, ids in ((PINNED, shelf.pinned()), (RECENT, shelf.recent())):
+            infos = [i for i in (self._lookup(d) for d in ids) if i is not None]
+            if infos:
+                group = self._new_group(name)
+                group.docs = infos
+                group.keys = [(f"{n:04d}", i.id) for n, i in enumerate(infos)]
+                made.append(group)
+        return made
+
+    def shelf_rows(self) -> int:
+        return sum(1 for g in self._groups if g.topic in SHELF_GROUPS)
+
+    def refresh_shelf(self, force: bool = False) -> None:
+        """Show the shelf as it is now (pinned, unpinned, viewed, renamed)."""
+        if self._shelf is None or (self._shelf.version == self._shelf_version and not force):
+            return
+        old = self.shelf_rows()
+        if old:
+            self.beginRemoveRows(QModelIndex(), 0, old - 1)
+            for group in self._groups[:old]:
+                del self._by_key[group.key]
+            del self._groups[:old]
+            self.endRemoveRows()
+        made = self._shelf_groups()
+        if made:
+            self.beginInsertRows(QModelIndex(), 0, len(made) - 1)
+            self._groups[0:0] = made
+            self.endInsertRows()
 
     def _new_group(self, topic: str) -> _Group:
         group = _Group(topic, self._next_key)
@@ -153,6 +206,8 @@ class DocTreeModel(QAbstractItemModel):
         return _topics_in(info, self._relevance(self._all_topics))
 
     def _group_order(self, topic: str) -> tuple[int, int, str]:
+        if topic in SHELF_GROUPS:
+            return (-1, SHELF_GROUPS.index(topic), "")
         mine = self._relevance(False) or ()
         if topic in mine:
             return (0, mine.index(topic), "")
@@ -173,6 +228,11 @@ class DocTreeModel(QAbstractItemModel):
             if info is not None and not info.relevant_to(wanted):
                 info = None
             self._update_one(doc_id, info)
+        shelved = self._shelf is not None and any(
+            g.topic in SHELF_GROUPS and any(d.id in ids for d in g.docs) for g in self._groups
+        )
+        if shelved:  # a renamed or removed document on the shelf
+            self.refresh_shelf(force=True)
         return False
 
     def _update_one(self, doc_id: str, info: DocInfo | None) -> None:
@@ -258,16 +318,19 @@ class DocTreeModel(QAbstractItemModel):
     # -- lookups ---------------------------------------------------------------------
 
     def indexes_of(self, doc_id: str) -> list[QModelIndex]:
+        """Its rows under topics first, then on the shelf."""
         info = self._placed.get(doc_id)
-        if info is None:
-            return []
         found = []
-        for topic in self._topics_of(info):
+        for topic in self._topics_of(info) if info is not None else ():
             group = self._group(topic)
             if group is not None:
                 row = group.find(info)
                 if row >= 0:
                     found.append(self.createIndex(row, 0, group.key))
+        for group in self._groups:
+            if group.topic in SHELF_GROUPS:
+                rows = [n for n, d in enumerate(group.docs) if d.id == doc_id]
+                found += [self.createIndex(n, 0, group.key) for n in rows]
         return found
 
     def doc_id(self, index: AnyIndex) -> str | None:
@@ -325,7 +388,7 @@ class DocTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return topic_label(group.topic)
         if role == KIND_ROLE:
-            return "topic"
+            return "shelf" if group.topic in SHELF_GROUPS else "topic"
         if role == TOPIC_ROLE:
             return group.topic
         if role == COUNT_ROLE:

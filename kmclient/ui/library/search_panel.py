@@ -285,6 +285,14 @@ class SearchPanel(QWidget):
         self.delegate.colours = colours
         self.list.viewport().update()
 
+    def rows_changed(self) -> None:
+        """What a row shows besides the hit changed (a flag, how current it is): its
+        height may have too, so lay the rows out again (else one paints over the next)."""
+        rows = self.model.rowCount()
+        if rows:
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(rows - 1, 0))
+            self.list.doItemsLayout()
+
     def resizeEvent(self, event: object) -> None:  # type: ignore[override]
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._relayout.start()

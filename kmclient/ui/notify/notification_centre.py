@@ -9,6 +9,8 @@ modal, refreshed on ``RecordsChanged`` for notifications.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -24,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.feedback_model import Notification, age_text
 from kmclient.core.model import RecordsChanged
+from kmclient.ui.notify.phrasing import Phrasing
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.text_widgets import HTML_ROLE, wrap_rows
 from kmclient.ui.shell.theme import Colours, icon
 from kmclient.ui.shell.tool_window import ToolWindow
 
@@ -71,8 +75,10 @@ class NotificationCentre(ToolWindow):
         self.list = QListWidget()
         self.list.setObjectName("notificationList")
         self.list.setAccessibleName("Notifications, newest first")
-        self.list.setWordWrap(True)
         self.list.setSpacing(2)
+        wrap_rows(self.list)
+        self.phrasing = Phrasing(self.engine)
+        self.muted = "#5f6670"
         self.empty = QLabel(
             "Nothing yet. You are told here when someone flags, comments on or "
             "mentions you in a document you follow."
@@ -105,8 +111,11 @@ class NotificationCentre(ToolWindow):
         self.list.blockSignals(True)
         self.list.clear()
         for note in self.engine.notifications(limit=SHOWN):
-            item = QListWidgetItem(self._text(note))
+            text = self.phrasing.text(note)
+            item = QListWidgetItem(self._text(note, text))
             item.setData(NOTE_ID_ROLE, note.id)
+            item.setData(HTML_ROLE, self._rich(note, text))
+            item.setToolTip(text)
             font = QFont(self.list.font())
             font.setBold(not note.read)
             item.setFont(font)
@@ -117,13 +126,24 @@ class NotificationCentre(ToolWindow):
         self.empty.setVisible(self.list.count() == 0)
         self._enable()
 
-    def _text(self, note: Notification) -> str:
-        title = ""
-        if note.doc_id:
-            info = self.engine.doc(note.doc_id)
-            title = f"{info.title if info else note.doc_id} · "
+    def _where(self, note: Notification) -> str:
+        title = f"{self.phrasing.title(note)} · " if note.doc_id else ""
+        return f"{title}{age_text(note.created_at)}"
+
+    def _text(self, note: Notification, text: str) -> str:
         dot = "" if note.read else "● "
-        return f"{dot}{note.text}\n{title}{age_text(note.created_at)}"
+        return f"{dot}{text}\n{self._where(note)}"
+
+    def _rich(self, note: Notification, text: str) -> str:
+        said = html.escape(text)
+        if not note.read:
+            said = f"<b>● {said}</b>"
+        where = html.escape(self._where(note))
+        return f'{said}<div style="color:{self.muted}; font-size:small">{where}</div>'
+
+    def set_colours(self, colours: Colours) -> None:
+        self.muted = colours.muted
+        self.refresh()
 
     def _enable(self) -> None:
         item = self.list.currentItem()

@@ -18,10 +18,13 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from kmclient.core.feedback_model import Notification
 from kmclient.core.model import RecordsChanged
 from kmclient.ui.notify.notification_centre import BellButton, NotificationCentre
+from kmclient.ui.notify.phrasing import Phrasing
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.status_bar import SyncStatusBar
-from kmclient.ui.shell.theme import Colours, icon
+from kmclient.ui.shell.theme import LIGHT, Colours, icon
 from kmclient.ui.shell.toast import Popups
+
+SHOWN_IN_DOCUMENT = ("edit", "published")
 
 
 def _n(count: int, word: str) -> str:
@@ -35,12 +38,16 @@ class NotifyActions(QObject):
         bridge: EngineBridge,
         status: SyncStatusBar,
         open_notification: Callable[[Notification], object],
+        current_doc: Callable[[], str | None] = lambda: None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self.bridge = bridge
         self.engine = bridge.engine
         self._open_notification = open_notification
+        self._current_doc = current_doc
+        self.phrasing = Phrasing(self.engine)
+        self._colours = LIGHT
         self.centre: NotificationCentre | None = None
         self.popups = Popups(window, window.windowIcon())
 
@@ -77,7 +84,10 @@ class NotifyActions(QObject):
         menu.addAction(self.quiet_action)
 
     def set_colours(self, colours: Colours) -> None:
+        self._colours = colours
         self.bell.set_colours(colours)
+        if self.centre is not None:
+            self.centre.set_colours(colours)
         if self.popups.tray is not None:
             self.popups.tray.setIcon(icon("kmclient", colours, size=64))
         self.show_centre_action.setIcon(icon("bell", colours))
@@ -85,6 +95,7 @@ class NotifyActions(QObject):
     def show_centre(self) -> NotificationCentre:
         if self.centre is None:
             self.centre = NotificationCentre(self.bridge, self._window)
+            self.centre.set_colours(self._colours)
             self.centre.openNotification.connect(self._open_notification)
         self.centre.refresh()
         self.centre.present()
@@ -104,16 +115,24 @@ class NotifyActions(QObject):
     def _on_quiet_ended(self, held: tuple[Notification, ...]) -> None:
         if not held:
             return
-        newest = held[0].text if len(held) == 1 else f"Newest: {held[0].text}"
+        said = self.phrasing.text(held[0])
+        newest = said if len(held) == 1 else f"Newest: {said}"
         self.popups.show(f"{_n(len(held), 'notification')} during your call", newest)
 
     # -- arrivals ------------------------------------------------------------------------------
 
     def _on_arrived(self, note: Notification, popup: bool) -> None:
         self.bell.show_count(self.engine.unread_count())
-        if popup and not self.engine.quiet:
-            info = self.engine.doc(note.doc_id) if note.doc_id else None
-            self.popups.show(info.title if info else "Knowledge base", note.text)
+        if not popup or self.engine.quiet or self._on_screen(note):
+            return
+        title = self.phrasing.title(note) if note.doc_id else "Knowledge base"
+        self.popups.show(title, self.phrasing.text(note))
+
+    def _on_screen(self, note: Notification) -> bool:
+        """Edits and new versions of the document the user has open are shown in it
+        (live, with a notice): a pop-up would only cover what they are reading or
+        typing. The centre still lists them."""
+        return note.event in SHOWN_IN_DOCUMENT and note.doc_id == self._current_doc()
 
     def _on_records(self, event: RecordsChanged) -> None:
         if "notification" in event.kinds:

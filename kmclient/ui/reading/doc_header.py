@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtGui import QResizeEvent, QTextDocumentFragment
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from kmclient.core.model import DocInfo
@@ -22,6 +22,7 @@ from kmclient.ui.library.doc_tree_model import topic_label
 from kmclient.ui.shell.theme import LIGHT, Colours, icon
 
 NOTICE_MS = 8000
+COMPACT_WIDTH = 620  # narrower: the buttons show their icons only (names in tooltips)
 
 
 def _same_moment(a: str | None, b: str | None) -> bool:
@@ -88,12 +89,16 @@ class DocHeader(QWidget):
         self.flag.clicked.connect(self.flagRequested)
         self.find_info = QLabel()
         self.find_info.setObjectName("findInfo")
+        self.find_info.setWordWrap(True)
         self.find_info.hide()
+        self._compact = False
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.timeout.connect(self.notice.hide)
 
         top = QHBoxLayout()
+        self._top = top
+        self._extra: list[QToolButton] = []
         top.setSpacing(10)
         top.addWidget(self.title, 1)
         top.addWidget(self.draft, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -115,6 +120,43 @@ class DocHeader(QWidget):
         self._banners = box.count()  # banners (publishing state, flags) go after the facts
         box.addWidget(self.find_info)
         self._set_mode_look(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.set_compact(self.width() < COMPACT_WIDTH)
+
+    def set_compact(self, compact: bool) -> None:
+        """Half a screen: icon-only buttons and a smaller title, so the title keeps its line."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        style = (
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if compact
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        for button in self.buttons():
+            button.setToolButtonStyle(style)
+        self.title.setProperty("compact", compact)
+        self.title.style().unpolish(self.title)
+        self.title.style().polish(self.title)
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def buttons(self) -> list[QToolButton]:
+        return [*self._extra, self.flag, self.history, self.details, self.mode]
+
+    def add_button(self, button: QToolButton) -> None:
+        """Another action in the title row, before Flag (copy, pin)."""
+        button.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if self._compact
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        self._top.insertWidget(self._top.indexOf(self.flag), button)
+        self._extra.append(button)
 
     def set_colours(self, colours: Colours) -> None:
         self.colours = colours

@@ -4,15 +4,18 @@ The engine speaks ``(start, end)`` character indices of the Markdown source
 (``engine.text(doc_id)``). The source editor shows that source, so its Qt
 positions (UTF-16) convert exactly with ``OffsetMap``. The reading view shows
 rendered text (no ``**``, ``#``, link targets), so there a selection is found
-in the source by its words: the first exact occurrence, else None (then the
-whole document is flagged, which is never wrong, only less precise).
+in the source by its words (``kmclient.core.passage_match``: the same words in
+order, markup between them skipped, the occurrence nearest to where it was
+selected), and a source passage is shown in the reading view the same way
+round. Only words that are not in the source at all flag the whole document.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import QTextCursor
 
-from kmclient.core.offsets import OffsetMap
+from kmclient.core.offsets import OffsetMap, utf16_len
+from kmclient.core.passage_match import find_passage
 from kmclient.ui.reading.doc_view import DocView
 
 QUOTE_CHARS = 160  # a passage quoted in a list or dialog
@@ -33,8 +36,9 @@ def selected_passage(view: DocView) -> tuple[int, int] | None:
     words = selected_words(view)
     if not words:
         return None
-    at = source.find(words)
-    return (at, at + len(words)) if at >= 0 else None
+    cursor = view.reader.textCursor()
+    where = cursor.selectionStart() / max(1, view.reader.document().characterCount())
+    return find_passage(source, words, where)
 
 
 def selected_words(view: DocView) -> str:
@@ -61,18 +65,19 @@ def show_passage(view: DocView, span: tuple[int, int]) -> bool:
         view.editor.setTextCursor(cursor)
         view.editor.ensureCursorVisible()
         return True
-    return select_words(view, source[start:end])
+    return select_words(view, source[start:end], start / max(1, len(source)))
 
 
-def select_words(view: DocView, words: str) -> bool:
-    """Find words in the reading view (first line of them, as rendering joins lines)."""
-    needle = next((line.strip(" #*_>-") for line in words.splitlines() if line.strip()), "")
-    if not needle:
+def select_words(view: DocView, words: str, where: float | None = None) -> bool:
+    """Select a source passage's words in the reading view (markup left out)."""
+    shown = view.reader.aligned_text()
+    span = find_passage(shown, words, where)
+    if span is None:
         return False
-    found = view.reader.document().find(needle, 0, QTextDocument.FindFlag(0))
-    if found.isNull():
-        return False
-    view.reader.setTextCursor(found)
+    cursor = QTextCursor(view.reader.document())
+    cursor.setPosition(utf16_len(shown[: span[0]]))
+    cursor.setPosition(utf16_len(shown[: span[1]]), QTextCursor.MoveMode.KeepAnchor)
+    view.reader.setTextCursor(cursor)
     view.reader.ensureCursorVisible()
     return True
 

@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QKeyEvent,
+    QResizeEvent,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from kmclient.core.offsets import utf16_len
@@ -63,6 +70,9 @@ class MarkdownReader(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("reader")
         self.setOpenLinks(False)
+        # Lines break between words only: a narrow table cell must not split
+        # "Felparkeringsav|gift" (the table scrolls sideways instead).
+        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.anchorClicked.connect(self._on_link)
         self.setAccessibleName("Document")
         self._source: str | None = None
@@ -94,7 +104,7 @@ class MarkdownReader(QTextBrowser):
         if markdown == self._source:
             return
         first = self._source is None
-        old_plain = self._aligned_text()
+        old_plain = self.aligned_text()
         top = self.cursorForPosition(QPoint(0, 0)).position()
         offset = self.cursorRect(self._cursor_at(top)).top() if not first else 0
         self._source = markdown
@@ -107,7 +117,7 @@ class MarkdownReader(QTextBrowser):
         if first:
             self.verticalScrollBar().setValue(0)
             return
-        new_plain = self._aligned_text()
+        new_plain = self.aligned_text()
         prefix, suffix = common_affixes(old_plain, new_plain)
         old_end = len(old_plain) - suffix
         new_end = len(new_plain) - suffix
@@ -121,7 +131,7 @@ class MarkdownReader(QTextBrowser):
         if flash and (prefix, new_end) != (len(new_plain), len(new_plain)):
             self._flash_changes(old_plain, new_plain)
 
-    def _aligned_text(self) -> str:
+    def aligned_text(self) -> str:
         """The document's text with one character per document position (tables and
         frames count positions that toPlainText leaves out), breaks as ``\n``."""
         cursor = QTextCursor(self.document())
@@ -170,6 +180,13 @@ class MarkdownReader(QTextBrowser):
         selection.cursor = cursor
         selection.format.setBackground(self._flash_colour)
         return selection
+
+    def flash_range(self, start: int, end: int) -> None:
+        """Tint Qt positions ``start``-``end`` for a moment (what was just copied)."""
+        self._flash_selections = [self._selection(start, end)]
+        self.flashed = (start, end)
+        self._update_selections()
+        self._flash_timer.start(FLASH_MS)
 
     def clear_flash(self) -> None:
         self._flash_timer.stop()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kmclient.core import profile
@@ -54,6 +55,8 @@ class ClientApp(QObject):
         sys.setswitchinterval(GIL_SWITCH_S)
         self.app = app
         self.settings = settings
+        # Qt adds it to every window title ("Parking permit — olle (owner) — Knowledge base").
+        app.setApplicationDisplayName("Knowledge base")
         self.demo = demo
         self._backoff = backoff
         self.theme = ThemeManager(app, str(settings.value("view/theme", "system")), parent=self)
@@ -230,6 +233,10 @@ class ClientApp(QObject):
     def shutdown(self) -> None:
         for window in list(self.windows):
             window.close()
+        if QGuiApplication.platformName() == "offscreen":
+            # PySide6 6.11's offscreen clipboard crashes at exit holding data set from
+            # Python; a real desktop's clipboard keeps a copied answer after we quit.
+            QGuiApplication.clipboard().clear()
         if self.demo is not None:
             self.demo.close()
         if self._temp is not None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.model import ConnState, IndexProgress, SyncStatus
 from kmclient.ui.i18n import when
+from kmclient.ui.shell.text_widgets import ElidedLabel
 from kmclient.ui.shell.theme import LIGHT, Colours, icon
 
 
@@ -61,7 +62,7 @@ class SyncStatusBar(QStatusBar):
         self.synced.setObjectName("docMeta")
         self.index = QLabel()
         self.index.setObjectName("docMeta")
-        self.user = QLabel()
+        self.user = ElidedLabel()  # the first to give way when the window is narrow
         self.user.setObjectName("docMeta")
         connection = QWidget()  # dot and words together, not a status-bar gap apart
         row = QHBoxLayout(connection)

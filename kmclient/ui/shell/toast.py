@@ -22,6 +22,7 @@ class Toast(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: 600")
+        self.title.setWordWrap(True)  # a long document title wraps, never cut
         self.body = QLabel()
         self.body.setWordWrap(True)
         box = QVBoxLayout(self)

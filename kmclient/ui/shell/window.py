@@ -31,12 +31,17 @@ from kmclient.ui.feedback.feedback_ui import FlagActions
 from kmclient.ui.library.doc_tree import DocTree
 from kmclient.ui.library.doc_tree_model import DocTreeModel
 from kmclient.ui.library.search_panel import SearchPanel, SearchWorker
+from kmclient.ui.library.shelf import Shelf
+from kmclient.ui.library.shelf_actions import ShelfActions
 from kmclient.ui.notify.notify_ui import NotifyActions
 from kmclient.ui.notify.watch_menu import WatchMenus
 from kmclient.ui.publishing.publish_actions import PublishActions
+from kmclient.ui.reading.copy_answer import CopyActions
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.read_state import ReadState
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.panes import Panes
+from kmclient.ui.shell.shortcuts import ShortcutsDialog
 from kmclient.ui.shell.side_panel import SidePanel
 from kmclient.ui.shell.sidebar import Sidebar
 from kmclient.ui.shell.status_bar import SyncStatusBar
@@ -46,36 +51,6 @@ from kmclient.ui.shell.tool_window import close_tool_windows
 TREE_REFRESH_MS = 150  # coalesce document events
 TREE_REFRESH_SYNCING_MS = 1000  # a big sync: refresh less often, keep the GUI thread free
 SAVE_STATE_MS = 2000
-
-# Help ▸ Keyboard shortcuts: every shortcut of the window, in the words of its menus.
-SHORTCUTS = (
-    ("Ctrl+K, Ctrl+F", "Search (type, ↑↓ to move, Enter to open, Esc to clear)"),
-    ("F3 / Shift+F3", "Next / previous search word in the opened document"),
-    ("Esc (in the document)", "Clear the marked search words"),
-    ("Ctrl+N", "New document (owners and supervisors)"),
-    ("Ctrl+E", "Edit the document / back to reading"),
-    ("Alt+Return", "Document details: title, topics; audience, owner, review"),
-    ("Ctrl+Shift+P", "Publish the working copy (or submit it for review)"),
-    ("Ctrl+Shift+H", "History: every published version, diffs, restore"),
-    ("Ctrl+Shift+D", "What changed in the latest version"),
-    ("Ctrl+Shift+R", "Review queue: documents submitted for review"),
-    ("Ctrl+Shift+F", "Flag the document or the selected passage as wrong or outdated"),
-    ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo your own changes (not colleagues')"),
-    ("Ctrl+Shift+I", "Flag inbox: open flags on your documents (owners, supervisors)"),
-    ("Ctrl+Shift+N", "Notifications: newest first, mark read"),
-    ("Ctrl+Shift+Q", "On a call: hold pop-ups (the bell still counts); again to end"),
-    ("Ctrl+Shift+J", "Next must-read: open the next document you must read"),
-    ("Ctrl+Shift+A", "I have read this: acknowledge the open must-read"),
-    ("Ctrl+Shift+L", "Since you last signed in: must-reads, broadcasts, new versions, flags"),
-    ("Ctrl+Shift+G", "Must-reads and acknowledgements: who has read what (supervisors)"),
-    ("Ctrl+Shift+B", "Send a broadcast: an early warning on every targeted screen (supervisors)"),
-    ("Ctrl+Shift+M", "Comments beside the document (again to hide)"),
-    ("Ctrl+Shift+O", "My private notes on the document (again to hide)"),
-    ("Ctrl+Shift+T", "My topics / all topics"),
-    ("Ctrl++ (Ctrl+=) / Ctrl+- / Ctrl+0", "Bigger / smaller / normal text"),
-    ("F1", "This list"),
-    ("Ctrl+W (Ctrl+F4), Ctrl+Q", "Close window, quit"),
-)
 
 
 class WindowHost(Protocol):
@@ -107,13 +82,19 @@ class MainWindow(QMainWindow):
         self.host = host
         self.slot = slot
         self.read_state = ReadState(self.engine.profile_dir)
+        self.shelf = Shelf(self.engine.profile_dir)
         self._known = {d.id for d in self.engine.documents(all_topics=True)}
         self._pending_ids: set[str] = set()
         self._user = self.engine.user
         self._scale = float(settings.value("view/text_scale", 1.0) or 1.0)
 
         self.model = DocTreeModel(
-            self.engine.documents, self.engine.relevance, self.read_state.marker, self
+            self.engine.documents,
+            self.engine.relevance,
+            self.read_state.marker,
+            self,
+            shelf=self.shelf,
+            lookup=self.engine.doc,
         )
         self.tree = DocTree(self.model)
         self.sidebar = Sidebar(self.tree)
@@ -136,6 +117,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.side = SidePanel(self, bridge, self.doc_view)
         self.splitter.addWidget(self.side.tabs)
+        self.panes = Panes(self.splitter, self.sidebar, self.doc_view, self.side.tabs)
         central = QWidget()
         self._column = QVBoxLayout(central)  # broadcasts and must-reads above everything
         self._column.setContentsMargins(0, 0, 0, 0)
@@ -150,8 +132,20 @@ class MainWindow(QMainWindow):
         self.publish_actions = PublishActions(
             self, bridge, self.doc_view, self.open_doc, lambda: self.theme.colours
         )
+        self.copy = CopyActions(self, self.doc_view)
+        self.shelf_actions = ShelfActions(
+            self,
+            bridge,
+            self.shelf,
+            self.doc_view,
+            self.tree,
+            self.open_doc,
+            self._save_timer_start,
+        )
         self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
-        self.notify = NotifyActions(self, bridge, self.status, self.open_notification)
+        self.notify = NotifyActions(
+            self, bridge, self.status, self.open_notification, lambda: self.doc_view.doc_id
+        )
         self.attention = AttentionActions(
             self,
             bridge,
@@ -179,7 +173,7 @@ class MainWindow(QMainWindow):
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_STATE_MS)
-        self._save_timer.timeout.connect(self.read_state.save)
+        self._save_timer.timeout.connect(self._save_marks)
 
         self._build_menus()
         self._wire()
@@ -237,9 +231,12 @@ class MainWindow(QMainWindow):
         self.find_action = edit.addAction("&Find…", self.focus_search)
         self.find_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F")])
         self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        edit.addSeparator()
+        self.copy.fill_menu(edit)
 
         document = bar.addMenu("&Document")
         self.doc_actions.fill_document_menu(document)
+        self.shelf_actions.fill_document_menu(document)
         document.addSeparator()
         self.publish_actions.fill_document_menu(document)
         document.addSeparator()
@@ -280,6 +277,7 @@ class MainWindow(QMainWindow):
         reset = view.addAction("&Normal text size", lambda: self.set_text_scale(1.0))
         reset.setShortcut(QKeySequence("Ctrl+0"))
 
+        bar.addMenu(self.shelf_actions.menu)
         help_ = bar.addMenu("&Help")
         keys = help_.addAction("&Keyboard shortcuts", self._show_shortcuts)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -332,6 +330,7 @@ class MainWindow(QMainWindow):
             self.tree.setFocus()
 
     def focus_search(self) -> None:
+        self.panes.show_sidebar()  # it may have stepped aside for the comments
         self.sidebar.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.sidebar.search_box.selectAll()
 
@@ -340,8 +339,14 @@ class MainWindow(QMainWindow):
             self.model.refresh_marker(doc_id)
             self._save_timer.start()
         self.tree.select_doc(doc_id)
-        info = self.engine.doc(doc_id)
-        self.setWindowTitle(f"{info.title if info else doc_id} — {self._identity()}")
+        self._refresh_title()
+
+    def _save_timer_start(self) -> None:
+        self._save_timer.start()
+
+    def _save_marks(self) -> None:
+        self.read_state.save()
+        self.shelf.save()
 
     def _on_undo_state(self, can_undo: bool, can_redo: bool) -> None:
         self.undo_action.setEnabled(can_undo)
@@ -444,19 +449,20 @@ class MainWindow(QMainWindow):
 
     # -- identity, looks, state ----------------------------------------------------------
 
-    def _identity(self) -> str:
+    def _refresh_title(self) -> None:
+        """ "Parking permit — olle (owner)": Qt adds the app's name ("Knowledge base") itself."""
         user = self.engine.user
-        if user is None:
-            return "Knowledge base"
-        return f"{user.name} ({user.role})"
+        parts = []
+        info = self.doc_view.info()
+        if info is not None:
+            parts.append(info.title)
+        if user is not None:
+            parts.append(f"{user.name} ({user.role})")
+        self.setWindowTitle(" — ".join(parts))
 
     def _refresh_identity(self) -> None:
         user = self.engine.user
-        title = f"Knowledge base — {self._identity()}"
-        info = self.doc_view.info()
-        if info is not None:
-            title = f"{info.title} — {self._identity()}"
-        self.setWindowTitle(title)
+        self._refresh_title()
         self.status.set_user(f"Signed in as {user.name} · {user.role}" if user else "")
         has_topics = bool(user and user.topics)
         self.sidebar.scope.set_available(has_topics)
@@ -472,6 +478,8 @@ class MainWindow(QMainWindow):
         self.flag_actions.set_colours(colours)
         self.notify.set_colours(colours)
         self.attention.set_colours(colours)
+        self.copy.set_colours(colours)
+        self.shelf_actions.set_colours(colours)
         for name, action in self.theme_actions.items():
             action.setChecked(name == self.theme.theme)
 
@@ -494,6 +502,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        screen = self.screen()
+        if screen is not None:  # never larger than the screen it opens on
+            self.resize(self.size().boundedTo(screen.availableGeometry().size()))
         state = s.value(self._key("state"))
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -501,7 +512,7 @@ class MainWindow(QMainWindow):
         if isinstance(sizes, QByteArray) and not sizes.isEmpty():
             self.splitter.restoreState(sizes)
         else:
-            self.splitter.setSizes([320, 960])
+            self.splitter.setSizes([300, 900, 0])
         with contextlib.suppress(TypeError, ValueError):
             self.doc_view.editor_share = float(s.value(self._key("editor_share"), 0.5))
         if str(s.value(self._key("all_topics"), "false")).lower() == "true":
@@ -518,20 +529,11 @@ class MainWindow(QMainWindow):
 
     # -- dialogs (only on request: never pops up by itself) -----------------------------------
 
-    def _show_shortcuts(self) -> QMessageBox:
-        table = "".join(
-            f"<tr><td style='padding-right:16px'><b>{html.escape(k)}</b></td>"
-            f"<td>{html.escape(v)}</td></tr>"
-            for k, v in SHORTCUTS
-        )
-        box = QMessageBox(self)
-        box.setObjectName("shortcutsBox")
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table>{table}</table>")
-        box.setModal(False)
-        box.show()
-        return box
+    def _show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # not modal: the list can stay open beside the work
+        return dialog
 
     def _show_about(self) -> None:
         extra = self.host.about_extra() if self.host else ""
@@ -572,5 +574,5 @@ class MainWindow(QMainWindow):
         close_tool_windows(self)  # they act on this window's engine: they go with it
         self.doc_view.close_doc()
         self.worker.stop()
-        self.read_state.save()
+        self._save_marks()
         self.bridge.close()

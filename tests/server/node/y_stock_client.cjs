@@ -16,6 +16,14 @@ const provider = new WebsocketProvider(serverUrl, room, doc, {
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 provider.on('sync', (synced) => { if (synced) out({ event: 'synced', text: text.toString() }) })
 provider.on('connection-close', (ev) => out({ event: 'closed', code: ev && ev.code }))
+provider.on('status', (ev) => out({ event: 'status', status: ev.status }))
+// y-websocket reports y-protocols' permission-denied message only with console.warn
+const warn = console.warn
+console.warn = (...args) => {
+  const text = String(args[0])
+  if (text.startsWith('Permission denied')) out({ event: 'denied', text })
+  else warn(...args)
+}
 provider.awareness.setLocalStateField('user', { name: 'node', color: '#d33' })
 
 const waiters = []
