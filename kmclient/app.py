@@ -92,6 +92,8 @@ def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int
     if problem is not None:  # before Qt, which would abort with a misleading message
         print(problem, file=sys.stderr)
         return 1
+    import kmclient.ui  # noqa: F401  # the engine before Qt: see kmclient/ui/__init__.py
+
     try:
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication, QMessageBox

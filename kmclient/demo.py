@@ -9,13 +9,14 @@ Qt-free, so tests and benchmarks can start the same server without a window.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kmclient.resources import resources_dir
-from kmserver.embedded import EmbeddedServer
+
+if TYPE_CHECKING:
+    from kmclient.demo_server import DemoServer as DemoServer  # re-exported, lazily
 
 KB_DIR = resources_dir() / "kb"
 DEMO_PASSWORD = "demo"
@@ -97,29 +98,6 @@ def seed_database(db_url: str, kb_dir: Path = KB_DIR, *, story: bool = True) -> 
         db.dispose()
 
 
-class DemoServer(EmbeddedServer):
-    """The embedded server on a demo database.
-
-    ``db_path`` names an existing, seeded database (tests copy a template);
-    without it a temporary directory gets a freshly seeded one.
-    """
-
-    def __init__(self, db_path: Path | None = None, port: int = 0) -> None:
-        self._own_dir: Path | None = None
-        if db_path is None:
-            self._own_dir = Path(tempfile.mkdtemp(prefix="kmclient-demo-"))
-            db_path = self._own_dir / "server.db"
-            seed_database(f"sqlite:///{db_path}")
-        super().__init__(f"sqlite:///{db_path}", port)
-
-    def close(self) -> None:
-        """Stop and delete the temporary database (if this server made it)."""
-        self.stop()
-        if self._own_dir is not None:
-            shutil.rmtree(self._own_dir, ignore_errors=True)
-            self._own_dir = None
-
-
 def web_addresses(port: int, host: str = "127.0.0.1") -> list[str]:
     """What ``kmclient --demo`` prints: the same server in a browser, with a sign-in."""
     base = f"http://{host}:{port}"
@@ -135,3 +113,13 @@ def demo_user(name: str) -> DemoUser:
         if user.name == name:
             return user
     raise KeyError(f"no demo user '{name}' (try one of: {', '.join(u.name for u in DEMO_USERS)})")
+
+
+def __getattr__(name: str) -> Any:
+    # DemoServer pulls in the whole server (~0.7 s of imports): only --demo,
+    # tests and benchmarks pay for it, not a window on a real server.
+    if name == "DemoServer":
+        from kmclient.demo_server import DemoServer
+
+        return DemoServer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

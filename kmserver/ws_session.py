@@ -411,6 +411,10 @@ class _Plan:
 
 def _read_states(s, chunk: list[_Plan], cursor: int) -> list[tuple[bytes | None, bytes | None]]:  # type: ignore[no-untyped-def]
     """(published, working) state to send for each document; None: nothing to send."""
+    # What a client does not hold yet comes in two queries per chunk (a first
+    # sync is all of that); what it holds goes by the cursor, one by one.
+    pubs = docs.published_states(s, [p.meta.id for p in chunk if p.meta.rev != 0 and not p.known])
+    fulls = docs.full_states(s, [p.meta.id for p in chunk if p.new_working])
     out = []
     for plan in chunk:
         doc_id = plan.meta.id
@@ -419,10 +423,10 @@ def _read_states(s, chunk: list[_Plan], cursor: int) -> list[tuple[bytes | None,
         elif plan.known:
             pub = docs.published_after(s, doc_id, cursor)
         else:
-            pub = docs.published_state(s, doc_id)
+            pub = pubs.get(doc_id)
         work = None
         if plan.new_working:
-            work = docs.full_state(s, doc_id)
+            work = fulls[doc_id]
         elif plan.working:
             work = docs.updates_after(s, doc_id, cursor)
         out.append((pub, work))

@@ -103,7 +103,7 @@ class BroadcastBar(QWidget):
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self.refresh)
         bridge.recordsChanged.connect(self._on_records)
-        bridge.statusChanged.connect(lambda _s: self.refresh())  # a new user, a new sync
+        bridge.stateChanged.connect(lambda _s: self.refresh())  # a new user, a new sync
         self.refresh()
 
     def shown(self) -> list[Broadcast]:

@@ -65,7 +65,7 @@ class MustReadStrip(QWidget):
         self._due.start()
         bridge.recordsChanged.connect(self._on_records)
         bridge.docChanged.connect(self._on_doc)
-        bridge.statusChanged.connect(lambda _s: self.refresh())
+        bridge.stateChanged.connect(lambda _s: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:

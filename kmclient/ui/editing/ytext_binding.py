@@ -76,6 +76,7 @@ from kmclient.ui.editing.ytext_view import (
 log = logging.getLogger(__name__)
 
 LOCAL_ORIGIN = "kmclient.editor.local"
+PEER_REFRESH_MS = 16
 """Default transaction origin of edits typed into the editor (hashable, as pycrdt requires)."""
 
 
@@ -127,7 +128,9 @@ class YTextBinding(QObject):
         self._overlay = RemoteCaretOverlay(editor)
         self._peer_timer = QTimer(self)
         self._peer_timer.setSingleShot(True)
-        self._peer_timer.setInterval(0)
+        # Colleagues' carets re-resolved at most once a frame, after the text has
+        # been painted: with non-ASCII text each pass copies the Doc (sticky.py).
+        self._peer_timer.setInterval(PEER_REFRESH_MS)
         self._peer_timer.timeout.connect(self._refresh_peers)
         self._repair_timer = QTimer(self)
         self._repair_timer.setSingleShot(True)
@@ -447,8 +450,8 @@ class YTextBinding(QObject):
         return (start, end) if anchor < head else (end, start)
 
     def _schedule_peer_refresh(self) -> None:
-        if self._peers or self._overlay.peers():
-            self._peer_timer.start()  # coalesces: one re-resolve per event-loop pass
+        if (self._peers or self._overlay.peers()) and not self._peer_timer.isActive():
+            self._peer_timer.start()  # coalesces: one re-resolve per frame, however many events
 
     def _refresh_peers(self) -> None:
         if not self._attached or not (self._peers or self._overlay.peers()):

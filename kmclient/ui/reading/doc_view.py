@@ -160,7 +160,7 @@ class DocView(QWidget):
         bridge.docChanged.connect(self._on_doc_changed)
         bridge.awarenessReceived.connect(self._on_awareness)
         bridge.changesAttributed.connect(self._on_changes_attributed)
-        bridge.statusChanged.connect(self._on_status)
+        bridge.stateChanged.connect(self._on_status)  # not every unconfirmed 0 -> 1 -> 0
         self.apply_fonts()
 
     # -- what is open ----------------------------------------------------------------

@@ -11,9 +11,11 @@ from __future__ import annotations
 import html
 import logging
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kmclient.core import profile
 from kmclient.core.sync_engine import NotSignedIn, ProfileMismatch
-from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER, DemoServer
+from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER
 from kmclient.net.backoff import Backoff
 from kmclient.ui import i18n
 from kmclient.ui.i18n import tr
@@ -31,7 +33,12 @@ from kmclient.ui.shell.sign_in_flow import SignInFlow
 from kmclient.ui.shell.theme import ThemeManager
 from kmclient.ui.shell.window import MainWindow
 
+if TYPE_CHECKING:  # the real import loads the whole server: only --demo needs it
+    from kmclient.demo_server import DemoServer
+
 log = logging.getLogger(__name__)
+
+GIL_SWITCH_S = 0.001
 
 
 class ClientApp(QObject):
@@ -44,6 +51,10 @@ class ClientApp(QObject):
         backoff: Callable[[], Backoff] | None = None,
     ) -> None:
         super().__init__()
+        # The GUI thread shares the GIL with the connection and indexer threads and
+        # takes it back after every Qt call that let it go: with Python's default
+        # switch interval (5 ms) each of those could wait 5 ms behind a busy thread.
+        sys.setswitchinterval(GIL_SWITCH_S)
         self.app = app
         self.settings = settings
         # The language first: every widget made from here on speaks it.

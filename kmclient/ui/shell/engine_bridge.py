@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from kmclient.core.model import (
     AwarenessReceived,
     ChangesAttributed,
+    ConnState,
     CoverageChanged,
     DocChanged,
     EngineEvent,
@@ -58,6 +59,9 @@ class EngineBridge(QObject):
     docChanged = Signal(object)  # DocChanged
     changesAttributed = Signal(object)  # {doc_id: user name}
     statusChanged = Signal(object)  # SyncStatus
+    # SyncStatus, only when its state moves: what a new sync or a new user can change.
+    # statusChanged also fires for progress and for every keystroke's unconfirmed 0 -> 1 -> 0.
+    stateChanged = Signal(object)
     syncCompleted = Signal(object)  # SyncCompleted
     indexProgress = Signal(object)  # IndexProgress
     awarenessReceived = Signal(str, bytes)  # doc id, y-protocols awareness update
@@ -93,6 +97,7 @@ class EngineBridge(QObject):
         self._slice_timer.setInterval(0)
         self._slice_timer.timeout.connect(self._drain)
         self._closed = False
+        self._state: ConnState | None = None
         self.engine = SyncEngine(profile_dir, self.post, backoff=backoff, client_name="kmclient-qt")
         self._unlisten = self.engine.listen(self._on_event)
 
@@ -129,6 +134,9 @@ class EngineBridge(QObject):
             self.docChanged.emit(event)
         elif isinstance(event, StatusChanged):
             self.statusChanged.emit(event.status)
+            if event.status.state != self._state:
+                self._state = event.status.state
+                self.stateChanged.emit(event.status)
         elif isinstance(event, SyncCompleted):
             self.syncCompleted.emit(event)
         elif isinstance(event, IndexProgress):
