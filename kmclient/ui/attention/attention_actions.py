@@ -330,8 +330,10 @@ class AttentionActions(QObject):
             return
         self.bar.refresh()
         self.strip.refresh()
-        if self.engine.last_session_end() is None and not self.strip.items and not self.bar.lines:
-            return  # the first sign-in ever, nothing waiting: nothing to sum up
+        if self.engine.last_session_end() is None and not self.strip.items:
+            # The first sign-in ever and nothing to read: nothing to sum up (a broadcast
+            # is on the bar already; a window over the app would only hide it).
+            return
         fresh = self.since is None
         window = self._since_window()  # a new window has just refreshed itself
         if not fresh:

@@ -179,3 +179,16 @@ def test_reps_do_not_see_supervisor_tools(qtbot: QtBot, windows: Windows) -> Non
     assert anna.attention.open_broadcast() is None
     assert sara.attention.broadcast_action.isVisible()
     assert QApplication.instance() is not None
+
+
+def test_a_first_sign_in_with_only_a_broadcast_opens_no_summary(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    sara = windows.open("sara")
+    sara.engine.send_broadcast("Telefonerna ligger nere", "everyone", severity="warning")
+    qtbot.waitUntil(lambda: len(sara.engine.broadcasts()) == 1, timeout=WAIT_MS)
+    olle = windows.open("olle")  # his first session on this computer
+    qtbot.waitUntil(lambda: len(olle.attention.bar.lines) == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not olle.attention._first_sync, timeout=WAIT_MS)  # synced
+    QApplication.processEvents()  # the summing up runs in a turn of its own
+    assert olle.attention.since is None  # the bar says it; no window over the app
