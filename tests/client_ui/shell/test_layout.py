@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kmclient.demo import KB_DIR
+from kmclient.ui.library.doc_tree import TEXT_MARGINS
 from kmclient.ui.library.doc_tree_model import KIND_ROLE
 from kmclient.ui.library.search_panel import FLAG_ROLE
 from kmclient.ui.reading.reader import MarkdownReader
@@ -171,7 +172,8 @@ def test_sidebar_titles_wrap_instead_of_shrinking(qtbot: QtBot, windows: Windows
         for child in range(model.rowCount(topic)):
             index = model.index(child, 0, topic)
             title, rect = str(index.data()), tree.visualRect(index)
-            room = tree.viewport().width() - 2 * tree.indentation() - 24
+            # the row's text area: its width less the padding and the markers' minimum
+            room = rect.width() - TEXT_MARGINS - 6
             one_line = metrics.horizontalAdvance(title) <= room
             assert one_line or rect.height() >= 2 * line, title  # wrapped, not "Bulky wa…"
 
