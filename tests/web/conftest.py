@@ -102,6 +102,11 @@ class World:
         if not self.owner.run_until(check, timeout):
             raise AssertionError(f"timed out after {timeout} s waiting for {what or done}")
 
+    def click(self, b: Browser, selector: str, what: str = "") -> None:
+        """Click what ``selector`` finds, again if the page re-rendered it in between
+        (a stale element: live records re-render banners and lists at any moment)."""
+        self.wait(lambda: b.css(selector).click() or True, what or f"a click on {selector}")
+
     def sign_in(self, b: Browser, user: str, password: str = DEMO_PASSWORD) -> None:
         b.driver.get(self.base + "/")
         self.wait(lambda: b.all("#signin-user"), "the sign-in form")

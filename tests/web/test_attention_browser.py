@@ -28,14 +28,14 @@ def test_a_rep_acknowledges_a_must_read_and_sees_a_broadcast(world: World) -> No
     sara.require_reading(DOC, ["topic:parking"], note="Ny rutin för bestridanden")
     count = f"Must read {waiting + 1}"
     world.wait(lambda: b.text("#mustread-button") == count, "the must-read count")
-    b.css("#mustread-button").click()
+    world.click(b, "#mustread-button")
     world.wait(lambda: "Ny rutin för bestridanden" in b.text("#mustreads"))
     (link,) = [a for a in b.all("#mustreads li a") if a.text == "Överklaga parkeringsbot"]
     link.click()
     world.wait(lambda: b.text("#doc-title") == "Överklaga parkeringsbot")
     world.wait(lambda: b.all("#acknowledge"), "the must-read banner")
     world.wait(lambda: coverage(world, sara, DOC)["counts"]["opened"] == 1, "opened")
-    b.css("#acknowledge").click()
+    world.click(b, "#acknowledge")
     world.wait(lambda: "Read and acknowledged" in b.text(".mustread-banner"), "acknowledged")
     world.wait(lambda: b.text("#mustread-button .count-badge") == str(waiting), "one fewer")
     assert coverage(world, sara, DOC)["counts"]["acknowledged"] == 1
@@ -51,9 +51,9 @@ def test_a_rep_acknowledges_a_must_read_and_sees_a_broadcast(world: World) -> No
     world.wait(lambda: sara.doc(DOC).rev == 2, "version 2 at sara's desk")
     sara.require_reading(DOC, ["topic:parking"], note="Ny frist")
     world.wait(lambda: b.all("#what-changed"), "what changed since version 1")
-    b.css("#what-changed").click()
+    world.click(b, "#what-changed")
     world.wait(lambda: "bestrid inom tre veckor" in b.text("dialog[open] ins"), "the diff")
-    b.css("dialog[open] button").click()
+    world.click(b, "dialog[open] button")
 
     # A broadcast: a banner for as long as it runs.
     broadcast = sara.send_broadcast(
