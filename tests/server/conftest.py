@@ -325,3 +325,16 @@ async def running_server(db_url: str, **config: Any) -> AsyncIterator[Server]:
         yield srv
     finally:
         await srv.stop()
+
+
+async def eventually(check: Any, what: str, timeout: float = 10.0, every: float = 0.05) -> Any:
+    """Until ``await check()`` is truthy, for what another process or the server's own
+    schedule brings about (no message to wait for): its last answer, or an AssertionError."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        answer = await check()
+        if answer or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(every)
+    assert answer, f"timed out after {timeout} s waiting for {what}"
+    return answer

@@ -3,8 +3,6 @@ frame encoded once per update still reaching every reader (docs/benchmarks.md)."
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,7 +10,7 @@ from kmserver import writer as writer_module
 from kmserver.server import Server
 from kmserver.store import documents as docs
 from kmserver.store.models import LOG_UPDATE, LogEntry
-from tests.server.conftest import WireClient
+from tests.server.conftest import WireClient, eventually
 
 DOCS = ("parking", "school", "styleguide")
 
@@ -38,12 +36,12 @@ async def test_documents_due_together_are_all_compacted_one_per_batch(
         for i in range(8):
             await editor.edit(doc_id, lambda t, d=doc_id, i=i: t.insert(0, f"<{d}{i}>"))
     await editor.wait_for(lambda: len(editor.of_type("ack")) >= 8 * len(DOCS), timeout=30)
+
     # the last batches made all three due; idle polls compact the rest, one each
-    for _ in range(100):
-        if all(n <= 5 for n in _update_rows(server).values()):
-            break
-        await asyncio.sleep(0.1)
-    assert all(n <= 5 for n in _update_rows(server).values()), _update_rows(server)
+    async def compacted() -> bool:
+        return all(n <= 5 for n in _update_rows(server).values())
+
+    await eventually(compacted, f"compaction of every document: {_update_rows(server)}")
     reader = await WireClient.open(server, "sara")
     await reader.sync()
     for doc_id in DOCS:

@@ -14,7 +14,7 @@ from websockets.asyncio.client import connect
 
 from kmserver.metrics import allowed
 from kmserver.protocol.messages import PROTOCOL_VERSION
-from tests.server.conftest import WireClient
+from tests.server.conftest import WireClient, eventually
 from tests.server.processes import PortOnly, start_subprocess
 from tests.server.processes import reap_servers as _reap_servers  # noqa: F401 (autouse)
 
@@ -75,11 +75,7 @@ async def test_metrics_move_with_sign_ins_and_edits(db_url: str) -> None:
     async def closed() -> bool:
         return value(await scrape(port), "kmserver_connections", kind="ws") == 0
 
-    for _ in range(100):  # the server notices the close on its own schedule
-        if await closed():
-            break
-        await asyncio.sleep(0.05)
-    assert await closed()
+    await eventually(closed, "the close counted")  # the server notices it on its own schedule
 
 
 async def test_metrics_off_and_local(db_url: str) -> None:
