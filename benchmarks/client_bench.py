@@ -281,7 +281,8 @@ def child_cold_start(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def child_first_sync(p: dict[str, Any]) -> dict[str, Any]:
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from gui_stalls import StallMeter
+    from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
     from kmclient.ui.shell.client_app import ClientApp
@@ -290,19 +291,8 @@ def child_first_sync(p: dict[str, Any]) -> dict[str, Any]:
     profile_dir = Path(p["profile"])
     settings = QSettings(p["settings"], QSettings.Format.IniFormat)
     client = ClientApp(app, settings)
-    stalls: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        stalls.append(now - last[0] - 10)
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.setInterval(10)
-    ticker.timeout.connect(tick)
+    ticker = StallMeter()
+    stalls = ticker.stalls
     cpu0 = _cpu_s()
     started = time.perf_counter()
     window = client.open_window(p["url"], p["user"], PASSWORD, profile_dir)

@@ -250,7 +250,8 @@ def cold_start(profile_dir: Path, server_url: str, user: str, runs: int) -> dict
 
 
 def first_sync(server_url: str, work: Path, user: str) -> dict[str, object]:
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from gui_stalls import StallMeter
+    from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
     from kmclient.demo import DEMO_PASSWORD
@@ -261,19 +262,8 @@ def first_sync(server_url: str, work: Path, user: str) -> dict[str, object]:
     shutil.rmtree(profile_dir, ignore_errors=True)
     settings = QSettings(str(work / "bench-settings.ini"), QSettings.Format.IniFormat)
     client = ClientApp(app, settings)  # type: ignore[arg-type]
-    stalls: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        stalls.append(now - last[0] - 10)
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.setInterval(10)
-    ticker.timeout.connect(tick)
+    ticker = StallMeter()
+    stalls = ticker.stalls
     started = time.perf_counter()
     window = client.open_window(server_url, user, DEMO_PASSWORD, profile_dir)
     ticker.start()
