@@ -30,11 +30,10 @@ import time
 import uuid
 from pathlib import Path
 
-from publish_bench import REPO, profile_server, start_server
-from websockets.asyncio.client import ClientConnection, connect
+from publish_bench import REPO, profile_server, signed_in, start_server, sync_from_scratch
+from websockets.asyncio.client import ClientConnection
 
 from kmserver.protocol import streams, ysync
-from kmserver.protocol.messages import PROTOCOL_VERSION
 from kmserver.protocol.ytext import body, new_doc
 
 DOC = "bench-policy"
@@ -95,14 +94,7 @@ class Rep:
 
 
 async def open_rep(url: str, token: str) -> Rep:
-    ws = await connect(url, max_size=16 * 1024 * 1024, open_timeout=120)
-    await ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION, "token": token}))
-    welcome = json.loads(await ws.recv())
-    assert welcome["type"] == "welcome", welcome
-    rep = Rep(ws)
-    await ws.send(json.dumps({"type": "sync", "cursor": 0, "known": []}))
-    await rep.synced.wait()
-    return rep
+    return await sync_from_scratch(Rep(await signed_in(url, token, open_timeout=120)))
 
 
 def prepare(db_url: str, reps: int) -> tuple[str, list[str]]:

@@ -34,6 +34,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -122,15 +123,24 @@ class Client:
         self._task.cancel()
 
 
-async def open_client(url: str, token: str) -> Client:
-    ws = await connect(url, max_size=16 * 1024 * 1024, open_timeout=60)
+async def signed_in(url: str, token: str, open_timeout: float = 60) -> ClientConnection:
+    """A /ws socket past its hello (with a token: no argon2 per client)."""
+    ws = await connect(url, max_size=16 * 1024 * 1024, open_timeout=open_timeout)
     await ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION, "token": token}))
     welcome = json.loads(await ws.recv())
     assert welcome["type"] == "welcome", welcome
-    client = Client(ws)
-    await ws.send(json.dumps({"type": "sync", "cursor": 0, "known": []}))
+    return ws
+
+
+async def sync_from_scratch(client: Any) -> Any:
+    """Ask for everything and wait until the client's reader has seen it all."""
+    await client.ws.send(json.dumps({"type": "sync", "cursor": 0, "known": []}))
     await client.synced.wait()
     return client
+
+
+async def open_client(url: str, token: str) -> Client:
+    return await sync_from_scratch(Client(await signed_in(url, token)))
 
 
 def prepare(db_url: str, readers: int) -> dict[str, list[str]]:
