@@ -24,7 +24,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,9 +47,10 @@ log = logging.getLogger(__name__)
 
 DOC_CACHE_SIZE = 512
 POLL_SECONDS = 1.0  # how soon writes by other processes are noticed when idle
-# Compaction work per batch, in seconds: documents that cross COMPACT_AFTER together
-# (a burst of edits) are compacted a few per batch, so no batch waits a second for all.
-COMPACT_BUDGET = 0.005
+# Compaction applied per batch, in seconds (at least one document): the rows are read and
+# merged on the compactor thread, so a batch only swaps them for the merged row; documents
+# that cross COMPACT_AFTER together (a burst of edits) are spread over the next batches.
+COMPACT_BUDGET = 0.001
 EMPTY_STATE_VECTOR = b"\x00"
 # Database details stay in the server log; clients learn only that it failed.
 SAVE_FAILED = "the server could not save this change; send it again later"
@@ -350,7 +351,13 @@ class Writer:
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
         self.counters: dict[str, DocCounters] = {}
-        self._compact_due: set[str] = set()  # documents over COMPACT_AFTER (writer thread)
+        # Compaction (docs/server.md): documents over COMPACT_AFTER wait in _compact_due,
+        # are merged on the compactor thread (_merging), come back in _merged and are
+        # applied by a batch. The sets belong to the writer thread; the deque is shared.
+        self.compactor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-compactor")
+        self._compact_due: set[str] = set()
+        self._merging: set[str] = set()
+        self._merged: deque[tuple[str, docs.Compaction | None]] = deque()
         self._conn: Connection | None = None  # the writer thread's own
         with db.read() as s:
             self.covered = docs.max_seq(s)
@@ -371,6 +378,7 @@ class Writer:
             await self._task
         await asyncio.get_running_loop().run_in_executor(self.executor, self._close_connection)
         self.executor.shutdown(wait=True)
+        self.compactor.shutdown(wait=True)
 
     def _close_connection(self) -> None:
         if self._conn is not None:
@@ -458,7 +466,9 @@ class Writer:
         # Only after the tail has read them: compaction folds entries into one.
         if ctx is not None:
             self._compact_due |= ctx.needs_compaction()
-        self._compact()
+        else:
+            self._apply_merged_alone()  # idle: nobody waits behind this transaction
+        self._start_merges()
         return tail
 
     def _session(self) -> Session:
@@ -503,12 +513,14 @@ class Writer:
                     except JobError as exc:
                         job.error = exc
                 ctx.finish()
+                compacted = self._apply_merged(s, skip=set(ctx.rows))
         except Exception:
             # The Docs and counters may hold what was not committed.
             for doc_id in (ctx.touched | set(ctx.rows)) if ctx else ():
                 self.cache.pop(doc_id, None)
                 self.counters.pop(doc_id, None)
             raise
+        self._compacted(compacted)
         return ctx
 
     def _catch_up(self, ctx: WriteContext, after: int) -> None:
@@ -531,31 +543,65 @@ class Writer:
         """Another process committed (LISTEN/NOTIFY): read the log now, not at the poll."""
         self._wake.set()
 
-    def _compact(self) -> None:
-        """Compact due documents, one transaction, for about ``COMPACT_BUDGET`` seconds
-        (at least one document); the rest wait for the next batch or poll."""
-        due = self._compact_due
-        if not due:
-            return  # no empty transaction: with synchronous=FULL it would cost an fsync
-        done: list[str] = []
+    def _start_merges(self) -> None:
+        """Hand due documents to the compactor thread, which reads and merges their rows
+        outside the write lock."""
+        for doc_id in self._compact_due - self._merging:
+            self._merging.add(doc_id)
+            self.compactor.submit(self._merge, doc_id)
+        self._compact_due.clear()
+
+    def _merge(self, doc_id: str) -> None:
+        """Compactor thread: the merged rows, for a later batch to apply."""
+        compaction = None
         try:
-            with self.db.write() as s, s.begin():
-                start = time.perf_counter()
-                for doc_id in sorted(due):
-                    done.append(doc_id)
-                    row = s.get(Document, doc_id)
-                    if row is not None and row.update_rows > docs.COMPACT_AFTER:
-                        docs.compact(s, row)
-                        self.counters[row.id] = DocCounters(
-                            row.deleted, row.update_rows, list(row.pending_authors or ())
-                        )
-                    if time.perf_counter() - start > COMPACT_BUDGET:
-                        break
+            with self.db.read() as s:
+                compaction = docs.prepare_compaction(s, doc_id)
+        except Exception:
+            log.exception("could not merge the rows of %s (the log is intact)", doc_id)
+        self._merged.append((doc_id, compaction))
+
+    def _apply_merged(self, s: Session, skip: set[str]) -> list[tuple[str, int]]:
+        """In a batch's transaction: swap merged rows in for about ``COMPACT_BUDGET``
+        seconds (at least one document). Each in a savepoint: a compaction that fails
+        is dropped (the log stays as it was), never the batch. Documents in ``skip`` (their
+        ORM rows are in this session and would write their old row count back) wait."""
+        done: list[tuple[str, int]] = []
+        later: list[tuple[str, docs.Compaction | None]] = []
+        start = time.perf_counter()
+        while self._merged and (not done or time.perf_counter() - start < COMPACT_BUDGET):
+            doc_id, compaction = self._merged.popleft()
+            if compaction is not None and doc_id in skip:
+                later.append((doc_id, compaction))
+                continue
+            self._merging.discard(doc_id)
+            if compaction is None:
+                continue
+            try:
+                with s.begin_nested():
+                    done.append((doc_id, docs.apply_compaction(s, compaction)))
+            except Exception:
+                log.exception("compaction of %s failed (the log is intact)", doc_id)
+        self._merged.extendleft(reversed(later))
+        return done
+
+    def _apply_merged_alone(self) -> None:
+        """Idle: apply what the compactor has merged, in a transaction of its own."""
+        if not self._merged:
+            return  # no empty transaction: with synchronous=FULL it would cost an fsync
+        try:
+            with self._session() as s, s.begin():
+                done = self._apply_merged(s, skip=set())
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
-            for doc_id in done:  # counters set above were not committed: read them again
-                self.counters.pop(doc_id, None)
-        due.difference_update(done)
+            return
+        self._compacted(done)
+
+    def _compacted(self, done: list[tuple[str, int]]) -> None:
+        """After the commit: the in-memory row counts follow the rows removed."""
+        for doc_id, removed in done:
+            if (counters := self.counters.get(doc_id)) is not None:
+                counters.update_rows -= removed
 
     def _read_tail(self) -> TailBatch:
         """Idle: entries other processes committed past ``covered``. Commits happen in

@@ -368,38 +368,78 @@ def tail(s: Session, after: int, limit: int = 5000) -> list[TailEntry]:
     return [TailEntry(*row) for row in rows]
 
 
-def compact(s: Session, doc: Document) -> None:
-    """Merge the document's update rows into its newest one; drop old meta markers.
+@dataclass(frozen=True, slots=True)
+class Compaction:
+    """A document's update rows merged into one, read outside the write lock and
+    applied later in a short write (``apply_compaction``): the server's edits do
+    not wait for the reading and merging."""
 
-    The merged row keeps the newest sequence number, so a client whose cursor
-    is past it gets nothing, and one before it gets everything (idempotent).
-    """
+    doc_id: str
+    first: int  # the oldest update row merged
+    keep: int  # the newest: the merged row keeps its sequence number
+    merged: bytes
+
+
+def prepare_compaction(s: Session, doc_id: str) -> Compaction | None:
+    """The merge of the document's update rows as they are now; None if fewer than two."""
     rows = s.execute(
         select(LogEntry.seq, LogEntry.data)
-        .where(LogEntry.doc_id == doc.id, LogEntry.kind == LOG_UPDATE)
+        .where(LogEntry.doc_id == doc_id, LogEntry.kind == LOG_UPDATE)
         .order_by(LogEntry.seq)
     ).all()
-    if len(rows) > 1:
-        merged = merge_updates(*(r.data for r in rows))
-        keep = rows[-1].seq
-        s.execute(
-            delete(LogEntry).where(
-                LogEntry.doc_id == doc.id, LogEntry.kind == LOG_UPDATE, LogEntry.seq < keep
-            )
-        )
-        entry = s.get(LogEntry, keep)
-        assert entry is not None
-        entry.data = merged
-    newest_meta = s.scalar(
-        select(func.max(LogEntry.seq)).where(LogEntry.doc_id == doc.id, LogEntry.kind == LOG_META)
+    if len(rows) < 2:
+        return None
+    return Compaction(doc_id, rows[0].seq, rows[-1].seq, merge_updates(*(r.data for r in rows)))
+
+
+_SET_MERGED = (
+    update(LogEntry)
+    .where(
+        LogEntry.seq == bindparam("c_keep"),
+        LogEntry.doc_id == bindparam("c_doc_id"),
+        LogEntry.kind == LOG_UPDATE,
     )
+    .values(data=bindparam("c_merged"))
+)
+_DELETE_MERGED = delete(LogEntry).where(
+    LogEntry.doc_id == bindparam("c_doc_id"),
+    LogEntry.kind == LOG_UPDATE,
+    LogEntry.seq >= bindparam("c_first"),
+    LogEntry.seq < bindparam("c_keep"),
+)
+_LESS_ROWS = (
+    update(Document)
+    .where(Document.id == bindparam("c_doc_id"))
+    .values(update_rows=Document.update_rows - bindparam("c_removed"))
+)
+
+
+def apply_compaction(s: Session, c: Compaction) -> int:
+    """Replace the rows ``c`` merged by its one row; how many rows went.
+
+    Safe beside any later write: entries written since ``c`` was read have
+    higher sequence numbers and stay. If another compaction has meanwhile
+    folded ``c.keep`` into a newer row, that row holds everything ``c`` does,
+    and nothing is changed (0). A row in the range that another compaction
+    wrote holds only entries up to its own number, all inside ``c.merged``.
+    """
+    conn = s.connection()
+    params = {"c_doc_id": c.doc_id, "c_first": c.first, "c_keep": c.keep, "c_merged": c.merged}
+    if conn.execute(_SET_MERGED, params).rowcount == 0:
+        return 0
+    removed = conn.execute(_DELETE_MERGED, params).rowcount
+    newest_meta = conn.execute(
+        select(func.max(LogEntry.seq)).where(LogEntry.doc_id == c.doc_id, LogEntry.kind == LOG_META)
+    ).scalar()
     if newest_meta is not None:
-        s.execute(
+        conn.execute(
             delete(LogEntry).where(
-                LogEntry.doc_id == doc.id, LogEntry.kind == LOG_META, LogEntry.seq < newest_meta
+                LogEntry.doc_id == c.doc_id, LogEntry.kind == LOG_META, LogEntry.seq < newest_meta
             )
         )
-    doc.update_rows = 1 if rows else 0
+    if removed:
+        conn.execute(_LESS_ROWS, {"c_doc_id": c.doc_id, "c_removed": removed})
+    return removed
 
 
 def documents_by_id(s: Session, ids: Iterable[str]) -> dict[str, Document]:

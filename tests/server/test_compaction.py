@@ -1,0 +1,116 @@
+"""Compaction in two steps (read and merge outside the write lock, then swap the rows
+in a short write): nothing written in between is lost, and a compaction overtaken by
+another changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pycrdt import Doc, Text
+from sqlalchemy import func, select
+
+from kmserver.protocol.docmeta import DocMeta
+from kmserver.protocol.ytext import body, new_doc
+from kmserver.store import documents as docs
+from kmserver.store.database import Database
+from kmserver.store.models import LOG_UPDATE, Document, LogEntry
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'server.db'}")
+    yield database
+    database.dispose()
+
+
+class Editor:
+    """A client's Doc whose every edit is written to the log as the server would."""
+
+    def __init__(self, db: Database, doc_id: str) -> None:
+        self.db, self.doc_id = db, doc_id
+        self.ydoc = Doc()
+        self.text = self.ydoc.get("body", type=Text)
+        with db.write() as s, s.begin():
+            meta = DocMeta(id=doc_id, title=doc_id, topics=(), audience=("rep",), owner="sara")
+            docs.create_document(s, meta, self.ydoc.get_update(), "", "sara", "w")
+
+    def edit(self, n: int, tag: str) -> None:
+        for i in range(n):
+            before = self.ydoc.get_state()
+            self.text.insert(len(self.text), f"<{tag}{i}>")
+            with self.db.write() as s, s.begin():
+                seq = docs.append_log(
+                    s, self.doc_id, LOG_UPDATE, self.ydoc.get_update(before), "sara", "w"
+                )
+                docs.record_updates(s, self.doc_id, seq, 1, "sara", str(self.text))
+
+    def stored(self) -> tuple[str, int, int]:
+        """The text the log holds, its update rows, and the row count the document keeps."""
+        with self.db.read() as s:
+            text = str(body(new_doc(docs.full_state(s, self.doc_id))))
+            rows = s.scalar(
+                select(func.count()).where(
+                    LogEntry.doc_id == self.doc_id, LogEntry.kind == LOG_UPDATE
+                )
+            )
+            kept = s.get(Document, self.doc_id).update_rows
+        return text, rows, kept
+
+
+def test_edits_written_between_merging_and_applying_are_kept(db: Database) -> None:
+    editor = Editor(db, "parking")
+    editor.edit(30, "a")
+    with db.read() as s:
+        compaction = docs.prepare_compaction(s, "parking")
+    assert compaction is not None
+    editor.edit(5, "b")  # while the compactor's merge waits for a batch
+    with db.write() as s, s.begin():
+        removed = docs.apply_compaction(s, compaction)
+    text, rows, kept = editor.stored()
+    assert removed == 30  # the first row and 30 edits became one row
+    assert text == str(editor.text)
+    assert all(f"<a{i}>" in text for i in range(30)) and "<b4>" in text
+    assert rows == kept == 1 + 5
+
+
+def test_a_compaction_overtaken_by_a_newer_one_changes_nothing(db: Database) -> None:
+    editor = Editor(db, "school")
+    editor.edit(10, "a")
+    with db.read() as s:
+        old = docs.prepare_compaction(s, "school")
+    editor.edit(10, "b")
+    with db.read() as s:
+        newer = docs.prepare_compaction(s, "school")
+    assert old is not None and newer is not None
+    with db.write() as s, s.begin():
+        assert docs.apply_compaction(s, newer) == 20
+    with db.write() as s, s.begin():
+        assert docs.apply_compaction(s, old) == 0  # its newest row is already folded in
+    text, rows, kept = editor.stored()
+    assert text == str(editor.text) and rows == kept == 1
+
+
+def test_an_older_compaction_applied_after_a_newer_one_in_its_range_keeps_everything(
+    db: Database,
+) -> None:
+    editor = Editor(db, "styleguide")
+    editor.edit(6, "a")
+    with db.read() as s:
+        small = docs.prepare_compaction(s, "styleguide")
+    editor.edit(6, "b")
+    with db.read() as s:
+        wide = docs.prepare_compaction(s, "styleguide")
+    assert small is not None and wide is not None
+    with db.write() as s, s.begin():
+        docs.apply_compaction(s, small)  # its merged row lies inside wide's range
+        assert docs.apply_compaction(s, wide) > 0
+    text, rows, kept = editor.stored()
+    assert text == str(editor.text) and rows == kept == 1
+
+
+def test_fewer_than_two_rows_need_no_merge(db: Database) -> None:
+    Editor(db, "fresh")
+    with db.read() as s:
+        assert docs.prepare_compaction(s, "fresh") is None
