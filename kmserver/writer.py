@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import threading
 import time
 import uuid
 from collections import OrderedDict, deque
@@ -47,10 +49,17 @@ log = logging.getLogger(__name__)
 
 DOC_CACHE_SIZE = 512
 POLL_SECONDS = 1.0  # how soon writes by other processes are noticed when idle
-# Compaction applied per batch, in seconds (at least one document): the rows are read and
-# merged on the compactor thread, so a batch only swaps them for the merged row; documents
-# that cross COMPACT_AFTER together (a burst of edits) are spread over the next batches.
+# Compaction (docs/server.md): the compactor thread reads and merges a due document's rows;
+# a batch writes the merged row (COMPACT_BUDGET seconds of them per batch, at least one);
+# the rows that made redundant are deleted for many documents at once, when SWEEP_DOCS
+# documents wait or the oldest has waited SWEEP_AFTER seconds (or when idle).
 COMPACT_BUDGET = 0.001
+SWEEP_DOCS = 16
+SWEEP_AFTER = 5.0
+# The compactor's share of wall time: after each merge it rests in proportion, so documents
+# that cross COMPACT_AFTER together are merged over a second or two instead of in one burst
+# that the edits (same GIL, same write lock) queue behind.
+COMPACTOR_SHARE = 0.1
 EMPTY_STATE_VECTOR = b"\x00"
 # Database details stay in the server log; clients learn only that it failed.
 SAVE_FAILED = "the server could not save this change; send it again later"
@@ -338,6 +347,15 @@ def _with_authors(pending: list[str], authors: list[str]) -> list[str] | None:
 
 
 @dataclass
+class Compacted:
+    """What one transaction did for compaction (``Writer._compact_in``)."""
+
+    tried: list[str] = field(default_factory=list)  # taken from the compactor's results
+    applied: list[docs.Compaction] = field(default_factory=list)  # merged rows written
+    removed: dict[str, int] | None = None  # rows swept per document, if it swept
+
+
+@dataclass
 class TailBatch:
     entries: list[docs.TailEntry]
     metas: dict[str, DocMeta]
@@ -351,13 +369,17 @@ class Writer:
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
         self.counters: dict[str, DocCounters] = {}
-        # Compaction (docs/server.md): documents over COMPACT_AFTER wait in _compact_due,
-        # are merged on the compactor thread (_merging), come back in _merged and are
-        # applied by a batch. The sets belong to the writer thread; the deque is shared.
+        # Compaction: documents over COMPACT_AFTER wait in _compact_due, are merged on the
+        # compactor thread, come back in _merged, are applied by a batch and wait in
+        # _to_sweep; _compacting holds them from hand-over to sweep. The deque is shared
+        # with the compactor; the rest belongs to the writer thread.
         self.compactor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-compactor")
+        self._compactor_stop = threading.Event()
         self._compact_due: set[str] = set()
-        self._merging: set[str] = set()
+        self._compacting: set[str] = set()
         self._merged: deque[tuple[str, docs.Compaction | None]] = deque()
+        self._to_sweep: list[docs.Compaction] = []
+        self._sweep_since = 0.0
         self._conn: Connection | None = None  # the writer thread's own
         with db.read() as s:
             self.covered = docs.max_seq(s)
@@ -376,9 +398,16 @@ class Writer:
         self._wake.set()
         if self._task:
             await self._task
-        await asyncio.get_running_loop().run_in_executor(self.executor, self._close_connection)
+        self._compactor_stop.set()
+        loop = asyncio.get_running_loop()
+        # Merges not yet done are redone after a restart (the row count stays over
+        # COMPACT_AFTER); what is merged is applied and swept now.
+        await loop.run_in_executor(
+            None, functools.partial(self.compactor.shutdown, wait=True, cancel_futures=True)
+        )
+        await loop.run_in_executor(self.executor, self._apply_merged_alone)
+        await loop.run_in_executor(self.executor, self._close_connection)
         self.executor.shutdown(wait=True)
-        self.compactor.shutdown(wait=True)
 
     def _close_connection(self) -> None:
         if self._conn is not None:
@@ -501,6 +530,7 @@ class Writer:
 
     def _run_jobs(self, jobs: list[Job], after: int) -> WriteContext:
         ctx: WriteContext | None = None
+        compacted = Compacted()
         try:
             with self._session() as s, s.begin():
                 ctx = WriteContext(s, self.cache, self.writer_id, self.counters)
@@ -513,8 +543,9 @@ class Writer:
                     except JobError as exc:
                         job.error = exc
                 ctx.finish()
-                compacted = self._apply_merged(s, skip=set(ctx.rows))
+                self._compact_in(s, compacted, everything=False)
         except Exception:
+            self._forget_compactions(compacted)
             # The Docs and counters may hold what was not committed.
             for doc_id in (ctx.touched | set(ctx.rows)) if ctx else ():
                 self.cache.pop(doc_id, None)
@@ -546,13 +577,14 @@ class Writer:
     def _start_merges(self) -> None:
         """Hand due documents to the compactor thread, which reads and merges their rows
         outside the write lock."""
-        for doc_id in self._compact_due - self._merging:
-            self._merging.add(doc_id)
+        for doc_id in self._compact_due - self._compacting:
+            self._compacting.add(doc_id)
             self.compactor.submit(self._merge, doc_id)
         self._compact_due.clear()
 
     def _merge(self, doc_id: str) -> None:
         """Compactor thread: the merged rows, for a later batch to apply."""
+        started = time.perf_counter()
         compaction = None
         try:
             with self.db.read() as s:
@@ -560,48 +592,76 @@ class Writer:
         except Exception:
             log.exception("could not merge the rows of %s (the log is intact)", doc_id)
         self._merged.append((doc_id, compaction))
+        took = time.perf_counter() - started
+        self._compactor_stop.wait(min(1.0, took * (1 / COMPACTOR_SHARE - 1)))
 
-    def _apply_merged(self, s: Session, skip: set[str]) -> list[tuple[str, int]]:
-        """In a batch's transaction: swap merged rows in for about ``COMPACT_BUDGET``
-        seconds (at least one document). Each in a savepoint: a compaction that fails
-        is dropped (the log stays as it was), never the batch. Documents in ``skip`` (their
-        ORM rows are in this session and would write their old row count back) wait."""
-        done: list[tuple[str, int]] = []
-        later: list[tuple[str, docs.Compaction | None]] = []
+    def _compact_in(self, s: Session, done: Compacted, everything: bool) -> None:
+        """In a write transaction: apply merged rows for about ``COMPACT_BUDGET`` seconds
+        (at least one; all of them if ``everything``), then sweep if enough wait. Each
+        step in a savepoint: a compaction that fails is dropped (the log stays as it
+        was; the document is compacted again later), never the batch."""
         start = time.perf_counter()
-        while self._merged and (not done or time.perf_counter() - start < COMPACT_BUDGET):
+        while self._merged and (
+            everything or not done.tried or time.perf_counter() - start < COMPACT_BUDGET
+        ):
             doc_id, compaction = self._merged.popleft()
-            if compaction is not None and doc_id in skip:
-                later.append((doc_id, compaction))
-                continue
-            self._merging.discard(doc_id)
+            done.tried.append(doc_id)
             if compaction is None:
                 continue
             try:
                 with s.begin_nested():
-                    done.append((doc_id, docs.apply_compaction(s, compaction)))
+                    if docs.apply_compaction(s, compaction):
+                        done.applied.append(compaction)
             except Exception:
                 log.exception("compaction of %s failed (the log is intact)", doc_id)
-        self._merged.extendleft(reversed(later))
-        return done
+        waiting = self._to_sweep + done.applied
+        if waiting and (
+            everything
+            or len(waiting) >= SWEEP_DOCS
+            or time.monotonic() - self._sweep_since > SWEEP_AFTER
+        ):
+            try:
+                s.flush()  # rows changed through the ORM first: the sweep counts after them
+                with s.begin_nested():
+                    done.removed = docs.sweep_compacted(s, waiting)
+            except Exception:
+                log.exception("sweeping compacted rows failed (they are redundant, not wrong)")
 
     def _apply_merged_alone(self) -> None:
-        """Idle: apply what the compactor has merged, in a transaction of its own."""
-        if not self._merged:
+        """Idle: apply and sweep what the compactor has merged, in a transaction of its
+        own (nobody waits behind it)."""
+        if not self._merged and not self._to_sweep:
             return  # no empty transaction: with synchronous=FULL it would cost an fsync
+        done = Compacted()
         try:
             with self._session() as s, s.begin():
-                done = self._apply_merged(s, skip=set())
+                self._compact_in(s, done, everything=True)
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
+            self._forget_compactions(done)
             return
         self._compacted(done)
 
-    def _compacted(self, done: list[tuple[str, int]]) -> None:
-        """After the commit: the in-memory row counts follow the rows removed."""
-        for doc_id, removed in done:
+    def _compacted(self, done: Compacted) -> None:
+        """After the commit: what waits for the sweep, and the in-memory row counts."""
+        applied = {c.doc_id for c in done.applied}
+        self._compacting.difference_update(d for d in done.tried if d not in applied)
+        if done.removed is None:
+            if not self._to_sweep:
+                self._sweep_since = time.monotonic()
+            self._to_sweep += done.applied
+            return
+        for c in self._to_sweep + done.applied:
+            self._compacting.discard(c.doc_id)
+        self._to_sweep = []
+        for doc_id, removed in done.removed.items():
             if (counters := self.counters.get(doc_id)) is not None:
                 counters.update_rows -= removed
+
+    def _forget_compactions(self, done: Compacted) -> None:
+        """The transaction failed: what it applied is to be done again (what waited for
+        the sweep still does: it was committed before)."""
+        self._compacting.difference_update(done.tried)
 
     def _read_tail(self) -> TailBatch:
         """Idle: entries other processes committed past ``covered``. Commits happen in

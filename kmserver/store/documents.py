@@ -414,31 +414,49 @@ _LESS_ROWS = (
 )
 
 
-def apply_compaction(s: Session, c: Compaction) -> int:
-    """Replace the rows ``c`` merged by its one row; how many rows went.
+def apply_compaction(s: Session, c: Compaction) -> bool:
+    """Give the newest row ``c`` merged the merged bytes (one row written); False if
+    another compaction has meanwhile folded that row into a newer one, which holds
+    everything ``c`` does.
 
-    Safe beside any later write: entries written since ``c`` was read have
-    higher sequence numbers and stay. If another compaction has meanwhile
-    folded ``c.keep`` into a newer row, that row holds everything ``c`` does,
-    and nothing is changed (0). A row in the range that another compaction
-    wrote holds only entries up to its own number, all inside ``c.merged``.
+    The older rows of the range are now redundant (applying an update twice changes
+    nothing) and go later, many documents at once: ``sweep_compacted``. Deleting them
+    here, a document at a time, rewrote a table page per row, since the rows of
+    documents edited together share pages.
+    """
+    params = {"c_doc_id": c.doc_id, "c_keep": c.keep, "c_merged": c.merged}
+    return s.connection().execute(_SET_MERGED, params).rowcount > 0
+
+
+def sweep_compacted(s: Session, compactions: Iterable[Compaction]) -> dict[str, int]:
+    """Delete the rows that applied compactions made redundant, and each document's
+    older meta markers; the rows removed per document.
+
+    Safe beside any later write: entries written since a compaction was read have
+    higher sequence numbers and stay; a row in a range that another compaction
+    wrote holds only entries up to its own number, all inside the merged row.
     """
     conn = s.connection()
-    params = {"c_doc_id": c.doc_id, "c_first": c.first, "c_keep": c.keep, "c_merged": c.merged}
-    if conn.execute(_SET_MERGED, params).rowcount == 0:
-        return 0
-    removed = conn.execute(_DELETE_MERGED, params).rowcount
-    newest_meta = conn.execute(
-        select(func.max(LogEntry.seq)).where(LogEntry.doc_id == c.doc_id, LogEntry.kind == LOG_META)
-    ).scalar()
-    if newest_meta is not None:
-        conn.execute(
-            delete(LogEntry).where(
-                LogEntry.doc_id == c.doc_id, LogEntry.kind == LOG_META, LogEntry.seq < newest_meta
+    removed: dict[str, int] = {}
+    for c in compactions:
+        params = {"c_doc_id": c.doc_id, "c_first": c.first, "c_keep": c.keep}
+        n = conn.execute(_DELETE_MERGED, params).rowcount
+        newest_meta = conn.execute(
+            select(func.max(LogEntry.seq)).where(
+                LogEntry.doc_id == c.doc_id, LogEntry.kind == LOG_META
             )
-        )
-    if removed:
-        conn.execute(_LESS_ROWS, {"c_doc_id": c.doc_id, "c_removed": removed})
+        ).scalar()
+        if newest_meta is not None:
+            conn.execute(
+                delete(LogEntry).where(
+                    LogEntry.doc_id == c.doc_id,
+                    LogEntry.kind == LOG_META,
+                    LogEntry.seq < newest_meta,
+                )
+            )
+        if n:
+            conn.execute(_LESS_ROWS, {"c_doc_id": c.doc_id, "c_removed": n})
+        removed[c.doc_id] = removed.get(c.doc_id, 0) + n
     return removed
 
 

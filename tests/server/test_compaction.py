@@ -1,5 +1,6 @@
-"""Compaction in two steps (read and merge outside the write lock, then swap the rows
-in a short write): nothing written in between is lost, and a compaction overtaken by
+"""Compaction in three steps (read and merge outside the write lock; write the merged
+row; later, sweep the rows it made redundant, many documents at once): nothing written
+in between is lost, the log reads the same at every step, and a compaction overtaken by
 another changes nothing."""
 
 from __future__ import annotations
@@ -67,12 +68,17 @@ def test_edits_written_between_merging_and_applying_are_kept(db: Database) -> No
     assert compaction is not None
     editor.edit(5, "b")  # while the compactor's merge waits for a batch
     with db.write() as s, s.begin():
-        removed = docs.apply_compaction(s, compaction)
+        assert docs.apply_compaction(s, compaction)
     text, rows, kept = editor.stored()
-    assert removed == 30  # the first row and 30 edits became one row
-    assert text == str(editor.text)
+    assert text == str(editor.text) and rows == kept == 1 + 30 + 5  # redundant, not gone
+    editor.edit(2, "c")  # while it waits for the sweep
+    with db.write() as s, s.begin():
+        removed = docs.sweep_compacted(s, [compaction])
+    text, rows, kept = editor.stored()
+    assert removed == {"parking": 30}  # the first row and 30 edits became one row
+    assert text == str(editor.text) and "<c1>" in text
     assert all(f"<a{i}>" in text for i in range(30)) and "<b4>" in text
-    assert rows == kept == 1 + 5
+    assert rows == kept == 1 + 5 + 2
 
 
 def test_a_compaction_overtaken_by_a_newer_one_changes_nothing(db: Database) -> None:
@@ -85,9 +91,10 @@ def test_a_compaction_overtaken_by_a_newer_one_changes_nothing(db: Database) -> 
         newer = docs.prepare_compaction(s, "school")
     assert old is not None and newer is not None
     with db.write() as s, s.begin():
-        assert docs.apply_compaction(s, newer) == 20
+        assert docs.apply_compaction(s, newer)
+        assert docs.sweep_compacted(s, [newer]) == {"school": 20}
     with db.write() as s, s.begin():
-        assert docs.apply_compaction(s, old) == 0  # its newest row is already folded in
+        assert not docs.apply_compaction(s, old)  # its newest row is already folded in
     text, rows, kept = editor.stored()
     assert text == str(editor.text) and rows == kept == 1
 
@@ -104,10 +111,30 @@ def test_an_older_compaction_applied_after_a_newer_one_in_its_range_keeps_everyt
         wide = docs.prepare_compaction(s, "styleguide")
     assert small is not None and wide is not None
     with db.write() as s, s.begin():
-        docs.apply_compaction(s, small)  # its merged row lies inside wide's range
-        assert docs.apply_compaction(s, wide) > 0
+        assert docs.apply_compaction(s, small)
+        assert docs.sweep_compacted(s, [small]) == {"styleguide": 6}
+    with db.write() as s, s.begin():  # small's merged row lies inside wide's range
+        assert docs.apply_compaction(s, wide)
+        assert docs.sweep_compacted(s, [wide]) == {"styleguide": 6}
     text, rows, kept = editor.stored()
     assert text == str(editor.text) and rows == kept == 1
+
+
+def test_one_sweep_takes_many_documents(db: Database) -> None:
+    editors = [Editor(db, f"doc{i}") for i in range(3)]
+    for round_ in range(4):  # interleaved, as documents edited together are
+        for editor in editors:
+            editor.edit(2, f"r{round_}")
+    compactions = []
+    with db.read() as s:
+        compactions = [docs.prepare_compaction(s, e.doc_id) for e in editors]
+    with db.write() as s, s.begin():
+        for c in compactions:
+            assert c is not None and docs.apply_compaction(s, c)
+        assert docs.sweep_compacted(s, compactions) == {e.doc_id: 8 for e in editors}  # type: ignore[arg-type]
+    for editor in editors:
+        text, rows, kept = editor.stored()
+        assert text == str(editor.text) and rows == kept == 1
 
 
 def test_fewer_than_two_rows_need_no_merge(db: Database) -> None:
