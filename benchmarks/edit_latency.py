@@ -7,7 +7,10 @@ Runs the same load against two servers in one invocation:
   (``benchmarks/node_modules/y-websocket/bin/server.cjs``; installed with
   ``npm ci`` from ``benchmarks/package-lock.json`` when missing);
 * ``ours``: ``kmserver serve`` on a fresh SQLite database (rooms are
-  ``/y/<doc_id>?token=...``; every update is committed before it is forwarded).
+  ``/y/<doc_id>?token=...``; every update is committed before it is forwarded);
+* ``ours-normal``: the same with ``--sqlite-sync normal`` (committed, but a
+  commit does not wait for the disk's fsync: survives kill -9, not power loss),
+  which shows how much of the latency is the disk.
 
 For each target a fresh server is started on a free 127.0.0.1 port, then one
 (or ``--client-procs``) separate Python client process(es) open R rooms x C
@@ -80,6 +83,8 @@ def start_server(target: str, args, run_dir: Path):
         return start_hocuspocus(args, run_dir)
     if target == "before":
         return start_ours(args, run_dir, Path(args.before).resolve(), "before")
+    if target == "ours-normal":  # the same code, not waiting for the disk at each commit
+        return start_ours(args, run_dir, name=target, serve_args=("--sqlite-sync", "normal"))
     return start_ours(args, run_dir)
 
 
@@ -284,7 +289,7 @@ def run_one(target: str, rnd: int, args) -> dict:
     }
 
 
-TARGETS = ("node", "hocuspocus", "before", "ours")
+TARGETS = ("node", "hocuspocus", "before", "ours", "ours-normal")
 REFERENCES = ("node", "hocuspocus")  # in memory; the goal is measured against the best
 
 
@@ -298,7 +303,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--targets",
         default="node,hocuspocus,ours",
         help="comma-separated: node (y-websocket@2 server.cjs), hocuspocus (@hocuspocus/server "
-        "2, benchmarks/hocuspocus_server.cjs), ours (kmserver of this checkout), before "
+        "2, benchmarks/hocuspocus_server.cjs), ours (kmserver of this checkout), ours-normal "
+        "(the same with --sqlite-sync normal: commits do not wait for the disk), before "
         "(kmserver of the checkout given by --before)",
     )
     p.add_argument(
@@ -460,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         refs = [sm[t] for t in REFERENCES if sm.get(t)]
         best_p99 = min((r["latency_ms"]["p99"] for r in refs), default=None)
         node = sm.get("node")
-        for t in ("before", "ours"):
+        for t in ("before", "ours", "ours-normal"):
             o = sm.get(t)
             if not o:
                 continue

@@ -290,8 +290,11 @@ BENCH_LIMITS = (
 )
 
 
-def start_ours(args, run_dir: Path, repo: Path = REPO, name: str = "ours") -> Server:
-    """kmserver from ``repo`` (this checkout, or ``--before`` for the ``before`` target)."""
+def start_ours(
+    args, run_dir: Path, repo: Path = REPO, name: str = "ours", serve_args: tuple[str, ...] = ()
+) -> Server:
+    """kmserver from ``repo`` (this checkout, or ``--before`` for the ``before`` target);
+    ``serve_args`` go to ``kmserver serve``."""
     base = kmserver_cmd(args, repo)
     if base is None:
         raise FileNotFoundError(f"{repo}/kmserver/cli.py does not exist")
@@ -348,7 +351,7 @@ def start_ours(args, run_dir: Path, repo: Path = REPO, name: str = "ours") -> Se
     port = free_port()
     log(f"starting kmserver ({name}, {repo}) on 127.0.0.1:{port}")
     proc, logfile = _spawn_server(
-        [*base, "serve", "--host", "127.0.0.1", "--port", str(port), *BENCH_LIMITS],
+        [*base, "serve", "--host", "127.0.0.1", "--port", str(port), *BENCH_LIMITS, *serve_args],
         env,
         repo,
         run_dir / "server.log",
@@ -364,7 +367,7 @@ def start_ours(args, run_dir: Path, repo: Path = REPO, name: str = "ours") -> Se
         **kmserver_fingerprint(repo),
         "command": f"KMSERVER_DB=sqlite:///<run dir>/bench.db "
         f"{' '.join(Path(b).name for b in base)} serve --host 127.0.0.1 --port {port} "
-        + " ".join(BENCH_LIMITS),
+        + " ".join((*BENCH_LIMITS, *serve_args)),
         "database": "SQLite file, fresh per run",
     }
     return Server(name, proc, port, urls, info, logfile)
