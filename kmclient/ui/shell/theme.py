@@ -17,7 +17,14 @@ from functools import cache
 from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 from kmclient.resources import read_text
 
@@ -195,6 +202,43 @@ def source_font(base: QFont, scale: float = 1.0) -> QFont:
     return font
 
 
+class FramedIndicators(QProxyStyle):
+    """Fusion, with check boxes and radio buttons framed in the muted text colour on a
+    dark palette: Fusion draws their frame a shade darker than the window, which on a
+    dark window is as dark as the box itself, so an unticked box was invisible."""
+
+    _FRAMED = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+    )
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        window = option.palette.color(QPalette.ColorRole.Window)
+        if element not in self._FRAMED or window.lightness() >= 128:
+            return
+        colour = option.palette.color(QPalette.ColorRole.PlaceholderText)
+        if not option.state & QStyle.StateFlag.State_Enabled:
+            colour = option.palette.color(QPalette.ColorRole.Mid)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(colour)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        box = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(box)
+        else:
+            painter.drawRoundedRect(box, 2, 2)
+        painter.restore()
+
+
 class ThemeManager(QObject):
     """Applies a theme to the whole application and tells windows when it changed."""
 
@@ -209,7 +253,8 @@ class ThemeManager(QObject):
         self.colours = LIGHT
         fusion = QStyleFactory.create("Fusion")
         if fusion is not None:
-            app.setStyle(fusion)
+            self._style = FramedIndicators(fusion)  # the application does not own it
+            app.setStyle(self._style)
         app.styleHints().colorSchemeChanged.connect(self._on_scheme)
         self.apply()
 
