@@ -105,8 +105,12 @@ class DocTreeModel(QAbstractItemModel):
         parent: Any = None,
         shelf: Shelf | None = None,
         lookup: Callable[[str], DocInfo | None] | None = None,
+        unsorted: Callable[[], Iterable[DocInfo]] | None = None,
     ) -> None:
+        """``unsorted``: every document, in any order (a reload in steps sorts
+        them a topic at a time, rather than all of them in one go)."""
         super().__init__(parent)
+        self._unsorted = unsorted
         self._shelf = shelf
         self._lookup = lookup or (lambda _doc_id: None)
         self._shelf_version = -1
@@ -178,13 +182,17 @@ class DocTreeModel(QAbstractItemModel):
     def _rebuild_steps(self) -> Iterator[None]:
         """``_rebuild`` in slices; the last one swaps the rows in (one reset)."""
         all_topics = self._all_topics
-        docs = self._documents(all_topics)  # a snapshot; later changes come as update_docs
-        yield
         wanted = self._relevance(all_topics)
+        # A snapshot; later changes come as update_docs. Unsorted if it can be (30,000
+        # titles sorted at once: 35-140 ms of one turn); each topic is sorted below.
+        docs = list(self._unsorted() if self._unsorted else self._documents(all_topics))
+        yield
         buckets: dict[str, list[tuple[tuple[str, str], DocInfo]]] = {}
         placed: dict[str, DocInfo] = {}
         for start in range(0, len(docs), STEP_DOCS):
             for info in docs[start : start + STEP_DOCS]:
+                if not info.relevant_to(wanted):
+                    continue
                 pair = (_sort_key(info), info)
                 for topic in _topics_in(info, wanted):
                     buckets.setdefault(topic, []).append(pair)

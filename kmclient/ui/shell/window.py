@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
             self,
             shelf=self.shelf,
             lookup=self.engine.doc,
+            unsorted=lambda: self.engine.replica.docs.values(),
         )
         self.tree = DocTree(self.model)
         self.sidebar = Sidebar(self.tree)

@@ -4,6 +4,7 @@ between is lost."""
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from kmclient.core.model import DocInfo
@@ -40,13 +41,19 @@ def rows(model: DocTreeModel) -> dict[str, list[str]]:
     return out
 
 
+@pytest.mark.parametrize("unsorted", [False, True], ids=["sorted source", "unsorted source"])
 def test_a_big_batch_fills_the_tree_in_steps_and_keeps_later_changes(
-    qtbot: QtBot, qtmodeltester
+    qtbot: QtBot, qtmodeltester, unsorted: bool
 ) -> None:
     source = Source()
     source.add(10)
     model = DocTreeModel(
-        source.documents, lambda _all: None, lambda _id: None, lookup=source.docs.get
+        source.documents,
+        lambda _all: None,
+        lambda _id: None,
+        lookup=source.docs.get,
+        # the engine's documents in dict order; here newest first, to be sorted by the model
+        unsorted=(lambda: reversed(list(source.docs.values()))) if unsorted else None,
     )
     assert model.doc_count() == 10
     resets: list[int] = []
