@@ -299,9 +299,12 @@ def child_first_sync(p: dict[str, Any]) -> dict[str, Any]:
     ticker.start()
 
     def wait(cond, timeout: float) -> None:  # type: ignore[no-untyped-def]
+        # Sleep between events as app.exec() does (the stall meter's ticks wake it every
+        # 10 ms): a polling loop kept the GUI thread busy and held the GIL from the
+        # client's other threads (the connection, the indexer, the store writer).
         end = time.monotonic() + timeout
         while not cond() and time.monotonic() < end:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         if not cond():
             raise TimeoutError("first sync did not finish")
 
