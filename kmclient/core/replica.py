@@ -8,14 +8,20 @@ else the latest revision.
 Owner-thread only (see docs/client-core.md). Changes are buffered in a
 :class:`~kmclient.core.local_store.Batch` and written by :meth:`Replica.commit`
 in one transaction; listeners hear about them only after that, so whatever
-they read back is stored. The sync engine (:mod:`kmclient.core.sync_engine`)
-decides *what* to change; this module knows *how* the copy is kept: merged
-CRDT state, plain text, metadata, the index queue.
+they read back is stored. A large sync's batches of documents are written by
+the :class:`~kmclient.core.store_writer.StoreWriter` thread instead
+(``commit(wait=False)``); until one comes back its states are read from
+memory, and its events and index entries follow it.
+
+The sync engine (:mod:`kmclient.core.sync_engine`) decides *what* to change;
+this module knows *how* the copy is kept: merged CRDT state, plain text,
+metadata, the index queue.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -30,7 +36,7 @@ from kmclient.core.model import DocChanged, DocInfo, EngineEvent, IndexProgress
 from kmclient.core.open_docs import OpenDocs
 from kmclient.core.records_db import RecordRow, RequestRow
 from kmclient.core.search import SearchIndex, SearchResult
-from kmserver.protocol.ytext import body, new_doc
+from kmclient.core.store_writer import StoreWriter, WriteJob, only_documents, text_of
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,13 @@ class Replica:
         self._pub_held: dict[str, bytes] = {}
         self._unstored: set[str] = set()  # ids with no row in the profile yet
         self._reindex: set[str] = set()  # title or topics changed
+        # Handed to the store writer, not yet back: the newest such state per document.
+        self._writing: dict[str, bytes] = {}
+        self._pub_writing: dict[str, bytes] = {}
+        self._prev_writing: dict[str, tuple[int, str]] = {}
+        self._jobs: deque[WriteJob] = deque()
+        self.on_written: Callable[[], None] | None = None  # after a handed-over batch is back
+        self._writer = StoreWriter(self.store, self._post_if_open, self._take_written)
         pending = self.store.index_pending()
         self._gen = max(pending.values(), default=0)
         self.indexer = IndexWorker(
@@ -104,11 +117,6 @@ class Replica:
         """Queue an event; it reaches listeners after the next commit."""
         self._events.append(event)
 
-    def _dispatch(self) -> None:
-        events, self._events = self._events, []
-        for event in events:
-            self.notify_now(event)
-
     def notify_now(self, event: EngineEvent) -> None:
         """Tell listeners at once (for events that do not depend on stored data)."""
         for listener in list(self._listeners):
@@ -126,6 +134,8 @@ class Replica:
         """The working copy's CRDT state as of now (including what is not yet committed)."""
         if doc_id in self._states:
             return self._states[doc_id]
+        if doc_id in self._writing:
+            return self._writing[doc_id]
         if doc_id in self._held:
             return self._held[doc_id] or None
         if doc_id in self._unstored or doc_id in self._batch.removed:
@@ -136,6 +146,8 @@ class Replica:
         """The latest revision's CRDT state as of now."""
         if doc_id in self._pub_states:
             return self._pub_states[doc_id]
+        if doc_id in self._pub_writing:
+            return self._pub_writing[doc_id]
         if doc_id in self._pub_held:
             return self._pub_held[doc_id] or None
         if doc_id in self._unstored or doc_id in self._batch.removed:
@@ -153,8 +165,9 @@ class Replica:
         live = self.open_docs.text(doc_id)
         if live is not None:
             return live
-        if doc_id in self._states:
-            return str(body(new_doc(self._states[doc_id])))
+        state = self._states.get(doc_id) or self._writing.get(doc_id)
+        if state is not None:
+            return text_of(state)
         if doc_id not in self.docs:
             return None
         return self.store.load_body(doc_id) or ""
@@ -163,8 +176,9 @@ class Replica:
         live = self.published_docs.text(doc_id)
         if live is not None:
             return live
-        if doc_id in self._pub_states:
-            return str(body(new_doc(self._pub_states[doc_id])))
+        state = self._pub_states.get(doc_id) or self._pub_writing.get(doc_id)
+        if state is not None:
+            return text_of(state)
         if doc_id not in self.docs:
             return None
         return self.store.load_published_body(doc_id) or ""
@@ -173,6 +187,8 @@ class Replica:
         """(revision, text) before the latest, if this profile saw the latest arrive."""
         if doc_id in self._batch.previous:
             return self._batch.previous[doc_id]
+        if doc_id in self._prev_writing:
+            return self._prev_writing[doc_id]
         return self.store.load_previous(doc_id) if doc_id in self.docs else None
 
     def open_doc(self, doc_id: str) -> Doc:
@@ -368,46 +384,112 @@ class Replica:
     def has_pending(self) -> bool:
         return bool(self._batch) or bool(self._states) or bool(self._pub_states)
 
+    @property
+    def writing(self) -> int:
+        """Batches handed to the store writer and not yet back."""
+        return len(self._jobs)
+
     # -- the commit ------------------------------------------------------------------
 
-    def commit(self) -> list[int]:
+    def commit(self, *, wait: bool = True) -> list[int]:
         """Store everything buffered in one transaction, hand changed documents
-        to the indexer, then tell listeners. Returns the new outbox row ids."""
+        to the indexer, then tell listeners. Returns the new outbox row ids.
+
+        With ``wait=False`` a batch of documents only (see
+        :func:`~kmclient.core.store_writer.only_documents`) is handed to the
+        store writer instead; the indexer and listeners hear of it when it is
+        back. Any other commit first waits for what was handed over."""
         batch, self._batch = self._batch, Batch()
         states, self._states = self._states, {}
         pub_states, self._pub_states = self._pub_states, {}
         index_now: dict[str, IndexEntry] = {}
+        # Texts not known yet (None): made by the writer, or below on this thread.
+        text_from: dict[str, dict[str, tuple[bytes, str | None]]] = {}
         for doc_id, state in states.items():
-            text = self.open_docs.text(doc_id)
-            if text is None:
-                text = str(body(new_doc(state)))
-            batch.contents[doc_id] = (state, text)
+            batch.contents[doc_id] = (state, self.open_docs.text(doc_id))  # type: ignore[assignment]
             if self.docs[doc_id].working:
                 self._reindex.discard(doc_id)
-                index_now[doc_id] = self._index_entry(doc_id, text, batch)
+                index_now[doc_id] = self._index_entry(doc_id, "", batch)
+                text_from[doc_id] = batch.contents  # type: ignore[assignment]
         for doc_id, state in pub_states.items():
-            text = self.published_docs.text(doc_id)
-            if text is None:
-                text = str(body(new_doc(state)))
-            batch.published[doc_id] = (state, text)
+            batch.published[doc_id] = (state, self.published_docs.text(doc_id))  # type: ignore[assignment]
             if not self.docs[doc_id].working:
                 self._reindex.discard(doc_id)
-                index_now[doc_id] = self._index_entry(doc_id, text, batch)
+                index_now[doc_id] = self._index_entry(doc_id, "", batch)
+                text_from[doc_id] = batch.published  # type: ignore[assignment]
         for doc_id in self._reindex:  # title, topics or what is read changed, not the text
             text = self.text(doc_id) or ""
             index_now[doc_id] = self._index_entry(doc_id, text, batch)
         self._reindex.clear()
-        added = self.store.commit(batch) if batch else []
         self._unstored.clear()
         self._held.update((d, s) for d, s in states.items() if d in self.open_docs)
         self._pub_held.update((d, s) for d, s in pub_states.items() if d in self.published_docs)
+        events, self._events = self._events, []
+        job = WriteJob(batch, (index_now, text_from, events, states, pub_states))
+        if not wait and (not batch or only_documents(batch)):
+            if not batch:  # nothing to store: its events follow what is being written
+                if self._jobs:
+                    self._jobs[-1].owner[2].extend(events)
+                else:
+                    self._tell(events)
+                return []
+            self._writing.update(states)
+            self._pub_writing.update(pub_states)
+            self._prev_writing.update(batch.previous)
+            self._jobs.append(job)
+            self._writer.submit(job)
+            return []
+        self._finish_writes()  # what was handed over first: its transactions came first
+        for parts in (batch.contents, batch.published):
+            for doc_id, (state, text) in parts.items():
+                if text is None:
+                    parts[doc_id] = (state, text_of(state))
+        added = self.store.commit(batch) if batch else []
+        self._finished(job)
+        return added
+
+    def _finish_writes(self) -> None:
+        """Wait until the store writer has written what it was handed, and take it back."""
+        if self._jobs:
+            self._writer.wait_idle()
+            self._take_written(hook=False)
+
+    def _take_written(self, hook: bool = True) -> None:
+        """The store writer's batches are written: tell the indexer and listeners."""
+        for job in self._writer.take_written():
+            if self._jobs and self._jobs[0] is job:
+                self._jobs.popleft()
+            _index_now, _from, _events, states, pub_states = job.owner
+            for written, mine in ((states, self._writing), (pub_states, self._pub_writing)):
+                for doc_id, state in written.items():
+                    if mine.get(doc_id) is state:  # not handed over again since
+                        del mine[doc_id]
+            for doc_id, prev in job.batch.previous.items():
+                if self._prev_writing.get(doc_id) is prev:
+                    del self._prev_writing[doc_id]
+            if job.error is not None:
+                log.error("could not store %d documents", len(job.batch.metas), exc_info=job.error)
+            self._finished(job)
+        if hook and self.on_written is not None and not self._closed:
+            self.on_written()
+
+    def _finished(self, job: WriteJob) -> None:
+        """A batch is stored: the indexer gets its documents, listeners its events."""
+        index_now, text_from, events, _states, _pub = job.owner
+        batch = job.batch
         for doc_id in batch.removed:
             if doc_id not in self.docs:
                 self.indexer.submit(doc_id, IndexEntry(batch.index_marks[doc_id], None))
         for doc_id, entry in index_now.items():
+            parts = text_from.get(doc_id)
+            if parts is not None:
+                entry = entry._replace(body=parts[doc_id][1] or "")
             self.indexer.submit(doc_id, entry)
-        self._dispatch()
-        return added
+        self._tell(events)
+
+    def _tell(self, events: list[EngineEvent]) -> None:
+        for event in events:
+            self.notify_now(event)
 
     def _index_entry(self, doc_id: str, text: str, batch: Batch) -> IndexEntry:
         info = self.docs[doc_id]
@@ -446,8 +528,10 @@ class Replica:
             return
         if self.has_pending:
             self.commit()
+        self._finish_writes()
         self._closed = True
         try:
+            self._writer.stop()
             self.indexer.stop()
             self._index_done()  # what the index took since the last announcement
             self.index.close()

@@ -146,6 +146,10 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
         self._told = self._status  # the status listeners last heard
         # Flags, comments, notes, watches, notifications (kmclient/core/feedback.py).
         self._fb = Feedback(self.replica, self._send_json, lambda: self._user)
+        # A sync's batches of documents are stored by the store writer thread: a turn
+        # hands one over and goes on, while at most one more is being written.
+        self.writing_ahead = 1
+        self.replica.on_written = self._on_written
 
     # -- life cycle ----------------------------------------------------------------
 
@@ -423,6 +427,8 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
 
     def _pump(self) -> None:
         self._flush_local()
+        if self.replica.writing > self.writing_ahead:
+            return  # the store writer is behind: _on_written pumps again
         if self._conn is not None:
             self._backlog.extend(self._conn.take_events())
         deadline = time.perf_counter() + self.pump_budget
@@ -435,8 +441,13 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
             if time.perf_counter() > deadline or self.replica.uncommitted >= self.pump_max_docs:
                 break
         self._publish_progress()
-        self._commit()
+        # During a sync, its documents are stored off this thread (store_writer.py).
+        self._commit(wait=self._run is None)
         if self._backlog:  # give the UI a turn, then go on
+            self._post_if_open(self._pump)
+
+    def _on_written(self) -> None:
+        if self._backlog or self._conn is not None:
             self._post_if_open(self._pump)
 
     def _handle(self, event: ev.NetEvent) -> None:
@@ -696,10 +707,10 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
             self._told = self._status
             self.replica.emit(StatusChanged(self._status))
 
-    def _commit(self) -> list[int]:
+    def _commit(self, *, wait: bool = True) -> list[int]:
         self._fb.before_commit()
         outbox_changed = self.replica.outbox_changing
-        added = self.replica.commit()
+        added = self.replica.commit(wait=wait)
         if self._pending_cursor is not None:
             self._cursor, self._pending_cursor = self._pending_cursor, None
         if outbox_changed:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,20 +24,22 @@ from kmclient.core.attention_model import MustRead
 from kmclient.core.feedback_requests import NoSuchDocument, NoSuchRecord, NotAllowed
 from kmclient.core.model import RecordsChanged, RequestFailed, SyncCompleted
 from kmclient.ui.attention.broadcast_bar import BroadcastBar
-from kmclient.ui.attention.broadcast_dialog import BroadcastDialog
-from kmclient.ui.attention.broadcasts_window import BroadcastsWindow
-from kmclient.ui.attention.coverage_window import CoverageWindow
 from kmclient.ui.attention.must_read_banner import MustReadBanner
-from kmclient.ui.attention.must_read_fields import RequireReadingDialog
 from kmclient.ui.attention.must_read_list import MustReadList
 from kmclient.ui.attention.must_read_strip import MustReadStrip
 from kmclient.ui.attention.since_window import SinceWindow
-from kmclient.ui.attention.what_changed import WhatChangedWindow
 from kmclient.ui.i18n import tr
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.theme import Colours
 from kmclient.ui.shell.toast import Popups
+
+if TYPE_CHECKING:  # dialogs: imported when first opened (a faster start)
+    from kmclient.ui.attention.broadcast_dialog import BroadcastDialog
+    from kmclient.ui.attention.broadcasts_window import BroadcastsWindow
+    from kmclient.ui.attention.coverage_window import CoverageWindow
+    from kmclient.ui.attention.must_read_fields import RequireReadingDialog
+    from kmclient.ui.attention.what_changed import WhatChangedWindow
 
 
 class AttentionActions(QObject):
@@ -190,6 +193,8 @@ class AttentionActions(QObject):
             return None
         if self.what_changed is not None:
             self.what_changed.close()
+        from kmclient.ui.attention.what_changed import WhatChangedWindow
+
         self.what_changed = WhatChangedWindow(
             self.bridge, doc_id, self._window, colours=self._colours()
         )
@@ -243,6 +248,8 @@ class AttentionActions(QObject):
         info = self.doc_view.info()
         if info is None or not info.rev:
             return None
+        from kmclient.ui.attention.must_read_fields import RequireReadingDialog
+
         dialog = RequireReadingDialog(self.engine, info.id, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sent.connect(
@@ -255,6 +262,8 @@ class AttentionActions(QObject):
         user = self.engine.user
         if user is None or user.role != "supervisor":
             return None
+        from kmclient.ui.attention.broadcast_dialog import BroadcastDialog
+
         dialog = BroadcastDialog(self.engine, self.doc_view.doc_id, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sent.connect(lambda _id: self._said(tr("Broadcast sent")))
@@ -263,6 +272,8 @@ class AttentionActions(QObject):
 
     def open_broadcasts(self) -> BroadcastsWindow:
         if self.broadcasts_window is None:
+            from kmclient.ui.attention.broadcasts_window import BroadcastsWindow
+
             self.broadcasts_window = BroadcastsWindow(self.bridge, self._window)
             self.broadcasts_window.newRequested.connect(self.open_broadcast)
             self.broadcasts_window.destroyed.connect(
@@ -273,6 +284,8 @@ class AttentionActions(QObject):
 
     def open_coverage(self, doc_id: str | None = None) -> CoverageWindow:
         if self.coverage is None:
+            from kmclient.ui.attention.coverage_window import CoverageWindow
+
             self.coverage = CoverageWindow(self.bridge, self._window, self._colours())
             self.coverage.openDoc.connect(self._open_doc)
             self.coverage.destroyed.connect(lambda *_: setattr(self, "coverage", None))

@@ -10,17 +10,20 @@ kmclient/ui/publishing/publish_actions.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QMenu, QWidget
 
 from kmclient.core.model import DocChanged
-from kmclient.ui.editing.doc_details_dialog import DocDetailsDialog
-from kmclient.ui.editing.new_doc_dialog import NewDocDialog
 from kmclient.ui.i18n import tr
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.shell.engine_bridge import EngineBridge
+
+if TYPE_CHECKING:  # dialogs: imported when first opened (a faster start)
+    from kmclient.ui.editing.doc_details_dialog import DocDetailsDialog
+    from kmclient.ui.editing.new_doc_dialog import NewDocDialog
 
 CREATORS = ("owner", "supervisor")  # roles that may create documents
 
@@ -112,6 +115,8 @@ class DocActions(QObject):
         user = self.engine.user
         if user is None or user.role not in CREATORS:
             return None
+        from kmclient.ui.editing.new_doc_dialog import NewDocDialog
+
         dialog = NewDocDialog(self.bridge, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.created.connect(self._on_created)
@@ -141,6 +146,8 @@ class DocActions(QObject):
         info = self.doc_view.info()
         if info is None or not info.can_edit:
             return None
+        from kmclient.ui.editing.doc_details_dialog import DocDetailsDialog
+
         dialog = DocDetailsDialog(self.bridge, info, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _id: self.doc_view.header.show_notice("Details saved"))

@@ -8,6 +8,8 @@ feedback loop is a small module with its own actions; the window only places the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
@@ -15,8 +17,6 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from kmclient.core.feedback_model import Flag
 from kmclient.core.model import ConnState, RecordsChanged, RequestFailed
 from kmclient.ui.feedback.flag_banner import FlagBanner
-from kmclient.ui.feedback.flag_dialog import FlagDialog
-from kmclient.ui.feedback.flag_inbox import FlagInbox
 from kmclient.ui.i18n import tr
 from kmclient.ui.library.search_panel import SearchPanel
 from kmclient.ui.reading.doc_view import DocView
@@ -25,6 +25,10 @@ from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.status_bar import SyncStatusBar
 from kmclient.ui.shell.theme import Colours, icon
 from kmclient.ui.words import open_flags_summary
+
+if TYPE_CHECKING:  # dialogs: imported when first opened (a faster start)
+    from kmclient.ui.feedback.flag_dialog import FlagDialog
+    from kmclient.ui.feedback.flag_inbox import FlagInbox
 
 
 class FlagActions(QObject):
@@ -105,6 +109,8 @@ class FlagActions(QObject):
         if not self._is_triager():
             return None
         if self.inbox is None:
+            from kmclient.ui.feedback.flag_inbox import FlagInbox
+
             self.inbox = FlagInbox(self.bridge, self._title, self._window)
             self.inbox.openFlag.connect(self.open_flag)
             open_doc = getattr(self._window, "open_doc", None)
@@ -145,6 +151,8 @@ class FlagActions(QObject):
         passage = selected_passage(self.doc_view)
         # Quoted as the reader sees it (no Markdown), or as typed in the source editor.
         quote = selected_words(self.doc_view)
+        from kmclient.ui.feedback.flag_dialog import FlagDialog
+
         dialog = FlagDialog(self.engine, doc_id, passage, quote, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.flagged.connect(self._on_flagged)

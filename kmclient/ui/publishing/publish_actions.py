@@ -11,6 +11,7 @@ header, where the user acted.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 from kmclient.core.feedback_requests import InvalidRequest, NoSuchDocument, NotAllowed
 from kmclient.core.model import DocChanged, RecordsChanged, RequestFailed
 from kmclient.ui.i18n import tr
-from kmclient.ui.publishing.history_dialog import HistoryDialog
-from kmclient.ui.publishing.publish_dialog import PublishDialog
-from kmclient.ui.publishing.review_queue import ReviewQueue
 from kmclient.ui.publishing.state_banner import PublishingBanner, may_archive
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.shell.engine_bridge import EngineBridge
+
+if TYPE_CHECKING:  # dialogs: imported when first opened (a faster start)
+    from kmclient.ui.publishing.history_dialog import HistoryDialog
+    from kmclient.ui.publishing.publish_dialog import PublishDialog
+    from kmclient.ui.publishing.review_queue import ReviewQueue
 
 REQUESTS = ("publish", "submit", "review", "restore", "archive", "verify")
 
@@ -145,6 +148,8 @@ class PublishActions(QObject):
         submit = info.review_required and not info.can_publish
         if not (info.can_publish or submit):
             return None
+        from kmclient.ui.publishing.publish_dialog import PublishDialog
+
         dialog = PublishDialog(
             self.engine, info.id, submit=submit, colours=self._colours(), parent=self._window
         )
@@ -159,6 +164,8 @@ class PublishActions(QObject):
             return None
         if self.history is not None:
             self.history.close()
+        from kmclient.ui.publishing.history_dialog import HistoryDialog
+
         self.history = HistoryDialog(
             self.bridge,
             info.id,
@@ -176,6 +183,8 @@ class PublishActions(QObject):
 
     def open_review_queue(self) -> ReviewQueue:
         if self.queue is None:
+            from kmclient.ui.publishing.review_queue import ReviewQueue
+
             self.queue = ReviewQueue(self.bridge, self._colours(), self._window)
             self.queue.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.queue.destroyed.connect(lambda *_: setattr(self, "queue", None))

@@ -27,6 +27,7 @@ from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER
 from kmclient.net.backoff import Backoff
 from kmclient.ui import i18n
 from kmclient.ui.i18n import tr
+from kmclient.ui.shell import gc_pacing
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.sign_in_dialog import SignInDialog
 from kmclient.ui.shell.sign_in_flow import SignInFlow
@@ -55,6 +56,8 @@ class ClientApp(QObject):
         # takes it back after every Qt call that let it go: with Python's default
         # switch interval (5 ms) each of those could wait 5 ms behind a busy thread.
         sys.setswitchinterval(GIL_SWITCH_S)
+        # The modules loaded by now are never garbage: out of every full collection.
+        gc_pacing.install()
         self.app = app
         self.settings = settings
         # The language first: every widget made from here on speaks it.

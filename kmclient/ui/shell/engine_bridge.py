@@ -49,10 +49,13 @@ from kmclient.core.model import (
 )
 from kmclient.core.sync_engine import SyncEngine
 from kmclient.net.backoff import Backoff
+from kmclient.ui.shell import gc_pacing
 
 log = logging.getLogger(__name__)
 
 SLICE_S = 0.016  # GUI-thread time for engine work before input and paints get a turn
+# A sync that brings more documents than this freezes what it brought (gc_pacing.py).
+BIG_SYNC_DOCS = 400
 
 
 class EngineBridge(QObject):
@@ -98,6 +101,7 @@ class EngineBridge(QObject):
         self._slice_timer.timeout.connect(self._drain)
         self._closed = False
         self._state: ConnState | None = None
+        self._gc_held = False  # full garbage collections held off while this engine syncs
         self.engine = SyncEngine(profile_dir, self.post, backoff=backoff, client_name="kmclient-qt")
         self._unlisten = self.engine.listen(self._on_event)
 
@@ -136,6 +140,7 @@ class EngineBridge(QObject):
             self.statusChanged.emit(event.status)
             if event.status.state != self._state:
                 self._state = event.status.state
+                self._pace_gc(event.status.state == ConnState.SYNCING, event.status.total)
                 self.stateChanged.emit(event.status)
         elif isinstance(event, SyncCompleted):
             self.syncCompleted.emit(event)
@@ -166,6 +171,14 @@ class EngineBridge(QObject):
         elif isinstance(event, QueryAnswered):
             self.queryAnswered.emit(event)
 
+    def _pace_gc(self, syncing: bool, total: int) -> None:
+        if syncing and not self._gc_held:
+            self._gc_held = True
+            gc_pacing.hold()
+        elif not syncing and self._gc_held:
+            self._gc_held = False
+            gc_pacing.release(freeze=total > BIG_SYNC_DOCS)
+
     @property
     def is_closed(self) -> bool:
         return self._closed
@@ -176,6 +189,7 @@ class EngineBridge(QObject):
             return
         self._unlisten()
         self._slice_timer.stop()
+        self._pace_gc(False, 0)
         try:
             self.engine.close()
         finally:

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
             self,
             shelf=self.shelf,
             lookup=self.engine.doc,
+            unsorted=lambda: self.engine.replica.docs.values(),
         )
         self.tree = DocTree(self.model)
         self.sidebar = Sidebar(self.tree)
@@ -439,7 +440,7 @@ class MainWindow(QMainWindow):
         self._flush_doc_updates(force=True)  # show the whole result now, not a moment later
 
     def tree_up_to_date(self) -> bool:
-        return not self._pending_ids
+        return not self._pending_ids and not self.model.stepping
 
     def _mark_synced(self) -> None:
         iso = datetime.now(UTC).isoformat(timespec="seconds")

@@ -79,7 +79,7 @@ def test_restore_an_old_version_from_the_history(
     assert olle.open_doc(DOC)
     history = olle.publish_actions.open_history()
     assert history is not None
-    qtbot.waitUntil(lambda: len(history.revisions) == 2 and history.revisions[1].get("at"),
+    qtbot.waitUntil(lambda: len(history.revisions) == 2 and bool(history.revisions[1].get("at")),
                     timeout=WAIT_MS)  # fmt: skip
     rows = [history.versions.item(i).text() for i in range(history.versions.count())]
     assert rows[0].startswith("Working copy") and "oops" in rows[1]
