@@ -230,6 +230,7 @@ class Server:
             self._account_watch.cancel()
         await self.feedback.stop()
         if self._listener is not None:
+            self.admission.drop_silenced()  # unread: they would hold the close up
             self._listener.close(close_connections=True)
             await self._listener.wait_closed()
         await self.writer.stop()
