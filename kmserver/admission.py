@@ -6,6 +6,13 @@ Until it signs in a socket counts as *unauthenticated* (tight caps per
 address and in all, a small frame limit); after, it counts for its user
 (``max_connections_per_user``) and may send frames up to ``max_frame``.
 Refusals at accept are an immediate close: no handshake, no work.
+
+A socket whose frame websockets refused (too large for its state, malformed) has
+its close frame sent; websockets would then read and discard whatever else the
+peer sends until it closes, which an attacker streaming a 4 MiB frame never
+does. Such a socket is no longer read at all (TCP backpressure stops the
+sender) and is dropped ``FAILED_LINGER`` seconds later, time enough for a
+client that reads to see its close code.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from websockets.asyncio.server import ServerConnection
 from kmserver.limits import Counter, Limits
 
 log = logging.getLogger(__name__)
+
+FAILED_LINGER = 5.0  # seconds a socket whose frame was refused is kept, unread
 
 
 def peer_address(transport: asyncio.BaseTransport | None) -> str:
@@ -46,6 +55,22 @@ class Admission:
         )
         self.users = Counter(10**9, limits.max_connections_per_user)
         self.refused = 0  # sockets closed at accept, for the log and benchmarks
+        self.silenced: dict[Any, asyncio.TimerHandle] = {}  # refused a frame: not read
+
+    def _silence(self, conn: Any) -> None:
+        """Stop reading a socket whose frame was refused; drop it after a while."""
+        if conn in self.silenced or conn.transport is None:
+            return
+        conn.transport.pause_reading()
+        self.silenced[conn] = asyncio.get_running_loop().call_later(
+            FAILED_LINGER, conn.transport.abort
+        )
+
+    def drop_silenced(self) -> None:
+        """Drop every socket that is no longer read now (the server is stopping)."""
+        for conn, timer in list(self.silenced.items()):
+            timer.cancel()
+            conn.transport.abort()
 
     def connection_class(self) -> type[ServerConnection]:
         admission = self
@@ -60,6 +85,11 @@ class Admission:
                 self.km_address = peer_address(transport)
                 if not admission._accept(self):
                     transport.abort()  # type: ignore[attr-defined]
+
+            def data_received(self, data: bytes) -> None:
+                super().data_received(data)
+                if self.protocol.parser_exc is not None and self.km_state != "closed":
+                    admission._silence(self)
 
             def connection_lost(self, exc: Exception | None) -> None:
                 super().connection_lost(exc)
@@ -99,6 +129,9 @@ class Admission:
         return True
 
     def _release(self, conn: Any) -> None:
+        timer = self.silenced.pop(conn, None)
+        if timer is not None:
+            timer.cancel()
         state, conn.km_state = conn.km_state, "closed"
         if state == "unauthenticated":
             self.unauthenticated.remove(conn.km_address)

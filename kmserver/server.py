@@ -31,6 +31,7 @@ from kmserver.protocol.messages import ErrorCode
 from kmserver.publishing.review_dates import DEFAULT_REVIEW_DAYS
 from kmserver.publishing.service import Publishing
 from kmserver.signin import CLOSE_TRY_LATER, SignIn, Throttled
+from kmserver.state_cache import CachedState, StateCache
 from kmserver.store import documents as docs
 from kmserver.store.accounts import Accounts, AuthFailed
 from kmserver.store.database import PROCESS_ID, Database
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CLOSE_AUTH = 4001
+EMPTY_UPDATE = b"\x00\x00"
 ACCOUNT_CHECK_SECONDS = 2.0  # how soon a role change, removal or revoked token takes effect
 
 
@@ -82,6 +84,7 @@ class Server:
         self.rates = UserRates(config.limits)
         self.admission = Admission(config.limits)
         self._readers = ThreadPoolExecutor(4, thread_name_prefix="kmserver-read")
+        self.states = StateCache()
         self.signin = SignIn(
             self.accounts, config.limits, lambda job: self.writer.submit(job), self.run_blocking
         )
@@ -118,6 +121,21 @@ class Server:
                 return fn(s, *args)
 
         return await asyncio.get_running_loop().run_in_executor(self._readers, job)
+
+    async def doc_state(self, doc_id: str, published: bool) -> CachedState:
+        """A document's whole state (published or working copy), read once per version
+        of the document (kmserver/state_cache.py); an empty update if there is none."""
+        meta = self.hub.catalog.get(doc_id)
+        version = None if meta is None else (meta.pub_seq, meta.rev) if published else meta.seq
+        if version is not None:
+            cached = self.states.get(doc_id, published, version)
+            if cached is not None:
+                return cached
+        read = docs.published_state if published else docs.full_state
+        state = await self.read(read, doc_id) or EMPTY_UPDATE
+        if version is None:
+            return CachedState(state)
+        return self.states.put(doc_id, published, version, state)
 
     async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._readers, fn, *args)
@@ -212,6 +230,7 @@ class Server:
             self._account_watch.cancel()
         await self.feedback.stop()
         if self._listener is not None:
+            self.admission.drop_silenced()  # unread: they would hold the close up
             self._listener.close(close_connections=True)
             await self._listener.wait_closed()
         await self.writer.stop()

@@ -5,7 +5,7 @@
 ``kmserver.server.Server``: the server imports them, they import this, and
 no import runs in a circle (``tests/server/test_layering.py`` checks it).
 This module imports only what sits below every session: the hub, the
-writer, the limits and the store.
+writer, the limits, the state cache and the store.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from kmserver.hub import Hub
 from kmserver.limits import Buckets, Limits
+from kmserver.state_cache import CachedState
 from kmserver.writer import Writer
 
 T = TypeVar("T")
@@ -81,6 +82,10 @@ class ServerAPI(Protocol):
         ...
 
     async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+    async def doc_state(self, doc_id: str, published: bool) -> CachedState:
+        """A document's whole published or working state, cached until it changes."""
+        ...
 
     async def sign_out(self, token: str) -> None:
         """Revoke one session token (logout)."""

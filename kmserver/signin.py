@@ -331,9 +331,26 @@ class SignIn:
 def _background() -> None:
     """Password hashing runs at the lowest CPU priority: argon2 (and the lanes it starts,
     which inherit this) never takes the CPU from the event loop or the writer, so a
-    flood of sign-ins slows sign-ins, not editing. Linux nice values are per thread."""
+    flood of sign-ins slows sign-ins, not editing.
+
+    Linux's SCHED_IDLE where there is one: a thread of any other policy that wakes
+    (the event loop with an edit to acknowledge, the writer with a commit) takes the
+    CPU from it at once. At nice 19 the hashing thread kept the CPU for the rest of
+    its time slice (milliseconds, at every wake-up of the event loop: with the server
+    on one busy core, a sign-in flood tripled honest editors' p99; docs/benchmarks.md).
+    Elsewhere nice 19. Both are per thread on Linux."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # 0: this thread
+        return
+    except (AttributeError, OSError):
+        pass
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICE)
+
+
+def hashing_priority() -> tuple[int, int]:
+    """(scheduling policy, nice value) of the thread that checks passwords; for tests."""
+    return os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
 
 def _check(accounts: Accounts, name: str, password: str) -> Account | None:

@@ -18,6 +18,7 @@ from kmserver.protocol.codec import ProtocolError
 from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.messages import ErrorCode
 from kmserver.replies import reply_error
+from kmserver.state_cache import EMPTY_STATE_VECTOR
 from kmserver.store import documents as docs
 from kmserver.writer import CreateJob, JobError, MetaJob, UpdateJob
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EMPTY_UPDATE = b"\x00\x00"
 SYNC_CHUNK = 100  # documents read per database round trip during a sync
 MAX_BUFFERED = 20_000  # live frames held while a sync streams; past this, sync again
 NOTICE_EVERY = 10.0  # seconds between two notices that awareness is being dropped
@@ -327,10 +327,15 @@ class WsSession(Peer):
             )
             return
         if message.type == ysync.MessageType.SYNC:  # step 1: send what the peer lacks
-            read = docs.published_state if published else docs.full_state
-            state = await self.server.read(read, doc_id) or EMPTY_UPDATE
+            cached = await self.server.doc_state(doc_id, published)
+            if message.payload == EMPTY_STATE_VECTOR:  # holds nothing: the whole state,
+                # its frame built once per version and shared (kmserver/state_cache.py)
+                self.send(
+                    cached.frame(name, lambda whole: ysync.wrap(name, ysync.sync_step2(whole)))
+                )
+                return
             try:
-                missing = get_update(state, message.payload)
+                missing = get_update(cached.state, message.payload)
             except Exception as exc:
                 raise ProtocolError(f"state vector does not decode: {exc}") from exc
             self.send(ysync.wrap(name, ysync.sync_step2(missing)))

@@ -26,7 +26,7 @@ from kmserver.limits import TokenBucket
 from kmserver.peer import Peer, close_draining
 from kmserver.protocol import ysync
 from kmserver.protocol.codec import ProtocolError, write_var_string, write_var_uint
-from kmserver.store import documents as docs
+from kmserver.state_cache import EMPTY_STATE_VECTOR
 from kmserver.writer import UpdateJob, would_change
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLOSE_POLICY = 1008
-EMPTY_UPDATE = b"\x00\x00"
 PERMISSION_DENIED = 0  # y-protocols auth message: varUint(2) varUint(0) varString(reason)
 
 
@@ -79,8 +78,7 @@ class YSession(Peer):
         asyncio.get_running_loop().create_task(self.ws.close(code, reason))
 
     async def _state(self) -> bytes:
-        read = docs.full_state if self.working else docs.published_state
-        return await self.server.read(read, self.doc_id) or EMPTY_UPDATE
+        return (await self.server.doc_state(self.doc_id, not self.working)).state
 
     async def run(self) -> None:
         state = await self._state()
@@ -121,8 +119,12 @@ class YSession(Peer):
             return
         if message.type == ysync.MessageType.SYNC:
             if message.step == ysync.SyncStep.STEP1:
+                cached = await self.server.doc_state(self.doc_id, not self.working)
+                if message.payload == EMPTY_STATE_VECTOR:  # holds nothing: built once
+                    self.send(cached.frame("y", ysync.sync_step2))
+                    return
                 try:
-                    missing = get_update(await self._state(), message.payload)
+                    missing = get_update(cached.state, message.payload)
                 except Exception as exc:
                     raise ProtocolError("state vector does not decode") from exc
                 self.send(ysync.sync_step2(missing))

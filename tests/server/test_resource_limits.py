@@ -13,11 +13,12 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from kmserver import admission
 from kmserver.limits import KIB, Limits, Rate
 from kmserver.protocol import awareness, ysync
 from kmserver.protocol.messages import PROTOCOL_VERSION
 from kmserver.server import Server, ServerConfig
-from tests.server.conftest import PASSWORD, WireClient, running_server
+from tests.server.conftest import PASSWORD, WireClient, eventually, running_server
 
 
 def hello(user: str = "rita") -> str:
@@ -44,6 +45,43 @@ async def test_frames_before_sign_in_are_small(server: Server) -> None:
     created = await sara.ask(type="create_doc", id="big", title="Big", body="Paste. " * 128_000)
     assert created["type"] == "created"
     await sara.close()
+
+
+async def test_a_refused_frame_is_not_read_on(server: Server, monkeypatch) -> None:
+    """Before: after the 1009 close, websockets read and discarded all the rest of an
+    attacker's 4 MiB frame, and whatever followed, until the attacker closed: CPU on
+    both sides for nothing. Now the socket is not read again, and dropped soon."""
+    monkeypatch.setattr(admission, "FAILED_LINGER", 1.0)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(
+        b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    assert b" 101 " in await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    size = 64 * 1024 * 1024  # far more than every socket buffer on the way holds
+    writer.write(b"\x82\xff" + size.to_bytes(8, "big") + b"\x00\x00\x00\x00")
+
+    async def stream() -> None:
+        chunk = b"x" * (1024 * 1024)
+        for _ in range(size // len(chunk)):
+            writer.write(chunk)
+            await writer.drain()
+
+    streaming = asyncio.create_task(stream())
+    close = await asyncio.wait_for(reader.readexactly(4), 10)  # the close frame
+    assert close[0] == 0x88 and int.from_bytes(close[2:4], "big") == 1009
+    # dropped after the linger; meanwhile nobody read what the peer kept sending
+    with contextlib.suppress(ConnectionError):
+        await asyncio.wait_for(reader.read(), 30)
+    with contextlib.suppress(ConnectionError):
+        await asyncio.wait_for(streaming, 30)
+    assert streaming.exception() is not None  # the 64 MiB never all went out
+    writer.close()
+    assert not server.admission.silenced
+    await eventually(
+        lambda: asyncio.sleep(0, server.admission.unauthenticated.total == 0),
+        "the socket's place among those not yet signed in to be free again",
+    )
 
 
 async def test_sockets_not_yet_signed_in_are_capped_per_address(db_url: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import threading
 import uuid
 from typing import Any
@@ -17,7 +18,7 @@ from kmserver import cli
 from kmserver.limits import Limits, Rate
 from kmserver.protocol.messages import PROTOCOL_VERSION
 from kmserver.server import Server
-from kmserver.signin import Gate
+from kmserver.signin import Gate, hashing_priority
 from kmserver.store import accounts as accounts_module
 from tests.server.conftest import PASSWORD, eventually, running_server
 
@@ -84,6 +85,25 @@ async def test_a_flood_of_bad_sign_ins_is_refused_without_hashing(db_url: str, m
         assert len(calls) == 4  # the throttled eight cost no argon2 at all
         # another address is not affected
         assert (await hello(server, "rita", PASSWORD, "127.0.0.7"))["type"] == "welcome"
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux's SCHED_IDLE")
+async def test_passwords_are_checked_at_the_lowest_priority(server: Server, monkeypatch) -> None:
+    """Before: nice 19, which still kept the CPU for the rest of its time slice when
+    the event loop woke (a sign-in flood tripled honest editors' p99 on one core).
+    SCHED_IDLE gives way at once to any other thread that wakes."""
+    seen: list[tuple[int, int]] = []
+    real = accounts_module._verify
+
+    def verify(password_hash: str, password: str) -> bool:
+        seen.append(hashing_priority())
+        return real(password_hash, password)
+
+    monkeypatch.setattr(accounts_module, "_verify", verify)
+    assert (await hello(server, "rita", PASSWORD))["type"] == "welcome"
+    assert seen and seen[0][0] == os.SCHED_IDLE
+    # the server's own threads keep the normal policy
+    assert hashing_priority()[0] == os.SCHED_OTHER
 
 
 async def test_a_password_check_never_holds_the_write_lock(db_url: str, monkeypatch) -> None:
