@@ -78,10 +78,11 @@ async def test_a_refused_frame_is_not_read_on(server: Server, monkeypatch) -> No
     assert streaming.exception() is not None  # the 64 MiB never all went out
     writer.close()
     assert not server.admission.silenced
-    await eventually(
-        lambda: asyncio.sleep(0, server.admission.unauthenticated.total == 0),
-        "the socket's place among those not yet signed in to be free again",
-    )
+
+    async def freed() -> bool:
+        return server.admission.unauthenticated.total == 0
+
+    await eventually(freed, "the socket's place among those not yet signed in to be free again")
 
 
 async def test_sockets_not_yet_signed_in_are_capped_per_address(db_url: str) -> None:
