@@ -16,6 +16,7 @@ from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.ytext import body, new_doc
 from kmserver.store import documents as docs
 from kmserver.store.database import Database
+from kmserver.store.documents import Compaction
 from kmserver.store.models import LOG_UPDATE, Document, LogEntry
 
 
@@ -81,15 +82,22 @@ def test_edits_written_between_merging_and_applying_are_kept(db: Database) -> No
     assert rows == kept == 1 + 5 + 2
 
 
+def read_twice(db: Database, doc_id: str, n: int) -> tuple[Editor, Compaction, Compaction]:
+    """A document merged by the compactor after ``n`` edits and again after ``n`` more,
+    neither applied yet."""
+    editor = Editor(db, doc_id)
+    merged = []
+    for tag in ("a", "b"):
+        editor.edit(n, tag)
+        with db.read() as s:
+            merged.append(docs.prepare_compaction(s, doc_id))
+    first, second = merged
+    assert first is not None and second is not None
+    return editor, first, second
+
+
 def test_a_compaction_overtaken_by_a_newer_one_changes_nothing(db: Database) -> None:
-    editor = Editor(db, "school")
-    editor.edit(10, "a")
-    with db.read() as s:
-        old = docs.prepare_compaction(s, "school")
-    editor.edit(10, "b")
-    with db.read() as s:
-        newer = docs.prepare_compaction(s, "school")
-    assert old is not None and newer is not None
+    editor, old, newer = read_twice(db, "school", 10)
     with db.write() as s, s.begin():
         assert docs.apply_compaction(s, newer)
         assert docs.sweep_compacted(s, [newer]) == {"school": 20}
@@ -99,17 +107,10 @@ def test_a_compaction_overtaken_by_a_newer_one_changes_nothing(db: Database) -> 
     assert text == str(editor.text) and rows == kept == 1
 
 
-def test_an_older_compaction_applied_after_a_newer_one_in_its_range_keeps_everything(
+def test_a_compaction_whose_range_holds_an_earlier_merged_row_keeps_everything(
     db: Database,
 ) -> None:
-    editor = Editor(db, "styleguide")
-    editor.edit(6, "a")
-    with db.read() as s:
-        small = docs.prepare_compaction(s, "styleguide")
-    editor.edit(6, "b")
-    with db.read() as s:
-        wide = docs.prepare_compaction(s, "styleguide")
-    assert small is not None and wide is not None
+    editor, small, wide = read_twice(db, "styleguide", 6)
     with db.write() as s, s.begin():
         assert docs.apply_compaction(s, small)
         assert docs.sweep_compacted(s, [small]) == {"styleguide": 6}
