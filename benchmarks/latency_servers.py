@@ -172,7 +172,15 @@ def node_version(node: str) -> str | None:
         return None
 
 
-def start_node(args, run_dir: Path) -> Server:
+def _package_version(package_json: Path) -> str:
+    return json.loads(package_json.read_text())["version"]
+
+
+def _start_node_target(
+    args, run_dir: Path, name: str, script: Path, ready: str, info: dict
+) -> Server:
+    """A Node reference server (in memory) on a free port, one socket per client at
+    ``/<room>``; ``info`` gets what every Node target reports."""
     ensure_node_modules(args)
     node = args.node or shutil.which("node")
     if not node:
@@ -180,29 +188,36 @@ def start_node(args, run_dir: Path) -> Server:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in NODE_ENV_STRIP}
     env.update(HOST="127.0.0.1", PORT=str(port))
-    pkg = json.loads((NODE_SERVER.parent.parent / "package.json").read_text())
-    ws_pkg = json.loads((HERE / "node_modules" / "ws" / "package.json").read_text())
-    yjs_pkg = json.loads((HERE / "node_modules" / "yjs" / "package.json").read_text())
-    cmd = [node, str(NODE_SERVER)]
-    log(f"starting node y-websocket {pkg['version']} on 127.0.0.1:{port}")
+    log(f"starting {name} {info[next(iter(info))]} on 127.0.0.1:{port}")
     proc, logfile = _spawn_server(
-        cmd,
+        [node, str(script)],
         env,
         HERE,
         run_dir / "server.log",
-        re.compile(r"running at .* on port \d+"),
+        re.compile(ready),
         args.server_timeout,
     )
     urls = [[f"ws://127.0.0.1:{port}/{room}"] * args.clients for room in room_names(args.rooms)]
     info = {
-        "command": f"HOST=127.0.0.1 PORT={port} node {NODE_SERVER.relative_to(REPO)}",
-        "y-websocket": pkg["version"],
-        "ws": ws_pkg["version"],
-        "yjs": yjs_pkg["version"],
+        "command": f"HOST=127.0.0.1 PORT={port} node {script.relative_to(REPO)}",
+        **info,
+        "yjs": _package_version(HERE / "node_modules" / "yjs" / "package.json"),
         "node": node_version(node),
+    }
+    return Server(name, proc, port, urls, info, logfile)
+
+
+def start_node(args, run_dir: Path) -> Server:
+    """y-websocket 2's own server (YPERSISTENCE unset: in memory)."""
+    ensure_node_modules(args)  # before reading its package files
+    info = {
+        "y-websocket": _package_version(NODE_SERVER.parent.parent / "package.json"),
+        "ws": _package_version(HERE / "node_modules" / "ws" / "package.json"),
         "persistence": "none (YPERSISTENCE unset, in memory)",
     }
-    return Server("node", proc, port, urls, info, logfile)
+    return _start_node_target(
+        args, run_dir, "node", NODE_SERVER, r"running at .* on port \d+", info
+    )
 
 
 def start_hocuspocus(args, run_dir: Path) -> Server:
@@ -210,36 +225,21 @@ def start_hocuspocus(args, run_dir: Path) -> Server:
     One socket per client; the document name travels in every message (the client
     prefixes it, see edit_latency.py), so the URL path is not used."""
     ensure_node_modules(args)
-    node = args.node or shutil.which("node")
-    if not node:
-        raise RuntimeError("node not found on PATH (use --node)")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in NODE_ENV_STRIP}
-    env.update(HOST="127.0.0.1", PORT=str(port))
-    pkg = json.loads(HOCUSPOCUS_PKG.read_text())
-    ws_json = HOCUSPOCUS_PKG.parent / "node_modules" / "ws" / "package.json"  # its own ws 8
-    ws_pkg = json.loads(ws_json.read_text())
-    yjs_pkg = json.loads((HERE / "node_modules" / "yjs" / "package.json").read_text())
-    log(f"starting hocuspocus {pkg['version']} on 127.0.0.1:{port}")
-    proc, logfile = _spawn_server(
-        [node, str(HOCUSPOCUS_SCRIPT)],
-        env,
-        HERE,
-        run_dir / "server.log",
-        re.compile(r"hocuspocus running at .* on port \d+"),
-        args.server_timeout,
-    )
-    urls = [[f"ws://127.0.0.1:{port}/{room}"] * args.clients for room in room_names(args.rooms)]
     info = {
-        "command": f"HOST=127.0.0.1 PORT={port} node {HOCUSPOCUS_SCRIPT.relative_to(REPO)}",
-        "@hocuspocus/server": pkg["version"],
-        "ws": ws_pkg["version"],
-        "yjs": yjs_pkg["version"],
-        "node": node_version(node),
+        "@hocuspocus/server": _package_version(HOCUSPOCUS_PKG),
+        # its own ws 8
+        "ws": _package_version(HOCUSPOCUS_PKG.parent / "node_modules" / "ws" / "package.json"),
         "persistence": "none (no extensions, in memory)",
         "protocol": "hocuspocus (document name before every y-sync message, auth first)",
     }
-    return Server("hocuspocus", proc, port, urls, info, logfile)
+    return _start_node_target(
+        args,
+        run_dir,
+        "hocuspocus",
+        HOCUSPOCUS_SCRIPT,
+        r"hocuspocus running at .* on port \d+",
+        info,
+    )
 
 
 def kmserver_cmd(args, repo: Path = REPO) -> list[str] | None:
