@@ -54,23 +54,29 @@ async def test_documents_due_together_are_all_compacted_one_per_batch(
 async def test_a_server_that_is_never_idle_still_sweeps_compacted_rows(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sweep rides on a batch once SWEEP_DOCS documents wait, not only on idle polls."""
+    """The sweep rides on a batch once SWEEP_DOCS documents wait, not only on idle polls.
+
+    Whether all three documents are small at the same moment depends on how the
+    compactor thread keeps pace with the edits (slower on a busy CI machine), so the
+    check is that every document lost rows to a sweep while edits kept coming."""
     monkeypatch.setattr(docs, "COMPACT_AFTER", 5)
     monkeypatch.setattr(writer_module, "SWEEP_DOCS", 2)
     monkeypatch.setattr(writer_module, "SWEEP_AFTER", 3600.0)
     monkeypatch.setattr(server.writer, "_apply_merged_alone", lambda: None)  # never idle
     editor = await WireClient.open(server, "sara")
     await editor.sync()
+    start = _update_rows(server)
     sent = 0
-    for i in range(300):  # edits keep coming until the rows of all three went
+    for i in range(300):  # edits keep coming until the rows of all three were swept
         for doc_id in DOCS:
             await editor.edit(doc_id, lambda t, d=doc_id, i=i: t.insert(0, f"<{d}{i}>"))
             sent += 1
         await editor.wait_for(lambda n=sent: len(editor.of_type("ack")) >= n, timeout=30)
-        if i >= 10 and all(n <= 5 + 2 for n in _update_rows(server).values()):
+        rows = _update_rows(server)
+        if all(rows.get(d, 0) < start.get(d, 0) + i + 1 for d in DOCS):
             break
     else:
-        raise AssertionError(f"never swept while busy: {_update_rows(server)}")
+        raise AssertionError(f"never swept while busy: {_update_rows(server)} from {start}")
     reader = await WireClient.open(server, "sara")
     await reader.sync()
     for doc_id in DOCS:
