@@ -51,6 +51,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from machine_info import cpu_model, loadavg
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # CLIENT_BENCH_IMPL: the checkout whose kmclient/kmserver a child process measures.
@@ -70,7 +72,7 @@ def log(msg: str) -> None:
 
 def load() -> dict[str, Any]:
     """The machine's load now: other engineers' jobs share it."""
-    out: dict[str, Any] = {"loadavg": Path("/proc/loadavg").read_text().split()[:3]}
+    out: dict[str, Any] = {"loadavg": loadavg()}
     try:
         line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
         out["cpu_pressure_avg10"] = float(re.search(r"avg10=([\d.]+)", line).group(1))  # type: ignore[union-attr]
@@ -80,14 +82,7 @@ def load() -> dict[str, Any]:
 
 
 def machine() -> dict[str, Any]:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model() or "?"
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu": cpu,

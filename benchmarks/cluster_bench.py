@@ -52,7 +52,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -60,13 +59,14 @@ from pathlib import Path
 from latency_common import REPO, RESULTS_FILE, TEXT_NAME, summarize, tree_cpu_seconds
 from latency_servers import (
     _die_with_parent,
-    _pump,
     _spawn_server,
     free_port,
     room_names,
+    spawn_worker,
     stop_process,
     wait_line,
 )
+from machine_info import cpu_model, loadavg
 
 OUT = RESULTS_FILE.with_name("cluster_bench.json")
 BACKEND_HEADER = "X-Km-Backend"
@@ -435,18 +435,7 @@ def run_config(name: str, km: Kmserver, token: str, args, pg_pid: int | None) ->
                 "one_writer": args.writers == "one",
                 "result_path": str(work / f"worker-{w}.json"),
             }
-            path = work / f"worker-{w}.config.json"
-            path.write_text(json.dumps(cfg))
-            proc = subprocess.Popen(
-                [sys.executable, str(Path(__file__).resolve()), "--worker", str(path)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-            wq: queue.Queue = queue.Queue()
-            threading.Thread(target=_pump, args=(proc.stdout, None, wq), daemon=True).start()
-            workers.append((proc, wq, Path(cfg["result_path"])))
+            workers.append(spawn_worker(__file__, cfg, work / f"worker-{w}.config.json"))
         spread: dict[str, int] = {}
         for proc, wq, _ in workers:
             m = wait_line(wq, re.compile(r"READY (.*)"), time.monotonic() + 120, proc)
@@ -472,7 +461,7 @@ def run_config(name: str, km: Kmserver, token: str, args, pg_pid: int | None) ->
             cpu_a = {k: tree_cpu_seconds(p) for k, p in watched.items()}
             writer_a = [writer_stats(s[2]) for s in servers]
             busy_a = machine_busy()
-            load_a = Path("/proc/loadavg").read_text().split()[0]
+            load_a = loadavg()[0]
             time.sleep(max(0.0, t_meas + args.duration - time.monotonic()))
             cpu_b = {k: tree_cpu_seconds(p) for k, p in watched.items()}
             writer_b = [writer_stats(s[2]) for s in servers]
@@ -659,21 +648,14 @@ def main(argv: list[str] | None = None) -> int:
     if pg_cluster.pg_bin() is None:
         say("PostgreSQL binaries not found (apt-get install -y postgresql)")
         return 2
-    model = next(
-        (
-            ln.split(":", 1)[1].strip()
-            for ln in Path("/proc/cpuinfo").read_text().splitlines()
-            if ln.startswith("model name")
-        ),
-        None,
-    )
+    model = cpu_model()
     haproxy_v = subprocess.run(
         [shutil.which("haproxy") or "/usr/sbin/haproxy", "-v"], capture_output=True, text=True
     ).stdout.split("\n")[0]
     machine = {
         "nproc": len(os.sched_getaffinity(0)),
         "cpu_model": model,
-        "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg_at_start": loadavg(),
         "haproxy": haproxy_v,
         "postgresql": str(pg_cluster.pg_bin()),
         "python": sys.version.split()[0],
@@ -698,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "cluster_bench",
         "date": started.isoformat(timespec="seconds"),
         "machine": machine,
-        "loadavg_at_end": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg_at_end": loadavg(),
         "config": {
             k: getattr(args, k)
             for k in ("rooms", "clients", "writers", "warmup", "duration", "drain", "client_procs")

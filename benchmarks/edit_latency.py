@@ -48,7 +48,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -64,9 +63,8 @@ from latency_common import (
 )
 from latency_report import _merge_counts, fmt, machine_info, pooled, print_table, ratio
 from latency_servers import (
-    _die_with_parent,
-    _pump,
     room_names,
+    spawn_worker,
     start_hocuspocus,
     start_node,
     start_ours,
@@ -74,6 +72,7 @@ from latency_servers import (
     wait_line,
 )
 from latency_worker import worker_main
+from machine_info import loadavg
 
 
 def start_server(target: str, args, run_dir: Path):
@@ -118,19 +117,7 @@ def run_one(target: str, rnd: int, args) -> dict:
                 "awareness": not args.no_awareness,
                 "result_path": str(run_dir / f"worker-{w}.json"),
             }
-            cfg_path = run_dir / f"worker-{w}.config.json"
-            cfg_path.write_text(json.dumps(cfg))
-            proc = subprocess.Popen(
-                [sys.executable, str(Path(__file__).resolve()), "--worker", str(cfg_path)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=None,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-            q: queue.Queue = queue.Queue()
-            threading.Thread(target=_pump, args=(proc.stdout, None, q), daemon=True).start()
-            workers.append((proc, q, Path(cfg["result_path"])))
+            workers.append(spawn_worker(__file__, cfg, run_dir / f"worker-{w}.config.json"))
         log(
             f"{target}: connecting {args.rooms} rooms x {args.clients} clients "
             f"from {nproc} client process(es)"
@@ -156,7 +143,7 @@ def run_one(target: str, rnd: int, args) -> dict:
         time.sleep(max(0.0, t_meas - time.monotonic()))
         cpu_a = tree_cpu_seconds(pid)
         wait_a, psi_a = tree_runqueue_wait_s(pid), cpu_pressure_us()
-        load_a = Path("/proc/loadavg").read_text().split()[0]
+        load_a = loadavg()[0]
         peak_seen = tree_memory_kib(pid)["peak_rss_kib"]
         time.sleep(max(0.0, t_end - time.monotonic()))
         cpu_b = tree_cpu_seconds(pid)

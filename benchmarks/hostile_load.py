@@ -52,6 +52,8 @@ import threading
 import time
 from pathlib import Path
 
+from machine_info import cpu_model, loadavg
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / ".work" / "hostile"
@@ -371,18 +373,13 @@ async def attack(port: int, tokens: dict[str, str], args: argparse.Namespace) ->
 
 
 def machine() -> dict:
-    model = None
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+    model = cpu_model()
     return {
         "cpus": len(os.sched_getaffinity(0)),
         "cpu_model": model,
         "python": platform.python_version(),
         "kernel": platform.release(),
-        "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg_at_start": loadavg(),
     }
 
 
@@ -477,7 +474,7 @@ def main() -> int:
             result["peak_rss_kib"] = memory.peaks.get(kind, 0)
             result["peak_hwm_kib"] = memory.hwm.get(kind, 0)
             result["server_cpu_s"] = round(memory.cpu.get(kind, 0.0), 2)
-            result["loadavg"] = Path("/proc/loadavg").read_text().split()[0]
+            result["loadavg"] = loadavg()[0]
             timeline.append(result)
 
         memory.enter("warmup")
@@ -530,7 +527,7 @@ def main() -> int:
     }
     report = {
         "started": started.isoformat(timespec="seconds"),
-        "machine": {**host, "loadavg_at_end": Path("/proc/loadavg").read_text().split()[:3]},
+        "machine": {**host, "loadavg_at_end": loadavg()},
         "server_pinned_to_one_cpu": pinned,
         "args": {k: str(v) for k, v in vars(args).items() if k not in ("role", "port")},
         "pooled": pooled,

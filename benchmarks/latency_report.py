@@ -10,6 +10,7 @@ from pathlib import Path
 
 from latency_common import summarize
 from latency_servers import node_version
+from machine_info import cpu_model, loadavg
 
 
 def _merge_counts(dicts: list[dict]) -> dict:
@@ -21,12 +22,7 @@ def _merge_counts(dicts: list[dict]) -> dict:
 
 
 def machine_info(args) -> dict:
-    model = None
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+    model = cpu_model()
     mem = None
     with contextlib.suppress(OSError):
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -48,7 +44,7 @@ def machine_info(args) -> dict:
         "node": node_version(node) if node else None,
         "websockets": websockets.__version__,
         "pycrdt": version("pycrdt"),
-        "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg_at_start": loadavg(),
     }
 
 

@@ -119,6 +119,24 @@ def room_names(n: int) -> list[str]:
     return [f"{ROOM_PREFIX}{i:04d}" for i in range(n)]
 
 
+def spawn_worker(
+    script: str, cfg: dict, config_path: Path
+) -> tuple[subprocess.Popen, queue.Queue, Path]:
+    """A load-generating client process (``script --worker config_path``) and the queue
+    of its output lines (ready, go, done); its figures land in ``cfg["result_path"]``."""
+    config_path.write_text(json.dumps(cfg))
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(script).resolve()), "--worker", str(config_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+    q: queue.Queue = queue.Queue()
+    threading.Thread(target=_pump, args=(proc.stdout, None, q), daemon=True).start()
+    return proc, q, Path(cfg["result_path"])
+
+
 def _spawn_server(cmd, env, cwd, logpath: Path, ready: re.Pattern, timeout: float):
     logfile = open(logpath, "w")  # noqa: SIM115  (closed by Server.stop)
     proc = subprocess.Popen(

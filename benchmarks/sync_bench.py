@@ -41,6 +41,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from machine_info import cpu_model, loadavg
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
@@ -235,17 +237,10 @@ def mib(directory: Path, pattern: str) -> float:
 
 
 def machine() -> dict:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model() or "?"
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg_at_start": loadavg(),
         "cpu": cpu,
         "cores": os.cpu_count(),
         "python": platform.python_version(),

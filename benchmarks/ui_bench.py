@@ -40,6 +40,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine_info import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -64,14 +66,7 @@ WORDS = _WORD_LIST.split()
 
 
 def machine() -> dict[str, object]:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model() or platform.processor() or ""
     import PySide6
 
     return {
