@@ -2,6 +2,7 @@
 
     python benchmarks/client_bench.py --docs 1000,10000,30000 --before main
     python benchmarks/client_bench.py --docs 2000 --runs 1 --keys 40      # a quick look
+    python benchmarks/client_bench.py --docs 10000 --parts cold --before main  # cold start only
     python benchmarks/client_plot.py             # docs/client_bench.png and the tables
 
 For each size, and for the code of this checkout ("now") and, with --before,
@@ -453,10 +454,11 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
         res["cli_sync"] = cli_sync(impl, server.url, USER, work / "profile-sara")
         res["cli_sync"]["server_cpu_s"] = server.cpu_s() - cpu0
         log(f"    {res['cli_sync']['output']}")
-        cli_sync(impl, server.url, EDITOR, work / "profile-olle")  # for the keystrokes
+        if "keys" in args.parts:
+            cli_sync(impl, server.url, EDITOR, work / "profile-olle")  # for the keystrokes
 
         runs = []
-        for i in range(args.runs):
+        for i in range(args.runs if "cold" in args.parts else 0):
             log(f"  cold start {i + 1}/{args.runs}")
             r = child(
                 impl,
@@ -469,7 +471,7 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
             r["usable_s"] = r["usable"] - r["started"]
             r["online_s"] = r["online"] - r["started"]
             runs.append(r)
-        res["cold_start"] = {
+        res["cold_start"] = runs and {
             "runs": runs,
             "usable_s_median": statistics.median(r["usable_s"] for r in runs),
             "cpu_s_median": statistics.median(r["cpu_s"] for r in runs),
@@ -478,6 +480,8 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
             "docs_in_tree": runs[0]["docs_in_tree"],
         }
 
+        if "sync" not in args.parts:
+            return res
         log("  first sync with the window open")
         fresh = work / "profile-first-sync"
         shutil.rmtree(fresh, ignore_errors=True)
@@ -488,6 +492,8 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
         res["first_sync"]["server_cpu_s"] = server.cpu_s() - cpu0
         shutil.rmtree(fresh, ignore_errors=True)
 
+        if "keys" not in args.parts:
+            return res
         log("  keystrokes")
         res["keystrokes"] = child(
             impl,
@@ -505,14 +511,24 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
 
 
 def summary(name: str, n: int, r: dict[str, Any]) -> str:
-    c, f, k, s = r["cold_start"], r["first_sync"], r["keystrokes"], r["cli_sync"]
-    return (
-        f"{n:>6} {name:<6} cold {c['usable_s_median']:.2f} s (cpu {c['cpu_s_median']:.2f}),"
-        f" rss {c['rss_peak_mib_max']:.0f} MiB | first sync {f['browsable_s']:.1f} /"
-        f" {f['indexed_s']:.1f} s, stall {f['stall_max_ms_sync']:.0f} ms"
-        f" (p99 {f['stall_p99_ms_sync']:.0f}) | cli {s['browsable_s']} / {s['indexed_s']:.1f} s"
-        f" | keys {k['median_ms']:.1f} ms"
-    )
+    """One line per code version and size, of the parts that were measured."""
+    s = r["cli_sync"]
+    parts = [f"{n:>6} {name:<6} cli {s['browsable_s']} / {s['indexed_s']:.1f} s"]
+    if c := r.get("cold_start"):
+        runs = ", ".join(f"{x['usable_s']:.2f}" for x in c["runs"])
+        parts.append(
+            f"cold {c['usable_s_median']:.2f} s ({runs}; cpu {c['cpu_s_median']:.2f}),"
+            f" rss {c['rss_peak_mib_max']:.0f} MiB"
+        )
+    if f := r.get("first_sync"):
+        parts.append(
+            f"first sync {f['browsable_s']:.1f} / {f['indexed_s']:.1f} s,"
+            f" stall {f['stall_max_ms_sync']:.0f} ms (opening {f['stall_window_open_ms']:.0f},"
+            f" after {f['stall_max_ms_sync_after_open']:.0f}, p99 {f['stall_p99_ms_sync']:.0f})"
+        )
+    if k := r.get("keystrokes"):
+        parts.append(f"keys {k['median_ms']:.1f} ms")
+    return " | ".join(parts)
 
 
 def main() -> None:
@@ -526,6 +542,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="cold starts per size")
     ap.add_argument("--keys", type=int, default=100, help="keystrokes each way")
     ap.add_argument("--key-pause", type=float, default=0.0, help="seconds between keys")
+    ap.add_argument(
+        "--parts",
+        type=lambda v: set(v.split(",")),
+        default={"cold", "sync", "keys"},
+        help="what to measure after the CLI sync, comma-separated: cold,sync,keys (all)",
+    )
     ap.add_argument("--work", type=Path, default=Path("/tmp/kmclient-client-bench"))
     ap.add_argument("--out", type=Path, default=HERE / "results" / "client_bench.json")
     args = ap.parse_args()
