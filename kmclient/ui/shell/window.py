@@ -41,6 +41,7 @@ from kmclient.ui.reading.copy_answer import CopyActions
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.read_state import ReadState
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.first_paint import after_first_paint
 from kmclient.ui.shell.language_menu import fill_language_menu
 from kmclient.ui.shell.panes import Panes
 from kmclient.ui.shell.shortcuts import ShortcutsDialog
@@ -102,7 +103,8 @@ class MainWindow(QMainWindow):
         )
         self.tree = DocTree(self.model)
         self.sidebar = Sidebar(self.tree)
-        self.worker = SearchWorker(self.engine.replica.index, self)
+        # The handle, not the index: that opens after the first paint (index_handle.py).
+        self.worker = SearchWorker(self.engine.replica.index_handle, self)
         self.search = SearchPanel(
             self.sidebar.search_box,
             self.worker,
@@ -188,6 +190,11 @@ class MainWindow(QMainWindow):
         self.status.show_synced(self.read_state.last_synced)
         self.status.show_index(self.engine.index_progress)
         self.doc_view.set_text_scale(self._scale)
+        after_first_paint(central, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        # The search index (Whoosh's import, its segment list) on the indexer thread now.
+        self.engine.replica.index_handle.want()
 
     # -- wiring ----------------------------------------------------------------------
 
