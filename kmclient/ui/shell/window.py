@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.slot = slot
         self.read_state = ReadState(self.engine.profile_dir)
         self.shelf = Shelf(self.engine.profile_dir)
-        self._known = {d.id for d in self.engine.documents(all_topics=True)}
+        self._known = set(self.engine.replica.docs)  # every document (not sorted: not needed)
         self._pending_ids: set[str] = set()
         self._user = self.engine.user
         self._scale = float(settings.value("view/text_scale", 1.0) or 1.0)
