@@ -2,6 +2,7 @@
 
     python benchmarks/client_bench.py --docs 1000,10000,30000 --before main
     python benchmarks/client_bench.py --docs 2000 --runs 1 --keys 40      # a quick look
+    python benchmarks/client_bench.py --docs 10000 --parts cold --before main  # cold start only
     python benchmarks/client_plot.py             # docs/client_bench.png and the tables
 
 For each size, and for the code of this checkout ("now") and, with --before,
@@ -17,8 +18,9 @@ in the same way, in the same run, so the ratios survive a busy machine):
   it prints for the sync, "indexed" the wall time of the command (process
   start to exit, the index complete);
 - **cold start** (``--runs``, median): a fresh process opens the window on
-  that synced profile (saved session, server up) until it is painted and the
-  tree lists every document; the process's CPU time and RSS at that moment,
+  that synced profile (saved session, server up) until it is painted, built
+  (what a window builds after its first paint: menus, shortcuts, side panel)
+  and the tree lists every document; the process's CPU time and RSS at that moment,
   and peak RSS after 2 s more;
 - **first sync with the window open** (fresh profile): to "online"
   (browsable), to "index idle"; the GUI thread's longest stall and p99 in
@@ -251,7 +253,9 @@ def child_cold_start(p: dict[str, Any]) -> dict[str, Any]:
     window = client.open_window(p["url"], p["user"], None, Path(p["profile"]))
     painted: list[float] = []
     QTimer.singleShot(0, lambda: painted.append(time.time()))
-    while not painted:
+    # A window built in stages is usable once the last one has run (menus, shortcuts).
+    built = getattr(window, "is_built", lambda: True)
+    while not painted or not built():
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
     window.repaint()
     usable, cpu, rss = time.time(), _cpu_s(), _rss_mib()
@@ -448,10 +452,11 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
         res["cli_sync"] = cli_sync(impl, server.url, USER, work / "profile-sara")
         res["cli_sync"]["server_cpu_s"] = server.cpu_s() - cpu0
         log(f"    {res['cli_sync']['output']}")
-        cli_sync(impl, server.url, EDITOR, work / "profile-olle")  # for the keystrokes
+        if "keys" in args.parts:
+            cli_sync(impl, server.url, EDITOR, work / "profile-olle")  # for the keystrokes
 
         runs = []
-        for i in range(args.runs):
+        for i in range(args.runs if "cold" in args.parts else 0):
             log(f"  cold start {i + 1}/{args.runs}")
             r = child(
                 impl,
@@ -464,7 +469,7 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
             r["usable_s"] = r["usable"] - r["started"]
             r["online_s"] = r["online"] - r["started"]
             runs.append(r)
-        res["cold_start"] = {
+        res["cold_start"] = runs and {
             "runs": runs,
             "usable_s_median": statistics.median(r["usable_s"] for r in runs),
             "cpu_s_median": statistics.median(r["cpu_s"] for r in runs),
@@ -473,6 +478,8 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
             "docs_in_tree": runs[0]["docs_in_tree"],
         }
 
+        if "sync" not in args.parts:
+            return res
         log("  first sync with the window open")
         fresh = work / "profile-first-sync"
         shutil.rmtree(fresh, ignore_errors=True)
@@ -483,6 +490,8 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
         res["first_sync"]["server_cpu_s"] = server.cpu_s() - cpu0
         shutil.rmtree(fresh, ignore_errors=True)
 
+        if "keys" not in args.parts:
+            return res
         log("  keystrokes")
         res["keystrokes"] = child(
             impl,
@@ -500,14 +509,24 @@ def measure(impl: Path, n: int, work: Path, args: argparse.Namespace) -> dict[st
 
 
 def summary(name: str, n: int, r: dict[str, Any]) -> str:
-    c, f, k, s = r["cold_start"], r["first_sync"], r["keystrokes"], r["cli_sync"]
-    return (
-        f"{n:>6} {name:<6} cold {c['usable_s_median']:.2f} s (cpu {c['cpu_s_median']:.2f}),"
-        f" rss {c['rss_peak_mib_max']:.0f} MiB | first sync {f['browsable_s']:.1f} /"
-        f" {f['indexed_s']:.1f} s, stall {f['stall_max_ms_sync']:.0f} ms"
-        f" (p99 {f['stall_p99_ms_sync']:.0f}) | cli {s['browsable_s']} / {s['indexed_s']:.1f} s"
-        f" | keys {k['median_ms']:.1f} ms"
-    )
+    """One line per code version and size, of the parts that were measured."""
+    s = r["cli_sync"]
+    parts = [f"{n:>6} {name:<6} cli {s['browsable_s']} / {s['indexed_s']:.1f} s"]
+    if c := r.get("cold_start"):
+        runs = ", ".join(f"{x['usable_s']:.2f}" for x in c["runs"])
+        parts.append(
+            f"cold {c['usable_s_median']:.2f} s ({runs}; cpu {c['cpu_s_median']:.2f}),"
+            f" rss {c['rss_peak_mib_max']:.0f} MiB"
+        )
+    if f := r.get("first_sync"):
+        parts.append(
+            f"first sync {f['browsable_s']:.1f} / {f['indexed_s']:.1f} s,"
+            f" stall {f['stall_max_ms_sync']:.0f} ms (opening {f['stall_window_open_ms']:.0f},"
+            f" after {f['stall_max_ms_sync_after_open']:.0f}, p99 {f['stall_p99_ms_sync']:.0f})"
+        )
+    if k := r.get("keystrokes"):
+        parts.append(f"keys {k['median_ms']:.1f} ms")
+    return " | ".join(parts)
 
 
 def main() -> None:
@@ -521,6 +540,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="cold starts per size")
     ap.add_argument("--keys", type=int, default=100, help="keystrokes each way")
     ap.add_argument("--key-pause", type=float, default=0.0, help="seconds between keys")
+    ap.add_argument(
+        "--parts",
+        type=lambda v: set(v.split(",")),
+        default={"cold", "sync", "keys"},
+        help="what to measure after the CLI sync, comma-separated: cold,sync,keys (all)",
+    )
     ap.add_argument("--work", type=Path, default=Path("/tmp/kmclient-client-bench"))
     ap.add_argument("--out", type=Path, default=HERE / "results" / "client_bench.json")
     args = ap.parse_args()

@@ -9,6 +9,11 @@ are done (so the profile can forget them) and progress for the UI.
 
 Searches do not go through this thread; ``SearchIndex.search`` may run on the
 owner thread while a batch is being written here.
+
+The thread also opens the index (``IndexHandle``: Whoosh's import and the
+segment list are no work for the GUI thread at start) and then catches up
+with what the last run left: a rebuild if the index is missing, stale or
+incomplete, else the documents still in the profile's index queue.
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from kmclient.core.index_handle import IndexHandle
 from kmclient.core.local_store import LocalStore
 from kmclient.core.model import IndexProgress
-from kmclient.core.search import SearchIndex
+
+if TYPE_CHECKING:  # Whoosh: imported on this module's thread, by IndexHandle
+    from kmclient.core.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +51,7 @@ class IndexEntry(NamedTuple):
 class IndexWorker:
     def __init__(
         self,
-        index: SearchIndex,
+        index: SearchIndex | IndexHandle,
         store: LocalStore,
         post: Post,
         on_done: Callable[[], None],
@@ -51,7 +59,11 @@ class IndexWorker:
         batch_size: int = BATCH_SIZE,
         settle: float = SETTLE,
     ) -> None:
-        self._index = index
+        # Set on this thread once the handle has opened it (a SearchIndex: at once).
+        self._handle = index if isinstance(index, IndexHandle) else None
+        self._index: SearchIndex = None if self._handle else index  # type: ignore[assignment]
+        # What start() asked to catch up with; None once done (or nothing to do).
+        self._catch_up: tuple[dict[str, int], int] | None = None
         self._store = store
         self._post = post
         self._on_done = on_done
@@ -71,7 +83,12 @@ class IndexWorker:
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="kmclient-index", daemon=True)
 
-    def start(self) -> None:
+    def start(self, pending: dict[str, int] | None = None, doc_total: int = 0) -> None:
+        """Start the thread. With ``pending`` (the profile's index queue: doc id ->
+        gen) and ``doc_total`` (documents in the profile), it first opens the
+        index and catches up; until then progress() is ``preparing``."""
+        if pending is not None:
+            self._catch_up = (dict(pending), doc_total)
         self._thread.start()
 
     def stop(self, timeout: float = 60.0) -> None:
@@ -80,6 +97,8 @@ class IndexWorker:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+        if self._handle is not None:
+            self._handle.cancel()  # never opened if nobody wanted it yet
         if self._thread.is_alive():
             self._thread.join(timeout)
 
@@ -115,7 +134,10 @@ class IndexWorker:
     def _progress_locked(self) -> IndexProgress:
         total = self._done + self._busy + len(self._pending)
         return IndexProgress(
-            self._done + self._busy_done, total, rebuilding=self._rebuild is not None
+            self._done + self._busy_done,
+            total,
+            rebuilding=self._rebuild is not None,
+            preparing=self._catch_up is not None,
         )
 
     def pause(self) -> None:
@@ -133,7 +155,55 @@ class IndexWorker:
 
     # -- worker thread ---------------------------------------------------------
 
+    def _open_and_catch_up(self) -> bool:
+        """Open the index (waiting until it is wanted) and queue what the last run
+        left; False if stopped first."""
+        if self._handle is not None:
+            try:
+                index = self._handle.open_when_wanted()
+            except Exception:
+                # Searches fail (IndexHandle.get raises); the queue stays in the profile
+                # for the next start, and nothing waits for this run's indexing.
+                log.exception("the search index could not be opened")
+                with self._cond:
+                    self._catch_up = self._rebuild = None
+                    self._pending.clear()
+                    progress = self._progress_locked()
+                self._post(lambda: self._on_progress(progress))
+                return False
+            if index is None:
+                return False
+            self._index = index
+        if self._catch_up is None:
+            return True
+        pending, doc_total = self._catch_up
+        rebuild = self._index.needs_rebuild or (
+            not pending and self._index.doc_count() != doc_total
+        )
+        found = {} if rebuild else {d[0]: d for d in self._store.search_docs(pending)}
+        with self._cond:
+            if rebuild:
+                self._rebuild = {**(self._rebuild or {}), **pending}
+            else:
+                # Older than anything submitted since start (those replace them),
+                # and ahead of them in the queue: gens stay in order.
+                left = {}
+                for doc_id, gen in pending.items():
+                    if doc_id not in self._pending:
+                        doc = found.get(doc_id)
+                        left[doc_id] = IndexEntry(gen, *doc[1:]) if doc else IndexEntry(gen, None)
+                if left and not self._pending:
+                    self._last_submit = self._waiting_since = time.monotonic()
+                self._pending = {**left, **self._pending}
+            self._catch_up = None
+            progress = self._progress_locked()
+            self._cond.notify_all()
+        self._post(lambda: self._on_progress(progress))
+        return True
+
     def _run(self) -> None:
+        if not self._open_and_catch_up():
+            return
         while True:
             with self._cond:
                 while not self._stopping and (

@@ -181,16 +181,18 @@ class SyncCompleted:
 
 @dataclass(frozen=True, slots=True)
 class IndexProgress:
-    """Search index work: ``done`` of ``total`` documents; idle when all are done
-    and no rebuild is running or waiting."""
+    """Search index work: ``done`` of ``total`` documents; idle when all are done,
+    no rebuild is running or waiting, and the index is open and has caught up
+    with the profile (``preparing``: just after start, not shown as work)."""
 
     done: int
     total: int
     rebuilding: bool = False
+    preparing: bool = False
 
     @property
     def idle(self) -> bool:
-        return not self.rebuilding and self.done >= self.total
+        return not self.rebuilding and not self.preparing and self.done >= self.total
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,18 +25,22 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pycrdt import Doc, merge_updates
 
 from kmclient.core import profile
+from kmclient.core.index_handle import IndexHandle
 from kmclient.core.indexer import IndexEntry, IndexWorker, Post
 from kmclient.core.local_store import Batch, LocalStore
 from kmclient.core.model import DocChanged, DocInfo, EngineEvent, IndexProgress
 from kmclient.core.open_docs import OpenDocs
 from kmclient.core.records_db import RecordRow, RequestRow
-from kmclient.core.search import SearchIndex, SearchResult
+from kmclient.core.search_result import SearchResult
 from kmclient.core.store_writer import StoreWriter, WriteJob, only_documents, text_of
+
+if TYPE_CHECKING:  # Whoosh: imported by the indexer thread when it opens the index
+    from kmclient.core.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +70,6 @@ class Replica:
             raise
         try:
             self.docs: dict[str, DocInfo] = self.store.load_docs()
-            self.index = SearchIndex(self.dir / profile.INDEX_DIR)
         except BaseException:
             self.store.close()
             self._lock.release()
@@ -94,16 +97,17 @@ class Replica:
         self._writer = StoreWriter(self.store, self._post_if_open, self._take_written)
         pending = self.store.index_pending()
         self._gen = max(pending.values(), default=0)
+        # Opened and caught up on the indexer thread (kmclient/core/index_handle.py).
+        self.index_handle = IndexHandle(self.dir / profile.INDEX_DIR)
         self.indexer = IndexWorker(
-            self.index,
+            self.index_handle,
             self.store,
             self._post_if_open,
             self._index_done,
             self._index_progressed,
             **({"batch_size": index_batch} if index_batch else {}),
         )
-        self.indexer.start()
-        self._catch_up_index(pending)
+        self.indexer.start(pending, len(self.docs))
 
     # -- listeners -----------------------------------------------------------------
 
@@ -221,6 +225,11 @@ class Replica:
         if doc_id not in self.published_docs:
             self._pub_held.pop(doc_id, None)
         return closed
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index, waiting for the indexer thread to open it."""
+        return self.index_handle.get()
 
     def search(self, query: str, topics: Iterable[str] | None, limit: int) -> list[SearchResult]:
         # The index may lag the profile by a batch: never show what left it.
@@ -499,20 +508,6 @@ class Replica:
 
     # -- the index -------------------------------------------------------------------
 
-    def _catch_up_index(self, pending: dict[str, int]) -> None:
-        """On start: rebuild a missing or stale index, or finish what the last
-        run left in the queue."""
-        if self.index.needs_rebuild or (not pending and self.index.doc_count() != len(self.docs)):
-            self.indexer.request_rebuild(pending)
-            return
-        found = {d[0]: d for d in self.store.search_docs(pending)}
-        for doc_id, gen in pending.items():
-            doc = found.get(doc_id)
-            if doc is None:
-                self.indexer.submit(doc_id, IndexEntry(gen, None))
-            else:
-                self.indexer.submit(doc_id, IndexEntry(gen, doc[1], doc[2], doc[3]))
-
     def _index_done(self) -> None:
         self.store.clear_index_marks(self.indexer.take_committed())
 
@@ -534,7 +529,7 @@ class Replica:
             self._writer.stop()
             self.indexer.stop()
             self._index_done()  # what the index took since the last announcement
-            self.index.close()
+            self.index_handle.close()
             self.store.close()
         finally:
             self._lock.release()

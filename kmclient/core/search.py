@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import html
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
@@ -41,6 +38,7 @@ from kmclient.core.search_query import (
     match_any,
     parse_query,
 )
+from kmclient.core.search_result import Fragment, SearchDoc, SearchResult
 from kmclient.core.search_segment import (
     RECENT_DOCS,
     FastSegmentWriter,
@@ -53,7 +51,6 @@ from kmclient.core.search_segment import (
     tiered_merge,
 )
 from kmclient.core.search_text import (
-    Fragment,
     first_sentence,
     index_terms,
     make_analyzer,
@@ -74,36 +71,6 @@ _WRITER_TIMEOUT_S = 10.0
 _RECENT_POSTINGS = 1_500_000
 
 _POOL_SIZE = 4
-
-
-class SearchDoc(NamedTuple):
-    """One document to index; plain tuples in the same order work too."""
-
-    doc_id: str
-    title: str
-    body: str  # Markdown source
-    topics: Sequence[str] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    doc_id: str
-    title: str
-    topics: tuple[str, ...]
-    score: float
-    # Plain text pieces, (text, True) for a highlighted match. Toolkit-neutral
-    # and needs no escaping; see snippet_html() for a rich-text label.
-    snippet: tuple[Fragment, ...]
-
-    def snippet_text(self) -> str:
-        return "".join(text for text, _ in self.snippet)
-
-    def snippet_html(self) -> str:
-        """The snippet as HTML-escaped text with matches in <b>...</b>."""
-        return "".join(
-            f"<b>{html.escape(text)}</b>" if hit else html.escape(text)
-            for text, hit in self.snippet
-        )
 
 
 class _FoldedText(TEXT):

@@ -60,7 +60,7 @@ from kmclient.core.model import (
 )
 from kmclient.core.publishing_api import QUERIES, PublishingApi
 from kmclient.core.replica import Listener, Replica
-from kmclient.core.search import SearchResult
+from kmclient.core.search_result import SearchResult
 from kmclient.net import events as ev
 from kmclient.net.backoff import Backoff
 from kmclient.net.connection import Connection

@@ -92,6 +92,9 @@ class Windows:
     def open(self, user: str, *, online: bool = True, indexed: bool = False) -> MainWindow:
         window = self.client.open_demo_window(user)
         self.qtbot.addWidget(window)  # closed at teardown, if still open
+        # Usable: painted, and what is built after the first paint is there (menus,
+        # actions and their shortcuts, the side panel).
+        self.qtbot.waitUntil(window.is_built, timeout=WAIT_MS)
         if online:
             self.qtbot.waitUntil(
                 lambda: window.engine.status.state == ConnState.ONLINE, timeout=WAIT_MS

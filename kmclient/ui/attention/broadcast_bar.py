@@ -125,8 +125,9 @@ class BroadcastBar(QWidget):
                 line.hideRequested.connect(self._hide)
                 self._box.addWidget(line)
                 self.lines.append(line)
-            self.setVisible(bool(items))
             self.changed.emit(len(items))
+        # Also with none from the start: an empty bar would be a 4 px strip above the window.
+        self.setVisible(bool(items))
         self._schedule(now)
 
     def _schedule(self, now: datetime) -> None:

@@ -7,6 +7,10 @@ checked against the profile on the GUI thread (the index may lag it by a
 batch). While the index is still being built (a first sync), title matches
 from the profile fill in, so search is useful from the first second.
 
+The index is opened on the indexer thread after the window's first paint
+(``kmclient.core.index_handle``); a query typed before that waits for it on
+the worker thread, with the profile's title matches shown meanwhile.
+
 Keys, all from the search box: type to search, Up/Down/PageUp/PageDown move
 through results, Enter opens the selected hit (the top hit unless you moved),
 Escape clears the box (and a second Escape returns to the document).
@@ -16,8 +20,9 @@ from __future__ import annotations
 
 import html
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -43,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from kmclient.core.model import DocInfo
-from kmclient.core.search import SearchIndex, SearchResult
+from kmclient.core.search_result import SearchResult
 from kmclient.core.trust import Trust
 from kmclient.ui.i18n import tr
 from kmclient.ui.library.doc_tree_model import topic_label
@@ -57,6 +62,14 @@ FLAG_ROLE = Qt.ItemDataRole.UserRole + 2  # "flagged as outdated by anna 2 h ago
 TRUST_ROLE = Qt.ItemDataRole.UserRole + 3  # Trust ("verified 12 days ago by olle") or None
 
 
+class Searchable(Protocol):
+    """A SearchIndex, or the IndexHandle that opens one (waiting for it)."""
+
+    def search(
+        self, query: str, topics: Iterable[str] | None = None, limit: int = 20
+    ) -> list[SearchResult]: ...
+
+
 @dataclass(frozen=True)
 class Hit:
     result: SearchResult
@@ -68,7 +81,7 @@ class SearchWorker(QObject):
 
     resultsReady = Signal(int, object)  # serial, (mine, extra) lists of SearchResult
 
-    def __init__(self, index: SearchIndex, parent: QObject | None = None) -> None:
+    def __init__(self, index: Searchable, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._index = index
         self._cond = threading.Condition()

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from kmclient.core.model import ConnState, DocChanged, DocInfo, SyncStatus
-from kmclient.core.search_query import highlighter, parse_query
 from kmclient.ui.editing.awareness import RENEW_EVERY, Awareness
 from kmclient.ui.editing.ytext_binding import YTextBinding
 from kmclient.ui.i18n import tr
@@ -502,6 +501,9 @@ class DocView(QWidget):
 
     def highlight_search(self, query: str) -> int:
         """Mark the words of ``query`` as the search matched them; how many places."""
+        # Here, not at start: the search modules import Whoosh (~0.1 s before a first paint).
+        from kmclient.core.search_query import highlighter, parse_query
+
         parsed = parse_query(query)
         if not parsed or self._doc_id is None:
             self.clear_search()

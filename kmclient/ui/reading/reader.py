@@ -25,7 +25,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from kmclient.core.offsets import utf16_len
-from kmclient.core.search_text import WORD_RE
 from kmclient.ui.i18n import tr
 from kmserver.protocol.textdiff import diff
 
@@ -245,6 +244,9 @@ class MarkdownReader(QTextBrowser):
         """Positions of matching words in what is shown now (after each re-render)."""
         if self._matcher is None:
             return
+        # Here, not at start: the search modules import Whoosh (~0.1 s before a first paint).
+        from kmclient.core.search_text import WORD_RE
+
         plain = self.document().toPlainText()
         hits, pos, units = [], 0, 0  # code points -> UTF-16 units, walking forward
         for m in WORD_RE.finditer(plain):

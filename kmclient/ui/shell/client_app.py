@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kmclient.core import profile
+from kmclient.core import index_handle, profile
 from kmclient.core.sync_engine import NotSignedIn, ProfileMismatch
 from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER
 from kmclient.net.backoff import Backoff
@@ -88,7 +88,9 @@ class ClientApp(QObject):
     def _connect(
         self, server_url: str, user: str, password: str | None, profile_dir: Path
     ) -> EngineBridge:
-        bridge = EngineBridge(profile_dir, backoff=self._backoff() if self._backoff else None)
+        # The search index opens after the window's first paint (or when a search needs it).
+        with index_handle.deferred():
+            bridge = EngineBridge(profile_dir, backoff=self._backoff() if self._backoff else None)
         try:
             bridge.engine.connect(server_url, user, password)
         except (NotSignedIn, ProfileMismatch):

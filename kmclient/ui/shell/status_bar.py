@@ -234,7 +234,9 @@ class SyncStatusBar(QStatusBar):
             self.synced.setToolTip(tr("Last complete sync: {moment}").format(moment=full(moment)))
 
     def show_index(self, progress: IndexProgress) -> None:
-        if progress.idle:
+        # Just after start the index is being opened: no work the user would wait for.
+        quiet = progress.preparing and not progress.rebuilding and progress.done >= progress.total
+        if progress.idle or quiet:
             self.index.clear()
             self.index.hide()
             return

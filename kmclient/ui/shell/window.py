@@ -41,6 +41,7 @@ from kmclient.ui.reading.copy_answer import CopyActions
 from kmclient.ui.reading.doc_view import DocView
 from kmclient.ui.reading.read_state import ReadState
 from kmclient.ui.shell.engine_bridge import EngineBridge
+from kmclient.ui.shell.first_paint import after_first_paint
 from kmclient.ui.shell.language_menu import fill_language_menu
 from kmclient.ui.shell.panes import Panes
 from kmclient.ui.shell.shortcuts import ShortcutsDialog
@@ -49,6 +50,7 @@ from kmclient.ui.shell.sidebar import Sidebar
 from kmclient.ui.shell.status_bar import SyncStatusBar
 from kmclient.ui.shell.theme import THEMES, Colours, ThemeManager, icon
 from kmclient.ui.shell.tool_window import close_tool_windows
+from kmclient.ui.shell.window_stages import MenuTitles, Stages
 from kmclient.ui.words import trust
 
 TREE_REFRESH_MS = 150  # coalesce document events
@@ -67,6 +69,7 @@ class WindowHost(Protocol):
 
 class MainWindow(QMainWindow):
     closed = Signal()
+    built = Signal()  # every stage after the first paint has run (is_built())
 
     def __init__(
         self,
@@ -86,7 +89,7 @@ class MainWindow(QMainWindow):
         self.slot = slot
         self.read_state = ReadState(self.engine.profile_dir)
         self.shelf = Shelf(self.engine.profile_dir)
-        self._known = {d.id for d in self.engine.documents(all_topics=True)}
+        self._known = set(self.engine.replica.docs)  # every document (not sorted: not needed)
         self._pending_ids: set[str] = set()
         self._user = self.engine.user
         self._scale = float(settings.value("view/text_scale", 1.0) or 1.0)
@@ -102,7 +105,8 @@ class MainWindow(QMainWindow):
         )
         self.tree = DocTree(self.model)
         self.sidebar = Sidebar(self.tree)
-        self.worker = SearchWorker(self.engine.replica.index, self)
+        # The handle, not the index: that opens after the first paint (index_handle.py).
+        self.worker = SearchWorker(self.engine.replica.index_handle, self)
         self.search = SearchPanel(
             self.sidebar.search_box,
             self.worker,
@@ -119,9 +123,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.doc_view)
         self.splitter.setStretchFactor(1, 1)
-        self.side = SidePanel(self, bridge, self.doc_view)
-        self.splitter.addWidget(self.side.tabs)
-        self.panes = Panes(self.splitter, self.sidebar, self.doc_view, self.side.tabs)
+        # The side panel's place (hidden until asked for): built after the first paint,
+        # it takes this place, so the splitter's saved sizes apply from the start.
+        self._side_place = QWidget()
+        self._side_place.hide()
+        self.splitter.addWidget(self._side_place)
         central = QWidget()
         self._column = QVBoxLayout(central)  # broadcasts and must-reads above everything
         self._column.setContentsMargins(0, 0, 0, 0)
@@ -130,6 +136,59 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
+        # Now, not after the first paint: its bell button sets the status bar's height.
+        self.notify = NotifyActions(
+            self, bridge, self.status, self.open_notification, lambda: self.doc_view.doc_id
+        )
+        # The menu bar's titles now (its height is part of the first picture); the
+        # menus are filled after the first paint (window_stages.py).
+        self._menus = MenuTitles(self.menuBar())
+
+        self._tree_timer = QTimer(self)
+        self._tree_timer.setSingleShot(True)
+        self._tree_timer.setInterval(TREE_REFRESH_MS)
+        self._tree_timer.timeout.connect(self._flush_doc_updates)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_STATE_MS)
+        self._save_timer.timeout.connect(self._save_marks)
+
+        # The rest in turns of its own after the first paint: the window's opening
+        # is one GUI turn, and it should stay short (docs/benchmarks.md).
+        self.stages = Stages(
+            self,
+            [
+                self._build_actions,
+                self._build_side_panel,
+                self._build_menus,
+                # Last: its import (Whoosh) on the indexer thread would share the GIL
+                # with the stages before, making each of them longer.
+                self.engine.replica.index_handle.want,
+            ],
+            self._on_built,
+        )
+        self._wire()
+        self._restore()
+        self._on_colours(theme.colours)
+        self._refresh_identity()
+        self.status.show_status(self.engine.status)
+        self.status.show_synced(self.read_state.last_synced)
+        self.status.show_index(self.engine.index_progress)
+        self.doc_view.set_text_scale(self._scale)
+        after_first_paint(central, self.stages.start)
+
+    # -- the stages after the first paint ------------------------------------------------
+
+    def is_built(self) -> bool:
+        """Every part is there: menus, actions and their shortcuts, the side panel."""
+        return self.stages.done
+
+    def finish_building(self) -> None:
+        """Build what is left now (something needs it before its turn came)."""
+        self.stages.finish()
+
+    def _build_actions(self) -> None:
+        bridge = self.bridge
         self.doc_actions = DocActions(
             self, bridge, self.doc_view, self.open_doc, lambda: self._flush_doc_updates(force=True)
         )
@@ -147,9 +206,6 @@ class MainWindow(QMainWindow):
             self._save_timer_start,
         )
         self.flag_actions = FlagActions(self, bridge, self.doc_view, self.search, self.status)
-        self.notify = NotifyActions(
-            self, bridge, self.status, self.open_notification, lambda: self.doc_view.doc_id
-        )
         self.attention = AttentionActions(
             self,
             bridge,
@@ -170,24 +226,18 @@ class MainWindow(QMainWindow):
             self._notice,
         )
 
-        self._tree_timer = QTimer(self)
-        self._tree_timer.setSingleShot(True)
-        self._tree_timer.setInterval(TREE_REFRESH_MS)
-        self._tree_timer.timeout.connect(self._flush_doc_updates)
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_STATE_MS)
-        self._save_timer.timeout.connect(self._save_marks)
+    def _build_side_panel(self) -> None:
+        self.side = SidePanel(self, self.bridge, self.doc_view)
+        self.splitter.replaceWidget(self.splitter.indexOf(self._side_place), self.side.tabs)
+        self._side_place.deleteLater()
+        self.panes = Panes(self.splitter, self.sidebar, self.doc_view, self.side.tabs)
 
-        self._build_menus()
-        self._wire()
-        self._restore()
-        self._on_colours(theme.colours)
+    def _on_built(self) -> None:
+        self.doc_view.undoStateChanged.connect(self._on_undo_state)
+        self.status.signInRequested.connect(self._sign_in_again)
+        self._on_colours(self.theme.colours)
         self._refresh_identity()
-        self.status.show_status(self.engine.status)
-        self.status.show_synced(self.read_state.last_synced)
-        self.status.show_index(self.engine.index_progress)
-        self.doc_view.set_text_scale(self._scale)
+        self.built.emit()
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -202,7 +252,6 @@ class MainWindow(QMainWindow):
         self.search.leave.connect(self._focus_document)
         self.doc_view.linkActivated.connect(self.open_doc)
         self.doc_view.docOpened.connect(self._on_doc_opened)
-        self.doc_view.undoStateChanged.connect(self._on_undo_state)
         self.sidebar.search_box.textChanged.connect(lambda _t: self.doc_view.clear_search())
         self.sidebar.scope.allTopicsChanged.connect(self.set_all_topics)
         self.status.retryRequested.connect(self.engine.retry_now)
@@ -210,8 +259,7 @@ class MainWindow(QMainWindow):
         self.theme.changed.connect(self._on_colours)
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu(tr("&File"))
+        file = self._menus.file
         file.addAction(self.doc_actions.new_doc)
         self.new_window_menu = file.addMenu(tr("New &window as"))
         self.new_window_menu.setIcon(icon("new-window", self.theme.colours))
@@ -222,7 +270,7 @@ class MainWindow(QMainWindow):
         quit_ = file.addAction(tr("&Quit"), self._quit)
         quit_.setShortcut(QKeySequence.StandardKey.Quit)
 
-        edit = bar.addMenu(tr("&Edit"))
+        edit = self._menus.edit
         self.undo_action = edit.addAction(tr("&Undo my last change"), self.doc_view.undo)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = edit.addAction(tr("&Redo"), self.doc_view.redo)
@@ -238,7 +286,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.copy.fill_menu(edit)
 
-        document = bar.addMenu(tr("&Document"))
+        document = self._menus.document
         self.doc_actions.fill_document_menu(document)
         self.shelf_actions.fill_document_menu(document)
         document.addSeparator()
@@ -250,9 +298,10 @@ class MainWindow(QMainWindow):
         self.attention.fill_document_menu(document)
         self.edit_action = self.doc_actions.edit  # (tests and older code use these names)
 
-        view = bar.addMenu(tr("&View"))
+        view = self._menus.view
         self.all_topics_action = view.addAction(tr("Show &all topics"))
         self.all_topics_action.setCheckable(True)
+        self.all_topics_action.setChecked(self.model.all_topics)  # restored before this
         self.all_topics_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.all_topics_action.toggled.connect(self.set_all_topics)
         view.addSeparator()
@@ -286,8 +335,8 @@ class MainWindow(QMainWindow):
         self.language_menu = view.addMenu(tr("&Language"))
         self.language_actions = fill_language_menu(self.language_menu, self.settings, self)
 
-        bar.addMenu(self.shelf_actions.menu)
-        help_ = bar.addMenu(tr("&Help"))
+        self._menus.put_go(self.shelf_actions.menu)
+        help_ = self._menus.help
         keys = help_.addAction(tr("&Keyboard shortcuts"), self._show_shortcuts)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)
         help_.addAction(tr("&About"), self._show_about)
@@ -365,11 +414,14 @@ class MainWindow(QMainWindow):
         if all_topics == self.model.all_topics:
             return
         self.model.set_all_topics(all_topics)
-        for control in (self.all_topics_action, self.sidebar.scope):
+        # (Before the menus are built, they take the model's setting when they are.)
+        controls = [self.sidebar.scope] + ([self.all_topics_action] if self.is_built() else [])
+        for control in controls:
             control.blockSignals(True)
-        self.all_topics_action.setChecked(all_topics)
+        if self.is_built():
+            self.all_topics_action.setChecked(all_topics)
         self.sidebar.scope.set_all_topics(all_topics)
-        for control in (self.all_topics_action, self.sidebar.scope):
+        for control in controls:
             control.blockSignals(False)
         if self.doc_view.doc_id:
             self.tree.select_doc(self.doc_view.doc_id)
@@ -430,7 +482,8 @@ class MainWindow(QMainWindow):
         if user != self._user:  # first sign-in on this profile, or new topics from the admin
             self._user = user
             self._refresh_identity()
-            self.flag_actions.refresh_inbox_count()
+            if self.is_built():  # else the flag inbox counts when it is made
+                self.flag_actions.refresh_inbox_count()
             self.model.reload()
             self.search.refresh()
 
@@ -488,17 +541,20 @@ class MainWindow(QMainWindow):
         )
         has_topics = bool(user and user.topics)
         self.sidebar.scope.set_available(has_topics)
-        self.all_topics_action.setEnabled(has_topics)
-        self.doc_actions.update()
+        if self.is_built():  # else _on_built does this
+            self.all_topics_action.setEnabled(has_topics)
+            self.doc_actions.update()
 
     def _on_colours(self, colours: Colours) -> None:
         self.sidebar.set_colours(colours)
         self.doc_view.set_colours(colours)
         self.status.set_colours(colours)
         self.setWindowIcon(icon("kmclient", colours, size=64))
+        self.notify.set_colours(colours)
+        if not self.is_built():  # _on_built colours the rest
+            return
         self.doc_actions.new_doc.setIcon(icon("new-doc", colours))
         self.flag_actions.set_colours(colours)
-        self.notify.set_colours(colours)
         self.attention.set_colours(colours)
         self.copy.set_colours(colours)
         self.shelf_actions.set_colours(colours)
@@ -600,6 +656,7 @@ class MainWindow(QMainWindow):
             return
         self._tree_timer.stop()
         self._save_timer.stop()
+        self.stages.cancel()  # closed before it was all built: build no more
         close_tool_windows(self)  # they act on this window's engine: they go with it
         self.doc_view.close_doc()
         self.worker.stop()

@@ -96,3 +96,30 @@ def test_a_reload_cancels_a_reload_in_steps(qtbot: QtBot) -> None:
     assert model.doc_count() == RESET_THRESHOLD + 1
     qtbot.wait(50)
     assert model.doc_count() == RESET_THRESHOLD + 1
+
+
+def test_the_first_build_from_unsorted_documents_matches_the_sorted_one() -> None:
+    """At a window's opening the tree is built from the engine's documents unsorted
+    (no global sort first): the same rows, sorted per topic, only the relevant ones."""
+    source = Source()
+    source.add(300)
+    source.docs["doc-x"] = DocInfo("doc-x", "Aardvark", ())  # no topic: under Other
+    wanted = ("parking", "waste")
+
+    def relevant(_all: bool) -> list[DocInfo]:
+        return [d for d in source.documents(True) if d.relevant_to(wanted)]
+
+    def build(unsorted: bool) -> DocTreeModel:
+        return DocTreeModel(
+            relevant,
+            lambda _all: wanted,
+            lambda _id: None,
+            lookup=source.docs.get,
+            unsorted=(lambda: reversed(list(source.docs.values()))) if unsorted else None,
+        )
+
+    plain, fast = build(False), build(True)
+    assert rows(fast) == rows(plain)
+    assert sorted(rows(fast)) == list(wanted)
+    assert fast.doc_count() == plain.doc_count() == 200  # not school's, not doc-x
+    assert not fast.contains("doc-x") and not fast.contains("doc-00001")

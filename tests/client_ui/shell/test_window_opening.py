@@ -1,0 +1,108 @@
+"""What a window does at its opening, and what waits for its first paint: real
+windows offscreen, real engines and profiles, the demo server."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from kmclient.ui.shell.window import MainWindow
+from tests.client_ui.fixtures_ui import *  # noqa: F403
+from tests.client_ui.fixtures_ui import WAIT_MS, Windows, press
+
+
+def opened(qtbot: QtBot, windows: Windows, user: str) -> MainWindow:
+    """A window as the app opens it, before the event loop has run (no paint yet)."""
+    w = windows.client.open_demo_window(user)
+    qtbot.addWidget(w)
+    return w
+
+
+def menu_titles(w: MainWindow) -> list[str]:
+    return [a.text() for a in w.menuBar().actions()]
+
+
+def test_the_first_picture_has_the_reading_view_tree_and_menu_titles_the_rest_follows(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    w = opened(qtbot, windows, "anna")
+    assert not w.is_built()
+    assert w.tree.isVisibleTo(w) and w.doc_view.isVisibleTo(w) and w.sidebar.search_box
+    titles = menu_titles(w)
+    assert titles == ["&File", "&Edit", "&Document", "&View", "&Go", "&Help"]
+    assert all(not a.menu().actions() for a in w.menuBar().actions())  # filled later
+    assert not hasattr(w, "side")
+    qtbot.waitUntil(w.is_built, timeout=WAIT_MS)
+    # Built in place: the same titles (nothing moved), now with their menus' contents.
+    assert menu_titles(w) == titles
+    assert all(a.menu().actions() for a in w.menuBar().actions())
+    assert w.side.tabs.parent() is w.splitter and w.splitter.count() == 3
+    assert w.find_action.shortcuts()  # Ctrl+K / Ctrl+F
+    press(qtbot, w, "Ctrl+K")
+    assert w.sidebar.search_box.hasFocus()
+
+
+def test_nothing_moves_when_the_rest_is_built(qtbot: QtBot, windows: Windows) -> None:
+    w = opened(qtbot, windows, "anna")  # a new profile: no broadcasts or must-reads yet
+    central, status = w.centralWidget(), w.statusBar()
+
+    def places() -> list[QRect]:
+        # What the layouts post to themselves (a new child is shown a turn later),
+        # not the engine's events: no broadcast can arrive in between.
+        for widget in central.findChildren(QWidget) + status.findChildren(QWidget):
+            QApplication.sendPostedEvents(widget, 0)
+        for widget in (central, status):
+            widget.layout().activate()
+        return [w.splitter.geometry(), central.geometry(), status.geometry()]
+
+    first = places()
+    w.finish_building()  # every stage at once, no event handled in between
+    assert w.is_built()
+    assert places() == first
+
+
+def test_a_window_closed_before_it_was_built_builds_no_more(qtbot: QtBot, windows: Windows) -> None:
+    w = opened(qtbot, windows, "anna")
+    w.stages.start()  # as after the first paint: the first stage runs, the next is posted
+    w.close()
+    for _ in range(10):  # the turns in which the other stages would have run
+        QApplication.processEvents()
+    assert not w.is_built() and not hasattr(w, "side")
+    assert w.bridge.is_closed
+
+
+def test_the_search_index_opens_after_the_first_paint_and_then_finds(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    w = opened(qtbot, windows, "anna")
+    # The window is built and shown, the event loop has not run: no paint yet, and
+    # the index (Whoosh's import, its segments) waits on the indexer thread.
+    assert not w.engine.replica.index_handle.is_open
+    qtbot.waitUntil(lambda: w.engine.replica.index_handle.is_open, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: w.engine.status.state == "online" and w.engine.index_progress.idle,
+        timeout=WAIT_MS,
+    )
+    w.sidebar.search_box.setText("parking permit")
+    qtbot.waitUntil(lambda: w.search.model.rowCount() >= 2, timeout=WAIT_MS)
+    assert w.search.model.hits[0].result.doc_id in {
+        "parking-residential-permit",
+        "parking-disabled-permit",
+    }
+
+
+def test_a_search_typed_at_once_on_a_cached_profile_waits_for_the_index(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    first = windows.open("anna", indexed=True)
+    first.close()
+    w = opened(qtbot, windows, "anna")  # the same profile, cached and indexed
+    assert not w.engine.replica.index_handle.is_open
+    w.sidebar.search_box.setText("parking permit")  # before the first paint
+    qtbot.waitUntil(lambda: w.search.model.rowCount() >= 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.engine.index_progress.idle, timeout=WAIT_MS)
+    w.search.refresh()  # what the index answers, not only the titles shown meanwhile
+    qtbot.waitUntil(lambda: any(h.result.snippet for h in w.search.model.hits), timeout=WAIT_MS)
+    ids = [h.result.doc_id for h in w.search.model.hits]
+    assert {"parking-residential-permit", "parking-disabled-permit"} <= set(ids)
