@@ -105,7 +105,12 @@ class UpdateJob(Job):
         if not changed and not _has_missing_deps(ydoc, self.update):
             return None  # a resend or an echo: nothing to store
         seq = docs.append_log(
-            ctx.s, self.doc_id, LOG_UPDATE, self.update, self.author, ctx.writer_id
+            ctx.conn,  # type: ignore[arg-type]
+            self.doc_id,
+            LOG_UPDATE,
+            self.update,
+            self.author,
+            ctx.writer_id,
         )
         ctx.wrote(self.doc_id, seq, LOG_UPDATE, self.update, self.author)
         return seq
@@ -212,12 +217,20 @@ class WriteContext:
 
     def __init__(
         self,
-        s: Session,
+        s: Session | Connection | None,
         cache: OrderedDict[str, Doc],
         writer_id: str,
         counters: dict[str, DocCounters] | None = None,
     ) -> None:
-        self.s = s
+        # The writer hands a Core connection in its transaction: a batch of plain
+        # updates needs no ORM Session (its transaction bookkeeping cost more than the
+        # statements); jobs that use the ORM get one on first use (``s``).
+        if isinstance(s, Connection):
+            self.conn: Connection | None = s
+            self._s: Session | None = None
+        else:
+            self._s = s
+            self.conn = s.connection() if s is not None else None
         self.cache = cache
         self.counters = counters if counters is not None else {}
         self.writer_id = writer_id
@@ -232,6 +245,28 @@ class WriteContext:
         # doc id -> seq of a publication in this batch: updates up to it are published
         self.published_upto: dict[str, int] = {}
         self.loads: list[str] = []  # every load(), so a failed job's Docs can be rebuilt
+
+    @property
+    def s(self) -> Session:
+        """An ORM Session in the batch's transaction, made on first use. It never
+        commits or rolls back that transaction (``close_session`` flushes it)."""
+        if self._s is None:
+            assert self.conn is not None
+            self._s = Session(
+                bind=self.conn, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._s
+
+    def close_session(self, flush: bool) -> None:
+        """Before the commit (``flush``): write what jobs changed through the ORM."""
+        if self.conn is None or self._s is None:
+            return  # no Session made here, or one the caller owns
+        s, self._s = self._s, None
+        try:
+            if flush:
+                s.flush()
+        finally:
+            s.close()
 
     def checkpoint(self) -> tuple:
         """What a job that may fail can be undone to (with its savepoint)."""
@@ -251,7 +286,7 @@ class WriteContext:
         del self.entries[count:]
         for doc_id in set(self.loads[loads:]):
             if doc_id in self.updated:  # earlier jobs changed it: rebuild from this transaction
-                self.cache[doc_id] = new_doc(docs.full_state(self.s, doc_id))
+                self.cache[doc_id] = new_doc(docs.full_state(self.conn, doc_id))  # type: ignore[arg-type]
             else:
                 self.cache.pop(doc_id, None)
                 self.counters.pop(doc_id, None)
@@ -262,7 +297,7 @@ class WriteContext:
         """The document's Doc, for a job about to change it; JobError if it is gone."""
         counters = self.counters.get(doc_id)
         if counters is None:
-            found = docs.doc_counters(self.s, doc_id)
+            found = docs.doc_counters(self.conn, doc_id)  # type: ignore[arg-type]
             if found is not None:
                 counters = self.counters[doc_id] = DocCounters(*found)
         if counters is None or counters.deleted:
@@ -271,7 +306,7 @@ class WriteContext:
         self.loads.append(doc_id)
         ydoc = self.cache.get(doc_id)
         if ydoc is None:
-            ydoc = new_doc(docs.full_state(self.s, doc_id))
+            ydoc = new_doc(docs.full_state(self.conn, doc_id))  # type: ignore[arg-type]
             self.cache[doc_id] = ydoc
             while len(self.cache) > DOC_CACHE_SIZE:
                 self.cache.popitem(last=False)
@@ -315,13 +350,18 @@ class WriteContext:
                     row.pending_authors = pending
             elif text is not None:
                 docs.record_updates(
-                    self.s, doc_id, entries[-1].seq, len(entries), entries[-1].author, text
+                    self.conn,  # type: ignore[arg-type]
+                    doc_id,
+                    entries[-1].seq,
+                    len(entries),
+                    entries[-1].author,
+                    text,
                 )
             counters = self.counters.get(doc_id)
             if counters is not None:
                 counters.update_rows += len(entries)
                 if row is None and (pending := _with_authors(counters.pending, authors)):
-                    docs.set_pending_authors(self.s, doc_id, pending)
+                    docs.set_pending_authors(self.conn, doc_id, pending)  # type: ignore[arg-type]
                     counters.pending = pending
         for doc_id, row in self.rows.items():
             self.counters[doc_id] = DocCounters(
@@ -500,12 +540,15 @@ class Writer:
         self._start_merges()
         return tail
 
-    def _session(self) -> Session:
-        """A session on the writer thread's own connection: no pool checkout and
-        reset per batch (measurable at one batch per keystroke)."""
+    def _connection(self) -> Connection:
+        """The writer thread's own connection: no pool checkout and reset per batch
+        (measurable at one batch per keystroke)."""
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = self.db.write_engine.connect()
-        return Session(bind=self._conn, expire_on_commit=False)
+        return self._conn
+
+    def _session(self) -> Session:
+        return Session(bind=self._connection(), expire_on_commit=False)
 
     def _run_one_by_one(self, jobs: list[Job]) -> WriteContext:
         """Isolate what the database refuses (a full disk, a broken row): every job
@@ -532,18 +575,23 @@ class Writer:
         ctx: WriteContext | None = None
         compacted = Compacted()
         try:
-            with self._session() as s, s.begin():
-                ctx = WriteContext(s, self.cache, self.writer_id, self.counters)
-                self._catch_up(ctx, after)
-                for job in jobs:
-                    # A job raises JobError before it writes anything, so a
-                    # refused job needs no savepoint to leave the batch intact.
-                    try:
-                        job.seq = job.apply(ctx)
-                    except JobError as exc:
-                        job.error = exc
-                ctx.finish()
-                self._compact_in(s, compacted, everything=False)
+            conn = self._connection()
+            with conn.begin():
+                ctx = WriteContext(conn, self.cache, self.writer_id, self.counters)
+                try:
+                    self._catch_up(ctx, after)
+                    for job in jobs:
+                        # A job raises JobError before it writes anything, so a
+                        # refused job needs no savepoint to leave the batch intact.
+                        try:
+                            job.seq = job.apply(ctx)
+                        except JobError as exc:
+                            job.error = exc
+                    ctx.finish()
+                    self._compact_in(lambda: ctx.s, compacted, everything=False)
+                    ctx.close_session(flush=True)
+                finally:
+                    ctx.close_session(flush=False)
         except Exception:
             self._forget_compactions(compacted)
             # The Docs and counters may hold what was not committed.
@@ -557,7 +605,7 @@ class Writer:
     def _catch_up(self, ctx: WriteContext, after: int) -> None:
         """Under the write lock: what others committed past ``after``. Their documents'
         cached Docs are stale, so they are dropped before any job reads them."""
-        if docs.max_seq(ctx.s) <= after:
+        if docs.max_seq(ctx.conn) <= after:  # type: ignore[arg-type]
             return  # the usual case: nobody else wrote (one indexed lookup)
         entries = _read_log(ctx.s, after)
         self._forget_foreign(entries)
@@ -595,7 +643,9 @@ class Writer:
         took = time.perf_counter() - started
         self._compactor_stop.wait(min(1.0, took * (1 / COMPACTOR_SHARE - 1)))
 
-    def _compact_in(self, s: Session, done: Compacted, everything: bool) -> None:
+    def _compact_in(
+        self, session: Callable[[], Session], done: Compacted, everything: bool
+    ) -> None:
         """In a write transaction: apply merged rows for about ``COMPACT_BUDGET`` seconds
         (at least one; all of them if ``everything``), then sweep if enough wait. Each
         step in a savepoint: a compaction that fails is dropped (the log stays as it
@@ -609,6 +659,7 @@ class Writer:
             if compaction is None:
                 continue
             try:
+                s = session()
                 with s.begin_nested():
                     if docs.apply_compaction(s, compaction):
                         done.applied.append(compaction)
@@ -621,6 +672,7 @@ class Writer:
             or time.monotonic() - self._sweep_since > SWEEP_AFTER
         ):
             try:
+                s = session()
                 s.flush()  # rows changed through the ORM first: the sweep counts after them
                 with s.begin_nested():
                     done.removed = docs.sweep_compacted(s, waiting)
@@ -635,7 +687,7 @@ class Writer:
         done = Compacted()
         try:
             with self._session() as s, s.begin():
-                self._compact_in(s, done, everything=True)
+                self._compact_in(lambda: s, done, everything=True)
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
             self._forget_compactions(done)

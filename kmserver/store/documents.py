@@ -1,7 +1,9 @@
 """Documents and the update log: append, read back, compact.
 
 All functions take an open SQLAlchemy session; the caller owns the
-transaction (the server's single writer thread, or a CLI command).
+transaction (the server's single writer thread, or a CLI command). Those the
+writer calls per update also take the Core connection of its transaction
+(a batch of plain updates has no Session).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pycrdt import merge_updates
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kmserver.protocol.docmeta import DocMeta, Published, Review
@@ -120,22 +122,28 @@ def live_documents(s: Session) -> Sequence[Document]:
 _MAX_SEQ = select(func.max(LogEntry.seq))
 
 
-def max_seq(s: Session) -> int:
-    """The newest log entry's seq. On the session's Core connection, with the statement
-    built once: the writer asks at the start of every batch."""
-    return s.connection().execute(_MAX_SEQ).scalar() or 0
+def _core(s: Session | Connection) -> Connection:
+    """The Core connection under ``s``: the hot statements below run there, and the
+    writer's batches of plain updates hand them that connection without a Session."""
+    return s if isinstance(s, Connection) else s.connection()
+
+
+def max_seq(s: Session | Connection) -> int:
+    """The newest log entry's seq. On the Core connection, with the statement built
+    once: the writer asks at the start of every batch."""
+    return _core(s).execute(_MAX_SEQ).scalar() or 0
 
 
 _INSERT_LOG = insert(LogEntry).returning(LogEntry.seq)
 
 
 def append_log(
-    s: Session, doc_id: str, kind: int, data: bytes, author: str | None, writer: str
+    s: Session | Connection, doc_id: str, kind: int, data: bytes, author: str | None, writer: str
 ) -> int:
     """Insert one log entry and return its sequence number.
 
-    Runs on the session's Core connection: the ORM's statement layer costs
-    more than the insert itself on this, the hottest path of the server.
+    Runs on the Core connection: the ORM's statement layer costs more than the
+    insert itself on this, the hottest path of the server.
     """
     params = {
         "doc_id": doc_id,
@@ -145,7 +153,7 @@ def append_log(
         "writer": writer,
         "created_at": now(),
     }
-    return s.connection().execute(_INSERT_LOG, params).scalar_one()
+    return _core(s).execute(_INSERT_LOG, params).scalar_one()
 
 
 # Built once: statements with bound parameters skip the per-call construction
@@ -173,24 +181,24 @@ _SET_PENDING = (
 )
 
 
-def doc_counters(s: Session, doc_id: str) -> tuple[bool, int, list[str]] | None:
+def doc_counters(s: Session | Connection, doc_id: str) -> tuple[bool, int, list[str]] | None:
     """(deleted, update rows since compaction, authors since the latest revision),
     or None for an unknown id."""
-    row = s.connection().execute(_SELECT_COUNTERS, {"doc_id": doc_id}).first()
+    row = _core(s).execute(_SELECT_COUNTERS, {"doc_id": doc_id}).first()
     if row is None:
         return None
     return bool(row.deleted), int(row.update_rows), list(row.pending_authors or ())
 
 
-def set_pending_authors(s: Session, doc_id: str, authors: list[str]) -> None:
-    s.connection().execute(_SET_PENDING, {"doc_id": doc_id, "pending": authors})
+def set_pending_authors(s: Session | Connection, doc_id: str, authors: list[str]) -> None:
+    _core(s).execute(_SET_PENDING, {"doc_id": doc_id, "pending": authors})
 
 
 def record_updates(
-    s: Session, doc_id: str, seq: int, count: int, author: str | None, body_text: str
+    s: Session | Connection, doc_id: str, seq: int, count: int, author: str | None, body_text: str
 ) -> None:
     """Bookkeeping after ``count`` updates of a document, the newest ``seq`` (one UPDATE)."""
-    s.connection().execute(
+    _core(s).execute(
         _RECORD_UPDATES,
         {
             "doc_id": doc_id,
@@ -278,12 +286,17 @@ def set_meta(s: Session, doc: Document, changes: dict, author: str | None, write
     return seq
 
 
-def _update_rows(s: Session, doc_id: str, after: int = 0) -> Sequence[bytes]:
-    return s.scalars(
-        select(LogEntry.data)
-        .where(LogEntry.doc_id == doc_id, LogEntry.kind == LOG_UPDATE, LogEntry.seq > after)
-        .order_by(LogEntry.seq)
-    ).all()
+def _update_rows(s: Session | Connection, doc_id: str, after: int = 0) -> Sequence[bytes]:
+    return (
+        _core(s)
+        .execute(
+            select(LogEntry.data)
+            .where(LogEntry.doc_id == doc_id, LogEntry.kind == LOG_UPDATE, LogEntry.seq > after)
+            .order_by(LogEntry.seq)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def _merge(rows: Sequence[bytes]) -> bytes:
@@ -292,7 +305,7 @@ def _merge(rows: Sequence[bytes]) -> bytes:
     return rows[0] if len(rows) == 1 else merge_updates(*rows)
 
 
-def full_state(s: Session, doc_id: str) -> bytes:
+def full_state(s: Session | Connection, doc_id: str) -> bytes:
     """Every update of the document merged into one (the whole CRDT state)."""
     return _merge(_update_rows(s, doc_id))
 

@@ -1,5 +1,6 @@
-"""The hot path of issue 13: compaction a few documents per batch, and the fan-out
-frame encoded once per update still reaching every reader (docs/benchmarks.md)."""
+"""The hot path of issue 13: compaction a few documents per batch, the fan-out frame
+encoded once per update still reaching every reader and batches of edits without
+an ORM Session (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -81,5 +82,57 @@ async def test_a_server_that_is_never_idle_still_sweeps_compacted_rows(
     await reader.sync()
     for doc_id in DOCS:
         assert reader.text(doc_id) == editor.text(doc_id)
+    await editor.close()
+    await reader.close()
+
+
+async def test_a_batch_of_plain_updates_needs_no_orm_session(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edits of documents the writer holds are written on its Core connection: no ORM
+    Session per batch (its transaction bookkeeping cost more than the statements).
+    A metadata change gets one, and what both batches hold is committed."""
+    batches: list[list[str]] = []  # the job types of each batch
+    made: list[list[str]] = []  # the job types of each batch that made a Session
+    run_jobs = server.writer._run_jobs
+
+    def counted_run_jobs(jobs, after):  # type: ignore[no-untyped-def]
+        batches.append([type(job).__name__ for job in jobs])
+        return run_jobs(jobs, after)
+
+    class CountedSession(writer_module.Session):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            made.append(batches[-1])
+            super().__init__(*args, **kwargs)
+
+    editor = await WireClient.open(server, "sara")
+    await editor.sync()
+    for doc_id in DOCS:  # the writer loads (and caches) each document once
+        await editor.edit(doc_id, lambda t, d=doc_id: t.insert(0, f"<{d}-first>"))
+    await editor.wait_for(lambda: len(editor.of_type("ack")) >= len(DOCS))
+    monkeypatch.setattr(server.writer, "_run_jobs", counted_run_jobs)
+    monkeypatch.setattr(writer_module, "Session", CountedSession)
+    monkeypatch.setattr(server.writer, "_apply_merged_alone", lambda: None)  # no compaction
+    for i in range(5):
+        for doc_id in DOCS:
+            await editor.edit(doc_id, lambda t, d=doc_id, i=i: t.insert(0, f"<{d}{i}>"))
+    await editor.wait_for(lambda: len(editor.of_type("ack")) >= 6 * len(DOCS))
+    assert any(set(kinds) == {"UpdateJob"} for kinds in batches)
+    assert [kinds for kinds in made if set(kinds) == {"UpdateJob"}] == []
+
+    job = writer_module.MetaJob(doc_id=DOCS[0], changes={"title": "Parking, renamed"})
+    await editor.edit(DOCS[0], lambda t: t.insert(0, "<after-meta>"))
+    await server.writer.submit(job)
+    assert job.error is None and job.seq is not None
+    await editor.wait_for(lambda: len(editor.of_type("ack")) >= 6 * len(DOCS) + 1)
+    assert any("MetaJob" in kinds for kinds in made)  # the metadata job used the ORM
+    reader = await WireClient.open(server, "sara")
+    await reader.sync()
+    for doc_id in DOCS:
+        assert reader.text(doc_id) == editor.text(doc_id)
+    assert "<after-meta>" in reader.text(DOCS[0])
+    with server.db.read() as s:
+        row = docs.get_document(s, DOCS[0])
+        assert row is not None and row.title == "Parking, renamed"
     await editor.close()
     await reader.close()
