@@ -8,9 +8,11 @@ writer calls per update also take the Core connection of its transaction
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pycrdt import merge_updates
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
@@ -122,6 +124,60 @@ def live_documents(s: Session) -> Sequence[Document]:
 _MAX_SEQ = select(func.max(LogEntry.seq))
 
 
+class DriverStatement:
+    """One of the writer's per-update statements as its database driver runs it: the
+    SQL compiled once per dialect, the parameters converted as SQLAlchemy would (its
+    bind processors, e.g. SQLite's datetimes), executed on the DBAPI cursor of the
+    Core connection, inside its transaction. Per call this skips SQLAlchemy's
+    execution context and result wrapping, which cost more than these small
+    statements themselves."""
+
+    __slots__ = ("order", "processors", "sql")
+
+    def __init__(self, stmt: Any, dialect: Any, column_keys: list[str] | None = None) -> None:
+        compiled = stmt.compile(dialect=dialect, column_keys=column_keys)
+        self.sql: str = compiled.string
+        self.order = tuple(compiled.positiontup) if compiled.positional else None
+        self.processors = tuple(
+            (name, processor)
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type._cached_bind_processor(dialect)) is not None
+        )
+
+    def execute(self, conn: Connection, values: dict[str, Any]) -> Any:
+        """Run with ``values`` (by bind name); the DBAPI cursor, for its rows."""
+        for name, processor in self.processors:
+            values[name] = processor(values[name])
+        params = values if self.order is None else tuple(values[n] for n in self.order)
+        cursor = conn.connection.cursor()
+        cursor.execute(self.sql, params)
+        return cursor
+
+
+@dataclass(frozen=True, slots=True)
+class _DriverStatements:
+    insert_log: DriverStatement
+    record_updates: DriverStatement
+    max_seq: DriverStatement
+
+
+_DRIVER_STATEMENTS: weakref.WeakKeyDictionary[Any, _DriverStatements] = weakref.WeakKeyDictionary()
+
+
+def _driver(conn: Connection) -> _DriverStatements:
+    """The hot statements for this connection's dialect (compiled on first use, once the
+    dialect knows its server, e.g. whether SQLite supports RETURNING)."""
+    dialect = conn.dialect
+    found = _DRIVER_STATEMENTS.get(dialect)
+    if found is None:
+        found = _DRIVER_STATEMENTS[dialect] = _DriverStatements(
+            DriverStatement(_INSERT_LOG, dialect, list(_INSERT_LOG_KEYS)),
+            DriverStatement(_RECORD_UPDATES, dialect),
+            DriverStatement(_MAX_SEQ, dialect),
+        )
+    return found
+
+
 def _core(s: Session | Connection) -> Connection:
     """The Core connection under ``s``: the hot statements below run there, and the
     writer's batches of plain updates hand them that connection without a Session."""
@@ -131,10 +187,17 @@ def _core(s: Session | Connection) -> Connection:
 def max_seq(s: Session | Connection) -> int:
     """The newest log entry's seq. On the Core connection, with the statement built
     once: the writer asks at the start of every batch."""
-    return _core(s).execute(_MAX_SEQ).scalar() or 0
+    conn = _core(s)
+    cursor = _driver(conn).max_seq.execute(conn, {})
+    try:
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return (row[0] if row else None) or 0
 
 
 _INSERT_LOG = insert(LogEntry).returning(LogEntry.seq)
+_INSERT_LOG_KEYS = ("doc_id", "kind", "data", "author", "writer", "created_at")
 
 
 def append_log(
@@ -142,10 +205,10 @@ def append_log(
 ) -> int:
     """Insert one log entry and return its sequence number.
 
-    Runs on the Core connection: the ORM's statement layer costs more than the
-    insert itself on this, the hottest path of the server.
+    Runs on the driver (``DriverStatement``): SQLAlchemy's statement layer costs
+    more than the insert itself on this, the hottest path of the server.
     """
-    params = {
+    values = {
         "doc_id": doc_id,
         "kind": kind,
         "data": data,
@@ -153,7 +216,15 @@ def append_log(
         "writer": writer,
         "created_at": now(),
     }
-    return _core(s).execute(_INSERT_LOG, params).scalar_one()
+    conn = _core(s)
+    cursor = _driver(conn).insert_log.execute(conn, values)
+    try:
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if len(rows) != 1:
+        raise RuntimeError(f"inserting a log entry returned {len(rows)} rows")
+    return int(rows[0][0])
 
 
 # Built once: statements with bound parameters skip the per-call construction
@@ -197,9 +268,11 @@ def set_pending_authors(s: Session | Connection, doc_id: str, authors: list[str]
 def record_updates(
     s: Session | Connection, doc_id: str, seq: int, count: int, author: str | None, body_text: str
 ) -> None:
-    """Bookkeeping after ``count`` updates of a document, the newest ``seq`` (one UPDATE)."""
-    _core(s).execute(
-        _RECORD_UPDATES,
+    """Bookkeeping after ``count`` updates of a document, the newest ``seq`` (one UPDATE,
+    on the driver: ``DriverStatement``)."""
+    conn = _core(s)
+    _driver(conn).record_updates.execute(
+        conn,
         {
             "doc_id": doc_id,
             "seq": seq,
@@ -208,7 +281,7 @@ def record_updates(
             "author": author,
             "body_text": body_text,
         },
-    )
+    ).close()
 
 
 def create_document(
