@@ -423,7 +423,7 @@ class Writer:
         self._conn: Connection | None = None  # the writer thread's own
         with db.read() as s:
             self.covered = docs.max_seq(s)
-        self._pending: list[tuple[Job, asyncio.Future]] = []
+        self._pending: list[tuple[Job, asyncio.Future | None]] = []  # None: posted
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
@@ -463,9 +463,19 @@ class Writer:
         self._wake.set()
         return fut
 
+    def post(self, job: Job) -> None:
+        """``submit`` for a job nobody awaits (an edit: its author hears through
+        ``Hub.on_tail``, in order, like everyone else): no future per job. After the
+        writer stopped it is dropped, as an unawaited future's refusal was."""
+        if self._stopping and self._task and self._task.done():
+            log.debug("server is shutting down: %s dropped", type(job).__name__)
+            return
+        self._pending.append((job, None))
+        self._wake.set()
+
     def _start_commit(
         self, loop: asyncio.AbstractEventLoop
-    ) -> tuple[list[tuple[Job, asyncio.Future]], asyncio.Future[tuple[TailBatch, float]]]:
+    ) -> tuple[list[tuple[Job, asyncio.Future | None]], asyncio.Future[tuple[TailBatch, float]]]:
         """Hand everything queued to the writer thread as one batch."""
         self._wake.clear()
         batch, self._pending = self._pending, []
@@ -514,7 +524,7 @@ class Writer:
             except Exception:
                 log.exception("publishing committed entries failed")
             for job, fut in batch:
-                if not fut.done():
+                if fut is not None and not fut.done():
                     fut.set_result(job)
             if self._stopping and not self._pending and inflight is None:
                 return

@@ -1,17 +1,21 @@
 """The hot path of issue 13: compaction a few documents per batch, the fan-out frame
-encoded once per update still reaching every reader and batches of edits without
-an ORM Session (docs/benchmarks.md)."""
+encoded once per update still reaching every reader, batches of edits without an ORM
+Session and edits without a future each (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from websockets.asyncio.client import connect
 
 from kmserver import writer as writer_module
+from kmserver.protocol import ysync
+from kmserver.protocol.ytext import body, new_doc
 from kmserver.server import Server
 from kmserver.store import documents as docs
 from kmserver.store.models import LOG_UPDATE, LogEntry
 from tests.server.conftest import WireClient, eventually
+from tests.server.test_y_route import y_sync
 
 DOCS = ("parking", "school", "styleguide")
 
@@ -136,3 +140,33 @@ async def test_a_batch_of_plain_updates_needs_no_orm_session(
         assert row is not None and row.title == "Parking, renamed"
     await editor.close()
     await reader.close()
+
+
+async def test_edits_are_posted_to_the_writer_without_a_future_each(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody awaits an edit's job (its author hears in Hub.on_tail), so /ws and /y/
+    post it: no future per edit. The edits are committed and delivered as before."""
+    submit = server.writer.submit
+
+    def no_edits(job):  # type: ignore[no-untyped-def]
+        assert not isinstance(job, writer_module.UpdateJob), "an edit got a future"
+        return submit(job)
+
+    monkeypatch.setattr(server.writer, "submit", no_edits)
+    editor = await WireClient.open(server, "sara")
+    await editor.sync()
+    await editor.edit("parking", lambda t: t.insert(0, "<from-ws>"))
+    await editor.wait_for(lambda: len(editor.of_type("ack")) >= 1)
+    token, _ = server.accounts.issue_token(server.accounts.get("olle"))  # type: ignore[arg-type]
+    async with connect(f"ws://127.0.0.1:{server.port}/y/parking?token={token}") as ws:
+        doc = new_doc()
+        await y_sync(ws, doc)
+        assert "<from-ws>" in str(body(doc))
+        before = doc.get_state()
+        body(doc).insert(0, "<from-y>")
+        await ws.send(ysync.sync_update(doc.get_update(before)))
+        await editor.wait_for(lambda: editor.text("parking").startswith("<from-y>"))
+    with server.db.read() as s:
+        assert "<from-y>" in str(body(new_doc(docs.full_state(s, "parking"))))
+    await editor.close()
