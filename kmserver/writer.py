@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import queue
 import threading
 import time
 import uuid
@@ -401,12 +402,64 @@ class TailBatch:
     metas: dict[str, DocMeta]
 
 
+class WriterThread:
+    """The writer's own thread. A batch is handed over with one queue put and its
+    result comes back with one ``call_soon_threadsafe``: no executor work item, no
+    concurrent Future chained to an asyncio one, per batch (a batch can be a single
+    keystroke). Calls run one at a time, in the order they were made."""
+
+    def __init__(self, name: str) -> None:
+        self._inbox: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        # A daemon: a process that never stops its server still exits (a commit cut
+        # short there was never acknowledged); Writer.stop() is the orderly way.
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._closed = False
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+        """``fn(*args)`` on the thread; its result or exception in the future."""
+        if self._closed:
+            raise RuntimeError("the writer thread has stopped")
+        loop = asyncio.get_running_loop()
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()  # on first use: a Writer never started has no thread
+        fut = loop.create_future()
+        self._inbox.put((loop, fut, fn, args))
+        return fut
+
+    def _serve(self) -> None:
+        while (item := self._inbox.get()) is not None:
+            loop, fut, fn, args = item
+            try:
+                outcome = (fn(*args), None)
+            except BaseException as exc:  # like an executor: the caller gets it
+                outcome = (None, exc)
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(_settle, fut, *outcome)
+            del item, fut, outcome  # nothing of a finished call kept while idle
+
+    async def close(self) -> None:
+        """After the calls already made have run: the thread ends."""
+        self._closed = True
+        if self._thread.ident is not None:
+            self._inbox.put(None)
+            await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
+
+
+def _settle(fut: asyncio.Future, result: Any, exc: BaseException | None) -> None:
+    if fut.cancelled():
+        return
+    if exc is not None:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(result)
+
+
 class Writer:
     def __init__(self, db: Database, on_tail: Callable[[list[Job], TailBatch], None]) -> None:
         self.db = db
         self.writer_id = uuid.uuid4().hex
         self.on_tail = on_tail
-        self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-writer")
+        self.thread = WriterThread("kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
         self.counters: dict[str, DocCounters] = {}
         # Compaction: documents over COMPACT_AFTER wait in _compact_due, are merged on the
@@ -445,9 +498,9 @@ class Writer:
         await loop.run_in_executor(
             None, functools.partial(self.compactor.shutdown, wait=True, cancel_futures=True)
         )
-        await loop.run_in_executor(self.executor, self._apply_merged_alone)
-        await loop.run_in_executor(self.executor, self._close_connection)
-        self.executor.shutdown(wait=True)
+        await self.thread.run(self._apply_merged_alone)
+        await self.thread.run(self._close_connection)
+        await self.thread.close()
 
     def _close_connection(self) -> None:
         if self._conn is not None:
@@ -480,7 +533,7 @@ class Writer:
         self._wake.clear()
         batch, self._pending = self._pending, []
         jobs = [job for job, _ in batch]
-        return batch, loop.run_in_executor(self.executor, self._timed_commit, jobs)
+        return batch, self.thread.run(self._timed_commit, jobs)
 
     def _timed_commit(self, jobs: list[Job]) -> tuple[TailBatch, float]:
         """The commit and how long it took on the writer thread (for /metrics)."""

@@ -4,6 +4,10 @@ Session and edits without a future each (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
+import asyncio
+import operator
+import threading
+
 import pytest
 from sqlalchemy import func, select
 from websockets.asyncio.client import connect
@@ -170,3 +174,32 @@ async def test_edits_are_posted_to_the_writer_without_a_future_each(
     with server.db.read() as s:
         assert "<from-y>" in str(body(new_doc(docs.full_state(s, "parking"))))
     await editor.close()
+
+
+async def test_the_writer_thread_runs_calls_in_order_and_hands_back_results() -> None:
+    """A batch's hand-over to the writer thread and back (``WriterThread``): results
+    and exceptions reach the awaiting future, calls run in order on one other thread,
+    a future cancelled meanwhile is left alone, and after close nothing more runs."""
+    loop = asyncio.get_running_loop()
+    errors: list[dict] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    thread = writer_module.WriterThread("kmserver-writer-test")
+    seen: list[int] = []
+    calls = [thread.run(seen.append, i) for i in range(50)]
+    failing = thread.run(operator.truediv, 1, 0)
+    assert await asyncio.gather(*calls) == [None] * 50
+    assert seen == list(range(50))
+    with pytest.raises(ZeroDivisionError):
+        await failing
+    idents = {await thread.run(threading.get_ident) for _ in range(3)}
+    assert len(idents) == 1 and threading.get_ident() not in idents
+    cancelled = thread.run(threading.Event().wait, 0.05)
+    cancelled.cancel()
+    assert await thread.run(lambda: "after") == "after"
+    await asyncio.sleep(0)  # the cancelled call's settle has run by now
+    assert errors == []
+    await thread.close()
+    assert not thread._thread.is_alive()
+    with pytest.raises(RuntimeError):
+        thread.run(seen.append, 99)
+    assert seen == list(range(50))
