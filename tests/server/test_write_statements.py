@@ -1,10 +1,15 @@
 """The writer's statements: those it runs per update on the driver store what
-SQLAlchemy would."""
+SQLAlchemy would, and a SQLite write transaction takes the write lock at its start."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from unittest.mock import patch
+
+import pytest
+from sqlalchemy import func, select
 
 from kmserver.store import documents as docs
 from kmserver.store.database import Database
@@ -64,4 +69,25 @@ def test_driver_statements_store_what_sqlalchemy_would(db_url: str) -> None:
             assert school.updated_at.replace(tzinfo=UTC) == stamp
             assert school.body_text == "Text åäö" and school.updated_by == "sara"
     finally:
+        db.dispose()
+
+
+def test_a_sqlite_write_transaction_holds_the_write_lock_from_its_start(tmp_path: Path) -> None:
+    """Writers take SQLite's write lock at BEGIN (IMMEDIATE, issued on the driver), so
+    another process's writer waits on busy_timeout instead of failing on a lock
+    upgrade; readers begin without it and read beside the writer."""
+    path = tmp_path / "lock.db"
+    db = Database(f"sqlite:///{path}")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        with db.write() as s, s.begin():
+            s.connection()  # the transaction has begun; nothing written yet
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            with db.read() as r, r.begin():
+                assert r.execute(select(func.count()).select_from(LogEntry)).scalar() == 0
+        other.execute("BEGIN IMMEDIATE")  # free again after the commit
+        other.execute("COMMIT")
+    finally:
+        other.close()
         db.dispose()
