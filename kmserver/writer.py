@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import queue
 import threading
 import time
 import uuid
@@ -105,7 +106,12 @@ class UpdateJob(Job):
         if not changed and not _has_missing_deps(ydoc, self.update):
             return None  # a resend or an echo: nothing to store
         seq = docs.append_log(
-            ctx.s, self.doc_id, LOG_UPDATE, self.update, self.author, ctx.writer_id
+            ctx.conn,  # type: ignore[arg-type]
+            self.doc_id,
+            LOG_UPDATE,
+            self.update,
+            self.author,
+            ctx.writer_id,
         )
         ctx.wrote(self.doc_id, seq, LOG_UPDATE, self.update, self.author)
         return seq
@@ -212,12 +218,20 @@ class WriteContext:
 
     def __init__(
         self,
-        s: Session,
+        s: Session | Connection | None,
         cache: OrderedDict[str, Doc],
         writer_id: str,
         counters: dict[str, DocCounters] | None = None,
     ) -> None:
-        self.s = s
+        # The writer hands a Core connection in its transaction: a batch of plain
+        # updates needs no ORM Session (its transaction bookkeeping cost more than the
+        # statements); jobs that use the ORM get one on first use (``s``).
+        if isinstance(s, Connection):
+            self.conn: Connection | None = s
+            self._s: Session | None = None
+        else:
+            self._s = s
+            self.conn = s.connection() if s is not None else None
         self.cache = cache
         self.counters = counters if counters is not None else {}
         self.writer_id = writer_id
@@ -232,6 +246,28 @@ class WriteContext:
         # doc id -> seq of a publication in this batch: updates up to it are published
         self.published_upto: dict[str, int] = {}
         self.loads: list[str] = []  # every load(), so a failed job's Docs can be rebuilt
+
+    @property
+    def s(self) -> Session:
+        """An ORM Session in the batch's transaction, made on first use. It never
+        commits or rolls back that transaction (``close_session`` flushes it)."""
+        if self._s is None:
+            assert self.conn is not None
+            self._s = Session(
+                bind=self.conn, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._s
+
+    def close_session(self, flush: bool) -> None:
+        """Before the commit (``flush``): write what jobs changed through the ORM."""
+        if self.conn is None or self._s is None:
+            return  # no Session made here, or one the caller owns
+        s, self._s = self._s, None
+        try:
+            if flush:
+                s.flush()
+        finally:
+            s.close()
 
     def checkpoint(self) -> tuple:
         """What a job that may fail can be undone to (with its savepoint)."""
@@ -251,7 +287,7 @@ class WriteContext:
         del self.entries[count:]
         for doc_id in set(self.loads[loads:]):
             if doc_id in self.updated:  # earlier jobs changed it: rebuild from this transaction
-                self.cache[doc_id] = new_doc(docs.full_state(self.s, doc_id))
+                self.cache[doc_id] = new_doc(docs.full_state(self.conn, doc_id))  # type: ignore[arg-type]
             else:
                 self.cache.pop(doc_id, None)
                 self.counters.pop(doc_id, None)
@@ -262,7 +298,7 @@ class WriteContext:
         """The document's Doc, for a job about to change it; JobError if it is gone."""
         counters = self.counters.get(doc_id)
         if counters is None:
-            found = docs.doc_counters(self.s, doc_id)
+            found = docs.doc_counters(self.conn, doc_id)  # type: ignore[arg-type]
             if found is not None:
                 counters = self.counters[doc_id] = DocCounters(*found)
         if counters is None or counters.deleted:
@@ -271,7 +307,7 @@ class WriteContext:
         self.loads.append(doc_id)
         ydoc = self.cache.get(doc_id)
         if ydoc is None:
-            ydoc = new_doc(docs.full_state(self.s, doc_id))
+            ydoc = new_doc(docs.full_state(self.conn, doc_id))  # type: ignore[arg-type]
             self.cache[doc_id] = ydoc
             while len(self.cache) > DOC_CACHE_SIZE:
                 self.cache.popitem(last=False)
@@ -315,13 +351,18 @@ class WriteContext:
                     row.pending_authors = pending
             elif text is not None:
                 docs.record_updates(
-                    self.s, doc_id, entries[-1].seq, len(entries), entries[-1].author, text
+                    self.conn,  # type: ignore[arg-type]
+                    doc_id,
+                    entries[-1].seq,
+                    len(entries),
+                    entries[-1].author,
+                    text,
                 )
             counters = self.counters.get(doc_id)
             if counters is not None:
                 counters.update_rows += len(entries)
                 if row is None and (pending := _with_authors(counters.pending, authors)):
-                    docs.set_pending_authors(self.s, doc_id, pending)
+                    docs.set_pending_authors(self.conn, doc_id, pending)  # type: ignore[arg-type]
                     counters.pending = pending
         for doc_id, row in self.rows.items():
             self.counters[doc_id] = DocCounters(
@@ -361,12 +402,64 @@ class TailBatch:
     metas: dict[str, DocMeta]
 
 
+class WriterThread:
+    """The writer's own thread. A batch is handed over with one queue put and its
+    result comes back with one ``call_soon_threadsafe``: no executor work item, no
+    concurrent Future chained to an asyncio one, per batch (a batch can be a single
+    keystroke). Calls run one at a time, in the order they were made."""
+
+    def __init__(self, name: str) -> None:
+        self._inbox: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        # A daemon: a process that never stops its server still exits (a commit cut
+        # short there was never acknowledged); Writer.stop() is the orderly way.
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._closed = False
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+        """``fn(*args)`` on the thread; its result or exception in the future."""
+        if self._closed:
+            raise RuntimeError("the writer thread has stopped")
+        loop = asyncio.get_running_loop()
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()  # on first use: a Writer never started has no thread
+        fut = loop.create_future()
+        self._inbox.put((loop, fut, fn, args))
+        return fut
+
+    def _serve(self) -> None:
+        while (item := self._inbox.get()) is not None:
+            loop, fut, fn, args = item
+            try:
+                outcome = (fn(*args), None)
+            except BaseException as exc:  # like an executor: the caller gets it
+                outcome = (None, exc)
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(_settle, fut, *outcome)
+            del item, fut, outcome  # nothing of a finished call kept while idle
+
+    async def close(self) -> None:
+        """After the calls already made have run: the thread ends."""
+        self._closed = True
+        if self._thread.ident is not None:
+            self._inbox.put(None)
+            await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
+
+
+def _settle(fut: asyncio.Future, result: Any, exc: BaseException | None) -> None:
+    if fut.cancelled():
+        return
+    if exc is not None:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(result)
+
+
 class Writer:
     def __init__(self, db: Database, on_tail: Callable[[list[Job], TailBatch], None]) -> None:
         self.db = db
         self.writer_id = uuid.uuid4().hex
         self.on_tail = on_tail
-        self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-writer")
+        self.thread = WriterThread("kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
         self.counters: dict[str, DocCounters] = {}
         # Compaction: documents over COMPACT_AFTER wait in _compact_due, are merged on the
@@ -383,7 +476,7 @@ class Writer:
         self._conn: Connection | None = None  # the writer thread's own
         with db.read() as s:
             self.covered = docs.max_seq(s)
-        self._pending: list[tuple[Job, asyncio.Future]] = []
+        self._pending: list[tuple[Job, asyncio.Future | None]] = []  # None: posted
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
@@ -405,9 +498,9 @@ class Writer:
         await loop.run_in_executor(
             None, functools.partial(self.compactor.shutdown, wait=True, cancel_futures=True)
         )
-        await loop.run_in_executor(self.executor, self._apply_merged_alone)
-        await loop.run_in_executor(self.executor, self._close_connection)
-        self.executor.shutdown(wait=True)
+        await self.thread.run(self._apply_merged_alone)
+        await self.thread.run(self._close_connection)
+        await self.thread.close()
 
     def _close_connection(self) -> None:
         if self._conn is not None:
@@ -423,14 +516,24 @@ class Writer:
         self._wake.set()
         return fut
 
+    def post(self, job: Job) -> None:
+        """``submit`` for a job nobody awaits (an edit: its author hears through
+        ``Hub.on_tail``, in order, like everyone else): no future per job. After the
+        writer stopped it is dropped, as an unawaited future's refusal was."""
+        if self._stopping and self._task and self._task.done():
+            log.debug("server is shutting down: %s dropped", type(job).__name__)
+            return
+        self._pending.append((job, None))
+        self._wake.set()
+
     def _start_commit(
         self, loop: asyncio.AbstractEventLoop
-    ) -> tuple[list[tuple[Job, asyncio.Future]], asyncio.Future[tuple[TailBatch, float]]]:
+    ) -> tuple[list[tuple[Job, asyncio.Future | None]], asyncio.Future[tuple[TailBatch, float]]]:
         """Hand everything queued to the writer thread as one batch."""
         self._wake.clear()
         batch, self._pending = self._pending, []
         jobs = [job for job, _ in batch]
-        return batch, loop.run_in_executor(self.executor, self._timed_commit, jobs)
+        return batch, self.thread.run(self._timed_commit, jobs)
 
     def _timed_commit(self, jobs: list[Job]) -> tuple[TailBatch, float]:
         """The commit and how long it took on the writer thread (for /metrics)."""
@@ -474,7 +577,7 @@ class Writer:
             except Exception:
                 log.exception("publishing committed entries failed")
             for job, fut in batch:
-                if not fut.done():
+                if fut is not None and not fut.done():
                     fut.set_result(job)
             if self._stopping and not self._pending and inflight is None:
                 return
@@ -500,12 +603,15 @@ class Writer:
         self._start_merges()
         return tail
 
-    def _session(self) -> Session:
-        """A session on the writer thread's own connection: no pool checkout and
-        reset per batch (measurable at one batch per keystroke)."""
+    def _connection(self) -> Connection:
+        """The writer thread's own connection: no pool checkout and reset per batch
+        (measurable at one batch per keystroke)."""
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = self.db.write_engine.connect()
-        return Session(bind=self._conn, expire_on_commit=False)
+        return self._conn
+
+    def _session(self) -> Session:
+        return Session(bind=self._connection(), expire_on_commit=False)
 
     def _run_one_by_one(self, jobs: list[Job]) -> WriteContext:
         """Isolate what the database refuses (a full disk, a broken row): every job
@@ -532,18 +638,23 @@ class Writer:
         ctx: WriteContext | None = None
         compacted = Compacted()
         try:
-            with self._session() as s, s.begin():
-                ctx = WriteContext(s, self.cache, self.writer_id, self.counters)
-                self._catch_up(ctx, after)
-                for job in jobs:
-                    # A job raises JobError before it writes anything, so a
-                    # refused job needs no savepoint to leave the batch intact.
-                    try:
-                        job.seq = job.apply(ctx)
-                    except JobError as exc:
-                        job.error = exc
-                ctx.finish()
-                self._compact_in(s, compacted, everything=False)
+            conn = self._connection()
+            with conn.begin():
+                ctx = WriteContext(conn, self.cache, self.writer_id, self.counters)
+                try:
+                    self._catch_up(ctx, after)
+                    for job in jobs:
+                        # A job raises JobError before it writes anything, so a
+                        # refused job needs no savepoint to leave the batch intact.
+                        try:
+                            job.seq = job.apply(ctx)
+                        except JobError as exc:
+                            job.error = exc
+                    ctx.finish()
+                    self._compact_in(lambda: ctx.s, compacted, everything=False)
+                    ctx.close_session(flush=True)
+                finally:
+                    ctx.close_session(flush=False)
         except Exception:
             self._forget_compactions(compacted)
             # The Docs and counters may hold what was not committed.
@@ -557,7 +668,7 @@ class Writer:
     def _catch_up(self, ctx: WriteContext, after: int) -> None:
         """Under the write lock: what others committed past ``after``. Their documents'
         cached Docs are stale, so they are dropped before any job reads them."""
-        if docs.max_seq(ctx.s) <= after:
+        if docs.max_seq(ctx.conn) <= after:  # type: ignore[arg-type]
             return  # the usual case: nobody else wrote (one indexed lookup)
         entries = _read_log(ctx.s, after)
         self._forget_foreign(entries)
@@ -595,7 +706,9 @@ class Writer:
         took = time.perf_counter() - started
         self._compactor_stop.wait(min(1.0, took * (1 / COMPACTOR_SHARE - 1)))
 
-    def _compact_in(self, s: Session, done: Compacted, everything: bool) -> None:
+    def _compact_in(
+        self, session: Callable[[], Session], done: Compacted, everything: bool
+    ) -> None:
         """In a write transaction: apply merged rows for about ``COMPACT_BUDGET`` seconds
         (at least one; all of them if ``everything``), then sweep if enough wait. Each
         step in a savepoint: a compaction that fails is dropped (the log stays as it
@@ -609,6 +722,7 @@ class Writer:
             if compaction is None:
                 continue
             try:
+                s = session()
                 with s.begin_nested():
                     if docs.apply_compaction(s, compaction):
                         done.applied.append(compaction)
@@ -621,6 +735,7 @@ class Writer:
             or time.monotonic() - self._sweep_since > SWEEP_AFTER
         ):
             try:
+                s = session()
                 s.flush()  # rows changed through the ORM first: the sweep counts after them
                 with s.begin_nested():
                     done.removed = docs.sweep_compacted(s, waiting)
@@ -635,7 +750,7 @@ class Writer:
         done = Compacted()
         try:
             with self._session() as s, s.begin():
-                self._compact_in(s, done, everything=True)
+                self._compact_in(lambda: s, done, everything=True)
         except Exception:
             log.exception("compaction failed (the log is intact; it will be retried)")
             self._forget_compactions(done)

@@ -385,7 +385,7 @@ class WsSession(Peer):
             refusal = JobError(ErrorCode.FORBIDDEN, "published revisions change only by publishing")
         elif not policy.can_edit(self.account, meta):
             refusal = JobError(ErrorCode.FORBIDDEN, "you may read this document but not edit it")
-        self.server.writer.submit(
+        self.server.writer.post(
             UpdateJob(
                 origin=self, doc_id=doc_id, update=update, author=self.account.name, refusal=refusal
             )

@@ -129,7 +129,7 @@ class YSession(Peer):
                     raise ProtocolError("state vector does not decode") from exc
                 self.send(ysync.sync_step2(missing))
             elif self.working:
-                self.server.writer.submit(
+                self.server.writer.post(
                     UpdateJob(
                         origin=self,
                         doc_id=self.doc_id,

@@ -1,17 +1,21 @@
 """Documents and the update log: append, read back, compact.
 
 All functions take an open SQLAlchemy session; the caller owns the
-transaction (the server's single writer thread, or a CLI command).
+transaction (the server's single writer thread, or a CLI command). Those the
+writer calls per update also take the Core connection of its transaction
+(a batch of plain updates has no Session).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pycrdt import merge_updates
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kmserver.protocol.docmeta import DocMeta, Published, Review
@@ -120,24 +124,91 @@ def live_documents(s: Session) -> Sequence[Document]:
 _MAX_SEQ = select(func.max(LogEntry.seq))
 
 
-def max_seq(s: Session) -> int:
-    """The newest log entry's seq. On the session's Core connection, with the statement
-    built once: the writer asks at the start of every batch."""
-    return s.connection().execute(_MAX_SEQ).scalar() or 0
+class DriverStatement:
+    """One of the writer's per-update statements as its database driver runs it: the
+    SQL compiled once per dialect, the parameters converted as SQLAlchemy would (its
+    bind processors, e.g. SQLite's datetimes), executed on the DBAPI cursor of the
+    Core connection, inside its transaction. Per call this skips SQLAlchemy's
+    execution context and result wrapping, which cost more than these small
+    statements themselves."""
+
+    __slots__ = ("order", "processors", "sql")
+
+    def __init__(self, stmt: Any, dialect: Any, column_keys: list[str] | None = None) -> None:
+        compiled = stmt.compile(dialect=dialect, column_keys=column_keys)
+        self.sql: str = compiled.string
+        self.order = tuple(compiled.positiontup) if compiled.positional else None
+        self.processors = tuple(
+            (name, processor)
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type._cached_bind_processor(dialect)) is not None
+        )
+
+    def execute(self, conn: Connection, values: dict[str, Any]) -> Any:
+        """Run with ``values`` (by bind name); the DBAPI cursor, for its rows."""
+        for name, processor in self.processors:
+            values[name] = processor(values[name])
+        params = values if self.order is None else tuple(values[n] for n in self.order)
+        cursor = conn.connection.cursor()
+        cursor.execute(self.sql, params)
+        return cursor
+
+
+@dataclass(frozen=True, slots=True)
+class _DriverStatements:
+    insert_log: DriverStatement
+    record_updates: DriverStatement
+    max_seq: DriverStatement
+
+
+_DRIVER_STATEMENTS: weakref.WeakKeyDictionary[Any, _DriverStatements] = weakref.WeakKeyDictionary()
+
+
+def _driver(conn: Connection) -> _DriverStatements:
+    """The hot statements for this connection's dialect (compiled on first use, once the
+    dialect knows its server, e.g. whether SQLite supports RETURNING)."""
+    dialect = conn.dialect
+    found = _DRIVER_STATEMENTS.get(dialect)
+    if found is None:
+        found = _DRIVER_STATEMENTS[dialect] = _DriverStatements(
+            DriverStatement(_INSERT_LOG, dialect, list(_INSERT_LOG_KEYS)),
+            DriverStatement(_RECORD_UPDATES, dialect),
+            DriverStatement(_MAX_SEQ, dialect),
+        )
+    return found
+
+
+def _core(s: Session | Connection) -> Connection:
+    """The Core connection under ``s``: the hot statements below run there, and the
+    writer's batches of plain updates hand them that connection without a Session."""
+    return s if isinstance(s, Connection) else s.connection()
+
+
+def max_seq(s: Session | Connection) -> int:
+    """The newest log entry's seq. On the Core connection, with the statement built
+    once: the writer asks at the start of every batch."""
+    conn = _core(s)
+    cursor = _driver(conn).max_seq.execute(conn, {})
+    try:
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return (row[0] if row else None) or 0
 
 
 _INSERT_LOG = insert(LogEntry).returning(LogEntry.seq)
+_INSERT_LOG_KEYS = ("doc_id", "kind", "data", "author", "writer", "created_at")
 
 
 def append_log(
-    s: Session, doc_id: str, kind: int, data: bytes, author: str | None, writer: str
+    s: Session | Connection, doc_id: str, kind: int, data: bytes, author: str | None, writer: str
 ) -> int:
     """Insert one log entry and return its sequence number.
 
-    Runs on the session's Core connection: the ORM's statement layer costs
+    Runs on the driver (``DriverStatement``): SQLAlchemy's statement layer costs
     more than the insert itself on this, the hottest path of the server.
     """
-    params = {
+    values = {
         "doc_id": doc_id,
         "kind": kind,
         "data": data,
@@ -145,7 +216,15 @@ def append_log(
         "writer": writer,
         "created_at": now(),
     }
-    return s.connection().execute(_INSERT_LOG, params).scalar_one()
+    conn = _core(s)
+    cursor = _driver(conn).insert_log.execute(conn, values)
+    try:
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if len(rows) != 1:
+        raise RuntimeError(f"inserting a log entry returned {len(rows)} rows")
+    return int(rows[0][0])
 
 
 # Built once: statements with bound parameters skip the per-call construction
@@ -173,25 +252,27 @@ _SET_PENDING = (
 )
 
 
-def doc_counters(s: Session, doc_id: str) -> tuple[bool, int, list[str]] | None:
+def doc_counters(s: Session | Connection, doc_id: str) -> tuple[bool, int, list[str]] | None:
     """(deleted, update rows since compaction, authors since the latest revision),
     or None for an unknown id."""
-    row = s.connection().execute(_SELECT_COUNTERS, {"doc_id": doc_id}).first()
+    row = _core(s).execute(_SELECT_COUNTERS, {"doc_id": doc_id}).first()
     if row is None:
         return None
     return bool(row.deleted), int(row.update_rows), list(row.pending_authors or ())
 
 
-def set_pending_authors(s: Session, doc_id: str, authors: list[str]) -> None:
-    s.connection().execute(_SET_PENDING, {"doc_id": doc_id, "pending": authors})
+def set_pending_authors(s: Session | Connection, doc_id: str, authors: list[str]) -> None:
+    _core(s).execute(_SET_PENDING, {"doc_id": doc_id, "pending": authors})
 
 
 def record_updates(
-    s: Session, doc_id: str, seq: int, count: int, author: str | None, body_text: str
+    s: Session | Connection, doc_id: str, seq: int, count: int, author: str | None, body_text: str
 ) -> None:
-    """Bookkeeping after ``count`` updates of a document, the newest ``seq`` (one UPDATE)."""
-    s.connection().execute(
-        _RECORD_UPDATES,
+    """Bookkeeping after ``count`` updates of a document, the newest ``seq`` (one UPDATE,
+    on the driver: ``DriverStatement``)."""
+    conn = _core(s)
+    _driver(conn).record_updates.execute(
+        conn,
         {
             "doc_id": doc_id,
             "seq": seq,
@@ -200,7 +281,7 @@ def record_updates(
             "author": author,
             "body_text": body_text,
         },
-    )
+    ).close()
 
 
 def create_document(
@@ -278,12 +359,17 @@ def set_meta(s: Session, doc: Document, changes: dict, author: str | None, write
     return seq
 
 
-def _update_rows(s: Session, doc_id: str, after: int = 0) -> Sequence[bytes]:
-    return s.scalars(
-        select(LogEntry.data)
-        .where(LogEntry.doc_id == doc_id, LogEntry.kind == LOG_UPDATE, LogEntry.seq > after)
-        .order_by(LogEntry.seq)
-    ).all()
+def _update_rows(s: Session | Connection, doc_id: str, after: int = 0) -> Sequence[bytes]:
+    return (
+        _core(s)
+        .execute(
+            select(LogEntry.data)
+            .where(LogEntry.doc_id == doc_id, LogEntry.kind == LOG_UPDATE, LogEntry.seq > after)
+            .order_by(LogEntry.seq)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def _merge(rows: Sequence[bytes]) -> bytes:
@@ -292,7 +378,7 @@ def _merge(rows: Sequence[bytes]) -> bytes:
     return rows[0] if len(rows) == 1 else merge_updates(*rows)
 
 
-def full_state(s: Session, doc_id: str) -> bytes:
+def full_state(s: Session | Connection, doc_id: str) -> bytes:
     """Every update of the document merged into one (the whole CRDT state)."""
     return _merge(_update_rows(s, doc_id))
 

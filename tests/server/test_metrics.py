@@ -12,8 +12,9 @@ import urllib.request
 from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import connect
 
-from kmserver.metrics import allowed
+from kmserver.metrics import Metrics, allowed
 from kmserver.protocol.messages import PROTOCOL_VERSION
+from kmserver.store.models import LOG_META, LOG_RECORD, LOG_UPDATE
 from tests.server.conftest import WireClient, eventually
 from tests.server.processes import PortOnly, start_subprocess
 from tests.server.processes import reap_servers as _reap_servers  # noqa: F401 (autouse)
@@ -85,3 +86,22 @@ async def test_metrics_off_and_local(db_url: str) -> None:
     assert allowed("local", "127.0.0.1") and allowed("local", "::1")
     assert not allowed("local", "10.1.2.3") and not allowed("local", "unknown")
     assert allowed("on", "10.1.2.3") and not allowed("off", "127.0.0.1")
+
+
+def test_committed_entries_are_counted_by_kind_one_batch_at_a_time() -> None:
+    """Counted once per kind and batch (the writer's hot path), every entry still counts."""
+    metrics = Metrics()
+    metrics.committed_entries([LOG_UPDATE, LOG_UPDATE, LOG_META, LOG_UPDATE, LOG_RECORD, 9])
+    metrics.committed_entries(kind for kind in (LOG_UPDATE, LOG_META))
+    metrics.committed_entries([])
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(metrics.render().decode())
+        for s in family.samples
+    }
+    name = "kmserver_log_entries_committed_total"
+    assert value(samples, name, kind="update") == 4
+    assert value(samples, name, kind="meta") == 2
+    assert value(samples, name, kind="record") == 1
+    assert value(samples, name, kind="9") == 1
+    assert value(samples, name, kind="publish") == 0
