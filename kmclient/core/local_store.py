@@ -18,9 +18,10 @@ Tables:
   notifications, and the requests about them not yet answered
   (:mod:`kmclient.core.records_db`).
 
-Writes come from one thread (the engine's owner thread), always as one
-:class:`Batch` per transaction, so what is stored together is committed
-together (data before the cursor that covers it). Reads may come from any
+Writes come from the engine's owner thread and its store writer
+(:mod:`kmclient.core.store_writer`), one transaction at a time, each a
+:class:`Batch`, so what is stored together is committed together (data
+before the cursor that covers it). Reads may come from any
 thread: :meth:`LocalStore.iter_search_docs` runs on the indexer thread.
 """
 
@@ -336,8 +337,9 @@ class LocalStore:
     def commit(self, batch: Batch) -> list[int]:
         """Write a batch in one transaction; returns the ids of new outbox rows.
 
-        Runs on the owner thread only, on the one write connection kept open
-        for the store's life (no pool checkout and reset per transaction).
+        Runs on the one write connection kept open for the store's life (no
+        pool checkout and reset per transaction): on the owner thread, or the
+        store writer's, never both at once (store_writer.Turns).
         """
         conn = self._writer
         durable = bool(batch.outbox_add or batch.records.requests_add)
@@ -353,7 +355,10 @@ class LocalStore:
             if durable:
                 conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
                 conn.commit()
-        self._outbox_count += outbox_delta  # only after the transaction went through
+        if outbox_delta:  # only after the transaction went through
+            # Not for the store writer's batches (documents only, delta 0): its
+            # read-modify-write could undo an owner commit's change made meanwhile.
+            self._outbox_count += outbox_delta
         return added
 
     @staticmethod

@@ -36,7 +36,14 @@ from kmclient.core.model import DocChanged, DocInfo, EngineEvent, IndexProgress
 from kmclient.core.open_docs import OpenDocs
 from kmclient.core.records_db import RecordRow, RequestRow
 from kmclient.core.search import SearchIndex, SearchResult
-from kmclient.core.store_writer import StoreWriter, WriteJob, only_documents, text_of
+from kmclient.core.store_writer import (
+    StoreWriter,
+    WriteJob,
+    can_split,
+    only_documents,
+    split,
+    text_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -395,10 +402,13 @@ class Replica:
         """Store everything buffered in one transaction, hand changed documents
         to the indexer, then tell listeners. Returns the new outbox row ids.
 
-        With ``wait=False`` a batch of documents only (see
-        :func:`~kmclient.core.store_writer.only_documents`) is handed to the
-        store writer instead; the indexer and listeners hear of it when it is
-        back. Any other commit first waits for what was handed over."""
+        With ``wait=False`` the batch's documents are handed to the store
+        writer instead, and the rest (outbox, records, settings) is committed
+        at once, beside the writer's transactions; the indexer and listeners
+        hear of it all when the documents are back. A batch that removes
+        documents or stores the cursor, and any commit with ``wait=True``,
+        first waits for what was handed over (see
+        :func:`~kmclient.core.store_writer.can_split`)."""
         batch, self._batch = self._batch, Batch()
         states, self._states = self._states, {}
         pub_states, self._pub_states = self._pub_states, {}
@@ -426,27 +436,38 @@ class Replica:
         self._pub_held.update((d, s) for d, s in pub_states.items() if d in self.published_docs)
         events, self._events = self._events, []
         job = WriteJob(batch, (index_now, text_from, events, states, pub_states))
-        if not wait and (not batch or only_documents(batch)):
-            if not batch:  # nothing to store: its events follow what is being written
-                if self._jobs:
-                    self._jobs[-1].owner[2].extend(events)
-                else:
-                    self._tell(events)
-                return []
-            self._writing.update(states)
-            self._pub_writing.update(pub_states)
-            self._prev_writing.update(batch.previous)
-            self._jobs.append(job)
-            self._writer.submit(job)
-            return []
+        if not wait and (only_documents(batch) or can_split(batch)):
+            # Outbox, records and settings now (durable before sending, read back at
+            # once), beside the writer's transactions; the documents to the writer.
+            docs, rest = split(batch)
+            added = self._writer.commit_now(rest) if rest else []
+            job.batch = docs
+            self._hand_over(job)
+            return added
         self._finish_writes()  # what was handed over first: its transactions came first
         for parts in (batch.contents, batch.published):
             for doc_id, (state, text) in parts.items():
                 if text is None:
                     parts[doc_id] = (state, text_of(state))
-        added = self.store.commit(batch) if batch else []
+        added = self._writer.commit_now(batch) if batch else []
         self._finished(job)
         return added
+
+    def _hand_over(self, job: WriteJob) -> None:
+        """Documents to the store writer; their events (and the indexer) follow it back.
+        A job without documents has only events: they follow what is being written."""
+        _index_now, _from, events, states, pub_states = job.owner
+        if not job.batch:
+            if self._jobs:
+                self._jobs[-1].owner[2].extend(events)
+            else:
+                self._finished(job)
+            return
+        self._writing.update(states)
+        self._pub_writing.update(pub_states)
+        self._prev_writing.update(job.batch.previous)
+        self._jobs.append(job)
+        self._writer.submit(job)
 
     def _finish_writes(self) -> None:
         """Wait until the store writer has written what it was handed, and take it back."""
