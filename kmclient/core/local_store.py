@@ -113,6 +113,8 @@ settings = Table(
 )
 
 _META_COLUMNS = ("title", "topics", "seq", "working", "meta")
+# length() of a blob does not read the blob; comparing it with b"" read every state.
+_HAS_STATE = func.length(documents.c.state) > 0
 # What a user reads and searches: the working copy (editors), else the latest revision.
 _VIEW_BODY = case((documents.c.working, documents.c.body), else_=documents.c.pub_body)
 
@@ -247,12 +249,18 @@ class LocalStore:
     # -- reads -------------------------------------------------------------
 
     def load_docs(self) -> dict[str, DocInfo]:
+        return self.load_docs_and_states()[0]
+
+    def load_docs_and_states(self) -> tuple[dict[str, DocInfo], set[str]]:
+        """Every document's metadata, and the ids with a working copy's state (in the
+        same scan: a query of its own read every row again, 25-100 ms at 10k)."""
         # The raw JSON text and json.loads: SQLAlchemy's JSON result processor
         # doubled this (the window waits for it: ~0.1 s per 10k documents).
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql("SELECT id, meta FROM documents").all()
+            rows = conn.exec_driver_sql("SELECT id, meta, length(state) > 0 FROM documents").all()
         loads = json.loads
-        return {doc_id: DocInfo.from_wire(loads(meta)) for doc_id, meta in rows}
+        docs = {doc_id: DocInfo.from_wire(loads(meta)) for doc_id, meta, _ in rows}
+        return docs, {doc_id for doc_id, _, has_state in rows if has_state}
 
     def load_state(self, doc_id: str) -> bytes | None:
         """The working copy's CRDT state (editors)."""
@@ -283,7 +291,7 @@ class LocalStore:
     def working_ids(self) -> set[str]:
         """Documents whose working copy this profile holds."""
         with self.engine.connect() as conn:
-            query = select(documents.c.id).where(documents.c.working, documents.c.state != b"")
+            query = select(documents.c.id).where(documents.c.working, _HAS_STATE)
             return set(conn.scalars(query))
 
     def doc_count(self) -> int:

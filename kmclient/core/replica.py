@@ -44,6 +44,7 @@ from kmclient.core.store_writer import (
     split,
     text_of,
 )
+from kmclient.core.sync_ids import SyncIds
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +73,14 @@ class Replica:
             self._lock.release()
             raise
         try:
-            self.docs: dict[str, DocInfo] = self.store.load_docs()
+            self.docs: dict[str, DocInfo]
+            self.docs, with_state = self.store.load_docs_and_states()
             self.index = SearchIndex(self.dir / profile.INDEX_DIR)
         except BaseException:
             self.store.close()
             self._lock.release()
             raise
+        self._sync_ids = SyncIds(with_state)
         self.open_docs = OpenDocs(on_local)  # working copies
         self.published_docs = OpenDocs(_read_only)  # latest revisions, never edited here
         self._listeners: list[Listener] = []
@@ -234,6 +237,11 @@ class Replica:
         results = self.index.search(query, topics=topics, limit=limit + 10)
         return [r for r in results if r.doc_id in self.docs][:limit]
 
+    def sync_ids(self) -> tuple[list[str], list[str]]:
+        """(known, working) of a ``sync`` request, sorted (as stored after the next
+        commit). Kept from one request to the next (sync_ids.py)."""
+        return self._sync_ids.lists(self.docs)
+
     @property
     def index_progress(self) -> IndexProgress:
         return self.indexer.progress()
@@ -247,6 +255,8 @@ class Replica:
             return old
         if old is None and info.id not in self._states and info.id not in self._pub_states:
             self._unstored.add(info.id)
+        if old is None or old.working != info.working:
+            self._sync_ids.changed()
         if old is None or (old.title, old.topics, old.working) != (
             info.title,
             info.topics,
@@ -282,6 +292,7 @@ class Replica:
         self.docs[doc_id] = DocInfo(id=doc_id, title=doc_id)
         self._batch.metas[doc_id] = self.docs[doc_id]
         self._unstored.add(doc_id)
+        self._sync_ids.changed()
 
     def put_update(self, doc_id: str, update: bytes, *, local: bool) -> None:
         """Merge a CRDT update into the working copy (applied to its open Doc if remote)."""
@@ -289,6 +300,7 @@ class Replica:
             self._placeholder(doc_id)
         state = self.state(doc_id)
         self._states[doc_id] = update if state is None else merge_updates(state, update)
+        self._sync_ids.state_added(doc_id)
         if not local:
             self.open_docs.apply_remote(doc_id, update)
         self.emit(DocChanged(doc_id, "content", update, local))
@@ -307,6 +319,7 @@ class Replica:
         self._states.pop(doc_id, None)
         self._held.pop(doc_id, None)
         self._batch.contents[doc_id] = (b"", "")
+        self._sync_ids.state_dropped(doc_id)
         self._batch.outbox_delete_docs.add(doc_id)
         self.open_docs.discard(doc_id)
         self.emit(DocChanged(doc_id, "reset"))
@@ -314,6 +327,7 @@ class Replica:
     def replace_state(self, doc_id: str, state: bytes) -> None:
         """Throw the local copy away for ``state`` (a refused edit is dropped)."""
         self._states[doc_id] = state
+        self._sync_ids.state_added(doc_id)
         self.open_docs.replace(doc_id, state)
         self.emit(DocChanged(doc_id, "reset"))
 
@@ -334,6 +348,8 @@ class Replica:
         self._pub_held.pop(doc_id, None)
         self._unstored.discard(doc_id)
         self._reindex.discard(doc_id)
+        self._sync_ids.state_dropped(doc_id)
+        self._sync_ids.changed()
         self.open_docs.discard(doc_id)
         self.published_docs.discard(doc_id)
         self._gen += 1

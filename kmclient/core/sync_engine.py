@@ -492,11 +492,12 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
         self._run = _SyncRun(time.perf_counter())
         self.replica.indexer.pause()  # storing first: browsable sooner, indexed in bulk
         self._set(state=ConnState.SYNCING, error=None, retry_in=None, done=0, total=0)
+        known, working = self.replica.sync_ids()
         self._send_json(
             type="sync",
             cursor=self._cursor,
-            known=sorted(self.replica.docs),
-            working=sorted(self.replica.store.working_ids() & set(self.replica.docs)),
+            known=known,
+            working=working,
             **self._fb.sync_fields(),  # records_from: 0 once per profile
         )
 
