@@ -59,7 +59,7 @@ from kmclient.core.model import (
     UserProfile,
 )
 from kmclient.core.publishing_api import QUERIES, PublishingApi
-from kmclient.core.replica import Listener, Replica
+from kmclient.core.replica import BatchListener, Listener, Replica
 from kmclient.core.search import SearchResult
 from kmclient.net import events as ev
 from kmclient.net.backoff import Backoff
@@ -258,6 +258,10 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
     def listen(self, listener: Listener) -> Callable[[], None]:
         """``listener(event)`` runs on the owner thread for each EngineEvent."""
         return self.replica.listen(listener)
+
+    def listen_batches(self, listener: BatchListener) -> Callable[[], None]:
+        """``listener(events)`` with the events told together, in order (Replica.listen_batches)."""
+        return self.replica.listen_batches(listener)
 
     @property
     def status(self) -> SyncStatus:
