@@ -40,7 +40,6 @@ from kmclient.core.store_writer import (
     StoreWriter,
     WriteJob,
     can_split,
-    only_documents,
     split,
     text_of,
 )
@@ -463,7 +462,7 @@ class Replica:
         self._pub_held.update((d, s) for d, s in pub_states.items() if d in self.published_docs)
         events, self._events = self._events, []
         job = WriteJob(batch, (index_now, text_from, events, states, pub_states))
-        if not wait and (only_documents(batch) or can_split(batch)):
+        if not wait and can_split(batch):  # a batch of documents only, too
             # Outbox, records and settings now (durable before sending, read back at
             # once), beside the writer's transactions; the documents to the writer.
             docs, rest = split(batch)

@@ -65,18 +65,6 @@ class WriteJob:
     error: BaseException | None = None
 
 
-def only_documents(batch: Batch) -> bool:
-    """Can this batch be written off the owner thread (see the module's doc)?"""
-    return not (
-        batch.removed
-        or batch.outbox_add
-        or batch.outbox_delete
-        or batch.outbox_delete_docs
-        or batch.settings
-        or batch.records
-    )
-
-
 def can_split(batch: Batch) -> bool:
     """May this batch's documents be written after its other parts (see the module's doc)?"""
     return not batch.removed and "cursor" not in batch.settings
