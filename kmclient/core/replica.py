@@ -37,7 +37,14 @@ from kmclient.core.model import DocChanged, DocInfo, EngineEvent, IndexProgress
 from kmclient.core.open_docs import OpenDocs
 from kmclient.core.records_db import RecordRow, RequestRow
 from kmclient.core.search_result import SearchResult
-from kmclient.core.store_writer import StoreWriter, WriteJob, only_documents, text_of
+from kmclient.core.store_writer import (
+    StoreWriter,
+    WriteJob,
+    can_split,
+    split,
+    text_of,
+)
+from kmclient.core.sync_ids import SyncIds
 
 if TYPE_CHECKING:  # Whoosh: imported by the indexer thread when it opens the index
     from kmclient.core.search import SearchIndex
@@ -45,6 +52,7 @@ if TYPE_CHECKING:  # Whoosh: imported by the indexer thread when it opens the in
 log = logging.getLogger(__name__)
 
 Listener = Callable[[EngineEvent], object]
+BatchListener = Callable[[list[EngineEvent]], object]
 
 CATCH_UP_LIMIT = 1000  # more left unindexed than this: rebuild rather than load them here
 
@@ -69,14 +77,17 @@ class Replica:
             self._lock.release()
             raise
         try:
-            self.docs: dict[str, DocInfo] = self.store.load_docs()
+            self.docs: dict[str, DocInfo]
+            self.docs, with_state = self.store.load_docs_and_states()
         except BaseException:
             self.store.close()
             self._lock.release()
             raise
+        self._sync_ids = SyncIds(with_state)
         self.open_docs = OpenDocs(on_local)  # working copies
         self.published_docs = OpenDocs(_read_only)  # latest revisions, never edited here
         self._listeners: list[Listener] = []
+        self._batch_listeners: list[BatchListener] = []
         self._removal_hooks: list[Callable[[str], None]] = []
         self._events: list[EngineEvent] = []
         self._batch = Batch()
@@ -117,17 +128,26 @@ class Replica:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
+    def listen_batches(self, listener: BatchListener) -> Callable[[], None]:
+        """Call ``listener(events)`` on the owner thread with the events told together
+        (a commit's, in order; or one told at once), after the per-event listeners.
+        The app's bridge makes one Qt signal of a run of documents' events this way:
+        a first sync tells three per document, and each emit cost ~38 µs."""
+        self._batch_listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._batch_listeners:
+                self._batch_listeners.remove(listener)
+
+        return stop
+
     def emit(self, event: EngineEvent) -> None:
         """Queue an event; it reaches listeners after the next commit."""
         self._events.append(event)
 
     def notify_now(self, event: EngineEvent) -> None:
         """Tell listeners at once (for events that do not depend on stored data)."""
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("listener failed on %r", event)
+        self._tell([event])
 
     def _post_if_open(self, fn: Callable[[], object]) -> None:
         self._post(lambda: None if self._closed else fn())
@@ -236,6 +256,11 @@ class Replica:
         results = self.index.search(query, topics=topics, limit=limit + 10)
         return [r for r in results if r.doc_id in self.docs][:limit]
 
+    def sync_ids(self) -> tuple[list[str], list[str]]:
+        """(known, working) of a ``sync`` request, sorted (as stored after the next
+        commit). Kept from one request to the next (sync_ids.py)."""
+        return self._sync_ids.lists(self.docs)
+
     @property
     def index_progress(self) -> IndexProgress:
         return self.indexer.progress()
@@ -249,6 +274,8 @@ class Replica:
             return old
         if old is None and info.id not in self._states and info.id not in self._pub_states:
             self._unstored.add(info.id)
+        if old is None or old.working != info.working:
+            self._sync_ids.changed()
         if old is None or (old.title, old.topics, old.working) != (
             info.title,
             info.topics,
@@ -284,6 +311,7 @@ class Replica:
         self.docs[doc_id] = DocInfo(id=doc_id, title=doc_id)
         self._batch.metas[doc_id] = self.docs[doc_id]
         self._unstored.add(doc_id)
+        self._sync_ids.changed()
 
     def put_update(self, doc_id: str, update: bytes, *, local: bool) -> None:
         """Merge a CRDT update into the working copy (applied to its open Doc if remote)."""
@@ -291,6 +319,7 @@ class Replica:
             self._placeholder(doc_id)
         state = self.state(doc_id)
         self._states[doc_id] = update if state is None else merge_updates(state, update)
+        self._sync_ids.state_added(doc_id)
         if not local:
             self.open_docs.apply_remote(doc_id, update)
         self.emit(DocChanged(doc_id, "content", update, local))
@@ -309,6 +338,7 @@ class Replica:
         self._states.pop(doc_id, None)
         self._held.pop(doc_id, None)
         self._batch.contents[doc_id] = (b"", "")
+        self._sync_ids.state_dropped(doc_id)
         self._batch.outbox_delete_docs.add(doc_id)
         self.open_docs.discard(doc_id)
         self.emit(DocChanged(doc_id, "reset"))
@@ -316,6 +346,7 @@ class Replica:
     def replace_state(self, doc_id: str, state: bytes) -> None:
         """Throw the local copy away for ``state`` (a refused edit is dropped)."""
         self._states[doc_id] = state
+        self._sync_ids.state_added(doc_id)
         self.open_docs.replace(doc_id, state)
         self.emit(DocChanged(doc_id, "reset"))
 
@@ -336,6 +367,8 @@ class Replica:
         self._pub_held.pop(doc_id, None)
         self._unstored.discard(doc_id)
         self._reindex.discard(doc_id)
+        self._sync_ids.state_dropped(doc_id)
+        self._sync_ids.changed()
         self.open_docs.discard(doc_id)
         self.published_docs.discard(doc_id)
         self._gen += 1
@@ -404,10 +437,13 @@ class Replica:
         """Store everything buffered in one transaction, hand changed documents
         to the indexer, then tell listeners. Returns the new outbox row ids.
 
-        With ``wait=False`` a batch of documents only (see
-        :func:`~kmclient.core.store_writer.only_documents`) is handed to the
-        store writer instead; the indexer and listeners hear of it when it is
-        back. Any other commit first waits for what was handed over."""
+        With ``wait=False`` the batch's documents are handed to the store
+        writer instead, and the rest (outbox, records, settings) is committed
+        at once, beside the writer's transactions; the indexer and listeners
+        hear of it all when the documents are back. A batch that removes
+        documents or stores the cursor, and any commit with ``wait=True``,
+        first waits for what was handed over (see
+        :func:`~kmclient.core.store_writer.can_split`)."""
         batch, self._batch = self._batch, Batch()
         states, self._states = self._states, {}
         pub_states, self._pub_states = self._pub_states, {}
@@ -435,27 +471,38 @@ class Replica:
         self._pub_held.update((d, s) for d, s in pub_states.items() if d in self.published_docs)
         events, self._events = self._events, []
         job = WriteJob(batch, (index_now, text_from, events, states, pub_states))
-        if not wait and (not batch or only_documents(batch)):
-            if not batch:  # nothing to store: its events follow what is being written
-                if self._jobs:
-                    self._jobs[-1].owner[2].extend(events)
-                else:
-                    self._tell(events)
-                return []
-            self._writing.update(states)
-            self._pub_writing.update(pub_states)
-            self._prev_writing.update(batch.previous)
-            self._jobs.append(job)
-            self._writer.submit(job)
-            return []
+        if not wait and can_split(batch):  # a batch of documents only, too
+            # Outbox, records and settings now (durable before sending, read back at
+            # once), beside the writer's transactions; the documents to the writer.
+            docs, rest = split(batch)
+            added = self._writer.commit_now(rest) if rest else []
+            job.batch = docs
+            self._hand_over(job)
+            return added
         self._finish_writes()  # what was handed over first: its transactions came first
         for parts in (batch.contents, batch.published):
             for doc_id, (state, text) in parts.items():
                 if text is None:
                     parts[doc_id] = (state, text_of(state))
-        added = self.store.commit(batch) if batch else []
+        added = self._writer.commit_now(batch) if batch else []
         self._finished(job)
         return added
+
+    def _hand_over(self, job: WriteJob) -> None:
+        """Documents to the store writer; their events (and the indexer) follow it back.
+        A job without documents has only events: they follow what is being written."""
+        _index_now, _from, events, states, pub_states = job.owner
+        if not job.batch:
+            if self._jobs:
+                self._jobs[-1].owner[2].extend(events)
+            else:
+                self._finished(job)
+            return
+        self._writing.update(states)
+        self._pub_writing.update(pub_states)
+        self._prev_writing.update(job.batch.previous)
+        self._jobs.append(job)
+        self._writer.submit(job)
 
     def _finish_writes(self) -> None:
         """Wait until the store writer has written what it was handed, and take it back."""
@@ -497,8 +544,19 @@ class Replica:
         self._tell(events)
 
     def _tell(self, events: list[EngineEvent]) -> None:
+        if not events:
+            return
         for event in events:
-            self.notify_now(event)
+            for listener in list(self._listeners):
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("listener failed on %r", event)
+        for batch_listener in list(self._batch_listeners):
+            try:
+                batch_listener(events)
+            except Exception:
+                log.exception("listener failed on %d events", len(events))
 
     def _index_entry(self, doc_id: str, text: str, batch: Batch) -> IndexEntry:
         info = self.docs[doc_id]

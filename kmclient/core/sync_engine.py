@@ -59,7 +59,7 @@ from kmclient.core.model import (
     UserProfile,
 )
 from kmclient.core.publishing_api import QUERIES, PublishingApi
-from kmclient.core.replica import Listener, Replica
+from kmclient.core.replica import BatchListener, Listener, Replica
 from kmclient.core.search_result import SearchResult
 from kmclient.net import events as ev
 from kmclient.net.backoff import Backoff
@@ -139,6 +139,8 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
         self._repair_asked: set[str] = set()  # step 1 sent on the current socket
         self._run: _SyncRun | None = None
         self._pending_cursor: int | None = None  # stored with the next commit
+        # sync_end's cursor is stored; going live is the next turn: (cursor, run)
+        self._going_live: tuple[int, _SyncRun | None] | None = None
         # Requests sent on this socket and not yet answered: ref -> (type, doc id)
         self._requests: dict[str, tuple[str, str]] = {}
         self._queries: dict[str, str] = {}  # ask() refs not yet answered -> kind
@@ -256,6 +258,10 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
     def listen(self, listener: Listener) -> Callable[[], None]:
         """``listener(event)`` runs on the owner thread for each EngineEvent."""
         return self.replica.listen(listener)
+
+    def listen_batches(self, listener: BatchListener) -> Callable[[], None]:
+        """``listener(events)`` with the events told together, in order (Replica.listen_batches)."""
+        return self.replica.listen_batches(listener)
 
     @property
     def status(self) -> SyncStatus:
@@ -427,24 +433,38 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
 
     def _pump(self) -> None:
         self._flush_local()
+        if self._going_live is not None:  # the second half of sync_end: a turn of its own
+            self._go_live(*self._going_live)
+            self._commit()
+            self._post_if_open(self._pump)  # then the frames that followed sync_end
+            return
         if self.replica.writing > self.writing_ahead:
             return  # the store writer is behind: _on_written pumps again
         if self._conn is not None:
             self._backlog.extend(self._conn.take_events())
         deadline = time.perf_counter() + self.pump_budget
+        held = False
         while self._backlog:
-            event = self._backlog.popleft()
+            event = self._backlog[0]
+            if self.replica.writing and _is_sync_end(event):
+                # The cursor is stored only after what the writer holds; waiting for
+                # it here kept the GUI thread 10-40 ms. _on_written pumps again.
+                held = True
+                break
+            self._backlog.popleft()
             try:
                 self._handle(event)
             except Exception:  # one bad frame must not stop the sync
                 log.exception("ignoring a frame the client cannot use: %r", event)
+            if self._going_live is not None:
+                break  # going live gets a turn of its own (a posted _pump, below)
             if time.perf_counter() > deadline or self.replica.uncommitted >= self.pump_max_docs:
                 break
         self._publish_progress()
         # During a sync, its documents are stored off this thread (store_writer.py).
         self._commit(wait=self._run is None)
-        if self._backlog:  # give the UI a turn, then go on
-            self._post_if_open(self._pump)
+        if self._going_live is not None or (self._backlog and not held):
+            self._post_if_open(self._pump)  # give the UI a turn, then go on
 
     def _on_written(self) -> None:
         if self._backlog or self._conn is not None:
@@ -476,11 +496,12 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
         self._run = _SyncRun(time.perf_counter())
         self.replica.indexer.pause()  # storing first: browsable sooner, indexed in bulk
         self._set(state=ConnState.SYNCING, error=None, retry_in=None, done=0, total=0)
+        known, working = self.replica.sync_ids()
         self._send_json(
             type="sync",
             cursor=self._cursor,
-            known=sorted(self.replica.docs),
-            working=sorted(self.replica.store.working_ids() & set(self.replica.docs)),
+            known=known,
+            working=working,
             **self._fb.sync_fields(),  # records_from: 0 once per profile
         )
 
@@ -509,6 +530,7 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
         self._inflight.clear()
         self._repair_asked.clear()
         self._run = None
+        self._going_live = None
 
     def _on_control(self, msg: dict[str, Any]) -> None:
         kind = msg.get("type")
@@ -589,12 +611,20 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
             held.append(message.payload)
 
     def _on_sync_end(self, cursor: int, last_seen: Any = None) -> None:
+        """The cursor, in this turn; going live (:meth:`_go_live`) in the next one.
+
+        Until then ``_live`` stays False: an edit made in between goes to the
+        outbox, unsent, and is sent with the whole outbox, in order."""
         self._store_cursor(cursor)
         self._fb.sync_ended(last_seen)  # committed with the cursor
         self._commit()
+        run, self._run = self._run, None
+        self._going_live = (cursor, run)
+
+    def _go_live(self, cursor: int, run: _SyncRun | None) -> None:
+        self._going_live = None
         self._live = True
         self.replica.indexer.resume()
-        run, self._run = self._run, None
         self._set(state=ConnState.ONLINE, error=None, done=run.total if run else 0)
         if run is not None:
             seconds = time.perf_counter() - run.started
@@ -727,6 +757,10 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
     def _send_json(self, **msg: Any) -> None:
         if self._conn is not None:
             self._conn.send_json(self._session, **msg)
+
+
+def _is_sync_end(event: ev.NetEvent) -> bool:
+    return isinstance(event, ev.Control) and event.msg.get("type") == "sync_end"
 
 
 def _now() -> str:

@@ -117,13 +117,22 @@ class Fake:
     def feed(self, *msgs: dict[str, Any]) -> None:
         for msg in msgs:
             self.engine._backlog.append(ev.Control(self.session, msg))
-        self.engine._pump()
+        self.pump()
+
+    def pump(self) -> None:
+        """One turn, then the turns it posts (the store writer's batches coming
+        back, sync_end's second half), until the engine has nothing left to do."""
+        engine = self.engine
+        engine._pump()
+        idle = lambda: not (engine._backlog or engine.replica.writing or engine._going_live)  # noqa: E731
+        assert self.loop.run_until(idle, 30)
+        self.loop.run_pending()
 
     def sync(self, *frames: dict[str, Any], removed: tuple[str, ...] = (), cursor: int = 100):
         self.session += 1
         user = {"name": self.user, "role": self.role, "topics": ["parking"]}
         self.engine._backlog.append(ev.Welcome(self.session, {"user": user, "token": "t"}))
-        self.engine._pump()
+        self.pump()
         self.feed(
             {"type": "sync_begin", "total": 0, "cursor": cursor},
             *frames,
@@ -133,7 +142,7 @@ class Fake:
 
     def drop(self) -> None:
         self.engine._backlog.append(ev.Disconnected(self.session, ev.LOST, "gone", 1.0))
-        self.engine._pump()
+        self.pump()
 
     def of(self, kind: type) -> list:
         return [e for e in self.events if isinstance(e, kind)]

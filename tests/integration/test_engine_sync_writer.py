@@ -108,3 +108,71 @@ def test_closing_in_the_middle_of_a_sync_keeps_what_was_handed_over(
         assert {d.id: reopened.text(d.id) for d in reopened.documents(True)} == texts
     finally:
         reopened.close()
+
+
+def turn_by_turn(
+    profile: Path, owner: OwnerLoop
+) -> tuple[SyncEngine, list[tuple[tuple[int, int, str], tuple[int, int, str]]]]:
+    """An engine whose every owner turn is recorded: (writing, cursor, state) before and after."""
+    turns: list[tuple[tuple[int, int, str], tuple[int, int, str]]] = []
+    engine: SyncEngine | None = None
+
+    def seen() -> tuple[int, int, str]:
+        assert engine is not None
+        return engine.replica.writing, engine.cursor, str(engine.status.state)
+
+    def post(fn):  # type: ignore[no-untyped-def]
+        def turn() -> None:
+            before = seen()
+            fn()
+            turns.append((before, seen()))
+
+        owner.post(turn)
+
+    engine = SyncEngine(profile, post)
+    engine.pump_max_docs = 3  # many batches: the writer is busy when sync_end arrives
+    return engine, turns
+
+
+def test_sync_end_waits_for_the_writer_between_turns_and_goes_live_in_a_turn_of_its_own(
+    server: ServerThread, tmp_path: Path
+) -> None:
+    owner = OwnerLoop()
+    engine, turns = turn_by_turn(tmp_path / "sara", owner)
+    engine.connect(server.url, "sara", PASSWORD)
+    try:
+        assert owner.run_until(lambda: engine.status.state == "online", WAIT)
+        cursor_turns = [t for t in turns if t[0][1] == 0 and t[1][1] > 0]
+        assert len(cursor_turns) == 1
+        (writing, _, _), (_, _, state) = cursor_turns[0]
+        # The cursor's turn began with nothing at the writer (sync_end was held until
+        # the writer was done, not waited for inside the turn), and did not go live.
+        assert writing == 0 and state == "syncing"
+        live_turns = [t for t in turns if t[0][2] == "syncing" and t[1][2] == "online"]
+        assert len(live_turns) == 1 and live_turns[0][0][1] > 0  # a later turn
+        assert any(t[0][0] > 0 for t in turns)  # the writer really held batches meanwhile
+    finally:
+        engine.close()
+
+
+def test_an_edit_between_the_cursor_and_going_live_is_sent_once(
+    server: ServerThread, tmp_path: Path
+) -> None:
+    owner = OwnerLoop()
+    engine = small_turns(tmp_path / "sara", owner)
+    engine.connect(server.url, "sara", PASSWORD)
+    try:
+        # Right after the turn that stores the cursor: not live yet.
+        assert owner.run_until(lambda: engine.cursor > 0, WAIT)
+        assert engine.status.state == "syncing"
+        doc_id = sorted(engine.replica.docs)[0]
+        engine.open_doc(doc_id)["body"].insert(0, "Mellan turerna. ")
+        assert owner.run_until(
+            lambda: engine.status.state == "online" and engine.unconfirmed == 0, WAIT
+        )
+        assert server.body_text(doc_id).startswith("Mellan turerna. ")
+        assert server.body_text(doc_id).count("Mellan turerna.") == 1
+        assert engine.replica.store.outbox_rows() == []
+        engine.close_doc(doc_id)
+    finally:
+        engine.close()

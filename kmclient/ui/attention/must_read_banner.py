@@ -61,7 +61,7 @@ class MustReadBanner(QWidget):
         self._box.addLayout(buttons)
         self.hide()
         bridge.recordsChanged.connect(self._on_records)
-        bridge.docChanged.connect(self._on_doc)
+        bridge.docsChanged.connect(self._on_docs)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -130,9 +130,9 @@ class MustReadBanner(QWidget):
         if {"must_read", "ack"} & event.kinds and self.doc_id in event.doc_ids:
             self.refresh()
 
-    def _on_doc(self, event: DocChanged) -> None:
-        if event.doc_id == self.doc_id and event.kind in ("meta", "published"):
-            self.refresh()
+    def _on_docs(self, events: tuple[DocChanged, ...]) -> None:
+        if any(e.doc_id == self.doc_id and e.kind in ("meta", "published") for e in events):
+            self.refresh()  # once for all of them
 
 
 class _NoRev:

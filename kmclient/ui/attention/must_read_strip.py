@@ -64,7 +64,7 @@ class MustReadStrip(QWidget):
         self._due.timeout.connect(self.refresh)
         self._due.start()
         bridge.recordsChanged.connect(self._on_records)
-        bridge.docChanged.connect(self._on_doc)
+        bridge.docsChanged.connect(self._on_docs)
         bridge.stateChanged.connect(lambda _s: self.refresh())
         self.refresh()
 
@@ -140,6 +140,7 @@ class MustReadStrip(QWidget):
         if {"must_read", "ack"} & event.kinds:
             self.refresh()
 
-    def _on_doc(self, event: DocChanged) -> None:
-        if event.kind in ("meta", "removed") and any(m.doc_id == event.doc_id for m in self.items):
+    def _on_docs(self, events: tuple[DocChanged, ...]) -> None:
+        shown = {m.doc_id for m in self.items}
+        if any(e.kind in ("meta", "removed") and e.doc_id in shown for e in events):
             self.refresh()  # a new title, or the document left this user

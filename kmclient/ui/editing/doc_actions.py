@@ -76,7 +76,7 @@ class DocActions(QObject):
         doc_view.reader.searchChanged.connect(self.update)
         doc_view.docOpened.connect(lambda _id: self.update())
         doc_view.editingChanged.connect(self._on_editing_changed)
-        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.docsChanged.connect(self._on_docs_changed)
         self.update()
 
     def fill_document_menu(self, menu: QMenu) -> None:
@@ -101,6 +101,10 @@ class DocActions(QObject):
         self.edit.blockSignals(True)
         self.edit.setChecked(editing)
         self.edit.blockSignals(False)
+
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        for event in events:
+            self._on_doc_changed(event)
 
     def _on_doc_changed(self, event: DocChanged) -> None:
         if event.doc_id == self._open_when_ready:

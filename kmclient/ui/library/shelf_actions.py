@@ -78,7 +78,7 @@ class ShelfActions(QObject):
         self.menu = QMenu(tr("&Go"), window)
         self.menu.aboutToShow.connect(self._fill_menu)
         doc_view.docOpened.connect(self._on_opened)
-        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.docsChanged.connect(self._on_docs_changed)
         self.update()
         self._fill_menu()
 
@@ -146,8 +146,9 @@ class ShelfActions(QObject):
             self._saved()
         self.update()
 
-    def _on_doc_changed(self, event: DocChanged) -> None:
-        if event.kind == "removed" and self.shelf.forget([event.doc_id]):
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        removed = [e.doc_id for e in events if e.kind == "removed"]
+        if removed and self.shelf.forget(removed):
             self.tree.refresh_shelf()
             self._saved()
 

@@ -167,7 +167,7 @@ class HistoryDialog(ToolWindow):
         box = QVBoxLayout(self)
         box.addWidget(self.tabs, 1)
         box.addLayout(buttons)
-        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.docsChanged.connect(self._on_docs_changed)
         self._fill_local()
         self.reload()
 
@@ -361,6 +361,10 @@ class HistoryDialog(ToolWindow):
             return
         self.status.setText(tr("Restoring version {rev}…").format(rev=rev))
         self.restoreRequested.emit(self.doc_id, rev)
+
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        for event in events:
+            self._on_doc_changed(event)
 
     def _on_doc_changed(self, event: DocChanged) -> None:
         if event.doc_id != self.doc_id:

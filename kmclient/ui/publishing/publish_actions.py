@@ -99,7 +99,7 @@ class PublishActions(QObject):
         doc_view.header.historyRequested.connect(self.open_history)
         doc_view.header.whatChangedRequested.connect(self.open_what_changed)
         doc_view.docOpened.connect(self._on_opened)
-        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.docsChanged.connect(self._on_docs_changed)
         bridge.recordsChanged.connect(self._on_records)
         bridge.requestFailed.connect(self._on_failed)
         self.update()
@@ -132,6 +132,10 @@ class PublishActions(QObject):
     def _on_opened(self, doc_id: str) -> None:
         self.banner.show_doc(doc_id)
         self.update()
+
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        for event in events:
+            self._on_doc_changed(event)
 
     def _on_doc_changed(self, event: DocChanged) -> None:
         if event.kind == "meta" and event.doc_id == self.doc_view.doc_id:

@@ -88,7 +88,7 @@ class ReviewDuePage(QWidget):
         box.addWidget(self.list, 1)
         box.addWidget(self.empty)
         box.addLayout(buttons)
-        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.docsChanged.connect(self._on_docs_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -140,7 +140,7 @@ class ReviewDuePage(QWidget):
             return
         self.status.setText(busy)
 
-    def _on_doc_changed(self, event: DocChanged) -> None:
-        if event.kind in ("meta", "removed"):
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        if any(e.kind in ("meta", "removed") for e in events):  # once for all of them
             self.status.clear()
             self.refresh()

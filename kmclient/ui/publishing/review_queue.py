@@ -122,7 +122,7 @@ class ReviewQueue(ToolWindow):
         box.addLayout(bottom)
         for widget in (self.comment, self.approve, self.send_back):
             widget.setVisible(self.supervisor)
-        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.docsChanged.connect(self._on_docs_changed)
         bridge.recordsChanged.connect(self._on_records)
         bridge.requestFailed.connect(self._on_failed)
         self.reload()
@@ -214,8 +214,8 @@ class ReviewQueue(ToolWindow):
         if doc_id is not None:
             self.openDoc.emit(doc_id)
 
-    def _on_doc_changed(self, event: DocChanged) -> None:
-        if event.kind == "meta" and event.doc_id in self.items:
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        if any(e.kind == "meta" and e.doc_id in self.items for e in events):
             self.reload()  # approved, sent back or resubmitted
 
     def _on_records(self, event: RecordsChanged) -> None:

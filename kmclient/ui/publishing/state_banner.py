@@ -85,7 +85,7 @@ class PublishingBanner(QWidget):
         self._recount.setSingleShot(True)
         self._recount.setInterval(RECOUNT_MS)
         self._recount.timeout.connect(self.refresh)
-        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.docsChanged.connect(self._on_docs_changed)
         bridge.recordsChanged.connect(self._on_records)
 
     @property
@@ -168,6 +168,10 @@ class PublishingBanner(QWidget):
         return "changes", tr("<b>{changes}</b>: readers do not see them yet.", "", count).format(
             changes=shown
         )
+
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        for event in events:
+            self._on_doc_changed(event)
 
     def _on_doc_changed(self, event: DocChanged) -> None:
         if event.doc_id != self.doc_id:

@@ -156,7 +156,7 @@ class DocView(QWidget):
         self.reader.searchChanged.connect(self._on_search_changed)
         self.editor.cursorPositionChanged.connect(self._caret_timer.start)
         self.editor.selectionChanged.connect(self._caret_timer.start)
-        bridge.docChanged.connect(self._on_doc_changed)
+        bridge.docsChanged.connect(self._on_docs_changed)
         bridge.awarenessReceived.connect(self._on_awareness)
         bridge.changesAttributed.connect(self._on_changes_attributed)
         bridge.stateChanged.connect(self._on_status)  # not every unconfirmed 0 -> 1 -> 0
@@ -321,6 +321,10 @@ class DocView(QWidget):
         return self._binding.can_redo() if self._binding else False
 
     # -- changes from the engine -------------------------------------------------------
+
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        for event in events:
+            self._on_doc_changed(event)
 
     def _on_doc_changed(self, event: DocChanged) -> None:
         if event.doc_id != self._doc_id:

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         b = self.bridge
-        b.docChanged.connect(self._on_doc_changed)
+        b.docsChanged.connect(self._on_docs_changed)
         b.statusChanged.connect(self._on_status)
         b.syncCompleted.connect(self._on_sync_completed)
         b.indexProgress.connect(self._on_index_progress)
@@ -428,6 +428,10 @@ class MainWindow(QMainWindow):
         self.search.refresh()
 
     # -- engine events -----------------------------------------------------------------
+
+    def _on_docs_changed(self, events: tuple[DocChanged, ...]) -> None:
+        for event in events:
+            self._on_doc_changed(event)
 
     def _on_doc_changed(self, event: DocChanged) -> None:
         doc_id = event.doc_id
