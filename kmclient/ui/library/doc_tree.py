@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -158,6 +166,10 @@ class DocTree(QTreeView):
         self.setItemDelegate(self.delegate)
         self._model = model
         self._quiet = False  # select_doc() moves the current row without re-opening it
+        # A click opens a document on the press; the shelf it changes is shown after the
+        # release, which would otherwise select (and "click") the row now under the cursor.
+        self._pressing = False
+        self._shelf_due = False
         # What the user opened or closed, remembered across resets and scope changes.
         self._collapsed: set[str] = set()
         self._expanded: set[str] = set()
@@ -213,8 +225,22 @@ class DocTree(QTreeView):
         if doc_id is not None and not self._quiet:
             self.docActivated.emit(doc_id)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pressing = True
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self._pressing = False
+        if self._shelf_due:
+            self.refresh_shelf()
+
     def refresh_shelf(self) -> None:
         """Show the shelf anew, keeping the current row if it was on the shelf."""
+        if self._pressing:
+            self._shelf_due = True
+            return
+        self._shelf_due = False
         current = self.currentIndex()
         doc_id = self._model.doc_id(current)
         group = current.parent().data(TOPIC_ROLE) if current.isValid() else None

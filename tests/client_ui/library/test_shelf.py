@@ -87,3 +87,24 @@ def test_a_pin_outside_ones_topics_stays_and_pins_survive_a_restart(
     assert shelf_group(again, RECENT)[:1] == [ELSEWHERE]
     press(qtbot, again, "Ctrl+1")
     assert again.doc_view.doc_id == ELSEWHERE
+
+
+def test_the_clicked_row_stays_selected_when_the_shelf_appears_above_it(
+    qtbot: QtBot,
+    windows: Windows,  # type: ignore[no-untyped-def]
+) -> None:
+    """The first document opened puts "Recently viewed" above the topics: the selection
+    moves down with the clicked row instead of staying on the row now in its place."""
+    anna = windows.open("anna")
+    tree, model = anna.tree, anna.model
+    assert shelf_group(anna, RECENT) == []
+    index = next(i for i in model.indexes_of(A) if i.parent().data(KIND_ROLE) == "topic")
+    tree.scrollTo(index)
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(index).center()
+    )
+    qtbot.waitUntil(lambda: anna.doc_view.doc_id == A, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: shelf_group(anna, RECENT) == [A], timeout=WAIT_MS)
+    selected = [model.doc_id(i) for i in tree.selectionModel().selectedIndexes()]
+    assert model.doc_id(tree.currentIndex()) == A
+    assert selected == [A]
