@@ -42,6 +42,15 @@ def indexed_profile(path: Path, owner: OwnerLoop) -> None:
     r.close()
 
 
+def queued_for_indexing(profile_dir: Path) -> dict[str, int]:
+    """What the closed profile's index queue holds, read from its database."""
+    store = LocalStore(profile_dir / DB_FILE)
+    try:
+        return store.index_pending()
+    finally:
+        store.close()
+
+
 def test_a_deferred_index_opens_only_when_wanted(tmp_path: Path) -> None:
     owner = OwnerLoop()
     indexed_profile(tmp_path / "p", owner)
@@ -92,9 +101,7 @@ def test_what_the_last_run_left_unindexed_is_caught_up_on_the_indexer_thread(
     add_doc(r, "d9", "Strandskydd", "Dispens från strandskyddet för brygga")
     r.commit()
     r.close()  # at once: the indexer held the document back (settling), it is still queued
-    store = LocalStore(tmp_path / "p" / DB_FILE)
-    assert "d9" in store.index_pending()
-    store.close()
+    assert "d9" in queued_for_indexing(tmp_path / "p")
 
     r = open_replica(tmp_path / "p", owner, deferred=True)
     try:
@@ -120,11 +127,7 @@ def test_closing_before_the_index_was_wanted_never_opens_it_and_keeps_the_queue(
     r.commit()
     r.close()
     assert not r.index_handle.is_open
-    store = LocalStore(tmp_path / "p" / DB_FILE)
-    try:
-        assert "d9" in store.index_pending()  # indexed on the next start
-    finally:
-        store.close()
+    assert "d9" in queued_for_indexing(tmp_path / "p")  # indexed on the next start
     r = open_replica(tmp_path / "p", owner, deferred=False)
     try:
         assert owner.run_until(lambda: r.index_progress.idle and not r.store.index_pending(), WAIT)

@@ -2,7 +2,7 @@
 
 The server runs its asyncio loop on a background thread so the test thread
 can be the engines' owner thread: it drains an OwnerLoop and waits on
-conditions with timeouts, never on sleep().
+conditions with timeouts, never on fixed pauses.
 """
 
 from __future__ import annotations
