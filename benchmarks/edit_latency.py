@@ -28,6 +28,10 @@ Server cost: CPU time (utime+stime of the server process and its children,
 from /proc/<pid>/stat) during the measured window and in total, and peak RSS
 (VmHWM from /proc/<pid>/status).
 
+``--disk-floor S`` times S seconds of the least a durable commit does (4 KiB
+write + fdatasync, ``benchmarks/disk_floor.py``) at the same rate before each
+kmserver run: the disk's own p99, beside the references'.
+
 Output: a table on stdout and ``benchmarks/results/edit_latency.json``.
 Everything is bounded in count and time; the servers and client processes
 started here are stopped (SIGTERM, then SIGKILL) before the script exits.
@@ -51,6 +55,7 @@ import sys
 import time
 from pathlib import Path
 
+import disk_floor
 from latency_common import (
     RESULTS_FILE,
     WORK,
@@ -277,6 +282,7 @@ def run_one(target: str, rnd: int, args) -> dict:
 
 
 TARGETS = ("node", "hocuspocus", "before", "ours", "ours-normal")
+KMSERVER_TARGETS = ("before", "ours", "ours-normal")
 REFERENCES = ("node", "hocuspocus")  # in memory; the goal is measured against the best
 
 
@@ -359,6 +365,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="do not send an awareness state per client after the sync",
     )
+    p.add_argument(
+        "--disk-floor",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="before each kmserver run, S seconds of 4 KiB write + fdatasync at the "
+        "benchmark's edit rate on the database's filesystem (benchmarks/disk_floor.py): "
+        "the latency no durable commit goes below, beside the in-memory references",
+    )
     p.add_argument("--node", default=None, help="node binary [node on PATH]")
     p.add_argument(
         "--no-install",
@@ -419,7 +434,18 @@ def main(argv: list[str] | None = None) -> int:
         args.clients = clients
         log(f"=== {target} round {rnd}, {clients} clients per room ===")
         try:
+            floor = None
+            if args.disk_floor > 0 and target in KMSERVER_TARGETS:
+                rate = args.rooms * 1000.0 / args.interval
+                floor = disk_floor.measure(WORK, rate, args.disk_floor)
+                log(
+                    f"disk floor before {target}: p50 {fmt(floor['latency_ms']['p50'], 2)} ms,"
+                    f" p99 {fmt(floor['latency_ms']['p99'], 2)} ms,"
+                    f" max {fmt(floor['latency_ms']['max'], 1)} ms"
+                )
             r = run_one(target, rnd, args)
+            if floor is not None:
+                r["disk_floor"] = floor
             runs.append(r)
             failed |= not r["ok"]
             lat = r["latency_ms"]
@@ -453,7 +479,17 @@ def main(argv: list[str] | None = None) -> int:
         refs = [sm[t] for t in REFERENCES if sm.get(t)]
         best_p99 = min((r["latency_ms"]["p99"] for r in refs), default=None)
         node = sm.get("node")
-        for t in ("before", "ours", "ours-normal"):
+        floors = [
+            r["disk_floor"]["latency_ms"]["p99"]
+            for r in runs
+            if r.get("clients_per_room") == clients and "disk_floor" in r
+        ]
+        if floors and best_p99:
+            ratios.setdefault(f"clients={clients}", {})["disk_floor"] = {
+                "p99_ms": floors,
+                "p99_over_best_reference": [ratio(f, best_p99) for f in floors],
+            }
+        for t in KMSERVER_TARGETS:
             o = sm.get(t)
             if not o:
                 continue
@@ -498,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
             "client_procs": args.client_procs,
             "compression_offered": not args.no_compression,
             "awareness": not args.no_awareness,
+            "disk_floor_s": args.disk_floor,
             "command": "python benchmarks/edit_latency.py " + " ".join(sys.argv[1:]),
         },
         "summary": summary,

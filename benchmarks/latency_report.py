@@ -136,7 +136,7 @@ def print_table(doc: dict) -> None:
         for key, by_target in doc["ratios"].items():
             for target, rt in by_target.items():
                 shown = "  ".join(
-                    f"{k} {fmt(v, 2)}" for k, v in rt.items() if not k.startswith("goal")
+                    f"{k} {_fmt_each(v)}" for k, v in rt.items() if not k.startswith("goal")
                 )
                 print(f"  {key} {target}: {shown}")
     print()
@@ -144,6 +144,13 @@ def print_table(doc: dict) -> None:
     print("time server threads were runnable but waited for a CPU (others' load); cliCPU%, lag")
     print("p99 = client process CPU and asyncio loop lag (ms); PSI% = share of time some task on")
     print("the machine waited for CPU (/proc/pressure/cpu). CPU s = server CPU s, whole run.")
+
+
+def _fmt_each(value: float | list | None) -> str:
+    """One figure, or one per round (the disk floor is measured before each run)."""
+    if isinstance(value, list):
+        return ", ".join(fmt(v, 2) for v in value)
+    return fmt(value, 2)
 
 
 def pooled(runs: list[dict], target: str, clients: int | None = None) -> dict | None:
