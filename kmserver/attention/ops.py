@@ -42,6 +42,8 @@ from kmserver.store.attention_models import (
 )
 from kmserver.writer import JobError
 
+MAX_TOPICS_LISTED = 20  # in the refusal of an unknown topic
+
 
 @dataclass(frozen=True)
 class MustReadAsk:
@@ -53,11 +55,26 @@ class MustReadAsk:
     note: str = ""
 
 
-def _audience(terms: list[str]) -> list[str]:
+def _audience(rc: RecordContext, terms: list[str]) -> list[str]:
+    """The terms, checked against today's users: a misspelt name or topic would reach
+    nobody, and the supervisor would believe it had been sent."""
     try:
-        return audience.parse(terms)
+        terms = audience.parse(terms)
     except ProtocolError as exc:
         raise JobError(ErrorCode.BAD_MESSAGE, str(exc)) from exc
+    users = rc.users()
+    rep_topics = sorted({t for u in users.values() if u.role == "rep" for t in u.topics})
+    for term in terms:
+        kind, _, value = term.partition(":")
+        if kind == "user" and value not in users:
+            raise JobError(ErrorCode.BAD_MESSAGE, f"there is no user called '{value}'")
+        if kind == "topic" and value not in rep_topics:
+            known = ", ".join(rep_topics[:MAX_TOPICS_LISTED]) or "none"
+            raise JobError(
+                ErrorCode.BAD_MESSAGE,
+                f"no rep has the topic '{value}' (reps' topics: {known})",
+            )
+    return terms
 
 
 def _name(actor: Account | None) -> str | None:
@@ -131,7 +148,7 @@ def require_reading(
             ErrorCode.CONFLICT,
             f"version {number} is no longer the published one (version {row.published_rev} is)",
         )
-    terms = _audience(ask.terms)
+    terms = _audience(rc, ask.terms)
     must = rc.s.get(MustRead, (doc_id, number))
     if must is None:
         must = MustRead(doc_id=doc_id, rev=number, created_at=rc.now, reminded=0, seq=0)
@@ -335,7 +352,7 @@ def send_broadcast(
         raise JobError(ErrorCode.BAD_MESSAGE, f"severity is one of {', '.join(SEVERITIES)}")
     if not MIN_EXPIRY <= expires_in <= MAX_EXPIRY:
         raise JobError(ErrorCode.BAD_MESSAGE, "a broadcast lasts from a minute to a week")
-    terms = _audience(terms)
+    terms = _audience(rc, terms)
     if link is not None:
         linked = rc.meta(link)
         if linked is None or linked.deleted or (actor and not policy.can_read(actor, linked)):

@@ -182,6 +182,29 @@ async def test_no_one_outside_the_audience_learns_it_exists(server: Server, clie
     assert rita.records("broadcast") == {}
 
 
+async def test_a_misspelt_name_or_topic_is_refused_instead_of_reaching_nobody(clients) -> None:
+    sara, rita = await clients("sara"), await clients("rita")
+    await change(sara, "parking", "Nytt. ")
+    for terms, said in (
+        (["user:ritta"], "no user called 'ritta'"),
+        (["rep", "topic:parkng"], "no rep has the topic 'parkng' (reps' topics: parking"),
+        (["topic:Parking"], "no rep has the topic 'Parking'"),  # ids are exact
+    ):
+        refused = await publish_must_read(sara, "parking", terms)
+        assert refused["code"] == "bad_message" and said in refused["message"], refused
+        broadcast = await sara.ask(type="broadcast", id=new_id(), text="Hej", expires=600,
+                                   **{"for": terms})  # fmt: skip
+        assert broadcast["code"] == "bad_message" and said in broadcast["message"]
+    assert len((await sara.ask(type="history", doc="parking"))["revisions"]) == 1
+    assert (await sara.ask(type="broadcasts"))["items"] == []
+    await rita.barrier()
+    assert rita.records("broadcast") == {} and must_reads(rita) == {}
+    # spelt right, both reach rita
+    saved = await publish_must_read(sara, "parking", ["topic:parking", "user:rita"])
+    assert saved["type"] == "saved"
+    await rita.wait_for(lambda: "parking@2" in must_reads(rita))
+
+
 async def test_who_may_require_reading_and_bad_requests_change_nothing(clients) -> None:
     sara, olle, rita = await clients("sara"), await clients("olle"), await clients("rita")
     await change(olle, "parking", "Ändrat. ")
