@@ -129,12 +129,16 @@
         <translation>handläggare inom %1</translation>
     </message>
     <message>
-        <source>e.g. parking, waste: the reps of these topics</source>
-        <translation>t.ex. parkering, avfall: handläggarna inom dessa ämnen</translation>
-    </message>
-    <message>
         <source>Topics</source>
         <translation>Ämnen</translation>
+    </message>
+    <message>
+        <source>e.g. %1: the reps of these topics</source>
+        <translation>t.ex. %1: handläggarna inom dessa ämnen</translation>
+    </message>
+    <message>
+        <source>the reps of these topics, separated by commas</source>
+        <translation>handläggarna inom dessa ämnen, åtskilda med kommatecken</translation>
     </message>
     <message>
         <source>user names, separated by commas</source>
@@ -155,6 +159,10 @@
     <message>
         <source>People:</source>
         <translation>Personer:</translation>
+    </message>
+    <message>
+        <source>There is no topic “%1”. Topics: %2.</source>
+        <translation>Det finns inget ämne ”%1”. Ämnen: %2.</translation>
     </message>
     <message>
         <source>Critical</source>
@@ -2219,8 +2227,16 @@
         <translation>Kopiera avsnittet där markören står (Ctrl+Shift+C)</translation>
     </message>
     <message>
+        <source>Copied the whole answer, with changes not published yet: check before sending</source>
+        <translation>Hela svaret kopierat, med ändringar som inte är publicerade än: kontrollera innan du skickar</translation>
+    </message>
+    <message>
         <source>Copied the whole answer: paste it into the chat or e-mail</source>
         <translation>Hela svaret är kopierat: klistra in det i chatten eller mejlet</translation>
+    </message>
+    <message>
+        <source>Copied “{section}”, with changes not published yet: check before sending</source>
+        <translation>”{section}” är kopierat, med ändringar som inte är publicerade än: kontrollera innan du skickar</translation>
     </message>
     <message>
         <source>Copied “{section}”: paste it into the chat or e-mail</source>

@@ -34,8 +34,10 @@ from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.theme import Colours
 from kmclient.ui.shell.toast import Popups
 
+KEPT_DRAFTS = 20  # broadcasts whose text comes back if the server refuses them
+
 if TYPE_CHECKING:  # dialogs: imported when first opened (a faster start)
-    from kmclient.ui.attention.broadcast_dialog import BroadcastDialog
+    from kmclient.ui.attention.broadcast_dialog import BroadcastDialog, BroadcastDraft
     from kmclient.ui.attention.broadcasts_window import BroadcastsWindow
     from kmclient.ui.attention.coverage_window import CoverageWindow
     from kmclient.ui.attention.must_read_fields import RequireReadingDialog
@@ -67,6 +69,8 @@ class AttentionActions(QObject):
         self._first_sync = True
         self.coverage: CoverageWindow | None = None
         self.broadcasts_window: BroadcastsWindow | None = None
+        # sent broadcasts, until the server has saved or refused them (then shown again)
+        self._broadcast_drafts: dict[str, BroadcastDraft] = {}
         self.since: SinceWindow | None = None
         self.what_changed: WhatChangedWindow | None = None
         self.list: MustReadList | None = None
@@ -258,7 +262,10 @@ class AttentionActions(QObject):
         dialog.open()
         return dialog
 
-    def open_broadcast(self) -> BroadcastDialog | None:
+    def open_broadcast(
+        self, refused: tuple[BroadcastDraft, str] | None = None
+    ) -> BroadcastDialog | None:
+        """The broadcast dialog; ``refused``: a draft the server refused, and why."""
         user = self.engine.user
         if user is None or user.role != "supervisor":
             return None
@@ -266,7 +273,16 @@ class AttentionActions(QObject):
 
         dialog = BroadcastDialog(self.engine, self.doc_view.doc_id, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.sent.connect(lambda _id: self._said(tr("Broadcast sent")))
+        if refused is not None:
+            dialog.restore(*refused)
+
+        def on_sent(broadcast_id: str) -> None:
+            self._broadcast_drafts[broadcast_id] = dialog.draft()
+            while len(self._broadcast_drafts) > KEPT_DRAFTS:  # saved ones are not announced
+                del self._broadcast_drafts[next(iter(self._broadcast_drafts))]
+            self._said(tr("Broadcast sent"))
+
+        dialog.sent.connect(on_sent)
         dialog.open()
         return dialog
 
@@ -322,7 +338,11 @@ class AttentionActions(QObject):
                 self.doc_view.header.show_notice(failed.message)
             self.banner.refresh()
         elif failed.request in ("broadcast", "end_broadcast"):
-            self._said(tr("Broadcast not sent: %1").replace("%1", failed.message))
+            draft = self._broadcast_drafts.pop(failed.record_id or "", None)
+            if draft is not None:  # nothing typed is lost: back in the dialog, with why
+                self.open_broadcast((draft, failed.message))
+            else:
+                self._said(tr("Broadcast not sent: %1").replace("%1", failed.message))
 
     def _said(self, text: str) -> None:
         if self.doc_view.doc_id is not None:

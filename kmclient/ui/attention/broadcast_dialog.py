@@ -7,6 +7,8 @@ second; offline it is sent when the connection is back (and says so).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -42,6 +44,15 @@ EXPIRIES = (  # seconds, words
     (86400, lambda: tr("1 day")),
     (7 * 86400, lambda: tr("1 week")),
 )
+
+
+@dataclass(frozen=True)
+class BroadcastDraft:
+    text: str
+    severity: str
+    terms: list[str]
+    expires_in: int
+    link: bool
 
 
 def info_linkable(dialog: BroadcastDialog) -> bool:
@@ -164,6 +175,9 @@ class BroadcastDialog(QDialog):
         if not terms:
             self._fail(tr("Say who it is for: a role, reps in a topic, or people."))
             return
+        if problem := self.audience.problem():
+            self._fail(problem)
+            return
         try:
             broadcast_id = self.engine.send_broadcast(
                 text,
@@ -177,6 +191,25 @@ class BroadcastDialog(QDialog):
             return
         self.sent.emit(broadcast_id)
         self.accept()
+
+    def draft(self) -> BroadcastDraft:
+        """What was typed and chosen, to give it back if the server refuses it."""
+        return BroadcastDraft(
+            self.text.toPlainText(),
+            self.chosen_severity(),
+            self.audience.terms(),
+            int(self.expires.currentData()),
+            self.link.isChecked(),
+        )
+
+    def restore(self, draft: BroadcastDraft, error: str) -> None:
+        """A refused broadcast back in the dialog, with the server's reason."""
+        self.text.setPlainText(draft.text)
+        self.severity[draft.severity].setChecked(True)
+        self.audience.set_terms(draft.terms)
+        self.expires.setCurrentIndex(max(0, self.expires.findData(draft.expires_in)))
+        self.link.setChecked(draft.link)
+        self._fail(error)
 
     def _fail(self, text: str) -> None:
         self.error.setText(text)

@@ -95,6 +95,8 @@ class MustReadFields(QGroupBox):
         terms = self.audience.terms()
         if not terms:
             raise InvalidRequest(tr("Say who must read it: a role, reps in a topic, or people."))
+        if problem := self.audience.problem():
+            raise InvalidRequest(problem)
         due = None
         if self.has_due.isChecked():
             due = datetime.fromtimestamp(self.due.dateTime().toSecsSinceEpoch(), UTC)

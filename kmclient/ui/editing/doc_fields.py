@@ -75,15 +75,19 @@ class AudienceBox(QWidget):
         )
         self.public.setChecked(PUBLIC in chosen)
         self.public.toggled.connect(lambda _on: self.changed.emit())
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        # The roles on one line, the help centre (another question) on the next: in one
+        # line the five boxes did not fit a dialog at half a screen in Swedish.
+        lines = QVBoxLayout(self)
+        lines.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(self.everyone)
         for role, box in self.roles.items():
             box.setChecked(role in chosen)
             box.toggled.connect(lambda _on: self.changed.emit())
             row.addWidget(box)
-        row.addWidget(self.public)
         row.addStretch(1)
+        lines.addLayout(row)
+        lines.addWidget(self.public)
         self.everyone.toggled.connect(self._on_everyone)
         self.everyone.setChecked(EVERYONE in chosen)
         self._on_everyone(self.everyone.isChecked())

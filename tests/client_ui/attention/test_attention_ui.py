@@ -192,3 +192,39 @@ def test_a_first_sign_in_with_only_a_broadcast_opens_no_summary(
     qtbot.waitUntil(lambda: not olle.attention._first_sync, timeout=WAIT_MS)  # synced
     QApplication.processEvents()  # the summing up runs in a turn of its own
     assert olle.attention.since is None  # the bar says it; no window over the app
+
+
+def test_a_broadcast_to_a_misspelt_topic_or_name_keeps_what_was_typed(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    sara, anna = windows.open("sara"), windows.open("anna")
+    dialog = sara.attention.open_broadcast()
+    assert dialog is not None
+    type_text(dialog.text, "Kassan stänger 15.00")
+    dialog.audience.roles["rep"].setChecked(False)
+    dialog.audience.topics.setText("parkng")
+    dialog.ok.click()  # caught here: the dialog stays, saying which topics there are
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert "parkng" in dialog.error.text() and "Parking" in dialog.error.text()
+    dialog.audience.topics.setText("PARKING")  # the tree's label, in any case, is the topic
+    assert dialog.audience.terms() == ["topic:parking"]
+
+    dialog.audience.topics.setText("")
+    dialog.audience.people.setText("anan")  # only the server knows every user
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            (again := sara.findChild(type(dialog), "broadcastDialog")) is not None
+            and again.isVisible()
+        ),
+        timeout=WAIT_MS,
+    )
+    again = sara.findChild(type(dialog), "broadcastDialog")
+    assert again.text.toPlainText() == "Kassan stänger 15.00"
+    assert again.audience.terms() == ["user:anan"]
+    assert "no user called 'anan'" in again.error.text()
+    again.audience.people.setText("anna")
+    again.ok.click()
+    qtbot.waitUntil(lambda: len(anna.attention.bar.lines) == 1, timeout=WAIT_MS)
+    assert "Kassan" in anna.attention.bar.lines[0].text.text()
