@@ -182,6 +182,10 @@ class NewDocDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self.status.set_busy(tr("Creating…") if busy else None)
         self.create_button.setEnabled(not busy)
+        if not busy:
+            # Disabled while focused, Create passed the focus to Cancel, and Qt made the
+            # focused button the default: Enter would cancel and lose what was typed.
+            self.create_button.setDefault(True)
         for field in (self.title, self.doc_id):
             field.setReadOnly(busy)
 

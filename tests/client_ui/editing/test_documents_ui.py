@@ -112,6 +112,30 @@ def test_a_taken_id_is_said_inline_and_can_be_changed(qtbot: QtBot, windows: Win
     qtbot.waitUntil(lambda: olle.doc_view.doc_id == "parking-residential-permit-2", timeout=WAIT_MS)
 
 
+def test_enter_after_a_clicked_create_was_refused_does_not_cancel(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    """Create had the focus when it was disabled for the wait; Cancel took the focus,
+    and with it the default: Enter then closed the dialog and lost what was typed."""
+    olle = windows.open("olle")
+    olle.activateWindow()
+    dialog = olle.doc_actions.new_document()
+    assert dialog is not None
+    qtbot.keyClicks(dialog.title, "Residential parking permit")
+    dialog.doc_id.clear()
+    qtbot.keyClicks(dialog.doc_id, OWNED_BY_OLLE)
+    type_text(dialog.topics.new_topic, "Boende")
+    qtbot.keyClick(dialog.topics.new_topic, Qt.Key.Key_Return)
+    dialog.create_button.setFocus()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "That id is taken" in dialog.error_text(), timeout=WAIT_MS)
+    assert dialog.create_button.isDefault()
+    qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "That id is taken" in dialog.error_text(), timeout=WAIT_MS)
+    assert dialog.isVisible() and dialog.result() == 0
+    assert dialog.title.text() == "Residential parking permit"
+
+
 def test_a_refused_details_change_is_shown_calmly(qtbot: QtBot, windows: Windows) -> None:
     olle, sara = windows.open("olle"), windows.open("sara")
     assert olle.open_doc(OWNED_BY_OLLE)
