@@ -102,6 +102,9 @@ class PublishActions(QObject):
         bridge.docsChanged.connect(self._on_docs_changed)
         bridge.recordsChanged.connect(self._on_records)
         bridge.requestFailed.connect(self._on_failed)
+        # The user (and so the review queue's place in the menu) is known only once the
+        # first sign-in or welcome is through, not when a new profile's window opens.
+        bridge.stateChanged.connect(lambda _s: self.update())
         self.update()
 
     def fill_document_menu(self, menu: QMenu) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.client_ui.fixtures_ui import *  # noqa: F403
-from tests.client_ui.fixtures_ui import WAIT_MS, Windows, type_text
+from tests.client_ui.fixtures_ui import WAIT_MS, Windows, press, type_text
 
 DOC = "parking-residential-permit"  # olle's
 
@@ -108,3 +108,15 @@ def test_archive_and_bring_back(qtbot: QtBot, windows: Windows, say_yes: None) -
     qtbot.waitUntil(lambda: anna.model.contains(DOC), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bool(anna.engine.text(DOC)), timeout=WAIT_MS)
     assert not banner.isVisibleTo(olle)
+
+
+def test_the_review_queue_is_in_the_menu_from_a_first_session_on(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    """A fresh profile's window opens before the server has said who the user is."""
+    sara, anna = windows.open("sara"), windows.open("anna")
+    queue_action = sara.publish_actions.review_queue
+    assert queue_action.isVisible() and queue_action.isEnabled()
+    press(qtbot, sara, "Ctrl+Shift+R")
+    qtbot.waitUntil(lambda: sara.publish_actions.queue is not None, timeout=WAIT_MS)
+    assert not anna.publish_actions.review_queue.isVisible()  # a rep reviews nothing
