@@ -74,7 +74,9 @@ class FlagDialog(QDialog):
         )
         intro.setObjectName("formIntro")
         intro.setWordWrap(True)
-        self.quote = QLabel(f"“{html.escape(short_quote(quote))}”" if passage else "")
+        # Plain text: the reader's own words, quotes and angle brackets as they are.
+        self.quote = QLabel(f"“{short_quote(quote)}”" if passage else "")
+        self.quote.setTextFormat(Qt.TextFormat.PlainText)
         self.quote.setObjectName("flagQuote")
         self.quote.setWordWrap(True)
         self.quote.setVisible(bool(passage))

@@ -57,3 +57,14 @@ def test_a_selection_across_bold_flags_that_passage(qtbot: QtBot, windows: Windo
     assert olle.flag_actions.open_flag(olle.engine.flag_inbox()[0])
     shown = olle.doc_view.reader.textCursor().selectedText()
     assert shown == ACROSS_BOLD
+
+
+def test_the_flag_dialog_quotes_the_words_as_they_are(qtbot: QtBot, windows: Windows) -> None:
+    from kmclient.ui.feedback.flag_dialog import FlagDialog
+
+    anna = windows.open("anna")
+    words = 'marked "Boende" <b>here</b> & there'
+    dialog = FlagDialog(anna.engine, DOC, (0, 10), words, anna)
+    qtbot.addWidget(dialog)
+    assert dialog.quote.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.quote.text() == f"“{words}”"  # no &quot; or &amp; on screen
