@@ -88,7 +88,12 @@ class CopyActions(QObject):
         self.last = copy_to_clipboard(f"# {info.title}\n\n{body}")
         end = view.reader.document().characterCount() - 1
         view.reader.flash_range(0, end)
-        view.header.show_notice(tr("Copied the whole answer: paste it into the chat or e-mail"))
+        if self._unpublished(source):
+            view.header.show_notice(
+                tr("Copied the whole answer, with changes not published yet: check before sending")
+            )
+        else:
+            view.header.show_notice(tr("Copied the whole answer: paste it into the chat or e-mail"))
         return self.last
 
     def copy_section(self) -> tuple[str, str] | None:
@@ -104,10 +109,26 @@ class CopyActions(QObject):
             markdown = f"# {info.title}\n\n{markdown}"  # the lead: under the article's title
         self.last = copy_to_clipboard(markdown)
         name = section.title if section.level > 1 else info.title
-        view.header.show_notice(
-            tr("Copied “{section}”: paste it into the chat or e-mail").format(section=name)
-        )
+        if self._unpublished(source[section.start : section.end]):
+            view.header.show_notice(
+                tr(
+                    "Copied “{section}”, with changes not published yet: check before sending"
+                ).format(section=name)
+            )
+        else:
+            view.header.show_notice(
+                tr("Copied “{section}”: paste it into the chat or e-mail").format(section=name)
+            )
         return self.last
+
+    def _unpublished(self, copied: str) -> bool:
+        """An editor reads the working copy: say so when what they copied is not what
+        readers see (a caller must not be told what is not published)."""
+        view = self.doc_view
+        if view.showing_published or view.doc_id is None:
+            return False
+        published = view.engine.published_text(view.doc_id) or ""
+        return copied.strip() not in published
 
     def _editor_section(self, source: str) -> Section | None:
         position = self.doc_view.editor.textCursor().position()

@@ -108,3 +108,24 @@ def test_in_the_source_editor_the_caret_decides(qtbot: QtBot, windows: Windows) 
     assert olle.copy.button.isVisible()
     assert [a.text() for a in olle.copy.button.menu().actions()][-1] == "Copy the &whole answer"
     qtbot.waitUntil(lambda: olle.doc_view.header.notice.isVisible(), timeout=WAIT_MS)
+
+
+def test_an_editor_copying_unpublished_words_is_told_so(qtbot: QtBot, windows: Windows) -> None:
+    olle = windows.open("olle")  # the owner reads the working copy
+    assert olle.open_doc(DOC)
+    doc = olle.engine.open_doc(DOC)
+    body = doc["body"]
+    body.insert(len(str(body)), "\n\n## Zone E\n\nNew from 1 July.\n")
+    olle.engine.close_doc(DOC)
+    qtbot.waitUntil(lambda: "Zone E" in olle.doc_view.reader.toPlainText(), timeout=WAIT_MS)
+    header = olle.doc_view.header
+    press(qtbot, olle, "Ctrl+Alt+C")
+    assert "Zone E" in clipboard()[0]
+    assert "not published yet" in header.notice_text
+    caret_at(olle, "Paying for a full year")  # a section readers have word for word
+    press(qtbot, olle, "Ctrl+Shift+C")
+    assert clipboard()[0] == FEES
+    assert header.notice_text.startswith("Copied “Fees”: paste it")
+    caret_at(olle, "New from 1 July")
+    press(qtbot, olle, "Ctrl+Shift+C")
+    assert "not published yet" in header.notice_text
