@@ -192,3 +192,47 @@ def test_a_first_sign_in_with_only_a_broadcast_opens_no_summary(
     qtbot.waitUntil(lambda: not olle.attention._first_sync, timeout=WAIT_MS)  # synced
     QApplication.processEvents()  # the summing up runs in a turn of its own
     assert olle.attention.since is None  # the bar says it; no window over the app
+
+
+def test_broadcast_marks_are_drawn_not_glyphs_a_font_may_lack(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    """ "⛔" showed as a box on a desktop without a font for it: the marks are drawn."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QLabel
+
+    from kmclient.ui.shell.theme import DARK, LIGHT
+
+    sara, anna = windows.open("sara"), windows.open("anna")
+    sara.engine.send_broadcast("Betalsystemet ligger nere", "rep", severity="critical")
+    sara.engine.send_broadcast("Telefonerna ligger nere", "rep", severity="warning")
+    sara.engine.send_broadcast("Nytt nummer till växeln", "rep", severity="info")
+    bar = anna.attention.bar
+    qtbot.waitUntil(lambda: len(bar.lines) == 3, timeout=WAIT_MS)
+
+    def inked(line, colour: str) -> int:  # type: ignore[no-untyped-def]
+        image = line.mark.grab().toImage()
+        want = QColor(colour)
+        return sum(
+            1
+            for x in range(image.width())
+            for y in range(image.height())
+            if (got := image.pixelColor(x, y)).alpha() > 200
+            and abs(got.red() - want.red())
+            + abs(got.green() - want.green())
+            + abs(got.blue() - want.blue())
+            < 40
+        )
+
+    colours = {"critical": LIGHT.critical, "warning": LIGHT.flag, "info": LIGHT.accent}
+    for line in bar.lines:
+        # No character to look up in a font: the mark is painted, in the severity's colour.
+        assert not isinstance(line.mark, QLabel)
+        assert line.mark.accessibleName() in ("Critical", "Warning", "Information")
+        assert inked(line, colours[line.item.severity]) > 12, line.item.severity
+        assert not any("⛔" in label.text() for label in line.findChildren(QLabel))
+    critical = next(line for line in bar.lines if line.item.severity == "critical")
+    anna.theme.set_theme("dark")  # a new theme: drawn again in its colours
+    qtbot.waitUntil(lambda: critical not in bar.lines, timeout=WAIT_MS)
+    critical = next(line for line in bar.lines if line.item.severity == "critical")
+    assert inked(critical, DARK.critical) > 60
