@@ -385,6 +385,10 @@
         <translation>Antal</translation>
     </message>
     <message>
+        <source>By role and topic of the people who must read it; someone with several topics counts in each.</source>
+        <translation>Efter roll och ämne för dem som måste läsa den; den som har flera ämnen räknas i vart och ett.</translation>
+    </message>
+    <message>
         <source>Opened</source>
         <translation>Öppnat</translation>
     </message>
@@ -451,6 +455,14 @@
     <message>
         <source>Topic: %1</source>
         <translation>Ämne: %1</translation>
+    </message>
+    <message>
+        <source>Not a topic this must-read is for: of the people who must read it, these also read %1.</source>
+        <translation>Inte ett ämne som den obligatoriska läsningen gäller: av dem som måste läsa den läser de här också %1.</translation>
+    </message>
+    <message>
+        <source>Also reads %1</source>
+        <translation>Läser också %1</translation>
     </message>
     <message>
         <source>Online now</source>
