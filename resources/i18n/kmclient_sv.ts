@@ -1548,6 +1548,10 @@
         <translation>{who} redigerar {title}</translation>
     </message>
     <message>
+        <source>{who} changed {title} (published since)</source>
+        <translation>{who} ändrade {title} (publicerat sedan dess)</translation>
+    </message>
+    <message>
         <source>{who} changed {title} (not published yet)</source>
         <translation>{who} ändrade {title} (inte publicerat ännu)</translation>
     </message>
