@@ -53,12 +53,18 @@ def plain(markdown: str) -> str:
     """The words a reader sees, without Markdown's marks: for snippets and search.
 
     Heading hashes, emphasis, link targets, list markers and code backticks are
-    gone; each block (heading, paragraph, list item, table cell, code block)
+    gone; each block (heading, paragraph, list item, table row, code block)
     becomes one sentence, so a heading does not run into the text below it.
     """
     blocks: list[str] = []
+    row: list[str] | None = None  # the cells of a table row: one sentence, comma-separated
     for token in _markdown.parse(markdown):
-        if token.type == "inline":
+        if token.type == "tr_open":
+            row = []
+            continue
+        if token.type == "tr_close" and row is not None:
+            text, row = ", ".join(cell for cell in row if cell), None
+        elif token.type == "inline":
             parts = []
             for child in token.children or ():
                 if child.type in ("text", "code_inline"):
@@ -72,7 +78,9 @@ def plain(markdown: str) -> str:
             text = " ".join(token.content.split())
         else:
             continue
-        if text:
+        if row is not None:
+            row.append(text)
+        elif text:
             blocks.append(text if text.endswith(_END) else text + ".")
     return " ".join(blocks)
 

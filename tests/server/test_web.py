@@ -21,6 +21,7 @@ from kmserver import policy
 from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.messages import PROTOCOL_VERSION, ProtocolError, validate_meta
 from kmserver.server import Server, ServerConfig
+from kmserver.web.public import plain
 from tests.server.conftest import PASSWORD, WireClient
 from tests.server.test_transport_options import cert  # noqa: F401  (a fixture)
 
@@ -255,6 +256,8 @@ async def test_help_search_snippets_are_plain_text_not_markdown(
     snippet = body.split('<p class="snippet">', 1)[1].split("</p>", 1)[0]
     assert snippet.startswith("…") and "kontrollavgift." in snippet
     assert snippet[1:].split()[0] in ("Fyllnadstext", "om", "annat.")
+    # A table reads one row to a sentence, its cells comma-separated.
+    assert plain("| Zon | Avgift |\n|---|---|\n| **B** | 600 kr |\n") == "Zon, Avgift. B, 600 kr."
 
 
 async def test_an_open_help_page_hears_of_a_new_revision(server: Server, clients: Any) -> None:
