@@ -2,6 +2,10 @@
 
 Run once on a freshly seeded demo database (``kmclient --demo``):
 
+- the imported articles are their owners' first versions, published six
+  weeks ago (the import itself stamps them "now", by the command line, with
+  the file's name as the note: right for a real import, odd in a demo whose
+  version 2 is nine days old);
 - *Residential parking permit* (olle's) has a second version, published nine
   days ago with a note, and an unpublished change in its working copy;
 - *Refunds and overpayments* needs a supervisor's review, and olle has
@@ -26,7 +30,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from kmserver.attention import ops as attention
 from kmserver.feedback.context import RecordContext
@@ -36,7 +40,7 @@ from kmserver.store import documents as docs
 from kmserver.store.accounts import Accounts
 from kmserver.store.database import Database
 from kmserver.store.models import LOG_UPDATE, Document
-from kmserver.store.revision_models import Revision
+from kmserver.store.revision_models import AuditEvent, Revision
 from kmserver.writer import WriteContext
 
 PERMIT = "parking-residential-permit"
@@ -53,6 +57,9 @@ TEAM = (
     ("sofia", ("waste", "payments")),
 )
 WRITER = "demo-story"
+FIRST_PUBLISHED = timedelta(days=42)  # the imported articles' version 1, before the story
+FIRST_NOTE = "First version"
+FALLBACK_AUTHOR = "sara"  # an article without an owner: the supervisor published it
 
 
 def _step(db: Database, when: datetime, action: Callable[[RecordContext], Any]) -> None:
@@ -72,11 +79,29 @@ def _edit(rc: RecordContext, doc_id: str, author: str, change: Callable[[str], s
         rc.ctx.wrote(doc_id, seq, LOG_UPDATE, update_bytes, author)
 
 
+def _first_versions(rc: RecordContext, when: datetime) -> None:
+    """The import's version 1 of every article becomes its owner's, published at ``when``
+    with a note a person would write (only here: ``kmserver import`` is unchanged)."""
+    owners = {doc_id: owner for doc_id, owner in rc.s.execute(select(Document.id, Document.owner))}
+    imported = select(Revision).where(Revision.number == 1, Revision.published_by.is_(None))
+    for rev in rc.s.scalars(imported):
+        author = owners.get(rev.doc_id) or FALLBACK_AUTHOR
+        rev.published_at, rev.published_by, rev.note = when, author, FIRST_NOTE
+        row = rc.s.get(Document, rev.doc_id)
+        if row is not None:
+            row.created_at = when
+            if row.verified_by is None:  # verified by the import's publication
+                row.verified_at, row.verified_by = when, author
+    rc.s.execute(update(AuditEvent).where(AuditEvent.action == "import").values(at=when))
+
+
 def tell_story(db: Database, now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
     accounts = Accounts(db)
     olle, sara = accounts.get("olle"), accounts.get("sara")
     assert olle is not None and sara is not None
+
+    _step(db, now, lambda rc: _first_versions(rc, now - FIRST_PUBLISHED))
 
     def raise_fee(text: str) -> str:
         return text.replace("| 550 SEK | 6,050 SEK |", "| 600 SEK | 6,600 SEK |")

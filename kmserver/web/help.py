@@ -159,7 +159,7 @@ class HelpCentre:
         else:
             items = "".join(
                 f'<li><a href="/help/articles/{quote(entry.key)}">{escape(entry.title)}</a>'
-                f'<p class="snippet">{escape(snippet(by_id[entry.key].text, q))}</p></li>'
+                f'<p class="snippet">{escape(snippet(by_id[entry.key].plain, q))}</p></li>'
                 for entry, _score in hits
                 if entry.key in by_id
             )

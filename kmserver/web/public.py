@@ -46,6 +46,45 @@ def render(markdown: str) -> str:
     return _markdown.render(markdown)
 
 
+_END = tuple(".!?:;…")
+
+
+def plain(markdown: str) -> str:
+    """The words a reader sees, without Markdown's marks: for snippets and search.
+
+    Heading hashes, emphasis, link targets, list markers and code backticks are
+    gone; each block (heading, paragraph, list item, table row, code block)
+    becomes one sentence, so a heading does not run into the text below it.
+    """
+    blocks: list[str] = []
+    row: list[str] | None = None  # the cells of a table row: one sentence, comma-separated
+    for token in _markdown.parse(markdown):
+        if token.type == "tr_open":
+            row = []
+            continue
+        if token.type == "tr_close" and row is not None:
+            text, row = ", ".join(cell for cell in row if cell), None
+        elif token.type == "inline":
+            parts = []
+            for child in token.children or ():
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+                elif child.type == "image":
+                    parts.append(child.content)  # its alt text
+            text = " ".join("".join(parts).split())
+        elif token.type in ("fence", "code_block"):
+            text = " ".join(token.content.split())
+        else:
+            continue
+        if row is not None:
+            row.append(text)
+        elif text:
+            blocks.append(text if text.endswith(_END) else text + ".")
+    return " ".join(blocks)
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     id: str
@@ -55,6 +94,7 @@ class Article:
     published_at: str | None
     text: str
     html: str
+    plain: str  # the text without Markdown's marks (snippets of search results)
     entry: Entry
 
 
@@ -168,6 +208,7 @@ def _read_articles(s, metas: list[DocMeta]) -> list[Article]:  # type: ignore[no
         if pub is None or rev is None:
             continue
         text = rev.body_text
+        words = plain(text)
         out.append(
             Article(
                 id=meta.id,
@@ -177,7 +218,8 @@ def _read_articles(s, metas: list[DocMeta]) -> list[Article]:  # type: ignore[no
                 published_at=pub.at,
                 text=text,
                 html=render(text),
-                entry=Entry(meta.id, pub.title, text),
+                plain=words,
+                entry=Entry(meta.id, pub.title, words),
             )
         )
     return out

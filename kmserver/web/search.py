@@ -101,11 +101,31 @@ def search(entries: Iterable[Entry], query: str, limit: int = 50) -> list[tuple[
 
 
 def snippet(text: str, query: str, width: int = 160) -> str:
-    """A stretch of ``text`` around the first word of the query it contains."""
+    """A stretch of plain ``text`` around the first word of the query it contains.
+
+    ``text`` is what a reader sees (for an article, ``public.plain`` of its
+    Markdown); the caller escapes the answer for HTML. The cut falls between
+    words where it can, and is marked with an ellipsis.
+    """
     flat = " ".join(text.split())
-    folded = fold(flat)
-    starts = [folded.find(t) for t in words(query)]
-    at = min((s for s in starts if s >= 0), default=0)
+    # Fold letter by letter, so that a place in the folded text is a place in
+    # ``flat`` even where folding changes lengths ("æ" -> "ae").
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(flat):
+        f = fold(char)
+        folded.append(f)
+        origin.extend([i] * len(f))
+    folded_text = "".join(folded)
+    starts = [folded_text.find(t) for t in words(query)]
+    at = min((origin[s] for s in starts if s >= 0), default=0)
     begin = max(0, at - width // 3)
-    piece = flat[begin : begin + width]
-    return ("…" if begin else "") + piece + ("…" if begin + width < len(flat) else "")
+    if begin:
+        space = flat.find(" ", begin, at)
+        begin = space + 1 if space >= 0 else begin
+    end = min(len(flat), begin + width)
+    if end < len(flat):
+        space = flat.rfind(" ", max(at, begin + 1), end)
+        end = space if space > begin else end
+    piece = flat[begin:end].strip()
+    return ("…" if begin else "") + piece + ("…" if end < len(flat) else "")

@@ -393,6 +393,10 @@
         <translation>Antal</translation>
     </message>
     <message>
+        <source>By role and topic of the people who must read it; someone with several topics counts in each.</source>
+        <translation>Efter roll och ämne för dem som måste läsa den; den som har flera ämnen räknas i vart och ett.</translation>
+    </message>
+    <message>
         <source>Opened</source>
         <translation>Öppnat</translation>
     </message>
@@ -459,6 +463,14 @@
     <message>
         <source>Topic: %1</source>
         <translation>Ämne: %1</translation>
+    </message>
+    <message>
+        <source>Not a topic this must-read is for: of the people who must read it, these also read %1.</source>
+        <translation>Inte ett ämne som den obligatoriska läsningen gäller: av dem som måste läsa den läser de här också %1.</translation>
+    </message>
+    <message>
+        <source>Also reads %1</source>
+        <translation>Läser också %1</translation>
     </message>
     <message>
         <source>Online now</source>
@@ -1542,6 +1554,10 @@
     <message>
         <source>{who} is editing {title}</source>
         <translation>{who} redigerar {title}</translation>
+    </message>
+    <message>
+        <source>{who} changed {title} (published since)</source>
+        <translation>{who} ändrade {title} (publicerat sedan dess)</translation>
     </message>
     <message>
         <source>{who} changed {title} (not published yet)</source>

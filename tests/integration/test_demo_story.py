@@ -24,8 +24,17 @@ def test_the_demo_starts_with_versions_a_submission_an_overdue_review_and_a_draf
         with db.read() as s:
             metas = {m.id: m for m in docs.all_metas(s)}
             history = [(r.number, r.note) for r in revisions.history(s, PERMIT)]
+            first = {doc_id: revisions.get(s, doc_id, 1) for doc_id in (PERMIT, REFUNDS)}
+            second = revisions.get(s, PERMIT, 2)
             queue = [sub.doc_id for sub in revisions.submissions(s)]
-        assert history == [(2, "Zone B fee is 600 SEK from 1 March"), (1, f"{PERMIT}.md")]
+        assert history == [(2, "Zone B fee is 600 SEK from 1 March"), (1, "First version")]
+        # Version 1 (the import) is older than version 2 and a person's, not "the command
+        # line" with a file name, stamped at the moment the demo started.
+        assert second is not None and second.published_by == "olle"
+        for doc_id, rev in first.items():
+            assert rev is not None and rev.published_by == metas[doc_id].owner, doc_id
+            assert rev.published_at < second.published_at, doc_id
+        assert metas[REFUNDS].verified_by == "olle"  # not "just now" by nobody
         assert metas[PERMIT].pending_authors == ("olle",)  # Zone D: not published yet
         assert queue == [REFUNDS] and metas[REFUNDS].review_required
         assert metas[REFUNDS].review is not None and metas[REFUNDS].review.by == "olle"

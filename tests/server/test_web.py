@@ -21,6 +21,7 @@ from kmserver import policy
 from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.messages import PROTOCOL_VERSION, ProtocolError, validate_meta
 from kmserver.server import Server, ServerConfig
+from kmserver.web.public import plain
 from tests.server.conftest import PASSWORD, WireClient
 from tests.server.test_transport_options import cert  # noqa: F401  (a fixture)
 
@@ -221,6 +222,42 @@ async def test_help_search_forgives_accents_and_typos(server: Server, clients: A
         assert status == 200 and 'href="/help/articles/parking"' in body, q
     status, _, body = await request(server, "/help/search?q=" + "x" * 5000)
     assert status == 200 and "x" * 201 not in body  # bounded
+
+
+async def test_help_search_snippets_are_plain_text_not_markdown(
+    server: Server, clients: Any
+) -> None:
+    """A citizen's search result reads like text: no '#', '**', '[..](..)', '- ' or '`'."""
+    sara = await clients("sara")
+    olle = await clients("olle")
+    await make_public(sara, "parking")
+    markdown = (
+        "\n## Överklaga en bot\n\n"
+        "Du kan **bestrida** boten _skriftligt_ via [e-tjänsten](https://example.se/a).\n\n"
+        "- Skriv `ärendenummer` <b>först</b>\n- Bifoga bilder\n"
+    )
+    await olle.edit("parking", lambda text: text.insert(len(str(text)), markdown))
+    answer = await olle.ask(type="publish", id=str(uuid.uuid4()), doc="parking")
+    assert answer["type"] == "saved"
+    status, _, body = await request(server, f"/help/search?q={quote('overklaga')}")
+    assert status == 200
+    snippet = body.split('<p class="snippet">', 1)[1].split("</p>", 1)[0]
+    assert "Parking permit. Apply online. Överklaga inom tre veckor. Överklaga en bot." in snippet
+    assert "Du kan bestrida boten skriftligt via e-tjänsten." in snippet
+    assert "Skriv ärendenummer &lt;b&gt;först&lt;/b&gt;." in snippet  # escaped
+    for mark in ("#", "**", "_skriftligt_", "](", "https://", "`", "- "):
+        assert mark not in snippet, mark
+    # Still cut around the match in a long article, between words.
+    long = " ".join(["Fyllnadstext om annat."] * 40) + " Sista stycket om kontrollavgift."
+    await olle.edit("parking", lambda text: text.insert(len(str(text)), f"\n{long}\n"))
+    answer = await olle.ask(type="publish", id=str(uuid.uuid4()), doc="parking")
+    assert answer["type"] == "saved"
+    status, _, body = await request(server, "/help/search?q=kontrollavgift")
+    snippet = body.split('<p class="snippet">', 1)[1].split("</p>", 1)[0]
+    assert snippet.startswith("…") and "kontrollavgift." in snippet
+    assert snippet[1:].split()[0] in ("Fyllnadstext", "om", "annat.")
+    # A table reads one row to a sentence, its cells comma-separated.
+    assert plain("| Zon | Avgift |\n|---|---|\n| **B** | 600 kr |\n") == "Zon, Avgift. B, 600 kr."
 
 
 async def test_an_open_help_page_hears_of_a_new_revision(server: Server, clients: Any) -> None:

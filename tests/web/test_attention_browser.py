@@ -56,11 +56,17 @@ def test_a_rep_acknowledges_a_must_read_and_sees_a_broadcast(world: World) -> No
     world.click(b, "dialog[open] button")
 
     # A broadcast: a banner for as long as it runs.
+    sv = world.browser(lang="sv-SE")  # a colleague who reads Swedish
+    world.sign_in(sv, "anna")
     broadcast = sara.send_broadcast(
         "Telefonisystemet ligger nere – hänvisa till chatten", "rep", severity="critical", link=DOC
     )
     world.wait(lambda: b.all("#broadcasts .broadcast.critical"), "the banner")
     assert "Telefonisystemet ligger nere" in b.text("#broadcasts")
-    assert not b.all("#broadcasts .broadcast.critical .close")  # urgent: cannot be hidden
+    assert not b.all("#broadcasts .broadcast.critical .close")  # critical: cannot be hidden
+    # The level has the desktop's name ("Critical", "Kritiskt"), not a word of its own.
+    assert b.text("#broadcasts .broadcast.critical strong") == "Critical:"
+    world.wait(lambda: sv.all("#broadcasts .broadcast.critical"), "the banner in Swedish")
+    assert sv.text("#broadcasts .broadcast.critical strong") == "Kritiskt:"
     sara.end_broadcast(broadcast)
     world.wait(lambda: not b.all("#broadcasts .broadcast.critical"), "the banner gone")

@@ -75,7 +75,7 @@ class AttentionActions(QObject):
         self.what_changed: WhatChangedWindow | None = None
         self.list: MustReadList | None = None
 
-        self.bar = BroadcastBar(bridge)
+        self.bar = BroadcastBar(bridge, colours=colours)
         self.bar.openDoc.connect(open_doc)
         self.strip = MustReadStrip(bridge)
         self.strip.openDoc.connect(open_doc)
@@ -136,6 +136,7 @@ class AttentionActions(QObject):
         menu.addAction(self.broadcast_action)
 
     def set_colours(self, colours: Colours) -> None:
+        self.bar.set_colours()
         if self.what_changed is not None:
             self.what_changed.diff.set_colours(colours)
         if self.coverage is not None:

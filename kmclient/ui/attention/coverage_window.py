@@ -14,7 +14,7 @@ import csv
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -110,6 +110,15 @@ class CoverageWindow(ToolWindow):
         self.groups.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.groups.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.groups.setMaximumHeight(150)
+        # The people who must read it, grouped: each of them is in the group of their
+        # role and in one group per topic they read, also topics the must-read was not
+        # aimed at (a payments rep who also reads parking is under "Also reads parking").
+        self.groups_caption = QLabel(
+            tr("By role and topic of the people who must read it; someone with several "
+               "topics counts in each.")
+        )  # fmt: skip
+        self.groups_caption.setObjectName("formHint")
+        self.groups_caption.setWordWrap(True)
         self.filter = QComboBox()
         self.filter.setObjectName("coverageFilter")
         for key, words in FILTERS:
@@ -124,7 +133,11 @@ class CoverageWindow(ToolWindow):
         self.people.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.people.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.people.setSortingEnabled(True)
-        self.people.horizontalHeader().setStretchLastSection(True)
+        # Columns as wide as their contents and header; the last one takes what is left
+        # (fit_columns). A stretched last section took only what was left, so on a
+        # narrow window its header was cut on both sides ("ne to acknowled").
+        self.people.horizontalHeader().setStretchLastSection(False)
+        self.people.viewport().installEventFilter(self)
         self.message = QLabel()
         self.message.setObjectName("formHint")
         self.message.setWordWrap(True)
@@ -144,6 +157,7 @@ class CoverageWindow(ToolWindow):
         col.addWidget(self.title)
         col.addWidget(self.bar)
         col.addWidget(self.counts)
+        col.addWidget(self.groups_caption)
         col.addWidget(self.groups)
         filter_row = QHBoxLayout()
         filter_row.addWidget(QLabel(tr("Show:")))
@@ -292,13 +306,29 @@ class CoverageWindow(ToolWindow):
         if median is not None:
             parts.append(tr("median time to acknowledge: %1").replace("%1", duration(median)))
         self.counts.setText(" · ".join(parts))
-        rows = [(tr("Role: %1").replace("%1", role_word(k)), v) for k, v in r["by_role"].items()]
-        rows += [(tr("Topic: %1").replace("%1", k), v) for k, v in r["by_topic"].items()]
+        rows = [
+            (tr("Role: %1").replace("%1", role_word(k)), "", v) for k, v in r["by_role"].items()
+        ]
+        # The topics it was aimed at first; then the other topics those people read.
+        aimed = {t.partition(":")[2] for t in r.get("for") or () if t.startswith("topic:")}
+        topics = sorted(r["by_topic"].items(), key=lambda kv: (kv[0] not in aimed, kv[0]))
+        for topic, c in topics:
+            if not aimed or topic in aimed:
+                rows.append((tr("Topic: %1").replace("%1", topic), "", c))
+            else:
+                why = tr("Not a topic this must-read is for: of the people who must read it, "
+                         "these also read %1.").replace("%1", topic)  # fmt: skip
+                rows.append((tr("Also reads %1").replace("%1", topic), why, c))
         self.groups.setRowCount(len(rows))
-        for i, (name, c) in enumerate(rows):
+        for i, (name, why, c) in enumerate(rows):
             share = round(100 * c["acknowledged"] / c["total"]) if c["total"] else 0
             for j, value in enumerate((name, str(c["total"]), str(c["acknowledged"]), f"{share}")):
-                self.groups.setItem(i, j, QTableWidgetItem(value))
+                cell = QTableWidgetItem(value)
+                if why:
+                    cell.setToolTip(why)
+                    if j == 0:
+                        cell.setForeground(QColor(self.colours.muted))
+                self.groups.setItem(i, j, cell)
         self.export.setEnabled(True)
         self.open_button.setEnabled(True)
         self._fill_people()
@@ -335,7 +365,22 @@ class CoverageWindow(ToolWindow):
                     cell.setForeground(QColor(colour.get(u["state"], self.colours.text)))
                 self.people.setItem(i, j, cell)
         self.people.setSortingEnabled(True)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Every column at least as wide as its contents and its header, the last one
+        also taking the room left over; wider than the window, the table scrolls."""
         self.people.resizeColumnsToContents()
+        header = self.people.horizontalHeader()
+        last = self.people.columnCount() - 1
+        spare = self.people.viewport().width() - header.length()
+        if spare > 0:
+            header.resizeSection(last, header.sectionSize(last) + spare)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.people.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     # -- export ---------------------------------------------------------------------------------
 

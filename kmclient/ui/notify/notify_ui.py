@@ -122,6 +122,8 @@ class NotifyActions(QObject):
         self.bell.show_count(self.engine.unread_count())
         if not popup or self.engine.quiet or self._on_screen(note):
             return
+        if self.phrasing.published_since(note):
+            return  # "olle changed X" after X was published: stale news, the centre keeps it
         title = self.phrasing.title(note) if note.doc_id else tr("Knowledge base")
         self.popups.show(title, self.phrasing.text(note))
 

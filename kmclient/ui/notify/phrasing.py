@@ -47,6 +47,8 @@ class Phrasing:
         if event == "edit":
             if d.get("ongoing"):
                 return tr("{who} is editing {title}").format(who=who, title=title)
+            if self.published_since(note):
+                return tr("{who} changed {title} (published since)").format(who=who, title=title)
             return tr("{who} changed {title} (not published yet)").format(who=who, title=title)
         if event == "published":
             return self._published(note, title)
@@ -89,6 +91,24 @@ class Phrasing:
         else:
             return note.text  # an event this version does not know: the server's words
         return f"{text}: “{excerpt}”" if excerpt else text
+
+    def published_since(self, note: Notification) -> bool:
+        """An edit notification whose changes are no longer "not published yet": its
+        author has changed nothing since the latest version (they published, or a
+        version was restored over it). The server tells an edit when its author has
+        paused for a while, which can be after it was published; and the centre keeps
+        the notification while the document moves on."""
+        if note.event != "edit" or not note.doc_id or not note.actor:
+            return False
+        info = self.engine.doc(note.doc_id)
+        # Only an editor's view knows who has unpublished changes (and only editors
+        # hear of edits); a draft has no version the change could be in.
+        return (
+            info is not None
+            and info.working
+            and info.published is not None
+            and note.actor not in info.unpublished_by
+        )
 
     def _published(self, note: Notification, title: str) -> str:
         d = note.detail

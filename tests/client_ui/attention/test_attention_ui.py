@@ -228,3 +228,79 @@ def test_a_broadcast_to_a_misspelt_topic_or_name_keeps_what_was_typed(
     again.ok.click()
     qtbot.waitUntil(lambda: len(anna.attention.bar.lines) == 1, timeout=WAIT_MS)
     assert "Kassan" in anna.attention.bar.lines[0].text.text()
+
+
+def test_broadcast_marks_are_drawn_not_glyphs_a_font_may_lack(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    """ "⛔" showed as a box on a desktop without a font for it: the marks are drawn."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QLabel
+
+    from kmclient.ui.shell.theme import DARK, LIGHT
+
+    sara, anna = windows.open("sara"), windows.open("anna")
+    sara.engine.send_broadcast("Betalsystemet ligger nere", "rep", severity="critical")
+    sara.engine.send_broadcast("Telefonerna ligger nere", "rep", severity="warning")
+    sara.engine.send_broadcast("Nytt nummer till växeln", "rep", severity="info")
+    bar = anna.attention.bar
+    qtbot.waitUntil(lambda: len(bar.lines) == 3, timeout=WAIT_MS)
+
+    def inked(line, colour: str) -> int:  # type: ignore[no-untyped-def]
+        image = line.mark.grab().toImage()
+        want = QColor(colour)
+        return sum(
+            1
+            for x in range(image.width())
+            for y in range(image.height())
+            if (got := image.pixelColor(x, y)).alpha() > 200
+            and abs(got.red() - want.red())
+            + abs(got.green() - want.green())
+            + abs(got.blue() - want.blue())
+            < 40
+        )
+
+    colours = {"critical": LIGHT.critical, "warning": LIGHT.flag, "info": LIGHT.accent}
+    for line in bar.lines:
+        # No character to look up in a font: the mark is painted, in the severity's colour.
+        assert not isinstance(line.mark, QLabel)
+        assert line.mark.accessibleName() in ("Critical", "Warning", "Information")
+        assert inked(line, colours[line.item.severity]) > 12, line.item.severity
+        assert not any("⛔" in label.text() for label in line.findChildren(QLabel))
+    critical = next(line for line in bar.lines if line.item.severity == "critical")
+    anna.theme.set_theme("dark")  # a new theme: drawn again in its colours
+    qtbot.waitUntil(lambda: critical not in bar.lines, timeout=WAIT_MS)
+    critical = next(line for line in bar.lines if line.item.severity == "critical")
+    assert inked(critical, DARK.critical) > 60
+
+
+def test_coverage_at_800_px_shows_every_header_and_says_which_groups_are_aimed_at(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    """The last header read "ne to acknowled" even scrolled right; and a must-read for
+    the reps of parking listed "Topic: waste", as if it were meant for them too."""
+    sara, anna = windows.open("sara"), windows.open("anna")  # anna: parking, waste, payments
+    sara.engine.require_reading(DOC, ["topic:parking"], note="Ny avgift")
+    qtbot.waitUntil(lambda: anna.engine.must_reads() != [], timeout=WAIT_MS)
+    coverage = sara.attention.open_coverage(DOC)
+    coverage.resize(1400, 700)
+    qtbot.waitUntil(lambda: coverage.report is not None, timeout=WAIT_MS)
+    people = coverage.people
+    header = people.horizontalHeader()
+    # Made narrower and wider again, as a supervisor does; 800 px is a small screen.
+    for width in (1040, 800, 1040, 700, 900, 800, 1400):
+        coverage.resize(width, 600)
+        QApplication.processEvents()
+        people.horizontalScrollBar().setValue(people.horizontalScrollBar().maximum())
+        for column in range(people.columnCount()):  # no header cut short
+            label = people.horizontalHeaderItem(column).text()
+            assert header.sectionSize(column) >= header.sectionSizeHint(column), (width, label)
+        # The last column reaches the right edge: scrolled when narrow, filled when wide.
+        assert header.length() >= people.viewport().width(), width
+        if width == 1400:
+            assert header.length() == people.viewport().width()
+
+    groups = [coverage.groups.item(i, 0).text() for i in range(coverage.groups.rowCount())]
+    assert groups == ["Role: rep", "Topic: parking", "Also reads payments", "Also reads waste"]
+    assert "also read waste" in coverage.groups.item(3, 0).toolTip()
+    assert coverage.groups_caption.isVisibleTo(coverage)
