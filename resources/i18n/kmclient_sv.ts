@@ -1647,6 +1647,10 @@
         <translation>{who} ändrade flaggan på {title}</translation>
     </message>
     <message>
+        <source>&amp;New versions, flags and comments</source>
+        <translation>&amp;Nya versioner, flaggor och kommentarer</translation>
+    </message>
+    <message>
         <source>&amp;All edits</source>
         <translation>&amp;Alla ändringar</translation>
     </message>

@@ -1,6 +1,10 @@
 """Watch settings: what to be told about a document (Document ▸ Watch) or a topic
 (the topic's context menu in the tree): all edits, a digest, mentions only, off,
 or the role's default (no setting of one's own). Stored at once, sent when online.
+
+Someone who reads only published versions (a rep) is never told about edits of the
+working copy, so "all edits" and "digest" mean the same to them: new versions,
+flags and comments. They are offered that one choice, worded so (docs/feedback.md).
 """
 
 from __future__ import annotations
@@ -17,10 +21,15 @@ from kmclient.ui.i18n import tr
 from kmclient.ui.library.doc_tree_model import KIND_ROLE, TOPIC_ROLE, topic_label
 
 
-def levels() -> list[tuple[str, str]]:
+def levels(reader: bool = False) -> list[tuple[str, str]]:
+    """(level, menu words); ``reader``: for someone who sees published versions only."""
+    edits = (
+        [("digest", tr("&New versions, flags and comments"))]
+        if reader
+        else [("all_edits", tr("&All edits")), ("digest", tr("&Digest (a summary)"))]
+    )
     return [
-        ("all_edits", tr("&All edits")),
-        ("digest", tr("&Digest (a summary)")),
+        *edits,
         ("mentions_only", tr("&Mentions only")),
         ("off", tr("&Off")),
         ("default", tr("De&fault for my role")),
@@ -28,14 +37,21 @@ def levels() -> list[tuple[str, str]]:
 
 
 def fill_levels(
-    menu: QMenu, current: str | None, choose: Callable[[str], None], parent: QObject
+    menu: QMenu,
+    current: str | None,
+    choose: Callable[[str], None],
+    parent: QObject,
+    reader: bool = False,
 ) -> dict[str, QAction]:
     group = QActionGroup(parent)
     made = {}
-    for level, label in levels():
+    shown = current or "default"
+    if reader and shown == "all_edits":
+        shown = "digest"  # to a reader the same: set before, or from another device
+    for level, label in levels(reader):
         action = menu.addAction(label)
         action.setCheckable(True)
-        action.setChecked(level == (current or "default"))
+        action.setChecked(level == shown)
         action.triggered.connect(lambda _c=False, lv=level: choose(lv))
         group.addAction(action)
         made[level] = action
@@ -71,8 +87,13 @@ class WatchMenus(QObject):
             self.doc_actions = {}
             return
         current = self.engine.watch_level(doc_id=doc_id)
+        info = self.engine.doc(doc_id)
         self.doc_actions = fill_levels(
-            self.doc_menu, current, lambda lv: self.set_doc_level(doc_id, lv), self.doc_menu
+            self.doc_menu,
+            current,
+            lambda lv: self.set_doc_level(doc_id, lv),
+            self.doc_menu,
+            reader=info is not None and not info.working,
         )
 
     def set_doc_level(self, doc_id: str, level: str) -> bool:
@@ -87,7 +108,8 @@ class WatchMenus(QObject):
         except (InvalidRequest, NotAllowed, NoSuchDocument) as exc:
             self._notice(tr("Not changed: {reason}").format(reason=exc))
             return False
-        words = dict(levels())[level].replace("&", "").lower()
+        reader = self._is_rep() if topic else self._reads_published_only()
+        words = dict(levels() + levels(reader))[level].replace("&", "").lower()
         if topic:
             text = tr("Watching topic {topic}: {level}").format(
                 topic=topic_label(topic), level=words
@@ -97,11 +119,21 @@ class WatchMenus(QObject):
         self._notice(text)
         return True
 
+    def _is_rep(self) -> bool:
+        """Reps read a topic's published versions only, never its working copies."""
+        user = self.engine.user
+        return user is not None and user.role == "rep"
+
+    def _reads_published_only(self) -> bool:
+        doc_id = self._current_doc()
+        info = self.engine.doc(doc_id) if doc_id else None
+        return info is not None and not info.working
+
     def topic_menu_for(self, topic: str) -> QMenu:
         menu = QMenu(self.tree)
         sub = menu.addMenu(tr("&Watch topic “{topic}”").format(topic=topic_label(topic)))
         current = self.engine.watch_level(topic=topic)
-        fill_levels(sub, current, lambda lv: self.set_topic_level(topic, lv), menu)
+        fill_levels(sub, current, lambda lv: self.set_topic_level(topic, lv), menu, self._is_rep())
         self.topic_menu = menu
         return menu
 

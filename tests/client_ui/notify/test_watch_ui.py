@@ -43,3 +43,19 @@ def test_watch_a_document_and_a_topic(qtbot: QtBot, windows: Windows) -> None:
     assert anna.engine.watch_level(topic="parking") == "off"
     qtbot.waitUntil(lambda: anna.engine.pending_requests == 0, timeout=WAIT_MS)
     assert anna.engine.watch_level(topic="parking") == "off"
+
+
+def test_a_reader_is_offered_what_readers_are_told(qtbot: QtBot, windows: Windows) -> None:
+    """Edits of the working copy never reach a rep: 'all edits' and 'digest' both mean
+    new versions, flags and comments to her, so she gets one choice that says so."""
+    anna, olle = windows.open("anna"), windows.open("olle")
+    assert anna.open_doc(DOC) and olle.open_doc(DOC)
+    anna.watch.doc_menu.aboutToShow.emit()
+    assert list(anna.watch.doc_actions) == ["digest", "mentions_only", "off", "default"]
+    assert anna.watch.doc_actions["digest"].text() == "&New versions, flags and comments"
+    anna.watch.doc_actions["digest"].trigger()
+    assert anna.doc_view.header.notice.text() == (
+        "Watching this document: new versions, flags and comments"
+    )
+    olle.watch.doc_menu.aboutToShow.emit()  # the owner edits it: edits are his to follow
+    assert list(olle.watch.doc_actions)[:2] == ["all_edits", "digest"]
