@@ -173,6 +173,9 @@ class SyncStatusBar(QStatusBar):
             ConnState.CONNECTING: "syncing",
         }.get(s.state, "offline")
         self.dot.setPixmap(icon(name, c, size=14).pixmap(14, 14))
+        # Online, changes arrive as they happen: "Synced 02:16" would look stale. Away
+        # from the server it says how fresh what is on screen is.
+        self.synced.setVisible(s.state != ConnState.ONLINE)
         syncing = s.state == ConnState.SYNCING and s.total > 0
         self.progress.setVisible(syncing)
         if syncing:

@@ -17,6 +17,7 @@ def test_offline_indicator_editing_offline_and_recovery(qtbot: QtBot, windows: W
     w = windows.open("olle", indexed=True)
     bar = w.status
     assert bar.state_name == "online" and bar.state.text() == "Online"
+    assert not bar.synced.isVisibleTo(w)  # online is live: a sync time would look stale
     assert w.open_doc(DOC)
     w.doc_view.set_editing(True)
 
@@ -25,6 +26,7 @@ def test_offline_indicator_editing_offline_and_recovery(qtbot: QtBot, windows: W
     assert bar.state.text().startswith("Offline")
     assert bar.action.isVisibleTo(w) and bar.action.text() == "Retry now"
     assert bar.state.property("state") == "offline"
+    assert bar.synced.isVisibleTo(w) and bar.synced.text().startswith("Synced ")  # how fresh
 
     # editing goes on, and the change waits in the outbox
     editor = w.doc_view.editor
@@ -50,4 +52,4 @@ def test_offline_indicator_editing_offline_and_recovery(qtbot: QtBot, windows: W
     qtbot.waitUntil(lambda: not bar.pending.isVisibleTo(w), timeout=WAIT_MS)
     assert bar.state.text() == "Online"
     assert server_body(windows.server, DOC).endswith("grovsopor på lördag 🚛")
-    assert bar.synced.text().startswith("Synced ")
+    assert bar.synced.text().startswith("Synced ") and not bar.synced.isVisibleTo(w)
