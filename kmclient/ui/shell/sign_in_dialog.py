@@ -167,6 +167,7 @@ class SignInDialog(QDialog):
         self.set_busy(False)
         self._error.setText(text)
         self._error.show()
+        self.resize(self.size().expandedTo(self.sizeHint()))  # room for it: fields not squeezed
         target = {"server": self._server, "user": self._user}.get(field or "", self._password)
         if target.isReadOnly():
             target = self._password

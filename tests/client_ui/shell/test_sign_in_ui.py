@@ -55,6 +55,7 @@ def test_wrong_password_then_success_in_one_dialog(
     assert dialog._password.isReadOnly()
     qtbot.waitUntil(lambda: "Wrong user name or password" in dialog.error_text(), timeout=WAIT_MS)
     assert dialog.isVisible() and not dialog.busy
+    assert dialog.height() >= dialog.sizeHint().height()  # grew for the error: nothing squeezed
     assert client.windows == []  # only success opens a window
     assert dialog._password.hasFocus() and dialog._password.selectedText() == "not-the-password"
     sign_in_with(qtbot, dialog, DEMO_PASSWORD)
