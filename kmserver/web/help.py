@@ -35,6 +35,7 @@ TEXT = {
         "go": "Search",
         "topics": "Topics",
         "results": "{n} articles match “{q}”",
+        "result": "1 article matches “{q}”",
         "none": "No article matches “{q}”. Try fewer or other words.",
         "updated": "Updated {date}",
         "all": "All topics",
@@ -53,6 +54,7 @@ TEXT = {
         "go": "Sök",
         "topics": "Ämnen",
         "results": "{n} artiklar matchar ”{q}”",
+        "result": "1 artikel matchar ”{q}”",
         "none": "Ingen artikel matchar ”{q}”. Prova färre eller andra ord.",
         "updated": "Uppdaterad {date}",
         "all": "Alla ämnen",
@@ -163,7 +165,7 @@ class HelpCentre:
                 for entry, _score in hits
                 if entry.key in by_id
             )
-            count = escape(t["results"].format(n=len(hits), q=q))
+            count = escape(t["result" if len(hits) == 1 else "results"].format(n=len(hits), q=q))
             results = f'<p class="count">{count}</p><ul class="hits">{items}</ul>'
         block = f'<div id="results" aria-live="polite">{results}</div>'
         if part:

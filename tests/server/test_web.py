@@ -222,6 +222,8 @@ async def test_help_search_forgives_accents_and_typos(server: Server, clients: A
         assert status == 200 and 'href="/help/articles/parking"' in body, q
     status, _, body = await request(server, "/help/search?q=" + "x" * 5000)
     assert status == 200 and "x" * 201 not in body  # bounded
+    _, _, body = await request(server, "/help/search?q=overklaga")
+    assert "1 article matches" in body  # one public article: not "1 articles"
 
 
 async def test_help_search_snippets_are_plain_text_not_markdown(
