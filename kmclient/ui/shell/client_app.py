@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kmclient import startup_gc
 from kmclient.core import index_handle, profile
 from kmclient.core.sync_engine import NotSignedIn, ProfileMismatch
 from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER
@@ -210,6 +211,7 @@ class ClientApp(QObject):
     ) -> SignInDialog:
         """The first-sign-in dialog, wired: each "Sign in" asks the server with a new
         engine; success remembers server and user and opens the window."""
+        startup_gc.release()  # no window to wait for: the dialog may stay up for long
         dialog = SignInDialog(parent, server=server, user=user)
 
         def start(server_url: str, name: str, password: str) -> EngineBridge:

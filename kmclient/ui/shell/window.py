@@ -16,6 +16,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from kmclient import startup_gc
 from kmclient.core.feedback_model import Notification
 from kmclient.core.model import (
     ConnState,
@@ -175,7 +176,11 @@ class MainWindow(QMainWindow):
         self.status.show_synced(self.read_state.last_synced)
         self.status.show_index(self.engine.index_progress)
         self.doc_view.set_text_scale(self._scale)
-        after_first_paint(central, self.stages.start)
+        after_first_paint(central, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        startup_gc.release()  # the app's start is over: collect as usual again
+        self.stages.start()
 
     # -- the stages after the first paint ------------------------------------------------
 
