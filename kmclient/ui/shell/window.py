@@ -176,10 +176,11 @@ class MainWindow(QMainWindow):
         self.status.show_synced(self.read_state.last_synced)
         self.status.show_index(self.engine.index_progress)
         self.doc_view.set_text_scale(self._scale)
-        after_first_paint(central, self._after_first_paint)
+        self._first_paint = after_first_paint(central, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         startup_gc.release()  # the app's start is over: collect as usual again
+        self.engine.start_syncing()  # if it waited for this (ClientApp.open_window)
         self.stages.start()
 
     # -- the stages after the first paint ------------------------------------------------
@@ -665,6 +666,7 @@ class MainWindow(QMainWindow):
             return
         self._tree_timer.stop()
         self._save_timer.stop()
+        self._first_paint.cancel()  # closed before its first paint: no connection, no stages
         self.stages.cancel()  # closed before it was all built: build no more
         close_tool_windows(self)  # they act on this window's engine: they go with it
         self.doc_view.close_doc()

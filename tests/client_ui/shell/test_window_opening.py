@@ -106,3 +106,35 @@ def test_a_search_typed_at_once_on_a_cached_profile_waits_for_the_index(
     qtbot.waitUntil(lambda: any(h.result.snippet for h in w.search.model.hits), timeout=WAIT_MS)
     ids = [h.result.doc_id for h in w.search.model.hits]
     assert {"parking-residential-permit", "parking-disabled-permit"} <= set(ids)
+
+
+def test_the_connection_starts_after_the_first_paint(qtbot: QtBot, windows: Windows) -> None:
+    w = opened(qtbot, windows, "anna")
+    # Checked and signed in with (a wrong profile would have failed already), not started.
+    assert w.engine.server_url == windows.server.url
+    assert not w.engine.connection_started
+    assert w.status.state_name == "offline"  # what the first picture says meanwhile
+    qtbot.waitUntil(lambda: w.engine.connection_started, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.status.state_name == "online", timeout=WAIT_MS)
+
+
+def test_a_window_never_painted_starts_its_connection_at_the_latest_after_a_while(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    w = opened(qtbot, windows, "anna")
+    w.hide()  # shown minimised, a screen that is off: no paint comes
+    qtbot.waitUntil(lambda: w.engine.connection_started, timeout=WAIT_MS)
+    qtbot.waitUntil(w.is_built, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.engine.status.state == "online", timeout=WAIT_MS)
+
+
+def test_a_window_closed_before_its_first_paint_never_connects(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    w = opened(qtbot, windows, "anna")
+    w.close()
+    assert w.bridge.is_closed and not w.engine.connection_started
+    w._first_paint._run()  # what its first paint (or LATEST_MS) would have done
+    assert not w.engine.connection_started and not w.is_built()
+    w.engine.start_syncing()  # a closed engine does not start either
+    assert not w.engine.connection_started
