@@ -29,11 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from pycrdt import Doc, merge_updates
+from typing import TYPE_CHECKING, Any
 
 from kmclient.core.attention_api import AttentionApi
+from kmclient.core.crdt import merge_updates
 from kmclient.core.feedback import Feedback
 from kmclient.core.feedback_api import FeedbackApi
 from kmclient.core.feedback_requests import (
@@ -65,6 +64,9 @@ from kmclient.net import events as ev
 from kmclient.net.backoff import Backoff
 from kmclient.net.connection import Connection
 from kmserver.protocol import streams, ysync
+
+if TYPE_CHECKING:  # pycrdt (~25 ms to import): when first needed, not at the app's start
+    from pycrdt import Doc
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from kmclient import startup_gc
+from kmclient.core import crdt
 from kmclient.core.feedback_model import Notification
 from kmclient.core.model import (
     ConnState,
@@ -165,6 +166,9 @@ class MainWindow(QMainWindow):
                 # Last: its import (Whoosh) on the indexer thread would share the GIL
                 # with the stages before, making each of them longer.
                 self.engine.replica.index_handle.want,
+                # The first document opened need not import pycrdt: imported once the
+                # index is open (not beside Whoosh's import: kmclient/core/crdt.py).
+                lambda: crdt.preload(after=self.engine.replica.index_handle.wait_done),
             ],
             self._on_built,
         )

@@ -3,6 +3,11 @@ windows offscreen, real engines and profiles, the demo server."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -138,3 +143,47 @@ def test_a_window_closed_before_its_first_paint_never_connects(
     assert not w.engine.connection_started and not w.is_built()
     w.engine.start_syncing()  # a closed engine does not start either
     assert not w.engine.connection_started
+
+
+FIRST_PAINT_IN_A_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from kmclient.ui.shell.client_app import ClientApp
+
+url, profile, settings = sys.argv[1:4]
+app = QApplication(["kmclient"])
+client = ClientApp(app, QSettings(settings, QSettings.Format.IniFormat))
+w = client.open_window(url, "anna", None, Path(profile))
+painted = []
+QTimer.singleShot(0, lambda: painted.append("pycrdt" in sys.modules))
+while not painted or not w.is_built():
+    app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+print("pycrdt at the first paint:", painted[0])
+while "pycrdt" not in sys.modules:  # imported on a thread of its own once the window is built
+    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+print("index open before pycrdt:", w.engine.replica.index_handle.is_open)
+print("opened:", w.open_doc("parking-residential-permit"), "text:", bool(w.doc_view.text()))
+client.shutdown()
+"""
+
+
+def test_pycrdt_is_not_imported_before_the_first_paint_and_a_document_opens(
+    qtbot: QtBot, windows: Windows, tmp_path: Path
+) -> None:
+    first = windows.open("anna", indexed=True)
+    profile = first.engine.profile_dir
+    first.close()  # a cached, indexed profile; the app in a fresh process, as at a desk
+    args = [windows.server.url, str(profile), str(tmp_path / "settings.ini")]
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_IN_A_FRESH_PROCESS, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against a window that never closes, not a timing
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pycrdt at the first paint: False" in done.stdout
+    assert "index open before pycrdt: True" in done.stdout  # not two imports at once
+    assert "opened: True text: True" in done.stdout  # imported when it was needed
