@@ -3,8 +3,9 @@
 Start-up imports (Qt, the engine, SQLAlchemy) and the first window (10,000
 documents' metadata, the widgets) allocate hundreds of thousands of objects
 that live as long as the process, and nearly no garbage with cycles; the
-collector still ran dozens of collections over them meanwhile (60-100 ms of
-the imports alone, measured at 10,000 documents). :func:`hold` turns it off
+collector still ran ~175 collections over them meanwhile (measured at 10,000
+documents: ~30 ms of the imports, median of 8 runs, 15-110 ms in single runs;
+~30 ms of the window's opening). :func:`hold` turns it off
 (``kmclient/app.py``, before importing anything heavy); :func:`release`, at
 the first window's first paint or before a sign-in dialog waits for the user,
 freezes what the start made (never scanned again, as

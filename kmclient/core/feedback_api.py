@@ -366,6 +366,8 @@ class FeedbackApi:
 
     def resolve_anchors(self, records: Iterable[Anchored]) -> dict[str, Span | None]:
         """resolve_anchor for many records, one text snapshot per document."""
+        from kmclient.core.anchors import resolve_anchors
+
         by_doc: dict[str, list[Anchored]] = {}
         for record in records:
             by_doc.setdefault(record.doc_id, []).append(record)
@@ -373,8 +375,6 @@ class FeedbackApi:
         for doc_id, items in by_doc.items():
             text = self._body(doc_id)
             anchored = [r for r in items if r.anchor is not None]
-            from kmclient.core.anchors import resolve_anchors
-
             spans = resolve_anchors(text, [r.anchor for r in anchored]) if text and anchored else []
             found.update(dict.fromkeys((r.id for r in items), None))
             found.update({r.id: s for r, s in zip(anchored, spans, strict=False)})
