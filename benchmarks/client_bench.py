@@ -240,8 +240,19 @@ def _pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(len(values) * p / 100))] if values else 0.0
 
 
+def _hold_gc_as_the_app_does() -> None:
+    """kmclient/app.py holds garbage collection off until the first paint (code from
+    before that has no kmclient.startup_gc)."""
+    try:
+        from kmclient import startup_gc
+    except ImportError:
+        return
+    startup_gc.hold()
+
+
 def child_cold_start(p: dict[str, Any]) -> dict[str, Any]:
     """The process was started at p's parent's clock; report when the window is usable."""
+    _hold_gc_as_the_app_does()
     from kmclient.ui.shell.client_app import ClientApp  # first, as kmclient/app.py does
 
     from PySide6.QtCore import QEventLoop, QSettings, QTimer  # isort: skip
@@ -280,6 +291,7 @@ def child_cold_start(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def child_first_sync(p: dict[str, Any]) -> dict[str, Any]:
+    _hold_gc_as_the_app_does()
     from gui_stalls import StallMeter
     from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication

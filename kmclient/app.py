@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
+from kmclient import startup_gc
+
 CLI_COMMANDS = ("sync", "search")
 
 
@@ -78,6 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int:
+    # No garbage collection until the window is painted (kmclient/startup_gc.py).
+    startup_gc.hold()
+    try:
+        return _start_gui(args, qt_args, demo=demo)
+    finally:
+        startup_gc.release()  # when it returned before any window (a wrong name, no Qt)
+
+
+def _start_gui(args: argparse.Namespace, qt_args: list[str], *, demo: bool) -> int:
     from kmclient.demo import DEFAULT_USER, demo_user
     from kmclient.ui.shell import system_check
 

@@ -15,9 +15,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pycrdt import Text
-
-from kmclient.core.anchors import Span, make_anchor, resolve_anchors
 from kmclient.core.feedback import REPORT_ROLES, Feedback, parse_last_seen
 from kmclient.core.feedback_model import (
     Anchor,
@@ -39,9 +36,11 @@ from kmclient.core.feedback_requests import (
     NotAllowed,
 )
 from kmserver.protocol.feedback import CLOSED_STATES, MAX_READ_IDS, pref_id
-from kmserver.protocol.ytext import body, new_doc
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pycrdt (anchors, Text): imported when first needed, not at start
+    from pycrdt import Text
+
+    from kmclient.core.anchors import Span
     from kmclient.core.model import DocInfo, UserProfile
     from kmclient.core.replica import Replica
 
@@ -367,6 +366,8 @@ class FeedbackApi:
 
     def resolve_anchors(self, records: Iterable[Anchored]) -> dict[str, Span | None]:
         """resolve_anchor for many records, one text snapshot per document."""
+        from kmclient.core.anchors import resolve_anchors
+
         by_doc: dict[str, list[Anchored]] = {}
         for record in records:
             by_doc.setdefault(record.doc_id, []).append(record)
@@ -400,6 +401,8 @@ class FeedbackApi:
     def _body(self, doc_id: str) -> Text | None:
         """The text the user reads (working copy or latest revision): anchors made in
         either resolve in both, as they share the CRDT's items."""
+        from kmserver.protocol.ytext import body, new_doc
+
         info = self.replica.docs.get(doc_id)
         if info is None:
             return None
@@ -419,6 +422,8 @@ class FeedbackApi:
         text = self._body(doc_id)
         if text is None:
             raise NoSuchDocument(f"no document '{doc_id}' here")
+        from kmclient.core.anchors import make_anchor
+
         try:
             msg["anchor"] = make_anchor(text, *passage).to_wire()
         except ValueError as exc:

@@ -89,6 +89,13 @@ class IndexHandle:
                 self._cond.notify_all()
         return index
 
+    def wait_done(self) -> None:
+        """Wait (without asking for it) until the index is open, failed to open or
+        will never open (the indexer stopped first)."""
+        with self._cond:
+            while not self._done:
+                self._cond.wait()
+
     def get(self) -> SearchIndex:
         """The open index: asks for it and waits until the indexer thread has opened it."""
         with self._cond:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pycrdt import Doc, Subscription, TransactionEvent
-
-from kmserver.protocol.ytext import body, new_doc
+if TYPE_CHECKING:  # pycrdt (~25 ms to import): when a document is first opened, not at start
+    from pycrdt import Doc, Subscription, TransactionEvent
 
 REMOTE_ORIGIN = "kmclient.remote"
 """Origin of transactions that apply updates from the server (hashable, as pycrdt wants)."""
@@ -51,7 +51,7 @@ class OpenDocs:
         """The open Doc of ``doc_id`` (built from ``state`` on first open); counts references."""
         entry = self._open.get(doc_id)
         if entry is None:
-            entry = self._attach(doc_id, new_doc(state or None))
+            entry = self._attach(doc_id, _new_doc(state or None))
         entry.refs += 1
         return entry.doc
 
@@ -80,7 +80,7 @@ class OpenDocs:
             return
         refs = entry.refs
         self.discard(doc_id)
-        self._attach(doc_id, new_doc(state)).refs = refs
+        self._attach(doc_id, _new_doc(state)).refs = refs
 
     def apply_remote(self, doc_id: str, update: bytes) -> None:
         entry = self._open.get(doc_id)
@@ -94,6 +94,8 @@ class OpenDocs:
             self._applying = None
 
     def text(self, doc_id: str) -> str | None:
+        from kmserver.protocol.ytext import body
+
         doc = self.get(doc_id)
         return None if doc is None else str(body(doc))
 
@@ -109,3 +111,9 @@ class OpenDocs:
         entry = _Open(doc, 0, doc.observe(observe))
         self._open[doc_id] = entry
         return entry
+
+
+def _new_doc(state: bytes | None) -> Doc:
+    from kmserver.protocol.ytext import new_doc
+
+    return new_doc(state)

@@ -27,9 +27,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pycrdt import Doc, merge_updates
-
 from kmclient.core import profile
+from kmclient.core.crdt import merge_updates
 from kmclient.core.index_handle import IndexHandle
 from kmclient.core.indexer import IndexEntry, IndexWorker, Post
 from kmclient.core.local_store import Batch, LocalStore
@@ -46,7 +45,10 @@ from kmclient.core.store_writer import (
 )
 from kmclient.core.sync_ids import SyncIds
 
-if TYPE_CHECKING:  # Whoosh: imported by the indexer thread when it opens the index
+if TYPE_CHECKING:  # imported when first needed, not at the app's start (crdt.py)
+    from pycrdt import Doc
+
+    # Whoosh: imported by the indexer thread when it opens the index
     from kmclient.core.search import SearchIndex
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from kmclient.core.local_store import Batch, LocalStore
-from kmserver.protocol.ytext import body, new_doc
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +50,9 @@ Post = Callable[[Callable[[], object]], None]
 
 def text_of(state: bytes) -> str:
     """The Markdown of a CRDT state (a Doc made, read and dropped on the caller's thread)."""
+    # pycrdt (~25 ms to import) only when a first state comes: not at the app's start.
+    from kmserver.protocol.ytext import body, new_doc
+
     return str(body(new_doc(state)))
 
 

@@ -29,11 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from pycrdt import Doc, merge_updates
+from typing import TYPE_CHECKING, Any
 
 from kmclient.core.attention_api import AttentionApi
+from kmclient.core.crdt import merge_updates
 from kmclient.core.feedback import Feedback
 from kmclient.core.feedback_api import FeedbackApi
 from kmclient.core.feedback_requests import (
@@ -65,6 +64,9 @@ from kmclient.net import events as ev
 from kmclient.net.backoff import Backoff
 from kmclient.net.connection import Connection
 from kmserver.protocol import streams, ysync
+
+if TYPE_CHECKING:  # pycrdt (~25 ms to import): when first needed, not at the app's start
+    from pycrdt import Doc
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +171,16 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
         return self.replica.store.get_setting("user_name")
 
     def connect(
-        self, server_url: str, user: str | None = None, password: str | None = None
+        self,
+        server_url: str,
+        user: str | None = None,
+        password: str | None = None,
+        *,
+        start: bool = True,
     ) -> None:
-        """Start syncing: sign in with ``password`` (first time) or the saved token."""
+        """Start syncing: sign in with ``password`` (first time) or the saved token.
+        With ``start=False`` the profile and credentials are checked now and the
+        connection waits for :meth:`start_syncing` (a window opens first)."""
         self._check_open()
         store = self.replica.store
         saved_server, saved_user = store.get_setting("server"), store.get_setting("user_name")
@@ -201,7 +210,19 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
             backoff=self.backoff,
             client_name=self.client_name,
         )
-        self._conn.start()
+        if start:
+            self._conn.start()
+
+    @property
+    def connection_started(self) -> bool:
+        """A connection is there and running (or trying to): ``connect`` and, if it was
+        told to wait, ``start_syncing`` were called."""
+        return self._conn is not None and self._conn.started
+
+    def start_syncing(self) -> None:
+        """Start the connection that ``connect(..., start=False)`` made (else nothing)."""
+        if self._conn is not None and not self._conn.started and not self._closed:
+            self._conn.start()
 
     def sign_in(self, password: str) -> None:
         """Sign in again after SIGNED_OUT (wrong password, expired session)."""

@@ -108,6 +108,10 @@ class Connection:
 
     # -- owner-thread API ---------------------------------------------------
 
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
     def start(self) -> None:
         if self._thread is not None:
             raise RuntimeError("connection already started")

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pycrdt import Doc, Text
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
@@ -35,14 +34,17 @@ from PySide6.QtWidgets import (
 
 from kmclient.core.model import ConnState, DocChanged, DocInfo, SyncStatus
 from kmclient.ui.editing.awareness import RENEW_EVERY, Awareness
-from kmclient.ui.editing.ytext_binding import YTextBinding
 from kmclient.ui.i18n import tr
 from kmclient.ui.reading.doc_header import DocHeader
 from kmclient.ui.reading.edit_flash import EditFlash
 from kmclient.ui.reading.reader import MarkdownReader
 from kmclient.ui.shell.engine_bridge import EngineBridge
 from kmclient.ui.shell.theme import LIGHT, Colours, reading_font, source_font
-from kmserver.protocol.ytext import body
+
+if TYPE_CHECKING:  # pycrdt and the editor's binding: when a document is first opened
+    from pycrdt import Doc, Text
+
+    from kmclient.ui.editing.ytext_binding import YTextBinding
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +215,8 @@ class DocView(QWidget):
         return self._published
 
     def _attach(self, doc_id: str) -> None:
+        from kmserver.protocol.ytext import body
+
         info = self.engine.doc(doc_id)
         self._published = info is None or not info.working
         self._doc = self.engine.open_doc(doc_id, published=self._published)
@@ -269,6 +273,8 @@ class DocView(QWidget):
             if self._text is None or not self.can_edit():
                 self.header.set_editing(False)
                 return
+            from kmclient.ui.editing.ytext_binding import YTextBinding
+
             self._binding = YTextBinding(self.editor, self._text)
             self._binding.undoStateChanged.connect(self.undoStateChanged)
             self._binding.remoteEdited.connect(self.edit_flash.flash)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kmclient import startup_gc
 from kmclient.core import index_handle, profile
 from kmclient.core.sync_engine import NotSignedIn, ProfileMismatch
 from kmclient.demo import DEMO_PASSWORD, DEMO_USERS, PARTNER_USER
@@ -83,16 +84,25 @@ class ClientApp(QObject):
         profile_dir: Path,
     ) -> MainWindow:
         """A window signed in as ``user`` (with the password, or the profile's saved session)."""
-        return self.show_window(self._connect(server_url, user, password, profile_dir))
+        # The connection starts after the window's first paint (MainWindow): its thread's
+        # handshake would share the GIL with the window's building.
+        bridge = self._connect(server_url, user, password, profile_dir, start=False)
+        return self.show_window(bridge)
 
     def _connect(
-        self, server_url: str, user: str, password: str | None, profile_dir: Path
+        self,
+        server_url: str,
+        user: str,
+        password: str | None,
+        profile_dir: Path,
+        *,
+        start: bool = True,
     ) -> EngineBridge:
         # The search index opens after the window's first paint (or when a search needs it).
         with index_handle.deferred():
             bridge = EngineBridge(profile_dir, backoff=self._backoff() if self._backoff else None)
         try:
-            bridge.engine.connect(server_url, user, password)
+            bridge.engine.connect(server_url, user, password, start=start)
         except (NotSignedIn, ProfileMismatch):
             bridge.close()
             raise
@@ -210,6 +220,7 @@ class ClientApp(QObject):
     ) -> SignInDialog:
         """The first-sign-in dialog, wired: each "Sign in" asks the server with a new
         engine; success remembers server and user and opens the window."""
+        startup_gc.release()  # no window to wait for: the dialog may stay up for long
         dialog = SignInDialog(parent, server=server, user=user)
 
         def start(server_url: str, name: str, password: str) -> EngineBridge:

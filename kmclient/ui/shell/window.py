@@ -16,6 +16,8 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from kmclient import startup_gc
+from kmclient.core import crdt
 from kmclient.core.feedback_model import Notification
 from kmclient.core.model import (
     ConnState,
@@ -164,6 +166,9 @@ class MainWindow(QMainWindow):
                 # Last: its import (Whoosh) on the indexer thread would share the GIL
                 # with the stages before, making each of them longer.
                 self.engine.replica.index_handle.want,
+                # The first document opened need not import pycrdt: imported once the
+                # index is open (not beside Whoosh's import: kmclient/core/crdt.py).
+                lambda: crdt.preload(after=self.engine.replica.index_handle.wait_done),
             ],
             self._on_built,
         )
@@ -175,7 +180,12 @@ class MainWindow(QMainWindow):
         self.status.show_synced(self.read_state.last_synced)
         self.status.show_index(self.engine.index_progress)
         self.doc_view.set_text_scale(self._scale)
-        after_first_paint(central, self.stages.start)
+        self._first_paint = after_first_paint(central, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        startup_gc.release()  # the app's start is over: collect as usual again
+        self.engine.start_syncing()  # if it waited for this (ClientApp.open_window)
+        self.stages.start()
 
     # -- the stages after the first paint ------------------------------------------------
 
@@ -660,6 +670,7 @@ class MainWindow(QMainWindow):
             return
         self._tree_timer.stop()
         self._save_timer.stop()
+        self._first_paint.cancel()  # closed before its first paint: no connection, no stages
         self.stages.cancel()  # closed before it was all built: build no more
         close_tool_windows(self)  # they act on this window's engine: they go with it
         self.doc_view.close_doc()

@@ -3,6 +3,11 @@ windows offscreen, real engines and profiles, the demo server."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -106,3 +111,79 @@ def test_a_search_typed_at_once_on_a_cached_profile_waits_for_the_index(
     qtbot.waitUntil(lambda: any(h.result.snippet for h in w.search.model.hits), timeout=WAIT_MS)
     ids = [h.result.doc_id for h in w.search.model.hits]
     assert {"parking-residential-permit", "parking-disabled-permit"} <= set(ids)
+
+
+def test_the_connection_starts_after_the_first_paint(qtbot: QtBot, windows: Windows) -> None:
+    w = opened(qtbot, windows, "anna")
+    # Checked and signed in with (a wrong profile would have failed already), not started.
+    assert w.engine.server_url == windows.server.url
+    assert not w.engine.connection_started
+    assert w.status.state_name == "offline"  # what the first picture says meanwhile
+    qtbot.waitUntil(lambda: w.engine.connection_started, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.status.state_name == "online", timeout=WAIT_MS)
+
+
+def test_a_window_never_painted_starts_its_connection_at_the_latest_after_a_while(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    w = opened(qtbot, windows, "anna")
+    w.hide()  # shown minimised, a screen that is off: no paint comes
+    qtbot.waitUntil(lambda: w.engine.connection_started, timeout=WAIT_MS)
+    qtbot.waitUntil(w.is_built, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.engine.status.state == "online", timeout=WAIT_MS)
+
+
+def test_a_window_closed_before_its_first_paint_never_connects(
+    qtbot: QtBot, windows: Windows
+) -> None:
+    w = opened(qtbot, windows, "anna")
+    w.close()
+    assert w.bridge.is_closed and not w.engine.connection_started
+    w._first_paint._run()  # what its first paint (or LATEST_MS) would have done
+    assert not w.engine.connection_started and not w.is_built()
+    w.engine.start_syncing()  # a closed engine does not start either
+    assert not w.engine.connection_started
+
+
+FIRST_PAINT_IN_A_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from kmclient.ui.shell.client_app import ClientApp
+
+url, profile, settings = sys.argv[1:4]
+app = QApplication(["kmclient"])
+client = ClientApp(app, QSettings(settings, QSettings.Format.IniFormat))
+w = client.open_window(url, "anna", None, Path(profile))
+painted = []
+QTimer.singleShot(0, lambda: painted.append("pycrdt" in sys.modules))
+while not painted or not w.is_built():
+    app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+print("pycrdt at the first paint:", painted[0])
+while "pycrdt" not in sys.modules:  # imported on a thread of its own once the window is built
+    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+print("index open before pycrdt:", w.engine.replica.index_handle.is_open)
+print("opened:", w.open_doc("parking-residential-permit"), "text:", bool(w.doc_view.text()))
+client.shutdown()
+"""
+
+
+def test_pycrdt_is_not_imported_before_the_first_paint_and_a_document_opens(
+    qtbot: QtBot, windows: Windows, tmp_path: Path
+) -> None:
+    first = windows.open("anna", indexed=True)
+    profile = first.engine.profile_dir
+    first.close()  # a cached, indexed profile; the app in a fresh process, as at a desk
+    args = [windows.server.url, str(profile), str(tmp_path / "settings.ini")]
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_IN_A_FRESH_PROCESS, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against a window that never closes, not a timing
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pycrdt at the first paint: False" in done.stdout
+    assert "index open before pycrdt: True" in done.stdout  # not two imports at once
+    assert "opened: True text: True" in done.stdout  # imported when it was needed
