@@ -52,9 +52,11 @@ class SyncStatusBar(QStatusBar):
         self.action.clicked.connect(self._on_action)
         self.pending = QLabel()
         self.pending.setAccessibleName(tr("Changes not yet sent"))
+        # Shortened, not pushing: during a first sync everything shows at once, and the
+        # bar's width (the sum of its parts') grew a half-screen window past the screen.
         self.synced = QLabel()
         self.synced.setObjectName("docMeta")
-        self.index = QLabel()
+        self.index = ElidedLabel()
         self.index.setObjectName("docMeta")
         self.user = ElidedLabel()  # the first to give way when the window is narrow
         self.user.setObjectName("docMeta")
@@ -173,9 +175,10 @@ class SyncStatusBar(QStatusBar):
             ConnState.CONNECTING: "syncing",
         }.get(s.state, "offline")
         self.dot.setPixmap(icon(name, c, size=14).pixmap(14, 14))
-        # Online, changes arrive as they happen: "Synced 02:16" would look stale. Away
-        # from the server it says how fresh what is on screen is.
-        self.synced.setVisible(s.state != ConnState.ONLINE)
+        # Online, changes arrive as they happen: "Synced 02:16" would look stale; while
+        # syncing the progress says more. Away from the server it says how fresh the
+        # screen is.
+        self.synced.setVisible(s.state not in (ConnState.ONLINE, ConnState.SYNCING))
         syncing = s.state == ConnState.SYNCING and s.total > 0
         self.progress.setVisible(syncing)
         if syncing:
@@ -240,7 +243,7 @@ class SyncStatusBar(QStatusBar):
         # Just after start the index is being opened: no work the user would wait for.
         quiet = progress.preparing and not progress.rebuilding and progress.done >= progress.total
         if progress.idle or quiet:
-            self.index.clear()
+            self.index.setText("")
             self.index.hide()
             return
         what = tr("Rebuilding search index") if progress.rebuilding else tr("Indexing")
