@@ -45,12 +45,13 @@ class SyncStatusBar(QStatusBar):
         self.state.setAccessibleName(tr("Connection"))
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(120)  # the words beside it say how far
         self.progress.hide()
         self.action = QToolButton()
         self.action.setAutoRaise(True)
         self.action.hide()
         self.action.clicked.connect(self._on_action)
-        self.pending = QLabel()
+        self.pending = ElidedLabel()
         self.pending.setAccessibleName(tr("Changes not yet sent"))
         # Shortened, not pushing: during a first sync everything shows at once, and the
         # bar's width (the sum of its parts') grew a half-screen window past the screen.
