@@ -149,6 +149,10 @@ class DocHeader(QWidget):
     def buttons(self) -> list[QToolButton]:
         return [*self._extra, self.flag, self.history, self.details, self.mode]
 
+    def buttons_in_order(self) -> list[QToolButton]:
+        """The title row's buttons, left to right (copy, pin, flag, history, ...)."""
+        return [*self._extra, self.flag, self.history, self.details, self.mode]
+
     def add_button(self, button: QToolButton) -> None:
         """Another action in the title row, before Flag (copy, pin)."""
         button.setToolButtonStyle(

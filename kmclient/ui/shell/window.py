@@ -50,6 +50,7 @@ from kmclient.ui.shell.shortcuts import ShortcutsDialog
 from kmclient.ui.shell.side_panel import SidePanel
 from kmclient.ui.shell.sidebar import Sidebar
 from kmclient.ui.shell.status_bar import SyncStatusBar
+from kmclient.ui.shell.tab_order import set_tab_order
 from kmclient.ui.shell.theme import THEMES, Colours, ThemeManager, icon
 from kmclient.ui.shell.tool_window import close_tool_windows
 from kmclient.ui.shell.window_stages import MenuTitles, Stages
@@ -243,6 +244,7 @@ class MainWindow(QMainWindow):
         self.panes = Panes(self.splitter, self.sidebar, self.doc_view, self.side.tabs)
 
     def _on_built(self) -> None:
+        set_tab_order(self)  # every button is there now (docs/ui.md, "Keyboard")
         self.doc_view.undoStateChanged.connect(self._on_undo_state)
         self.status.signInRequested.connect(self._sign_in_again)
         self._on_colours(self.theme.colours)
