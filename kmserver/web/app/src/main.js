@@ -43,10 +43,26 @@ class App {
     if (state === 'signed-out') {
       this.conn.stopped = true
       if (this.shell) location.hash = ''
+      this.teardown()
       this.showSignIn(this.shell ? reason : null)
       return
     }
     this.renderStatus()
+  }
+
+  /** The session is over: nothing of the documents may stay on the page. The shell
+   * goes with showSignIn; dialogs (History, Publish, Flag) live outside it, on
+   * document.body, and an editor has listeners on the connection, so they go here. */
+  teardown () {
+    if (this.reader) this.reader.stopEditing()
+    for (const dialog of document.querySelectorAll('dialog')) {
+      if (dialog.open) dialog.close()
+      dialog.remove()
+    }
+    clear(document.getElementById('toasts') || document.createElement('div'))
+    clearInterval(this.expiry)
+    this.openId = null
+    document.body.classList.remove('reading', 'is-offline')
   }
 
   showSignIn (message) {
