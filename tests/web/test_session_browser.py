@@ -47,3 +47,25 @@ def test_a_session_ended_by_the_server_leaves_no_document_on_the_page(world: Wor
     # The sign-in form is usable (nothing modal above it) and signs in again.
     world.sign_in(b, "olle")
     assert "supervisor" in b.css(".menu .role").get_attribute("textContent")
+
+
+def test_the_ended_session_is_said_in_the_users_language_and_keeps_the_name(
+    world: World,
+) -> None:
+    b = world.browser(lang="sv-SE")
+    world.sign_in(b, "anna")
+    set_role(world, "anna", "owner")
+    world.wait(lambda: b.all("#signin-user"), "the sign-in form")
+    ended = "Din session har upphört; ange ditt lösenord för att fortsätta."
+    world.wait(lambda: b.text("#signin-error") == ended, "why, in Swedish")
+    assert b.css("#signin-user").get_attribute("value") == "anna"
+    assert b.js("return document.activeElement.id") == "signin-password"
+    assert b.js("return document.documentElement.lang") == "sv"
+    # The language link says it again in English, the name still there.
+    b.css(".signin .aside a[href='#']").click()
+    world.wait(lambda: b.text("#signin-submit") == "Sign in", "the form in English")
+    assert b.text("#signin-error") == "Your session ended; enter your password to go on."
+    assert b.css("#signin-user").get_attribute("value") == "anna"
+    b.css("#signin-password").send_keys("demo")
+    b.css("#signin-submit").click()
+    world.wait(lambda: b.all("li.doc"), "anna signed in again, without reloading")

@@ -39,12 +39,16 @@ class App {
     // closing the page does not lose them; no "leave this page?" question.
   }
 
-  onState ({ state, reason }) {
+  onState ({ state }) {
     if (state === 'signed-out') {
       this.conn.stopped = true
-      if (this.shell) location.hash = ''
+      // Closed with 4001 while signed in: the server ended this session (a new role or
+      // password, signed out elsewhere, expired). Its reason is for logs, in English;
+      // the page says it in the user's words and keeps the name for the next try.
+      const ended = Boolean(this.shell)
+      if (ended) location.hash = ''
       this.teardown()
-      this.showSignIn(this.shell ? reason : null)
+      this.showSignIn(ended ? 'sessionEnded' : null, ended ? this.store.user?.name : '')
       return
     }
     this.renderStatus()
@@ -65,10 +69,13 @@ class App {
     document.body.classList.remove('reading', 'is-offline')
   }
 
-  showSignIn (message) {
+  /** The sign-in form; ``messageKey`` says why it is back (translated), ``name`` is
+   * filled in (then the password field has the focus). */
+  showSignIn (messageKey = null, name = '') {
     this.shell = null
-    const error = h('p.error', { role: 'alert', id: 'signin-error' }, message || '')
-    const user = h('input', { id: 'signin-user', name: 'username', autocomplete: 'username', required: true, maxlength: 200, autofocus: true })
+    document.documentElement.lang = getLang()
+    const error = h('p.error', { role: 'alert', id: 'signin-error' }, messageKey ? t(messageKey) : '')
+    const user = h('input', { id: 'signin-user', name: 'username', autocomplete: 'username', required: true, maxlength: 200, autofocus: !name, value: name || null })
     const password = h('input', { id: 'signin-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 1024 })
     const button = h('button.primary', { type: 'submit', id: 'signin-submit' }, t('signIn'))
     const form = h('form.signin', {
@@ -100,9 +107,10 @@ class App {
     h('label', { for: 'signin-user' }, t('user')), user,
     h('label', { for: 'signin-password' }, t('password')), password,
     error, button,
-    h('p.aside', {}, h('a', { href: '/help/' }, t('helpCentre')), ' · ', h('a', { href: '#', onclick: (ev) => { ev.preventDefault(); setLang(getLang() === 'sv' ? 'en' : 'sv'); this.showSignIn(message) } }, t('language'))))
+    h('p.aside', {}, h('a', { href: '/help/' }, t('helpCentre')), ' · ', h('a', { href: '#', onclick: (ev) => { ev.preventDefault(); setLang(getLang() === 'sv' ? 'en' : 'sv'); this.showSignIn(messageKey, user.value) } }, t('language'))))
     clear(root).append(h('div.signin-page', {}, form))
-    user.focus()
+    if (name) password.focus()
+    else user.focus()
   }
 
   // -- the shell -------------------------------------------------------------------
