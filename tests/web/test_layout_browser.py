@@ -43,3 +43,34 @@ def test_swedish_and_dark(world: World) -> None:
     b.driver.get(world.base + "/help/")
     world.wait(lambda: b.all("main"))
     assert b.driver.title == "Hjälpcentrum"
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_the_history_diff_scrolls_inside_its_dialog_at_the_first_change(
+    world: World, width: int
+) -> None:
+    b = world.browser(width, 900)
+    world.sign_in(b, "anna")
+    b.driver.get(f"{world.base}/#/doc/{DOC}")
+    world.wait(lambda: b.text("#doc-title") == "Residential parking permit")
+    b.css("#history").click()
+    world.wait(lambda: b.all("#diff ins"), "the diff")
+    rect = "return arguments[0].getBoundingClientRect().toJSON()"
+    dialog = b.js(rect, b.css(".history-dialog"))
+    diff = b.js(rect, b.css("#diff"))
+    hint = b.js(rect, b.css(".history-dialog > .hint"))
+    first = b.js(rect, b.css("#diff ins, #diff del"))
+    assert dialog["top"] >= 0 and dialog["bottom"] <= b.js("return innerHeight"), dialog
+    assert b.js("return arguments[0].scrollHeight", b.css(".history-dialog")) <= dialog["height"]
+    assert diff["bottom"] <= hint["top"], (diff, hint)  # the diff does not cover the hint
+    assert diff["bottom"] <= dialog["bottom"]
+    # The text is longer than the box: it scrolls there, and shows its first change.
+    assert b.js("return arguments[0].scrollHeight > arguments[0].clientHeight", b.css("#diff"))
+    world.wait(
+        lambda: (
+            diff["top"] <= b.js(rect, b.css("#diff ins, #diff del"))["top"]
+            and b.js(rect, b.css("#diff ins, #diff del"))["bottom"] <= diff["bottom"]
+        ),
+        f"the first change ({first}) in view in the diff ({diff})",
+    )
+    assert overflow(b) <= 0
