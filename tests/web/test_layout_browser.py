@@ -74,3 +74,27 @@ def test_the_history_diff_scrolls_inside_its_dialog_at_the_first_change(
         f"the first change ({first}) in view in the diff ({diff})",
     )
     assert overflow(b) <= 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "user", "role", "flags"),
+    [
+        ("sv-SE", "anna", "handläggare", "1 öppen flagga"),
+        ("sv-SE", "olle", "innehållsägare", "1 öppen flagga"),
+        ("en-GB", "anna", "rep", "1 open flag"),
+    ],
+)
+def test_roles_and_counts_in_the_users_words(
+    world: World, lang: str, user: str, role: str, flags: str
+) -> None:
+    b = world.browser(lang=lang)
+    world.sign_in(b, user)
+    assert b.css(".menu .role").get_attribute("textContent") == f"{user} · {role}"
+    b.driver.get(f"{world.base}/#/doc/{DOC}")
+    world.wait(lambda: b.all("#flag-doc"), "the document")
+    assert not b.all("#trust .flag")
+    b.css("#flag-doc").click()  # the demo has no flags: one of our own
+    world.wait(lambda: b.all("dialog[open] #flag-send"))
+    b.css("#flag-send").click()
+    world.wait(lambda: b.all("#trust .flag"), "the trust line's flag")
+    assert b.text("#trust .flag") == flags

@@ -8,7 +8,9 @@ const TEXT = {
     signIn: 'Sign in',
     signingIn: 'Signing in…',
     signOut: 'Sign out',
-    unsentSignOut: '{n} changes have not reached the server yet. Sign out and drop them?',
+    role_rep: 'rep', role_owner: 'content owner', role_supervisor: 'supervisor', role_admin: 'admin',
+    unsentSignOut_one: '1 change has not reached the server yet. Sign out and drop it?',
+    unsentSignOut_other: '{n} changes have not reached the server yet. Sign out and drop them?',
     wrongPassword: 'Wrong user name or password.',
     throttled: 'Too many failed sign-ins. Try again in {s} s.',
     noServer: 'The server cannot be reached.',
@@ -19,7 +21,8 @@ const TEXT = {
     showAll: 'Show all topics',
     showMine: 'Show my topics',
     noResults: 'Nothing matches “{q}”.',
-    results: '{n} results',
+    results_one: '1 result',
+    results_other: '{n} results',
     online: 'Online',
     offline: 'Offline: showing what this page has; changes are sent when the connection is back',
     connecting: 'Connecting…',
@@ -29,8 +32,10 @@ const TEXT = {
     verifiedNobody: 'Verified {ago}',
     notVerified: 'Not verified yet',
     overdue: 'Review overdue since {date}',
-    dueIn: 'Review due in {n} days',
-    openFlags: '{n} open flag(s)',
+    dueIn_one: 'Review due in 1 day',
+    dueIn_other: 'Review due in {n} days',
+    openFlags_one: '1 open flag',
+    openFlags_other: '{n} open flags',
     published: 'Version {rev} · {date}',
     publishedBy: 'Version {rev} · {date} · {who}',
     draft: 'Draft: not published',
@@ -104,7 +109,9 @@ const TEXT = {
     signIn: 'Logga in',
     signingIn: 'Loggar in…',
     signOut: 'Logga ut',
-    unsentSignOut: '{n} ändringar har inte nått servern än. Logga ut och släng dem?',
+    role_rep: 'handläggare', role_owner: 'innehållsägare', role_supervisor: 'arbetsledare', role_admin: 'administratör',
+    unsentSignOut_one: '1 ändring har inte nått servern än. Logga ut och släng den?',
+    unsentSignOut_other: '{n} ändringar har inte nått servern än. Logga ut och släng dem?',
     wrongPassword: 'Fel användarnamn eller lösenord.',
     throttled: 'För många misslyckade inloggningar. Försök igen om {s} s.',
     noServer: 'Servern går inte att nå.',
@@ -115,18 +122,22 @@ const TEXT = {
     showAll: 'Visa alla ämnen',
     showMine: 'Visa mina ämnen',
     noResults: 'Inget matchar ”{q}”.',
-    results: '{n} träffar',
+    results_one: '1 träff',
+    results_other: '{n} träffar',
     online: 'Ansluten',
     offline: 'Frånkopplad: visar det sidan har; ändringar skickas när anslutningen är tillbaka',
     connecting: 'Ansluter…',
     syncing: 'Uppdaterar…',
-    unsent: '{n} ej skickade',
-    verified: 'Granskad {ago} av {who}',
-    verifiedNobody: 'Granskad {ago}',
-    notVerified: 'Inte granskad än',
-    overdue: 'Granskning försenad sedan {date}',
-    dueIn: 'Granskas om {n} dagar',
-    openFlags: '{n} öppna flaggor',
+    unsent_one: '1 ej skickad',
+    unsent_other: '{n} ej skickade',
+    verified: 'Bekräftat {ago} av {who}',
+    verifiedNobody: 'Bekräftat {ago}',
+    notVerified: 'Inte bekräftat än',
+    overdue: 'Översyn försenad sedan {date}',
+    dueIn_one: 'Översyn om 1 dag',
+    dueIn_other: 'Översyn om {n} dagar',
+    openFlags_one: '1 öppen flagga',
+    openFlags_other: '{n} öppna flaggor',
     published: 'Version {rev} · {date}',
     publishedBy: 'Version {rev} · {date} · {who}',
     draft: 'Utkast: inte publicerat',
@@ -169,23 +180,23 @@ const TEXT = {
     theme: 'Tema', light: 'Ljust', dark: 'Mörkt', auto: 'Automatiskt',
     language: 'Language: English',
     flags: 'Flaggor',
-    flagState_open: 'öppen', flagState_acknowledged: 'mottagen', flagState_resolved: 'åtgärdad', flagState_dismissed: 'avvisad',
+    flagState_open: 'öppen', flagState_acknowledged: 'kvitterad', flagState_resolved: 'åtgärdad', flagState_dismissed: 'avfärdad',
     passage: 'Stycke',
     selectFirst: 'Markera ett stycke i texten först, eller flagga hela dokumentet.',
     mustRead: 'Måste läsas',
-    acknowledge: 'Jag har läst',
-    acknowledged: 'Läst och bekräftad',
+    acknowledge: 'Jag har läst detta',
+    acknowledged: 'Läst och kvitterad',
     dueBy: 'senast {date}',
     overdueSince: 'försenad sedan {date}',
     whatChangedSince: 'Vad som ändrats sedan version {rev}',
     noMustReads: 'Inget du måste läsa.',
     version: 'Version {rev}',
-    broadcasts: 'Meddelanden',
+    broadcasts: 'Driftmeddelanden',
     hide: 'Dölj',
     severity_info: 'Info:',
     severity_warning: 'Varning:',
     severity_critical: 'Kritiskt:',
-    keyboard: 'Ctrl+K sök · ↑↓ flytta · Enter öppna · Esc tillbaka · Ctrl+Shift+F flagga · Ctrl+Shift+M kommentarer · Ctrl+Shift+N aviseringar · Ctrl+Shift+J nästa att läsa · Ctrl+Shift+A jag har läst',
+    keyboard: 'Ctrl+K sök · ↑↓ flytta · Enter öppna · Esc tillbaka · Ctrl+Shift+F flagga · Ctrl+Shift+M kommentarer · Ctrl+Shift+N aviseringar · Ctrl+Shift+J nästa att läsa · Ctrl+Shift+A jag har läst detta',
     empty: 'Välj en artikel, eller sök med Ctrl+K.',
     gone: 'Dokumentet är inte längre tillgängligt för dig.',
     helpCentre: 'Offentligt hjälpcentrum',
@@ -211,8 +222,18 @@ export function setLang (value) {
   document.documentElement.lang = value
 }
 
+const plurals = {}
+
+/** A word in the page's language; with a number ``n``, its singular or plural form
+ * (``key_one``, ``key_other``: Intl.PluralRules, the same for English and Swedish). */
 export function t (key, vars = {}) {
-  const s = (TEXT[lang] && TEXT[lang][key]) || TEXT.en[key] || key
+  const table = TEXT[lang] || TEXT.en
+  if (typeof vars.n === 'number') {
+    const rules = plurals[lang] || (plurals[lang] = new Intl.PluralRules(lang))
+    const form = `${key}_${rules.select(vars.n)}`
+    key = form in table ? form : `${key}_other` in table ? `${key}_other` : key
+  }
+  const s = table[key] || TEXT.en[key] || key
   return s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] ?? ''))
 }
 

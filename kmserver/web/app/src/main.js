@@ -223,7 +223,7 @@ class App {
       h('details', {},
         h('summary', { 'aria-label': user.name }, h('span.avatar', {}, user.name.slice(0, 1).toUpperCase()), h('span.who', {}, user.name)),
         h('div.menu-body', {},
-          h('p.role', {}, `${user.name} · ${user.role}`),
+          h('p.role', {}, `${user.name} · ${t('role_' + user.role)}`),
           h('label', {}, t('theme'), ' ', h('select#theme', { onchange: (ev) => { localStorage.setItem('kmdesk.theme', ev.target.value); applyTheme() } }, themes)),
           h('button#lang', { onclick: () => { setLang(getLang() === 'sv' ? 'en' : 'sv'); this.rebuild() } }, t('language')),
           h('a', { href: '/help/', target: '_blank' }, t('helpCentre')),
