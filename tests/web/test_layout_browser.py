@@ -98,3 +98,18 @@ def test_roles_and_counts_in_the_users_words(
     b.css("#flag-send").click()
     world.wait(lambda: b.all("#trust .flag"), "the trust line's flag")
     assert b.text("#trust .flag") == flags
+    world.wait(
+        lambda: b.css("li.doc.open .badge.flag").get_attribute("title") == flags,
+        "the flag on the list's badge too, in the same words",
+    )
+    # Another flag, from the desktop, while the keyboard is in the list: the badge
+    # counts it (plural now) and the focus stays on the document's row.
+    b.js("document.querySelector('li.doc.open').focus()")
+    world.desktop("sara").flag(DOC, "unclear")
+    two = {"1 öppen flagga": "2 öppna flaggor", "1 open flag": "2 open flags"}[flags]
+    world.wait(
+        lambda: b.css("li.doc.open .badge.flag").get_attribute("title") == two,
+        "the desktop's flag counted on the list",
+    )
+    assert b.js("return document.activeElement.matches('li.doc.open')")
+    assert b.text("#trust .flag") == two

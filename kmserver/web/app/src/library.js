@@ -22,6 +22,13 @@ export class Library {
   }
 
   refresh () {
+    // A live refresh (a new version, a flag) must not take the keyboard out of the list.
+    const focused = this.el.contains(document.activeElement) ? document.activeElement.dataset.id : null
+    this.render()
+    if (focused) this.el.querySelector(`li.doc[data-id="${CSS.escape(focused)}"]`)?.focus()
+  }
+
+  render () {
     const q = this.input.value
     const store = this.app.store
     const user = store.user || { topics: [] }

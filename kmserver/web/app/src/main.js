@@ -168,6 +168,7 @@ class App {
       const rec = ev.detail.record
       if (rec.doc === this.openId) this.reader.onRecord(rec)
       this.panel.onRecord(rec, ev.detail.isNew && s.synced)
+      if (rec.kind === 'flag' && s.synced) this.library.refreshSoon() // the list's flag badges
       this.renderBell()
       if (rec.kind === 'must_read' || rec.kind === 'ack' || rec.kind === 'broadcast') this.renderAttentionSoon()
     })
