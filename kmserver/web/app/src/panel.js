@@ -15,7 +15,10 @@ export class Panel {
     this.mode = mode
     this.el.hidden = false
     this.render()
-    this.el.querySelector('textarea, button')?.focus()
+    // The comment field when there is one (querySelector('textarea, button') found the
+    // close button first, in document order), else the panel's first button.
+    const first = this.el.querySelector('#comment-body') || this.el.querySelector('button')
+    if (first) first.focus()
   }
 
   docChanged () { if (this.mode === 'comments') this.render() }
