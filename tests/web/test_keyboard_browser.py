@@ -54,3 +54,26 @@ def test_enter_in_the_flag_dialog_sends_and_the_note_has_a_label(world: World) -
         "return window.kmdesk.store.openFlags(arguments[0]).map((f) => f.data.reason)", DOC
     )
     assert reasons == ["incorrect"]
+
+
+def test_shortcuts_and_popups_act_once_after_a_language_switch(world: World) -> None:
+    olle = world.desktop("olle")
+    b = world.browser()
+    world.sign_in(b, "anna")
+    b.css(".menu summary").click()
+    b.css("#lang").click()  # the shell is built again, in Swedish
+    world.wait(lambda: b.text("#topics-all") == "Alla ämnen")
+    open_doc(world, b)
+    b.css("#article").click()
+    b.css("body").send_keys(Keys.CONTROL, Keys.SHIFT, "m")  # once: open, not open-and-close
+    world.wait(lambda: focused(b) == "comment-body", "the comments panel open")
+    b.css("body").send_keys(Keys.CONTROL, Keys.SHIFT, "m")
+    world.wait(lambda: not b.css("#panel").is_displayed(), "closed by the second press")
+    b.css("body").send_keys(Keys.CONTROL, Keys.SHIFT, "m")
+    world.wait(lambda: focused(b) == "comment-body", "open again by the third")
+    # A notification after the switch pops up once (not once per shell built).
+    olle.comment(DOC, "@anna Titta på stycket om avgifter.")
+    said = "olle nämnde dig i Överklaga parkeringsbot: “@anna Titta på stycket om avgifter.”"
+    toasts = "return [...document.querySelectorAll('#toasts .toast')].map((e) => e.textContent)"
+    world.wait(lambda: said in b.js(toasts), "the popup")
+    assert b.js(toasts).count(said) == 1

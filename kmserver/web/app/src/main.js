@@ -135,15 +135,19 @@ class App {
     this.library = new Library(this, this.side, q)
     this.reader = new Reader(this, this.main)
     this.panel = new Panel(this, this.aside)
-    this.wireStore()
-    this.wireKeys(q)
+    this.q = q
+    if (!this.documentWired) { // once per page: the shell is built again (language, sign-in)
+      this.documentWired = true
+      this.wireStore()
+      this.wireKeys()
+      window.addEventListener('hashchange', () => this.fromHash())
+    }
     this.renderUser()
     this.renderStatus()
     this.renderAttention()
     this.reader.empty()
     clearInterval(this.expiry)
     this.expiry = setInterval(() => this.renderBroadcasts(), 15000) // broadcasts expire by this clock
-    window.addEventListener('hashchange', () => this.fromHash())
   }
 
   wireStore () {
@@ -182,8 +186,10 @@ class App {
     s.addEventListener('refused', (ev) => toast(t('error', { msg: ev.detail.message }), 'error'))
   }
 
-  wireKeys (q) {
+  wireKeys () {
     document.addEventListener('keydown', (ev) => {
+      if (!this.shell) return // the sign-in form
+      const q = this.q
       const ctrl = ev.ctrlKey || ev.metaKey
       const key = ev.key.toLowerCase()
       if (ctrl && !ev.shiftKey && key === 'k') {
@@ -232,6 +238,7 @@ class App {
   }
 
   rebuild () {
+    if (this.reader) this.reader.stopEditing() // its editor belongs to the old shell
     this.shell = null
     this.ensureShell()
     this.library.refresh()
