@@ -113,3 +113,11 @@ def test_roles_and_counts_in_the_users_words(
     )
     assert b.js("return document.activeElement.matches('li.doc.open')")
     assert b.text("#trust .flag") == two
+
+
+def test_a_drafts_badge_in_the_users_words(world: World) -> None:
+    b = world.browser(lang="sv-SE")
+    world.sign_in(b, "olle")  # the demo's draft "Night parking rules" is his
+    world.wait(lambda: b.all("li.doc .badge.status"), "the draft's badge")
+    row = next(el for el in b.all("li.doc") if "Night parking rules" in el.text)
+    assert row.find_element("css selector", ".badge.status").text == "utkast"

@@ -125,6 +125,7 @@ const TEXT = {
     n_flagDismissed: '{who} dismissed the flag on {title}',
     n_flagChanged: '{who} changed the flag on {title}',
     reasonWord_outdated: 'outdated', reasonWord_incorrect: 'incorrect', reasonWord_unclear: 'unclear', reasonWord_missing: 'missing information', reasonWord_other: 'other',
+    status_draft: 'draft', status_archived: 'archived', status_published: 'published',
     error: 'Refused: {msg}'
   },
   sv: {
@@ -253,6 +254,7 @@ const TEXT = {
     n_flagDismissed: '{who} avfärdade flaggan på {title}',
     n_flagChanged: '{who} ändrade flaggan på {title}',
     reasonWord_outdated: 'inaktuellt', reasonWord_incorrect: 'felaktigt', reasonWord_unclear: 'otydligt', reasonWord_missing: 'information saknas', reasonWord_other: 'annat',
+    status_draft: 'utkast', status_archived: 'arkiverat', status_published: 'publicerat',
     error: 'Nekades: {msg}'
   }
 }
