@@ -19,8 +19,8 @@ MINE = "Hej från webben: åäö ÅÄÖ 🚗🎉 "
 THEIRS = "Tack från skrivbordet 👍 – ö\n"
 
 
-def working_text(b: Browser) -> str:
-    return b.js("return window.kmdesk.store.workingText(arguments[0])", DOC)
+def working_text(b: Browser, doc: str = DOC) -> str:
+    return b.js("return window.kmdesk.store.workingText(arguments[0])", doc)
 
 
 def type_text(b: Browser, text: str) -> None:
@@ -92,3 +92,45 @@ def test_editor_co_edits_with_a_desktop_user_and_publishes(world: World) -> None
     world.wait(lambda: b.all("#diff ins"), "the diff")
     assert "Ändrat i webbläsaren." in " ".join(el.text for el in b.all("#diff ins"))
     assert b.all("#revisions li")[0].text.startswith("2")
+
+
+def toasts(b: Browser) -> list[str]:
+    return [el.get_attribute("textContent") for el in b.all("#toasts .toast")]
+
+
+def test_after_publishing_the_keyboard_is_back_in_the_text(world: World) -> None:
+    permit, refunds = "parking-residential-permit", "payments-refunds"  # refunds: review first
+    b = world.browser()
+    world.sign_in(b, "olle")
+    b.driver.get(f"{world.base}/#/doc/{permit}")
+    world.wait(lambda: b.text("#doc-title") == "Residential parking permit")
+    b.css("#edit").click()
+    world.wait(lambda: b.js("return document.activeElement.matches('.cm-content')"), "the editor")
+    type_text(b, "Ny rad. ")
+    b.css("#publish").click()
+    world.wait(lambda: b.all("dialog[open] #publish-note"))
+    b.css("#publish-note").send_keys("Rättat", Keys.ENTER)  # Enter in the note sends
+    world.wait(lambda: "Published version 3." in toasts(b), "the publication")
+    world.wait(
+        lambda: b.js("return document.activeElement.matches('.cm-content')"),
+        "the focus back in the text, not on Publish",
+    )
+    # The next keys typed go into the text; nothing opens the dialog (or publishes) again.
+    b.driver.switch_to.active_element.send_keys(" ", Keys.ENTER, "x")
+    world.wait(lambda: "Ny rad.  \nx" in working_text(b, permit), "the keys in the text")
+    assert not b.all("dialog")
+    assert b.js("return document.activeElement.matches('.cm-content')")
+
+    # An owner who needs a review: the message says what happened, not the button's name.
+    b.css("#done").click()
+    b.driver.get(f"{world.base}/#/doc/{refunds}")
+    world.wait(lambda: b.all("#edit") and b.text("#doc-title") != "Residential parking permit")
+    b.css("#edit").click()
+    world.wait(lambda: b.text("#publish") == "Submit for review", "the editor of a reviewed doc")
+    type_text(b, "Granska gärna. ")
+    b.css("#publish").click()
+    world.wait(lambda: b.all("dialog[open] #publish-send"))
+    b.css("#publish-send").click()
+    world.wait(lambda: "Submitted: a supervisor reviews it" in toasts(b), "the submission said")
+    assert "Submit for review" not in toasts(b)
+    world.wait(lambda: b.js("return document.activeElement.matches('.cm-content')"))

@@ -85,7 +85,7 @@ export class Editor {
           const msg = { type: direct ? 'publish' : 'submit', doc: this.id }
           if (note.value.trim()) msg.note = note.value.trim()
           this.conn.request(msg).then((ans) => {
-            toast(ans.rev ? t('published_ok', { rev: ans.rev }) : t('submit'))
+            toast(ans.rev ? t('published_ok', { rev: ans.rev }) : t('submitted'))
           }).catch((err) => toast(err.code === 'conflict' ? t('nothingToPublish') : t('error', { msg: err.message }), 'warn'))
         }
       },
@@ -94,13 +94,19 @@ export class Editor {
       h('div.buttons', {},
         h('button', { type: 'button', onclick: () => dialog.close() }, t('cancel')),
         h('button.primary#publish-send', { type: 'submit' }, direct ? t('publish') : t('submit')))))
-    dialog.addEventListener('close', () => dialog.remove())
+    dialog.addEventListener('close', () => {
+      dialog.remove()
+      // Back to the text, not to the Publish button the dialog gives the focus back
+      // to: the next Space or Enter typed must not open it (and publish) again.
+      if (!this.destroyed) this.view.focus()
+    })
     document.body.append(dialog)
     dialog.showModal()
     note.focus()
   }
 
   destroy () {
+    this.destroyed = true
     removeAwarenessStates(this.awareness, [this.awareness.clientID], 'local')
     this.awareness.off('update', this.onAwarenessChange)
     this.conn.removeEventListener('state', this.onState)

@@ -42,6 +42,7 @@ async function showDiff (app, docId, rev, box, list) {
     const parts = diffWords(before.text, now.text)
     clear(box).append(h('h3', {}, rev > 1 ? t('compare') : `${rev}`),
       h('pre.diff-text', {}, parts.map((p) => p.added ? h('ins', {}, p.value) : p.removed ? h('del', {}, p.value) : p.value)))
+    showFirstChange(box)
   } catch (err) {
     clear(box).append(h('p', {}, t('error', { msg: err.message })))
   }
@@ -63,7 +64,17 @@ export async function showDiffBetween (app, docId, fromRev, toRev) {
     ])
     const parts = diffWords(before.text, now.text)
     clear(box).append(h('pre.diff-text', {}, parts.map((p) => p.added ? h('ins', {}, p.value) : p.removed ? h('del', {}, p.value) : p.value)))
+    showFirstChange(box)
   } catch (err) {
     clear(box).append(h('p', {}, t('error', { msg: err.message })))
   }
+}
+
+/** Scroll the diff's own box (not the dialog, not the page) to its first change, a
+ * few lines of context above it; the whole text stays there to scroll through. */
+function showFirstChange (box) {
+  const first = box.querySelector('ins, del')
+  if (!first) { box.scrollTop = 0; return }
+  const offset = first.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop
+  box.scrollTop = Math.max(0, offset - box.clientHeight / 4)
 }

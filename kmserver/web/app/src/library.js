@@ -22,6 +22,13 @@ export class Library {
   }
 
   refresh () {
+    // A live refresh (a new version, a flag) must not take the keyboard out of the list.
+    const focused = this.el.contains(document.activeElement) ? document.activeElement.dataset.id : null
+    this.render()
+    if (focused) this.el.querySelector(`li.doc[data-id="${CSS.escape(focused)}"]`)?.focus()
+  }
+
+  render () {
     const q = this.input.value
     const store = this.app.store
     const user = store.user || { topics: [] }
@@ -71,7 +78,7 @@ export class Library {
   item (meta, snip = null) {
     const bits = trustBits(this.app.store, meta)
     const badge = bits.flags ? h('span.badge.flag', { title: t('openFlags', { n: bits.flags }) }, icon('flag'), String(bits.flags)) : null
-    const draft = meta.status !== 'published' ? h('span.badge', {}, meta.status) : null
+    const draft = meta.status !== 'published' ? h('span.badge.status', {}, t('status_' + meta.status)) : null
     return h('li.doc', {
       role: 'option', tabindex: '-1', dataset: { id: meta.id },
       onclick: () => this.app.openDoc(meta.id)

@@ -39,20 +39,43 @@ class App {
     // closing the page does not lose them; no "leave this page?" question.
   }
 
-  onState ({ state, reason }) {
+  onState ({ state }) {
     if (state === 'signed-out') {
       this.conn.stopped = true
-      if (this.shell) location.hash = ''
-      this.showSignIn(this.shell ? reason : null)
+      // Closed with 4001 while signed in: the server ended this session (a new role or
+      // password, signed out elsewhere, expired). Its reason is for logs, in English;
+      // the page says it in the user's words and keeps the name for the next try.
+      const ended = Boolean(this.shell)
+      if (ended) location.hash = ''
+      this.teardown()
+      this.showSignIn(ended ? 'sessionEnded' : null, ended ? this.store.user?.name : '')
       return
     }
     this.renderStatus()
   }
 
-  showSignIn (message) {
+  /** The session is over: nothing of the documents may stay on the page. The shell
+   * goes with showSignIn; dialogs (History, Publish, Flag) live outside it, on
+   * document.body, and an editor has listeners on the connection, so they go here. */
+  teardown () {
+    if (this.reader) this.reader.stopEditing()
+    for (const dialog of document.querySelectorAll('dialog')) {
+      if (dialog.open) dialog.close()
+      dialog.remove()
+    }
+    clear(document.getElementById('toasts') || document.createElement('div'))
+    clearInterval(this.expiry)
+    this.openId = null
+    document.body.classList.remove('reading', 'is-offline')
+  }
+
+  /** The sign-in form; ``messageKey`` says why it is back (translated), ``name`` is
+   * filled in (then the password field has the focus). */
+  showSignIn (messageKey = null, name = '') {
     this.shell = null
-    const error = h('p.error', { role: 'alert', id: 'signin-error' }, message || '')
-    const user = h('input', { id: 'signin-user', name: 'username', autocomplete: 'username', required: true, maxlength: 200, autofocus: true })
+    document.documentElement.lang = getLang()
+    const error = h('p.error', { role: 'alert', id: 'signin-error' }, messageKey ? t(messageKey) : '')
+    const user = h('input', { id: 'signin-user', name: 'username', autocomplete: 'username', required: true, maxlength: 200, autofocus: !name, value: name || null })
     const password = h('input', { id: 'signin-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 1024 })
     const button = h('button.primary', { type: 'submit', id: 'signin-submit' }, t('signIn'))
     const form = h('form.signin', {
@@ -84,9 +107,10 @@ class App {
     h('label', { for: 'signin-user' }, t('user')), user,
     h('label', { for: 'signin-password' }, t('password')), password,
     error, button,
-    h('p.aside', {}, h('a', { href: '/help/' }, t('helpCentre')), ' · ', h('a', { href: '#', onclick: (ev) => { ev.preventDefault(); setLang(getLang() === 'sv' ? 'en' : 'sv'); this.showSignIn(message) } }, t('language'))))
+    h('p.aside', {}, h('a', { href: '/help/' }, t('helpCentre')), ' · ', h('a', { href: '#', onclick: (ev) => { ev.preventDefault(); setLang(getLang() === 'sv' ? 'en' : 'sv'); this.showSignIn(messageKey, user.value) } }, t('language'))))
     clear(root).append(h('div.signin-page', {}, form))
-    user.focus()
+    if (name) password.focus()
+    else user.focus()
   }
 
   // -- the shell -------------------------------------------------------------------
@@ -111,15 +135,19 @@ class App {
     this.library = new Library(this, this.side, q)
     this.reader = new Reader(this, this.main)
     this.panel = new Panel(this, this.aside)
-    this.wireStore()
-    this.wireKeys(q)
+    this.q = q
+    if (!this.documentWired) { // once per page: the shell is built again (language, sign-in)
+      this.documentWired = true
+      this.wireStore()
+      this.wireKeys()
+      window.addEventListener('hashchange', () => this.fromHash())
+    }
     this.renderUser()
     this.renderStatus()
     this.renderAttention()
     this.reader.empty()
     clearInterval(this.expiry)
     this.expiry = setInterval(() => this.renderBroadcasts(), 15000) // broadcasts expire by this clock
-    window.addEventListener('hashchange', () => this.fromHash())
   }
 
   wireStore () {
@@ -144,6 +172,7 @@ class App {
       const rec = ev.detail.record
       if (rec.doc === this.openId) this.reader.onRecord(rec)
       this.panel.onRecord(rec, ev.detail.isNew && s.synced)
+      if (rec.kind === 'flag' && s.synced) this.library.refreshSoon() // the list's flag badges
       this.renderBell()
       if (rec.kind === 'must_read' || rec.kind === 'ack' || rec.kind === 'broadcast') this.renderAttentionSoon()
     })
@@ -157,8 +186,10 @@ class App {
     s.addEventListener('refused', (ev) => toast(t('error', { msg: ev.detail.message }), 'error'))
   }
 
-  wireKeys (q) {
+  wireKeys () {
     document.addEventListener('keydown', (ev) => {
+      if (!this.shell) return // the sign-in form
+      const q = this.q
       const ctrl = ev.ctrlKey || ev.metaKey
       const key = ev.key.toLowerCase()
       if (ctrl && !ev.shiftKey && key === 'k') {
@@ -199,7 +230,7 @@ class App {
       h('details', {},
         h('summary', { 'aria-label': user.name }, h('span.avatar', {}, user.name.slice(0, 1).toUpperCase()), h('span.who', {}, user.name)),
         h('div.menu-body', {},
-          h('p.role', {}, `${user.name} · ${user.role}`),
+          h('p.role', {}, `${user.name} · ${t('role_' + user.role)}`),
           h('label', {}, t('theme'), ' ', h('select#theme', { onchange: (ev) => { localStorage.setItem('kmdesk.theme', ev.target.value); applyTheme() } }, themes)),
           h('button#lang', { onclick: () => { setLang(getLang() === 'sv' ? 'en' : 'sv'); this.rebuild() } }, t('language')),
           h('a', { href: '/help/', target: '_blank' }, t('helpCentre')),
@@ -207,6 +238,7 @@ class App {
   }
 
   rebuild () {
+    if (this.reader) this.reader.stopEditing() // its editor belongs to the old shell
     this.shell = null
     this.ensureShell()
     this.library.refresh()

@@ -2,6 +2,7 @@
 import { h, clear, toast } from './dom.js'
 import { t, fmtDate } from './i18n.js'
 import { mustReads } from './attention.js'
+import { notificationText } from './phrasing.js'
 
 export class Panel {
   constructor (app, el) {
@@ -15,13 +16,16 @@ export class Panel {
     this.mode = mode
     this.el.hidden = false
     this.render()
-    this.el.querySelector('textarea, button')?.focus()
+    // The comment field when there is one (querySelector('textarea, button') found the
+    // close button first, in document order), else the panel's first button.
+    const first = this.el.querySelector('#comment-body') || this.el.querySelector('button')
+    if (first) first.focus()
   }
 
   docChanged () { if (this.mode === 'comments') this.render() }
 
   onRecord (rec, fresh) {
-    if (fresh && rec.kind === 'notification' && !rec.data.read) toast(rec.data.text)
+    if (fresh && rec.kind === 'notification' && !rec.data.read) toast(notificationText(this.app.store, rec))
     if (this.el.hidden) return
     const mine = this.mode === 'notifications'
       ? rec.kind === 'notification'
@@ -56,7 +60,7 @@ export class Panel {
     const list = h('ul.notes#notifications')
     for (const n of items) {
       list.append(h('li', { class: n.data.read ? 'read' : 'unread' },
-        h('a', { href: n.doc ? `#/doc/${encodeURIComponent(n.doc)}` : '#' }, n.data.text),
+        h('a', { href: n.doc ? `#/doc/${encodeURIComponent(n.doc)}` : '#' }, notificationText(store, n)),
         h('span.sub', {}, fmtDate(n.data.created_at))))
     }
     this.el.append(h('div.panel-head', {}, h('h2', {}, t('notifications')), close),

@@ -180,7 +180,7 @@ export class Reader {
     if (passage && !anchor) { toast(t('selectFirst'), 'warn'); return }
     const reason = h('select#flag-reason', {}, REASONS.map((r) => h('option', { value: r }, t(r))))
     const urgency = h('select#flag-urgency', {}, ['low', 'normal', 'high'].map((u) => h('option', { value: u, selected: u === 'normal' }, t(u))))
-    const note = h('textarea#flag-note', { maxlength: 2000, rows: 3, placeholder: t('note') })
+    const note = h('textarea#flag-note', { maxlength: 2000, rows: 3 })
     const dialog = h('dialog.flag-dialog',
       { 'aria-labelledby': 'flag-dialog-title' },
       h('form', {
@@ -194,13 +194,20 @@ export class Reader {
           this.app.conn.request(msg).then(() => toast(t('flagSent'))).catch((err) => toast(t('error', { msg: err.message }), 'error'))
           if (offline) toast(t('flagQueued'))
           dialog.close()
+        },
+        // Enter on the reason or urgency list sends, as on the desktop (a <select> does
+        // not submit its form by itself); Enter in the note is a new line.
+        onkeydown: (ev) => {
+          if (ev.key !== 'Enter' || ev.target.tagName !== 'SELECT' || ev.shiftKey || ev.ctrlKey || ev.altKey || ev.metaKey || ev.isComposing) return
+          ev.preventDefault()
+          ev.currentTarget.requestSubmit()
         }
       },
       h('h2#flag-dialog-title', {}, passage ? t('flagPassageTitle') : t('flagTitle')),
       anchor ? h('blockquote.quote', {}, anchor.quote) : null,
       h('label', {}, t('reason'), reason),
       h('label', {}, t('urgency'), urgency),
-      h('label', {}, note),
+      h('label', {}, t('note'), note),
       h('div.buttons', {},
         h('button', { type: 'button', onclick: () => dialog.close() }, t('cancel')),
         h('button.primary#flag-send', { type: 'submit' }, t('send')))))
