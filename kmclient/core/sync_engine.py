@@ -17,7 +17,7 @@ outbox before they are sent; every update frame gets exactly one reply in
 order, so the oldest in-flight row is settled by each ``ack`` or refusal;
 after ``sync_end`` the whole outbox is sent again (CRDT updates are
 idempotent); the cursor is stored in the same transaction as the data it
-covers, never before.
+covers, never before. Refusals and the repairs after them: :mod:`kmclient.core.refusals`.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ from kmclient.core.model import (
     UserProfile,
 )
 from kmclient.core.publishing_api import QUERIES, PublishingApi
+from kmclient.core.refusals import Refusals
 from kmclient.core.replica import BatchListener, Listener, Replica
 from kmclient.core.search_result import SearchResult
 from kmclient.net import events as ev
@@ -69,8 +70,6 @@ if TYPE_CHECKING:  # pycrdt (~25 ms to import): when first needed, not at the ap
     from pycrdt import Doc
 
 log = logging.getLogger(__name__)
-
-EMPTY_STATE_VECTOR = b"\x00"  # "I have nothing": the answer is the whole document
 
 
 class NotSignedIn(RuntimeError):
@@ -95,7 +94,7 @@ class _SyncRun:
     removed: int = 0
 
 
-class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
+class SyncEngine(FeedbackApi, PublishingApi, AttentionApi, Refusals):
     """The public API: this class (documents, sync, editing),
     :class:`~kmclient.core.feedback_api.FeedbackApi` (flags, comments, notes,
     watches, notifications), :class:`~kmclient.core.publishing_api.PublishingApi`
@@ -683,64 +682,6 @@ class SyncEngine(FeedbackApi, PublishingApi, AttentionApi):
             log.warning("no reply for an update of '%s'; it stays in the outbox", row_doc)
             self._set(error="the server did not confirm a change; it will be sent again")
         log.warning("a reply to an update this socket did not send")
-
-    def _on_error(self, msg: dict[str, Any]) -> None:
-        if self._fb.on_error(msg):  # about a flag/comment/note/watch/read request
-            return
-        doc_id = msg.get("doc")
-        text = msg.get("message") or msg.get("code") or "error"
-        ref = msg.get("ref")
-        if ref in self._queries:
-            kind = self._queries.pop(ref)
-            code, text = msg.get("code") or "error", msg.get("message") or ""
-            self.replica.emit(QueryAnswered(ref, kind, False, {}, code, text))
-            return
-        if ref in self._requests:  # the caller shows it where it asked
-            kind = self._requests[ref][0]
-            self._answer(ref, False, msg.get("code") or "error", text)
-            if kind == "set_meta" and msg.get("code") == "not_found" and doc_id:
-                self.replica.remove(doc_id)  # we may no longer see it
-            return
-        if msg.get("reply_to") == "update":
-            # the server failed or was busy (over a rate limit), not the edit: keep it
-            if msg.get("code") in ("internal", "rate_limited"):
-                self._settle(doc_id, keep=True)
-                self._set(error=f"the server could not save a change ({text}); will retry")
-                return
-            self._settle(doc_id)
-            info = self.replica.docs.get(doc_id) if doc_id else None
-            if info is not None:
-                # Later edits of this document build on the refused one: drop them too.
-                self.replica.drop_outbox_doc(info.id)
-                if info.working:  # else the working copy is gone already (edit rights lost)
-                    self._start_repair(info.id)
-                self._set(error=f"your change to '{info.title}' was not saved: {text}")
-            return
-        if msg.get("code") == "not_found" and doc_id:
-            info = self.replica.docs.get(doc_id)
-            self._repairs.pop(doc_id, None)
-            if info is None or info.working:
-                self.replica.remove(doc_id)  # we asked about a document we may no longer see
-            return  # else: a question about a working copy no longer ours (a late repair)
-        log.warning("server error: %s", msg)
-        self._set(error=f"server: {text}")
-
-    # -- repairs: drop a refused change, take the server's copy ----------------------------
-
-    def _start_repair(self, doc_id: str) -> None:
-        self._repairs.setdefault(doc_id, [])
-        if self._live:
-            self._ask_full_state(doc_id)
-
-    def _ask_full_state(self, doc_id: str) -> None:
-        self._repair_asked.add(doc_id)
-        self._send(ysync.wrap(doc_id, ysync.sync_step1(EMPTY_STATE_VECTOR)))
-
-    def _finish_repair(self, doc_id: str, state: bytes, held: list[bytes]) -> None:
-        del self._repairs[doc_id]
-        self._repair_asked.discard(doc_id)
-        # Updates that arrived while we waited may be newer than the answer.
-        self.replica.replace_state(doc_id, merge_updates(state, *held) if held else state)
 
     # -- status, commits, sending --------------------------------------------------
 
