@@ -66,6 +66,22 @@ def test_rep_signs_in_searches_opens_and_watches_a_publication_arrive(world: Wor
     assert "Version 2" in b.text(".doc-head .meta")
 
 
+def test_search_snippets_read_as_text_without_the_title_again(world: World) -> None:
+    """A hit's snippet is the words a reader sees: no Markdown marks (the emphasis in
+    '(*parkeringstillstånd ...*)' left '( parkeringstillstånd ... )'), no list markers,
+    and not the title the article opens with, which the hit's own title shows."""
+    b = world.browser()
+    world.sign_in(b, "anna")
+    assert "Disabled parking permit" in search(world, b, "parkng permit")
+    hit = next(
+        el for el in b.all("#results li.doc") if el.text.startswith("Disabled parking permit")
+    )
+    snippet = hit.find_element("css selector", ".snippet").text
+    assert "(parkeringstillstånd för rörelsehindrade)" in snippet, snippet
+    assert not snippet.startswith("Disabled parking permit"), snippet
+    assert not any(mark in snippet for mark in ("*", "#", "( ", " )")), snippet
+
+
 def test_rep_flags_a_passage_and_the_owner_finds_it_in_his_working_copy(world: World) -> None:
     olle = world.desktop("olle")
     b = world.browser()

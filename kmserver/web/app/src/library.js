@@ -4,6 +4,7 @@ import { h, clear } from './dom.js'
 import { t, topicLabel, fmtDate } from './i18n.js'
 import { trustBits } from './trust.js'
 import { icon } from './icons.js'
+import { readable } from './search.js'
 
 export class Library {
   constructor (app, el, input) {
@@ -40,7 +41,7 @@ export class Library {
       const list = h('ul.doclist.results#results', { role: 'listbox', 'aria-label': t('results', { n: hits.length }) })
       for (const hit of hits) {
         const e = store.docs.get(hit.id)
-        if (e && e.meta) list.append(this.item(e.meta, snippet(store.text(hit.id), hit.terms)))
+        if (e && e.meta) list.append(this.item(e.meta, snippet(store.text(hit.id), hit.terms, e.meta.title)))
       }
       this.el.append(h('p.count', {}, hits.length ? t('results', { n: hits.length }) : t('noResults', { q })), list)
       this.select(0)
@@ -121,8 +122,8 @@ export class Library {
   }
 }
 
-function snippet (text, terms) {
-  const flat = text.replace(/[#*_`>]+/g, ' ').replace(/\s+/g, ' ')
+function snippet (text, terms, title) {
+  const flat = readable(text, title)
   const lower = flat.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')
   const at = Math.max(0, Math.min(...(terms || []).map((w) => lower.indexOf(w)).filter((i) => i >= 0), flat.length))
   const start = Math.max(0, at - 40)

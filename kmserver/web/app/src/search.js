@@ -15,6 +15,27 @@ export function plain (markdown) {
   return markdown.replace(/```[\s\S]*?```/g, ' ').replace(/[#>*_`|[\]()-]+/g, ' ')
 }
 
+// What a result's snippet shows: the words a reader sees, not Markdown's marks
+// (a search hit reads like text, as in the help centre), and not the title again
+// when the article opens with it.
+export function readable (markdown, title = '') {
+  const lines = markdown.replace(/```[\s\S]*?```/g, ' ').split('\n').map((line) => line
+    .replace(/^\s{0,3}#{1,6}\s+/, '') // heading marks
+    .replace(/^\s*>\s?/, '') // a quote
+    .replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '') // list markers
+    .replace(/^\s*\|?\s*:?-{3,}[-:|\s]*$/, '') // a table's rule
+    .replace(/^\s*\|(.*?)\|?\s*$/, (_, cells) => cells.split('|').map((c) => c.trim()).filter(Boolean).join(', ') + ';')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1') // links and images: their words
+    .replace(/(\*\*|\*)(?=\S)(.+?)(?<=\S)\1/g, '$2') // emphasis with stars
+    .replace(/(^|[^\p{L}\p{N}_])(__|_)(?=\S)(.+?)(?<=\S)\2(?![\p{L}\p{N}_])/gu, '$1$3') // with _ (not snake_case)
+    .replace(/`([^`]*)`/g, '$1'))
+  let text = lines.join(' ').replace(/\s+/g, ' ').trim()
+  if (title && text.toLowerCase().startsWith(title.toLowerCase() + ' ')) {
+    text = text.slice(title.length + 1)
+  }
+  return text
+}
+
 const maxEdits = (term) => (term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0)
 
 export class Search {
