@@ -69,6 +69,15 @@ TEXT = {
 }
 
 
+def _after_title(article: Article) -> str:
+    """The article's words for a snippet, without the title it opens with: the hit's
+    link above the snippet shows the title already."""
+    text, opening = article.plain, f"{article.title}."
+    if text.casefold().startswith(opening.casefold()):
+        return text[len(opening) :].lstrip() or text
+    return text
+
+
 def language(request: Request) -> str:
     query = parse_qs(urlsplit(request.path).query)
     asked = query.get("lang", [""])[0]
@@ -161,7 +170,7 @@ class HelpCentre:
         else:
             items = "".join(
                 f'<li><a href="/help/articles/{quote(entry.key)}">{escape(entry.title)}</a>'
-                f'<p class="snippet">{escape(snippet(by_id[entry.key].plain, q))}</p></li>'
+                f'<p class="snippet">{escape(snippet(_after_title(by_id[entry.key]), q))}</p></li>'
                 for entry, _score in hits
                 if entry.key in by_id
             )
