@@ -31,6 +31,11 @@ class EmbeddedServer:
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self.server: Server | None = None  # while it runs
+
+    def config(self) -> ServerConfig:
+        """How the server is made (a test may give it its own clock or intervals)."""
+        return ServerConfig(db_url=self.db_url, host=self.host, port=self.port, limits=self.limits)
 
     @property
     def url(self) -> str:
@@ -60,19 +65,19 @@ class EmbeddedServer:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        server = Server(
-            ServerConfig(db_url=self.db_url, host=self.host, port=self.port, limits=self.limits)
-        )
+        server = Server(self.config())
         try:
             await server.start()
         except BaseException as exc:
             self._error = exc
             self._ready.set()
             return
+        self.server = server
         self.port = server.port  # kept: a restart comes back on the same address
         self._ready.set()
         await self._stop.wait()
         await server.stop()
+        self.server = None
 
     def stop(self) -> None:
         """Stop serving (clients see the connection drop); the database stays."""

@@ -15,7 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kmclient.demo import DemoServer
-from kmserver.server import Server, ServerConfig
+from kmserver.server import ServerConfig
 from tests.client_ui.fixtures_ui import *  # noqa: F403
 from tests.client_ui.fixtures_ui import WAIT_MS, Windows
 from tests.server.conftest import FakeClock
@@ -32,27 +32,12 @@ class ClockedServer(DemoServer):
     def __init__(self, db_path: Path) -> None:
         super().__init__(db_path=db_path)
         self.clock = FakeClock()
-        self.server: Server | None = None
 
-    async def _main(self) -> None:  # EmbeddedServer._main, with the clock and intervals
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        server = Server(
-            ServerConfig(
-                db_url=self.db_url, host=self.host, port=self.port, limits=self.limits,
-                clock=self.clock, feedback_tick=3600, edit_digest_after=QUIET,
-            )
+    def config(self) -> ServerConfig:  # the real one, with the test's clock and intervals
+        return ServerConfig(
+            db_url=self.db_url, host=self.host, port=self.port, limits=self.limits,
+            clock=self.clock, feedback_tick=3600, edit_digest_after=QUIET,
         )  # fmt: skip
-        try:
-            await server.start()
-        except BaseException as exc:
-            self._error = exc
-            self._ready.set()
-            return
-        self.server, self.port = server, server.port
-        self._ready.set()
-        await self._stop.wait()
-        await server.stop()
 
     def end_bursts(self) -> None:
         """A quiet spell passes: the server tells the bursts of editing that ended."""
