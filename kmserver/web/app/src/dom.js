@@ -29,7 +29,7 @@ export function clear (el) {
 export function toast (text, kind = 'info') {
   const box = document.getElementById('toasts')
   if (!box) return
-  const el = h('div.toast.' + kind, { role: 'status' }, text)
+  const el = h('div.toast.' + kind, { role: kind === 'error' ? 'alert' : 'status' }, text)
   box.append(el)
   setTimeout(() => el.remove(), 6000)
 }

@@ -5,6 +5,7 @@ import { t, topicLabel, fmtDate } from './i18n.js'
 import { trustBits } from './trust.js'
 import { icon } from './icons.js'
 import { readable } from './search.js'
+import { levelWord, readsPublishedOnly } from './watch.js'
 
 export class Library {
   constructor (app, el, input) {
@@ -62,7 +63,10 @@ export class Library {
     const order = [...groups.keys()].sort((a, b) => (mine.has(b) - mine.has(a)) || topicLabel(a).localeCompare(topicLabel(b)))
     const list = h('ul.doclist#doclist', { role: 'listbox', 'aria-label': t('allTopics') })
     for (const topic of order) {
-      list.append(h('li.topic', { role: 'presentation' }, topicLabel(topic)))
+      // A topic with a watch setting of the user's own says which (set on the watch screen).
+      const level = this.app.watches.level('topic', topic)
+      const watched = level ? h('span.topic-watch', { title: t('watchTopicMenu', { topic: topicLabel(topic) }) }, icon('eye'), levelWord(level, readsPublishedOnly(store, 'topic', topic), true)) : null
+      list.append(h('li.topic', { role: 'presentation' }, topicLabel(topic), watched))
       for (const meta of groups.get(topic).sort((a, b) => a.title.localeCompare(b.title))) list.append(this.item(meta))
     }
     this.el.append(list)

@@ -9,6 +9,7 @@ import { Reader } from './reader.js'
 import { Panel } from './panel.js'
 import { icon } from './icons.js'
 import { mustReads, activeBroadcasts } from './attention.js'
+import { Watches } from './watch.js'
 
 const root = document.getElementById('root')
 
@@ -23,6 +24,7 @@ class App {
     this.conn = new Connection(this.store)
     this.search = new Search()
     this.store.onLocalUpdate = (doc, update) => this.conn.pushUpdate(doc, update)
+    this.watches = new Watches(this)
     this.showAll = localStorage.getItem('kmdesk.showAll') === '1'
     this.openId = null
   }
@@ -32,6 +34,8 @@ class App {
   start () {
     this.conn.addEventListener('state', (ev) => this.onState(ev.detail))
     this.conn.addEventListener('outbox', () => this.renderStatus())
+    // A watch setting's own words follow the store, the outbox and the connection.
+    this.watches.addEventListener('change', () => this.renderWatches())
     this.conn.addEventListener('problem', (ev) => toast(t('error', { msg: ev.detail.message }), 'error'))
     this.store.addEventListener('user', () => this.ensureShell())
     this.conn.start() // the cookie, if there is one, signs us in
@@ -52,6 +56,14 @@ class App {
       return
     }
     this.renderStatus()
+    this.renderWatches() // "unsent" or "saving…" beside a setting asked for
+  }
+
+  renderWatches () {
+    if (!this.shell) return
+    this.reader.onWatch()
+    this.panel.onWatch()
+    this.library.refreshSoon() // a topic's own setting beside its name
   }
 
   /** The session is over: nothing of the documents may stay on the page. The shell
@@ -216,7 +228,8 @@ class App {
         const next = mustReads(this.store).find((m) => !m.acknowledged && m.doc !== this.openId)
         if (next) this.openDoc(next.doc)
       } else if (ev.key === 'Escape' && !document.querySelector('dialog[open]')) {
-        if (document.activeElement === q && q.value) { q.value = ''; this.library.refresh() } else if (this.openId && !this.reader.editing) this.closeDoc()
+        if (!this.aside.hidden && this.aside.contains(document.activeElement)) this.panel.hide(true)
+        else if (document.activeElement === q && q.value) { q.value = ''; this.library.refresh() } else if (this.openId && !this.reader.editing) this.closeDoc()
       }
     })
   }
@@ -231,6 +244,7 @@ class App {
         h('summary', { 'aria-label': user.name }, h('span.avatar', {}, user.name.slice(0, 1).toUpperCase()), h('span.who', {}, user.name)),
         h('div.menu-body', {},
           h('p.role', {}, `${user.name} · ${t('role_' + user.role)}`),
+          h('button#watch-settings', { onclick: (ev) => { ev.currentTarget.closest('details').open = false; this.panel.show('watch') } }, t('watchSettingsOpen')),
           h('label', {}, t('theme'), ' ', h('select#theme', { onchange: (ev) => { localStorage.setItem('kmdesk.theme', ev.target.value); applyTheme() } }, themes)),
           h('button#lang', { onclick: () => { setLang(getLang() === 'sv' ? 'en' : 'sv'); this.rebuild() } }, t('language')),
           h('a', { href: '/help/', target: '_blank' }, t('helpCentre')),

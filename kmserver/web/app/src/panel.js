@@ -1,8 +1,11 @@
-// The right column: comments on the open document, or notifications.
+// The right column: comments on the open document, notifications, must-reads, or
+// the watch settings (watch.js).
 import { h, clear, toast } from './dom.js'
+import { icon } from './icons.js'
 import { t, fmtDate } from './i18n.js'
 import { mustReads } from './attention.js'
 import { notificationText } from './phrasing.js'
+import { renderWatchScreen, docSettingKeys } from './watch.js'
 
 export class Panel {
   constructor (app, el) {
@@ -12,21 +15,45 @@ export class Panel {
   }
 
   toggle (mode) {
-    if (this.mode === mode && !this.el.hidden) { this.el.hidden = true; this.mode = null; return }
+    if (this.mode === mode && !this.el.hidden) { this.hide(); return }
+    this.show(mode)
+  }
+
+  /** Open in ``mode`` (or stay open in it), the keyboard in it. */
+  show (mode) {
+    if (this.el.hidden) this.opener = document.activeElement
     this.mode = mode
     this.el.hidden = false
     this.render()
     // The comment field when there is one (querySelector('textarea, button') found the
     // close button first, in document order), else the panel's first button.
-    const first = this.el.querySelector('#comment-body') || this.el.querySelector('button')
+    const first = this.el.querySelector('#comment-body') || this.el.querySelector('.watch-button') || this.el.querySelector('button')
     if (first) first.focus()
+  }
+
+  hide (refocus = false) {
+    for (const c of this.watchControls || []) c.close(false)
+    const inside = this.el.contains(document.activeElement)
+    this.el.hidden = true
+    this.mode = null
+    // Escape (or a close button) from inside: back to what opened the panel.
+    if ((refocus || inside) && this.opener?.isConnected && this.opener.offsetParent !== null) this.opener.focus()
   }
 
   docChanged () { if (this.mode === 'comments') this.render() }
 
+  /** A watch setting changed (here, on another device, or refused): new rows when the
+   * documents with a setting changed, else only what the controls say (an open menu stays). */
+  onWatch () {
+    if (this.el.hidden || this.mode !== 'watch') return
+    if (docSettingKeys(this.app.store) !== this.watchKeys) this.render()
+    else for (const c of this.watchControls || []) c.update()
+  }
+
   onRecord (rec, fresh) {
     if (fresh && rec.kind === 'notification' && !rec.data.read) toast(notificationText(this.app.store, rec))
     if (this.el.hidden) return
+    if (this.mode === 'watch') return // onWatch
     const mine = this.mode === 'notifications'
       ? rec.kind === 'notification'
       : this.mode === 'mustread' ? rec.kind === 'must_read' || rec.kind === 'ack' : rec.kind === 'comment' && rec.doc === this.app.openId
@@ -38,8 +65,14 @@ export class Panel {
     const drafts = new Map([...this.el.querySelectorAll('textarea')].map((el) => [el.dataset.key, el.value]))
     const focused = document.activeElement && this.el.contains(document.activeElement) ? document.activeElement.dataset.key : null
     clear(this.el)
-    const close = h('button.close', { onclick: () => { this.el.hidden = true; this.mode = null }, 'aria-label': t('close') }, '×')
+    const close = h('button.close', { onclick: () => this.hide(), 'aria-label': t('close') }, '×')
+    for (const c of this.watchControls || []) c.close(false)
+    this.watchControls = []
     if (this.mode === 'notifications') this.renderNotifications(close)
+    else if (this.mode === 'watch') {
+      this.watchControls = renderWatchScreen(this.app, this.el, close)
+      this.watchKeys = docSettingKeys(this.app.store)
+    }
     else if (this.mode === 'mustread') this.renderMustReads(close)
     else this.renderComments(close)
     for (const [key, value] of drafts) {
@@ -51,6 +84,7 @@ export class Panel {
       if (box) box.value = value
       if (box && key === focused) box.focus()
     }
+    if (focused && !this.el.contains(document.activeElement)) this.el.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus()
   }
 
   renderNotifications (close) {
@@ -64,7 +98,9 @@ export class Panel {
         h('span.sub', {}, fmtDate(n.data.created_at))))
     }
     this.el.append(h('div.panel-head', {}, h('h2', {}, t('notifications')), close),
-      unread.length ? h('button#mark-read', { onclick: () => this.app.conn.request({ type: 'read', ids: unread.slice(0, 1000) }).catch(() => {}) }, t('markAllRead')) : null,
+      h('div.panel-actions', {},
+        unread.length ? h('button#mark-read', { onclick: () => this.app.conn.request({ type: 'read', ids: unread.slice(0, 1000) }).catch(() => {}) }, t('markAllRead')) : null,
+        h('button#open-watch-settings', { onclick: () => this.show('watch') }, icon('eye'), t('watchSettingsOpen'))),
       items.length ? list : h('p.muted', {}, t('noNotifications')))
   }
 

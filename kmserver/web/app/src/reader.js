@@ -10,6 +10,7 @@ import { icon } from './icons.js'
 import { mustReadOf } from './attention.js'
 import { showDiffBetween } from './history.js'
 import { showHistory } from './history.js'
+import { WatchControl } from './watch.js'
 
 const REASONS = ['outdated', 'incorrect', 'unclear', 'missing', 'other']
 
@@ -42,6 +43,8 @@ export class Reader {
     this.head = h('div.doc-head')
     this.banner = h('div.flag-banner', { hidden: true })
     this.mustBanner = h('div.mustread-banner', { hidden: true })
+    if (this.watchCtl) this.watchCtl.close(false)
+    this.watchCtl = new WatchControl(this.app, 'doc', id) // kept while the document is open
     this.article = h('article#article.prose', { lang: guessLang(this.app.store.text(id)) })
     this.body = h('div.doc-body', {}, this.article)
     clear(this.el).append(
@@ -78,14 +81,20 @@ export class Reader {
       h('button#flag-passage', { onclick: () => this.flagDialog(true) }, icon('flag'), t('flagPassage')),
       h('button#comments', { onclick: () => this.app.panel.toggle('comments'), title: 'Ctrl+Shift+M' }, icon('comment'), t('comments'), ` (${this.app.store.recordsOf('comment', this.id).length})`),
       meta.published ? h('button#history', { onclick: () => showHistory(this.app, this.id) }, icon('history'), t('history')) : null,
-      meta.can_edit ? h('button#edit.primary', { onclick: () => this.startEditing(), title: 'Ctrl+E' }, icon('edit'), t('edit')) : null)
+      meta.can_edit ? h('button#edit.primary', { onclick: () => this.startEditing(), title: 'Ctrl+E' }, icon('edit'), t('edit')) : null,
+      this.watchCtl.el)
+    this.watchCtl.update()
     const pending = meta.working && meta.unpublished_by && meta.unpublished_by.length
       ? h('p.pending', {}, t('unpublishedBy', { who: meta.unpublished_by.join(', ') }))
       : null
+    // A live re-render (a flag, a comment, new metadata) keeps the keyboard where it was.
+    const active = this.head.contains(document.activeElement) ? document.activeElement : null
     clear(this.head).append(...[
       h('p.topics', {}, meta.topics.map(topicLabel).join(' · ')),
       h('h1#doc-title', {}, meta.title),
       trust, h('p.meta', {}, line, fresh), pending, this.editor ? null : actions].filter(Boolean))
+    if (active && this.watchCtl.el.contains(active)) active.focus()
+    else if (active && active.id) this.head.querySelector(`#${CSS.escape(active.id)}`)?.focus()
   }
 
   renderBanner () {
@@ -144,6 +153,10 @@ export class Reader {
     } else if (what === 'working' && meta && meta.status !== 'published') {
       renderInto(this.article, this.textToShow())
     }
+  }
+
+  onWatch () {
+    if (this.watchCtl && this.id) this.watchCtl.update()
   }
 
   onRecord (rec) {
