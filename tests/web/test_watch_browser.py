@@ -197,6 +197,28 @@ def test_a_topic_is_watched_from_the_watch_screen_by_keyboard(world: World) -> N
     world.wait(lambda: b.css("#panel").get_attribute("hidden") is not None, "the panel closed")
 
 
+def test_a_setting_made_offline_is_sent_on_reconnect_and_her_other_tab_follows(
+    world: World,
+) -> None:
+    b = world.browser()
+    world.sign_in(b, "anna")
+    open_doc(world, b)
+    other = world.browser(1280, 800)
+    world.sign_in(other, "anna")
+    open_doc(world, other)
+    world.server.stop()
+    world.wait(lambda: "online" not in b.css("#status").get_attribute("class"), "offline")
+    b.css("#watch-doc").click()
+    world.wait(lambda: b.all(MENU), "the Watch menu")
+    b.css(f"{MENU} [data-level=off]").click()
+    world.wait(lambda: b.text("#watch-doc") == "Watch: off · unsent", "the choice, waiting")
+    assert b.css("#watch-doc").get_attribute("aria-busy") == "true"
+
+    world.server.start()  # same port, same database
+    world.wait(lambda: settled(b, "#watch-doc", "Watch: off"), "sent and stored")
+    world.wait(lambda: settled(other, "#watch-doc", "Watch: off"), "her other tab, live")
+
+
 @pytest.fixture
 def strict_world(tmp_path: Path, demo_template: Path) -> Iterator[World]:
     """A server whose request bucket refills once in 1,000 s (a flood of requests from
