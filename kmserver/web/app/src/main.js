@@ -9,7 +9,7 @@ import { Reader } from './reader.js'
 import { Panel } from './panel.js'
 import { icon } from './icons.js'
 import { mustReads, activeBroadcasts } from './attention.js'
-import { Watches } from './watch.js'
+import { Watches, closeWatchMenu } from './watch.js'
 
 const root = document.getElementById('root')
 
@@ -71,6 +71,7 @@ class App {
    * document.body, and an editor has listeners on the connection, so they go here. */
   teardown () {
     if (this.reader) this.reader.stopEditing()
+    closeWatchMenu()
     for (const dialog of document.querySelectorAll('dialog')) {
       if (dialog.open) dialog.close()
       dialog.remove()
@@ -253,6 +254,7 @@ class App {
 
   rebuild () {
     if (this.reader) this.reader.stopEditing() // its editor belongs to the old shell
+    closeWatchMenu()
     this.shell = null
     this.ensureShell()
     this.library.refresh()

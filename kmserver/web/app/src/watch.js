@@ -134,6 +134,9 @@ function refusal (err) {
 
 let openControl = null // the control whose menu is open (one at a time)
 
+/** Close the open menu, if any (the shell is built again, or the session ends). */
+export function closeWatchMenu () { if (openControl) openControl.close(false) }
+
 /** A button saying the current level, with a menu of the levels (the menu-button
  * pattern: Enter, Space or ↓ open it; ↑↓ Home End move; Enter or Space choose;
  * Escape closes it and Tab leaves it). The same element lives across re-renders. */
