@@ -464,6 +464,7 @@ class Compaction:
     first: int  # the oldest update row merged
     keep: int  # the newest: the merged row keeps its sequence number
     merged: bytes
+    rows: int = 0  # how many rows were merged (the sweep sizes its slices by it)
 
 
 def prepare_compaction(s: Session, doc_id: str) -> Compaction | None:
@@ -475,7 +476,8 @@ def prepare_compaction(s: Session, doc_id: str) -> Compaction | None:
     ).all()
     if len(rows) < 2:
         return None
-    return Compaction(doc_id, rows[0].seq, rows[-1].seq, merge_updates(*(r.data for r in rows)))
+    merged = merge_updates(*(r.data for r in rows))
+    return Compaction(doc_id, rows[0].seq, rows[-1].seq, merged, len(rows))
 
 
 _SET_MERGED = (
@@ -493,10 +495,13 @@ _DELETE_MERGED = delete(LogEntry).where(
     LogEntry.seq >= bindparam("c_first"),
     LogEntry.seq < bindparam("c_keep"),
 )
-_LESS_ROWS = (
+_COUNT_ROWS = select(func.count()).where(
+    LogEntry.doc_id == bindparam("c_doc_id"), LogEntry.kind == LOG_UPDATE
+)
+_SET_ROWS = (
     update(Document)
     .where(Document.id == bindparam("c_doc_id"))
-    .values(update_rows=Document.update_rows - bindparam("c_removed"))
+    .values(update_rows=bindparam("c_rows"))
 )
 
 
@@ -515,35 +520,69 @@ def apply_compaction(s: Session, c: Compaction) -> bool:
 
 
 def sweep_compacted(s: Session, compactions: Iterable[Compaction]) -> dict[str, int]:
-    """Delete the rows that applied compactions made redundant, and each document's
-    older meta markers; the rows removed per document.
+    """Delete the rows that applied compactions made redundant, all at once, and settle
+    (``settle_swept``); the rows removed per document. The server sweeps in slices
+    (``sweep_range``, then ``settle_swept``) so that no one batch carries it all.
 
     Safe beside any later write: entries written since a compaction was read have
     higher sequence numbers and stay; a row in a range that another compaction
     wrote holds only entries up to its own number, all inside the merged row.
     """
+    compactions = list(compactions)
+    if not compactions:
+        return {}
+    lo, hi = sweep_bounds(compactions)
+    removed = sweep_range(s, compactions, lo, hi)
+    settle_swept(s, compactions)
+    return removed
+
+
+def sweep_bounds(compactions: Iterable[Compaction]) -> tuple[int, int]:
+    """The sequence numbers the redundant rows of ``compactions`` lie in: [lo, hi)."""
+    compactions = list(compactions)
+    return min(c.first for c in compactions), max(c.keep for c in compactions)
+
+
+def sweep_range(s: Session, compactions: Iterable[Compaction], lo: int, hi: int) -> dict[str, int]:
+    """Delete the redundant rows numbered ``lo`` <= seq < ``hi``; the rows removed per
+    document. A slice of sequence numbers holds the rows of many documents edited
+    together, which share table pages: each page is written once over the whole sweep,
+    as when it deleted everything in one batch, but no batch waits for all of it."""
     conn = s.connection()
     removed: dict[str, int] = {}
     for c in compactions:
-        params = {"c_doc_id": c.doc_id, "c_first": c.first, "c_keep": c.keep}
-        n = conn.execute(_DELETE_MERGED, params).rowcount
+        first, stop = max(lo, c.first), min(hi, c.keep)
+        if first >= stop:
+            continue
+        params = {"c_doc_id": c.doc_id, "c_first": first, "c_keep": stop}
+        removed[c.doc_id] = removed.get(c.doc_id, 0) + conn.execute(_DELETE_MERGED, params).rowcount
+    return removed
+
+
+def settle_swept(s: Session, compactions: Iterable[Compaction]) -> dict[str, int]:
+    """After a sweep's last slice: each document's older meta markers go and its count
+    of update rows is recounted; the counts. Recounted, not decremented: a sweep cut
+    short (a crash between slices) left the count too high, and this corrects it."""
+    conn = s.connection()
+    counts: dict[str, int] = {}
+    for doc_id in dict.fromkeys(c.doc_id for c in compactions):
         newest_meta = conn.execute(
             select(func.max(LogEntry.seq)).where(
-                LogEntry.doc_id == c.doc_id, LogEntry.kind == LOG_META
+                LogEntry.doc_id == doc_id, LogEntry.kind == LOG_META
             )
         ).scalar()
         if newest_meta is not None:
             conn.execute(
                 delete(LogEntry).where(
-                    LogEntry.doc_id == c.doc_id,
+                    LogEntry.doc_id == doc_id,
                     LogEntry.kind == LOG_META,
                     LogEntry.seq < newest_meta,
                 )
             )
-        if n:
-            conn.execute(_LESS_ROWS, {"c_doc_id": c.doc_id, "c_removed": n})
-        removed[c.doc_id] = removed.get(c.doc_id, 0) + n
-    return removed
+        count = conn.execute(_COUNT_ROWS, {"c_doc_id": doc_id}).scalar_one()
+        conn.execute(_SET_ROWS, {"c_doc_id": doc_id, "c_rows": count})
+        counts[doc_id] = count
+    return counts
 
 
 def documents_by_id(s: Session, ids: Iterable[str]) -> dict[str, Document]:
