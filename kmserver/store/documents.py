@@ -16,7 +16,7 @@ from typing import Any
 
 from pycrdt import merge_updates
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from kmserver.protocol.docmeta import DocMeta, Published, Review
 from kmserver.store.models import LOG_META, LOG_PUBLISH, LOG_UPDATE, Document, LogEntry
@@ -495,6 +495,21 @@ _DELETE_MERGED = delete(LogEntry).where(
     LogEntry.seq >= bindparam("c_first"),
     LogEntry.seq < bindparam("c_keep"),
 )
+_DELETE_SLICE = delete(LogEntry).where(
+    LogEntry.doc_id.in_(bindparam("c_ids", expanding=True)),
+    LogEntry.kind == LOG_UPDATE,
+    LogEntry.seq >= bindparam("c_first"),
+    LogEntry.seq < bindparam("c_keep"),
+)
+_newer_meta = aliased(LogEntry)
+_DELETE_OLD_METAS = delete(LogEntry).where(  # all but the newest
+    LogEntry.doc_id == bindparam("c_doc_id"),
+    LogEntry.kind == LOG_META,
+    LogEntry.seq
+    < select(func.max(_newer_meta.seq))
+    .where(_newer_meta.doc_id == bindparam("c_doc_id"), _newer_meta.kind == LOG_META)
+    .scalar_subquery(),
+)
 _COUNT_ROWS = select(func.count()).where(
     LogEntry.doc_id == bindparam("c_doc_id"), LogEntry.kind == LOG_UPDATE
 )
@@ -528,12 +543,10 @@ def sweep_compacted(s: Session, compactions: Iterable[Compaction]) -> dict[str, 
     higher sequence numbers and stay; a row in a range that another compaction
     wrote holds only entries up to its own number, all inside the merged row.
     """
-    compactions = list(compactions)
-    if not compactions:
-        return {}
-    lo, hi = sweep_bounds(compactions)
-    removed = sweep_range(s, compactions, lo, hi)
-    settle_swept(s, compactions)
+    removed: dict[str, int] = {}
+    for c in compactions:
+        removed[c.doc_id] = removed.get(c.doc_id, 0) + sweep_range(s, [c], c.first, c.keep)
+    settle_swept(s, removed)
     return removed
 
 
@@ -543,42 +556,35 @@ def sweep_bounds(compactions: Iterable[Compaction]) -> tuple[int, int]:
     return min(c.first for c in compactions), max(c.keep for c in compactions)
 
 
-def sweep_range(s: Session, compactions: Iterable[Compaction], lo: int, hi: int) -> dict[str, int]:
-    """Delete the redundant rows numbered ``lo`` <= seq < ``hi``; the rows removed per
-    document. A slice of sequence numbers holds the rows of many documents edited
-    together, which share table pages: each page is written once over the whole sweep,
-    as when it deleted everything in one batch, but no batch waits for all of it."""
+def sweep_range(s: Session, compactions: Iterable[Compaction], lo: int, hi: int) -> int:
+    """Delete the redundant rows numbered ``lo`` <= seq < ``hi``; how many. A slice of
+    sequence numbers holds the rows of many documents edited together, which share
+    table pages: each page is written once over the whole sweep, as when it deleted
+    everything in one batch, but no batch waits for all of it."""
     conn = s.connection()
-    removed: dict[str, int] = {}
+    removed = 0
+    inside = []  # documents whose whole slice is redundant: one statement for all of them
     for c in compactions:
         first, stop = max(lo, c.first), min(hi, c.keep)
-        if first >= stop:
-            continue
-        params = {"c_doc_id": c.doc_id, "c_first": first, "c_keep": stop}
-        removed[c.doc_id] = removed.get(c.doc_id, 0) + conn.execute(_DELETE_MERGED, params).rowcount
+        if (first, stop) == (lo, hi):
+            inside.append(c.doc_id)
+        elif first < stop:
+            params = {"c_doc_id": c.doc_id, "c_first": first, "c_keep": stop}
+            removed += conn.execute(_DELETE_MERGED, params).rowcount
+    if inside:
+        params = {"c_ids": list(dict.fromkeys(inside)), "c_first": lo, "c_keep": hi}
+        removed += conn.execute(_DELETE_SLICE, params).rowcount
     return removed
 
 
-def settle_swept(s: Session, compactions: Iterable[Compaction]) -> dict[str, int]:
+def settle_swept(s: Session, doc_ids: Iterable[str]) -> dict[str, int]:
     """After a sweep's last slice: each document's older meta markers go and its count
     of update rows is recounted; the counts. Recounted, not decremented: a sweep cut
     short (a crash between slices) left the count too high, and this corrects it."""
     conn = s.connection()
     counts: dict[str, int] = {}
-    for doc_id in dict.fromkeys(c.doc_id for c in compactions):
-        newest_meta = conn.execute(
-            select(func.max(LogEntry.seq)).where(
-                LogEntry.doc_id == doc_id, LogEntry.kind == LOG_META
-            )
-        ).scalar()
-        if newest_meta is not None:
-            conn.execute(
-                delete(LogEntry).where(
-                    LogEntry.doc_id == doc_id,
-                    LogEntry.kind == LOG_META,
-                    LogEntry.seq < newest_meta,
-                )
-            )
+    for doc_id in doc_ids:
+        conn.execute(_DELETE_OLD_METAS, {"c_doc_id": doc_id})
         count = conn.execute(_COUNT_ROWS, {"c_doc_id": doc_id}).scalar_one()
         conn.execute(_SET_ROWS, {"c_doc_id": doc_id, "c_rows": count})
         counts[doc_id] = count
