@@ -16,7 +16,7 @@ from typing import Any
 
 from pycrdt import merge_updates
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from kmserver.protocol.docmeta import DocMeta, Published, Review
 from kmserver.store.models import LOG_META, LOG_PUBLISH, LOG_UPDATE, Document, LogEntry
@@ -464,6 +464,7 @@ class Compaction:
     first: int  # the oldest update row merged
     keep: int  # the newest: the merged row keeps its sequence number
     merged: bytes
+    rows: int = 0  # how many rows were merged (the sweep sizes its slices by it)
 
 
 def prepare_compaction(s: Session, doc_id: str) -> Compaction | None:
@@ -475,7 +476,8 @@ def prepare_compaction(s: Session, doc_id: str) -> Compaction | None:
     ).all()
     if len(rows) < 2:
         return None
-    return Compaction(doc_id, rows[0].seq, rows[-1].seq, merge_updates(*(r.data for r in rows)))
+    merged = merge_updates(*(r.data for r in rows))
+    return Compaction(doc_id, rows[0].seq, rows[-1].seq, merged, len(rows))
 
 
 _SET_MERGED = (
@@ -493,10 +495,28 @@ _DELETE_MERGED = delete(LogEntry).where(
     LogEntry.seq >= bindparam("c_first"),
     LogEntry.seq < bindparam("c_keep"),
 )
-_LESS_ROWS = (
+_DELETE_SLICE = delete(LogEntry).where(
+    LogEntry.doc_id.in_(bindparam("c_ids", expanding=True)),
+    LogEntry.kind == LOG_UPDATE,
+    LogEntry.seq >= bindparam("c_first"),
+    LogEntry.seq < bindparam("c_keep"),
+)
+_newer_meta = aliased(LogEntry)
+_DELETE_OLD_METAS = delete(LogEntry).where(  # all but the newest
+    LogEntry.doc_id == bindparam("c_doc_id"),
+    LogEntry.kind == LOG_META,
+    LogEntry.seq
+    < select(func.max(_newer_meta.seq))
+    .where(_newer_meta.doc_id == bindparam("c_doc_id"), _newer_meta.kind == LOG_META)
+    .scalar_subquery(),
+)
+_COUNT_ROWS = select(func.count()).where(
+    LogEntry.doc_id == bindparam("c_doc_id"), LogEntry.kind == LOG_UPDATE
+)
+_SET_ROWS = (
     update(Document)
     .where(Document.id == bindparam("c_doc_id"))
-    .values(update_rows=Document.update_rows - bindparam("c_removed"))
+    .values(update_rows=bindparam("c_rows"))
 )
 
 
@@ -515,35 +535,60 @@ def apply_compaction(s: Session, c: Compaction) -> bool:
 
 
 def sweep_compacted(s: Session, compactions: Iterable[Compaction]) -> dict[str, int]:
-    """Delete the rows that applied compactions made redundant, and each document's
-    older meta markers; the rows removed per document.
+    """Delete the rows that applied compactions made redundant, all at once, and settle
+    (``settle_swept``); the rows removed per document. The server sweeps in slices
+    (``sweep_range``, then ``settle_swept``) so that no one batch carries it all.
 
     Safe beside any later write: entries written since a compaction was read have
     higher sequence numbers and stay; a row in a range that another compaction
     wrote holds only entries up to its own number, all inside the merged row.
     """
-    conn = s.connection()
     removed: dict[str, int] = {}
     for c in compactions:
-        params = {"c_doc_id": c.doc_id, "c_first": c.first, "c_keep": c.keep}
-        n = conn.execute(_DELETE_MERGED, params).rowcount
-        newest_meta = conn.execute(
-            select(func.max(LogEntry.seq)).where(
-                LogEntry.doc_id == c.doc_id, LogEntry.kind == LOG_META
-            )
-        ).scalar()
-        if newest_meta is not None:
-            conn.execute(
-                delete(LogEntry).where(
-                    LogEntry.doc_id == c.doc_id,
-                    LogEntry.kind == LOG_META,
-                    LogEntry.seq < newest_meta,
-                )
-            )
-        if n:
-            conn.execute(_LESS_ROWS, {"c_doc_id": c.doc_id, "c_removed": n})
-        removed[c.doc_id] = removed.get(c.doc_id, 0) + n
+        removed[c.doc_id] = removed.get(c.doc_id, 0) + sweep_range(s, [c], c.first, c.keep)
+    settle_swept(s, removed)
     return removed
+
+
+def sweep_bounds(compactions: Iterable[Compaction]) -> tuple[int, int]:
+    """The sequence numbers the redundant rows of ``compactions`` lie in: [lo, hi)."""
+    compactions = list(compactions)
+    return min(c.first for c in compactions), max(c.keep for c in compactions)
+
+
+def sweep_range(s: Session, compactions: Iterable[Compaction], lo: int, hi: int) -> int:
+    """Delete the redundant rows numbered ``lo`` <= seq < ``hi``; how many. A slice of
+    sequence numbers holds the rows of many documents edited together, which share
+    table pages: each page is written once over the whole sweep, as when it deleted
+    everything in one batch, but no batch waits for all of it."""
+    conn = s.connection()
+    removed = 0
+    inside = []  # documents whose whole slice is redundant: one statement for all of them
+    for c in compactions:
+        first, stop = max(lo, c.first), min(hi, c.keep)
+        if (first, stop) == (lo, hi):
+            inside.append(c.doc_id)
+        elif first < stop:
+            params = {"c_doc_id": c.doc_id, "c_first": first, "c_keep": stop}
+            removed += conn.execute(_DELETE_MERGED, params).rowcount
+    if inside:
+        params = {"c_ids": list(dict.fromkeys(inside)), "c_first": lo, "c_keep": hi}
+        removed += conn.execute(_DELETE_SLICE, params).rowcount
+    return removed
+
+
+def settle_swept(s: Session, doc_ids: Iterable[str]) -> dict[str, int]:
+    """After a sweep's last slice: each document's older meta markers go and its count
+    of update rows is recounted; the counts. Recounted, not decremented: a sweep cut
+    short (a crash between slices) left the count too high, and this corrects it."""
+    conn = s.connection()
+    counts: dict[str, int] = {}
+    for doc_id in doc_ids:
+        conn.execute(_DELETE_OLD_METAS, {"c_doc_id": doc_id})
+        count = conn.execute(_COUNT_ROWS, {"c_doc_id": doc_id}).scalar_one()
+        conn.execute(_SET_ROWS, {"c_doc_id": doc_id, "c_rows": count})
+        counts[doc_id] = count
+    return counts
 
 
 def documents_by_id(s: Session, ids: Iterable[str]) -> dict[str, Document]:

@@ -203,3 +203,44 @@ async def test_the_writer_thread_runs_calls_in_order_and_hands_back_results() ->
     with pytest.raises(RuntimeError):
         thread.run(seen.append, 99)
     assert seen == list(range(50))
+
+
+async def test_a_sweep_is_spread_over_batches_a_slice_each(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many documents' redundant rows are deleted a slice of about SWEEP_ROWS per batch,
+    not all in the batch that starts the sweep (at 50 documents that batch took 12 ms,
+    which every edit queued behind it waited for); every document still ends compacted."""
+    monkeypatch.setattr(docs, "COMPACT_AFTER", 12)
+    monkeypatch.setattr(writer_module, "SWEEP_DOCS", 3)
+    monkeypatch.setattr(writer_module, "SWEEP_AFTER", 3600.0)
+    monkeypatch.setattr(writer_module, "SWEEP_ROWS", 6)
+    slices: list[int] = []  # rows each slice removed
+    sweep_range = docs.sweep_range
+
+    def counted(s, compactions, lo, hi):  # type: ignore[no-untyped-def]
+        removed = sweep_range(s, compactions, lo, hi)
+        slices.append(removed)
+        return removed
+
+    monkeypatch.setattr(docs, "sweep_range", counted)
+    editor = await WireClient.open(server, "sara")
+    await editor.sync()
+    sent = 0
+    for i in range(200):  # edits keep coming: every batch may carry a slice
+        for doc_id in DOCS:
+            await editor.edit(doc_id, lambda t, d=doc_id, i=i: t.insert(0, f"<{d}{i}>"))
+            sent += 1
+        await editor.wait_for(lambda n=sent: len(editor.of_type("ack")) >= n, timeout=30)
+        if sum(slices) >= 3 * 12 and server.writer._sweep is None:
+            break
+    else:
+        raise AssertionError(f"no sweep finished: slices {slices}, rows {_update_rows(server)}")
+    assert len(slices) >= 4, slices  # 36+ rows, about 6 per slice
+    assert max(slices) <= 12, slices  # a slice of sequence numbers, not the whole sweep
+    reader = await WireClient.open(server, "sara")
+    await reader.sync()
+    for doc_id in DOCS:
+        assert reader.text(doc_id) == editor.text(doc_id)
+    await editor.close()
+    await reader.close()
