@@ -48,6 +48,9 @@ class Hub:
         self.review_days = review_days
         self.covered = covered  # every entry up to here has been delivered
         self.sessions: set = set()  # live /ws sessions (WsSession)
+        # Those whose role may see some working copy (policy.may_see_working_copies):
+        # each edit is checked against these only, however many reps are connected.
+        self.working_sessions: set = set()
         # The same, by user: a private record (a notification) goes to its owner's
         # sessions without a look at everyone else's.
         self.sessions_of: defaultdict[str, set] = defaultdict(set)
@@ -69,9 +72,17 @@ class Hub:
     def add_session(self, session: Any) -> None:
         self.sessions.add(session)
         self.sessions_of[session.account.name].add(session)
+        self._sort_working(session)
+
+    def _sort_working(self, session: Any) -> None:
+        if policy.may_see_working_copies(session.account):
+            self.working_sessions.add(session)
+        else:
+            self.working_sessions.discard(session)
 
     def remove_session(self, session: Any) -> None:
         self.sessions.discard(session)
+        self.working_sessions.discard(session)
         mine = self.sessions_of.get(session.account.name)
         if mine is not None:
             mine.discard(session)
@@ -208,7 +219,7 @@ class Hub:
         # Each message and its websocket frame are built once per update, and only if
         # someone receives it; the check of who may is per recipient and per update.
         frame = encoded = None
-        for session in self.sessions:
+        for session in self.working_sessions:
             if session is not origin and policy.sees_working_copy(session.account, meta):
                 if frame is None:
                     frame = ysync.wrap(entry.doc_id, ysync.sync_update(entry.data))
@@ -240,7 +251,7 @@ class Hub:
             changes["pending_authors"] = (*meta.pending_authors, entry.author)
         self.catalog[meta.id] = new = meta.with_changes(**changes)
         if new_author:
-            for session in self.sessions:
+            for session in self.working_sessions:
                 if policy.sees_working_copy(session.account, new):
                     session.deliver(self.doc_frame(session.account, new))
 
@@ -294,6 +305,8 @@ class Hub:
     def account_changed(self, session: Any, account: Any) -> None:
         """Someone changed a signed-in user's role or topics: re-check what they see."""
         old, session.account = session.account, account
+        if session in self.sessions:
+            self._sort_working(session)
         if session.kind == "y":
             self._check_y_peer(session, self.catalog.get(session.doc_id))
             return

@@ -75,6 +75,16 @@ def sees_working_copy(user: Principal, doc: DocMeta) -> bool:
     return can_edit(user, doc) or (user.role == "admin" and not doc.deleted)
 
 
+# The roles for which sees_working_copy can be true of some document: the hub asks it
+# per edit of only their sessions, not of every rep's (thousands, in a contact centre).
+SEES_WORKING_COPIES = frozenset({"supervisor", "owner", "admin"})
+
+
+def may_see_working_copies(user: Principal) -> bool:
+    """Whether ``sees_working_copy`` can be true of any document for this user."""
+    return user.role in SEES_WORKING_COPIES
+
+
 def can_create(user: Principal, owner: str | None, fields: set[str]) -> bool:
     """Owners create drafts they own; what they may not change later they may
     not set at creation either (one rule for both paths)."""
