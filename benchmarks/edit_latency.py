@@ -121,6 +121,12 @@ def run_one(target: str, rnd: int, args) -> dict:
                 "compression": not args.no_compression,
                 "awareness": not args.no_awareness,
                 "result_path": str(run_dir / f"worker-{w}.json"),
+                # idle desktop reps on /ws, spread over the client processes
+                "ws_reps": (
+                    {**server.ws_reps, "count": len(range(w, args.ws_reps, nproc))}
+                    if server.ws_reps
+                    else None
+                ),
             }
             workers.append(spawn_worker(__file__, cfg, run_dir / f"worker-{w}.config.json"))
         log(
@@ -373,6 +379,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="before each kmserver run, S seconds of 4 KiB write + fdatasync at the "
         "benchmark's edit rate on the database's filesystem (benchmarks/disk_floor.py): "
         "the latency no durable commit goes below, beside the in-memory references",
+    )
+    p.add_argument(
+        "--ws-reps",
+        type=int,
+        default=0,
+        help="kmserver targets: this many desktop sessions of a rep on /ws, signed in and "
+        "synced, that read along (a contact centre's reps; they never see working copies)",
     )
     p.add_argument("--node", default=None, help="node binary [node on PATH]")
     p.add_argument(

@@ -108,6 +108,7 @@ class Server:
     ):
         self.name, self.proc, self.port, self.urls, self.info = name, proc, port, urls, info
         self.logfile = logfile
+        self.ws_reps: dict | None = None  # kmserver: /ws url and a rep's token (--ws-reps)
 
     def stop(self) -> None:
         stop_process(self.proc, f"{self.name} server")
@@ -362,10 +363,19 @@ def start_ours(
             f"audience: [everyone]\nowner: bench\n---\nbody text\n"
         )
     cli("import", str(docs.resolve()))
-    out = [ln.strip() for ln in cli("token", "bench").splitlines() if ln.strip()]
-    if not out:
-        raise RuntimeError("`kmserver token bench` printed nothing")
-    token = out[-1]
+
+    def token_of(user: str) -> str:
+        out = [ln.strip() for ln in cli("token", user).splitlines() if ln.strip()]
+        if not out:
+            raise RuntimeError(f"`kmserver token {user}` printed nothing")
+        return out[-1]
+
+    token = token_of("bench")
+    rep_token = None
+    if getattr(args, "ws_reps", 0):  # reps signed in on /ws: they read, never edit
+        password = secrets.token_urlsafe(24) + "\n"
+        cli("user", "add", "benchrep", "--role", "rep", "--password-stdin", stdin=password)
+        rep_token = token_of("benchrep")
     port = free_port()
     log(f"starting kmserver ({name}, {repo}) on 127.0.0.1:{port}")
     proc, logfile = _spawn_server(
@@ -388,4 +398,7 @@ def start_ours(
         + " ".join((*BENCH_LIMITS, *serve_args)),
         "database": "SQLite file, fresh per run",
     }
-    return Server(name, proc, port, urls, info, logfile)
+    server = Server(name, proc, port, urls, info, logfile)
+    if rep_token is not None:
+        server.ws_reps = {"url": f"ws://127.0.0.1:{port}/ws", "token": rep_token}
+    return server

@@ -231,6 +231,9 @@ async def _worker(cfg: dict) -> int:
             for c, url in zip(row, r["urls"], strict=True)
         )
     )
+    reps = await _open_ws_reps(cfg.get("ws_reps"), connect, cfg["connect_timeout"], stats)
+    if reps:
+        log(f"worker {wid}: {len(reps)} /ws rep sessions signed in and synced")
     connect_s = perf() - t_connect
     n_ok = sum(c.alive for row in clients for c in row)
     print(f"READY {n_ok} {stats['connect_failed']}", flush=True)
@@ -337,6 +340,10 @@ async def _worker(cfg: dict) -> int:
             c.reader.cancel()
 
     await asyncio.gather(*(close(c) for row in clients for c in row))
+    for ws, reader in reps:
+        reader.cancel()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ws.close(), 3)
 
     result = {
         "worker_id": wid,
@@ -362,6 +369,45 @@ async def _worker(cfg: dict) -> int:
     Path(cfg["result_path"]).write_text(json.dumps(result))
     print("DONE", flush=True)
     return 0
+
+
+async def _open_ws_reps(spec, connect, timeout: float, stats: dict) -> list:  # type: ignore[no-untyped-def]
+    """Desktop sessions of a rep on /ws: signed in with a token, synced from scratch,
+    then reading whatever the server sends (counted in ``stats["ws_rep_frames"]``)."""
+    stats["ws_reps"] = 0
+    stats["ws_rep_frames"] = 0
+    if not spec or not spec["count"]:
+        return []
+    sem = asyncio.Semaphore(32)
+
+    async def read_on(ws) -> None:  # type: ignore[no-untyped-def]
+        with contextlib.suppress(Exception):
+            async for _frame in ws:
+                stats["ws_rep_frames"] += 1
+
+    async def one():  # type: ignore[no-untyped-def]
+        async with sem:
+            try:
+                ws = await connect(spec["url"], max_size=2**24, open_timeout=timeout, proxy=None)
+                hello = {"type": "hello", "protocol": 2, "token": spec["token"]}
+                await ws.send(json.dumps(hello))
+                welcome = json.loads(await ws.recv())
+                if welcome.get("type") != "welcome":
+                    raise RuntimeError(f"refused: {welcome}")
+                await ws.send(json.dumps({"type": "sync", "cursor": 0, "known": []}))
+                while True:
+                    frame = await asyncio.wait_for(ws.recv(), timeout)
+                    if isinstance(frame, str) and json.loads(frame).get("type") == "sync_end":
+                        break
+            except Exception as exc:
+                stats["connect_failed"] += 1
+                log(f"a /ws rep session failed: {exc!r}")
+                return None
+            stats["ws_reps"] += 1
+            return ws, asyncio.create_task(read_on(ws))
+
+    opened = await asyncio.gather(*(one() for _ in range(spec["count"])))
+    return [o for o in opened if o is not None]
 
 
 # ======================================================================================
