@@ -62,7 +62,13 @@ async def _run(rooms: int, clients: int, interval: float, seconds: float, sync: 
 
     # The writer's compaction steps, timed by the CPU of the thread that runs them.
     steps: dict[str, list[float]] = {}
-    for name in ("apply_compaction", "sweep_compacted", "sweep_range", "settle_swept"):
+    for name in (
+        "prepare_compaction",
+        "apply_compaction",
+        "sweep_compacted",
+        "sweep_range",
+        "settle_swept",
+    ):
         if hasattr(docs, name):
             setattr(docs, name, _timed_step(getattr(docs, name), steps.setdefault(name, [])))
     server = Server(ServerConfig(db_url=url, port=0, sqlite_sync=sync))
