@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import queue
 import threading
 import time
 import uuid
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +35,7 @@ from pycrdt import Doc, get_state, get_update
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from kmserver.compaction import Compacted, Compactor
 from kmserver.metrics import Metrics
 from kmserver.protocol.docmeta import DocMeta
 from kmserver.protocol.messages import ErrorCode
@@ -50,22 +49,6 @@ log = logging.getLogger(__name__)
 
 DOC_CACHE_SIZE = 512
 POLL_SECONDS = 1.0  # how soon writes by other processes are noticed when idle
-# Compaction (docs/server.md): the compactor thread reads and merges a due document's rows;
-# a batch writes the merged row (COMPACT_BUDGET seconds of them per batch, at least one);
-# the rows that made redundant are swept for many documents together, once SWEEP_DOCS
-# documents wait or the oldest has waited SWEEP_AFTER seconds (or when idle), a slice of
-# sequence numbers holding about SWEEP_ROWS of them per batch, then SETTLE_DOCS documents'
-# counts per batch (16 documents' rows in one batch took 12 ms, which every edit queued
-# behind it waited for).
-COMPACT_BUDGET = 0.001
-SWEEP_DOCS = 16
-SWEEP_AFTER = 5.0
-SWEEP_ROWS = 512
-SETTLE_DOCS = 4
-# The compactor's share of wall time: after each merge it rests in proportion, so documents
-# that cross COMPACT_AFTER together are merged over a second or two instead of in one burst
-# that the edits (same GIL, same write lock) queue behind.
-COMPACTOR_SHARE = 0.1
 EMPTY_STATE_VECTOR = b"\x00"
 # Database details stay in the server log; clients learn only that it failed.
 SAVE_FAILED = "the server could not save this change; send it again later"
@@ -393,39 +376,6 @@ def _with_authors(pending: list[str], authors: list[str]) -> list[str] | None:
 
 
 @dataclass
-class Sweep:
-    """Compacted documents whose redundant rows are being deleted, one slice of sequence
-    numbers per batch from ``lo`` up to ``end``; then settled, SETTLE_DOCS per batch."""
-
-    compactions: list[docs.Compaction]
-    lo: int
-    end: int
-    step: int  # sequence numbers per slice: about SWEEP_ROWS redundant rows
-    doc_ids: list[str]
-    settled: int = 0  # doc_ids[:settled] are settled
-
-    @classmethod
-    def of(cls, compactions: list[docs.Compaction]) -> Sweep:
-        lo, end = docs.sweep_bounds(compactions)
-        redundant = sum(max(c.rows - 1, 1) for c in compactions)
-        step = max(1, (end - lo) * SWEEP_ROWS // redundant)
-        return cls(compactions, lo, end, step, list(dict.fromkeys(c.doc_id for c in compactions)))
-
-
-@dataclass
-class Compacted:
-    """What one transaction did for compaction (``Writer._compact_in``), taken over by
-    the writer once it committed (``Writer._compacted``)."""
-
-    tried: list[str] = field(default_factory=list)  # taken from the compactor's results
-    applied: list[docs.Compaction] = field(default_factory=list)  # merged rows written
-    sweep: Sweep | None = None  # the sweep it took a step of (maybe one it started)
-    swept_to: int = 0  # ... deleting rows up to here
-    settled_to: int = 0  # ... or settling documents up to here
-    counts: dict[str, int] = field(default_factory=dict)  # update rows of those settled
-
-
-@dataclass
 class TailBatch:
     entries: list[docs.TailEntry]
     metas: dict[str, DocMeta]
@@ -491,18 +441,7 @@ class Writer:
         self.thread = WriterThread("kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
         self.counters: dict[str, DocCounters] = {}
-        # Compaction: documents over COMPACT_AFTER wait in _compact_due, are merged on the
-        # compactor thread, come back in _merged, are applied by a batch and wait in
-        # _to_sweep; _compacting holds them from hand-over to sweep. The deque is shared
-        # with the compactor; the rest belongs to the writer thread.
-        self.compactor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-compactor")
-        self._compactor_stop = threading.Event()
-        self._compact_due: set[str] = set()
-        self._compacting: set[str] = set()
-        self._merged: deque[tuple[str, docs.Compaction | None]] = deque()
-        self._to_sweep: list[docs.Compaction] = []
-        self._sweep_since = 0.0
-        self._sweep: Sweep | None = None  # under way: _to_sweep waits for the next one
+        self.compaction = Compactor(db, self.counters)
         self._conn: Connection | None = None  # the writer thread's own
         with db.read() as s:
             self.covered = docs.max_seq(s)
@@ -521,14 +460,8 @@ class Writer:
         self._wake.set()
         if self._task:
             await self._task
-        self._compactor_stop.set()
-        loop = asyncio.get_running_loop()
-        # Merges not yet done are redone after a restart (the row count stays over
-        # COMPACT_AFTER); what is merged is applied and swept now.
-        await loop.run_in_executor(
-            None, functools.partial(self.compactor.shutdown, wait=True, cancel_futures=True)
-        )
-        await self.thread.run(self._apply_merged_alone)
+        await asyncio.get_running_loop().run_in_executor(None, self.compaction.shutdown)
+        await self.thread.run(self._apply_merged_alone)  # what is merged is applied now
         await self.thread.run(self._close_connection)
         await self.thread.close()
 
@@ -627,10 +560,10 @@ class Writer:
             self.covered = tail.entries[-1].seq
         # Only after the tail has read them: compaction folds entries into one.
         if ctx is not None:
-            self._compact_due |= ctx.needs_compaction()
+            self.compaction.due |= ctx.needs_compaction()
         else:
             self._apply_merged_alone()  # idle: nobody waits behind this transaction
-        self._start_merges()
+        self.compaction.start_merges()
         return tail
 
     def _connection(self) -> Connection:
@@ -681,18 +614,18 @@ class Writer:
                         except JobError as exc:
                             job.error = exc
                     ctx.finish()
-                    self._compact_in(lambda: ctx.s, compacted, everything=False)
+                    self.compaction.work_in(lambda: ctx.s, compacted, everything=False)
                     ctx.close_session(flush=True)
                 finally:
                     ctx.close_session(flush=False)
         except Exception:
-            self._forget_compactions(compacted)
+            self.compaction.forget(compacted)
             # The Docs and counters may hold what was not committed.
             for doc_id in (ctx.touched | set(ctx.rows)) if ctx else ():
                 self.cache.pop(doc_id, None)
                 self.counters.pop(doc_id, None)
             raise
-        self._compacted(compacted)
+        self.compaction.committed(compacted)
         return ctx
 
     def _catch_up(self, ctx: WriteContext, after: int) -> None:
@@ -715,123 +648,22 @@ class Writer:
         """Another process committed (LISTEN/NOTIFY): read the log now, not at the poll."""
         self._wake.set()
 
-    def _start_merges(self) -> None:
-        """Hand due documents to the compactor thread, which reads and merges their rows
-        outside the write lock."""
-        for doc_id in self._compact_due - self._compacting:
-            self._compacting.add(doc_id)
-            self.compactor.submit(self._merge, doc_id)
-        self._compact_due.clear()
-
-    def _merge(self, doc_id: str) -> None:
-        """Compactor thread: the merged rows, for a later batch to apply."""
-        started = time.perf_counter()
-        compaction = None
-        try:
-            with self.db.read() as s:
-                compaction = docs.prepare_compaction(s, doc_id)
-        except Exception:
-            log.exception("could not merge the rows of %s (the log is intact)", doc_id)
-        self._merged.append((doc_id, compaction))
-        took = time.perf_counter() - started
-        self._compactor_stop.wait(min(1.0, took * (1 / COMPACTOR_SHARE - 1)))
-
-    def _compact_in(
-        self, session: Callable[[], Session], done: Compacted, everything: bool
-    ) -> None:
-        """In a write transaction: apply merged rows for about ``COMPACT_BUDGET`` seconds
-        (at least one; all of them if ``everything``), then sweep if enough wait. Each
-        step in a savepoint: a compaction that fails is dropped (the log stays as it
-        was; the document is compacted again later), never the batch."""
-        start = time.perf_counter()
-        while self._merged and (
-            everything or not done.tried or time.perf_counter() - start < COMPACT_BUDGET
-        ):
-            doc_id, compaction = self._merged.popleft()
-            done.tried.append(doc_id)
-            if compaction is None:
-                continue
-            try:
-                s = session()
-                with s.begin_nested():
-                    if docs.apply_compaction(s, compaction):
-                        done.applied.append(compaction)
-            except Exception:
-                log.exception("compaction of %s failed (the log is intact)", doc_id)
-        sweep = self._sweep
-        waiting = self._to_sweep + done.applied
-        if sweep is None and (
-            waiting
-            and (
-                everything
-                or len(waiting) >= SWEEP_DOCS
-                or time.monotonic() - self._sweep_since > SWEEP_AFTER
-            )
-        ):
-            sweep = Sweep.of(waiting)
-        if sweep is None:
-            return
-        lo, settled = sweep.lo, sweep.settled
-        try:
-            s = session()
-            s.flush()  # rows changed through the ORM first: the recount comes after them
-            with s.begin_nested():
-                if lo < sweep.end:
-                    lo = sweep.end if everything else min(sweep.end, lo + sweep.step)
-                    docs.sweep_range(s, sweep.compactions, sweep.lo, lo)
-                if lo >= sweep.end and (everything or sweep.lo >= sweep.end):
-                    # the rows are gone: settle SETTLE_DOCS documents a batch (16 took 5-11 ms)
-                    upto = len(sweep.doc_ids) if everything else settled + SETTLE_DOCS
-                    done.counts = docs.settle_swept(s, sweep.doc_ids[settled:upto])
-                    settled = min(upto, len(sweep.doc_ids))
-            done.sweep, done.swept_to, done.settled_to = sweep, lo, settled
-        except Exception:
-            log.exception("sweeping compacted rows failed (they are redundant, not wrong)")
-
     def _apply_merged_alone(self) -> None:
         """Idle: apply and sweep what the compactor has merged, in a transaction of its
         own (nobody waits behind it). A sweep under way is finished first, then what
         waited for it gets one of its own."""
         for _ in range(2):
-            if not self._merged and not self._to_sweep and self._sweep is None:
+            if not self.compaction.has_work():
                 return  # no empty transaction: with synchronous=FULL it would cost an fsync
             done = Compacted()
             try:
                 with self._session() as s, s.begin():
-                    self._compact_in(lambda: s, done, everything=True)
+                    self.compaction.work_in(lambda: s, done, everything=True)
             except Exception:
                 log.exception("compaction failed (the log is intact; it will be retried)")
-                self._forget_compactions(done)
+                self.compaction.forget(done)
                 return
-            self._compacted(done)
-
-    def _compacted(self, done: Compacted) -> None:
-        """After the commit: what waits for the sweep, how far it went, and the
-        in-memory row counts once it is done."""
-        applied = {c.doc_id for c in done.applied}
-        self._compacting.difference_update(d for d in done.tried if d not in applied)
-        sweep = done.sweep
-        if sweep is not None and sweep is not self._sweep:  # started here: took all waiting
-            self._sweep, self._to_sweep = sweep, []
-        else:  # what it applied waits for the next sweep, which waits SWEEP_AFTER at most
-            if not self._to_sweep:
-                self._sweep_since = time.monotonic()
-            self._to_sweep += done.applied
-        if sweep is None:
-            return
-        sweep.lo, sweep.settled = done.swept_to, done.settled_to
-        for doc_id, count in done.counts.items():
-            if (counters := self.counters.get(doc_id)) is not None:
-                counters.update_rows = count
-        if sweep.settled == len(sweep.doc_ids):
-            self._sweep = None
-            for c in sweep.compactions:
-                self._compacting.discard(c.doc_id)
-
-    def _forget_compactions(self, done: Compacted) -> None:
-        """The transaction failed: what it applied is to be done again (what waited for
-        the sweep still does: it was committed before)."""
-        self._compacting.difference_update(done.tried)
+            self.compaction.committed(done)
 
     def _read_tail(self) -> TailBatch:
         """Idle: entries other processes committed past ``covered``. Commits happen in

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from websockets.asyncio.client import connect
 
+from kmserver import compaction
 from kmserver import writer as writer_module
 from kmserver.protocol import ysync
 from kmserver.protocol.ytext import body, new_doc
@@ -38,7 +39,7 @@ async def test_documents_due_together_are_all_compacted_one_per_batch(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(docs, "COMPACT_AFTER", 5)
-    monkeypatch.setattr(writer_module, "COMPACT_BUDGET", 0.0)  # one document per batch
+    monkeypatch.setattr(compaction, "COMPACT_BUDGET", 0.0)  # one document per batch
     editor = await WireClient.open(server, "sara")
     await editor.sync()
     for doc_id in DOCS:
@@ -69,8 +70,8 @@ async def test_a_server_that_is_never_idle_still_sweeps_compacted_rows(
     compactor thread keeps pace with the edits (slower on a busy CI machine), so the
     check is that every document lost rows to a sweep while edits kept coming."""
     monkeypatch.setattr(docs, "COMPACT_AFTER", 5)
-    monkeypatch.setattr(writer_module, "SWEEP_DOCS", 2)
-    monkeypatch.setattr(writer_module, "SWEEP_AFTER", 3600.0)
+    monkeypatch.setattr(compaction, "SWEEP_DOCS", 2)
+    monkeypatch.setattr(compaction, "SWEEP_AFTER", 3600.0)
     monkeypatch.setattr(server.writer, "_apply_merged_alone", lambda: None)  # never idle
     editor = await WireClient.open(server, "sara")
     await editor.sync()
@@ -212,9 +213,9 @@ async def test_a_sweep_is_spread_over_batches_a_slice_each(
     not all in the batch that starts the sweep (at 50 documents that batch took 12 ms,
     which every edit queued behind it waited for); every document still ends compacted."""
     monkeypatch.setattr(docs, "COMPACT_AFTER", 12)
-    monkeypatch.setattr(writer_module, "SWEEP_DOCS", 3)
-    monkeypatch.setattr(writer_module, "SWEEP_AFTER", 3600.0)
-    monkeypatch.setattr(writer_module, "SWEEP_ROWS", 6)
+    monkeypatch.setattr(compaction, "SWEEP_DOCS", 3)
+    monkeypatch.setattr(compaction, "SWEEP_AFTER", 3600.0)
+    monkeypatch.setattr(compaction, "SWEEP_ROWS", 6)
     slices: list[int] = []  # rows each slice removed
     sweep_range = docs.sweep_range
 
@@ -232,7 +233,7 @@ async def test_a_sweep_is_spread_over_batches_a_slice_each(
             await editor.edit(doc_id, lambda t, d=doc_id, i=i: t.insert(0, f"<{d}{i}>"))
             sent += 1
         await editor.wait_for(lambda n=sent: len(editor.of_type("ack")) >= n, timeout=30)
-        if sum(slices) >= 3 * 12 and server.writer._sweep is None:
+        if sum(slices) >= 3 * 12 and server.writer.compaction.sweep is None:
             break
     else:
         raise AssertionError(f"no sweep finished: slices {slices}, rows {_update_rows(server)}")
