@@ -9,6 +9,7 @@ The best go into docs/ and the README.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
@@ -156,4 +157,6 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("screenshots/web"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", nargs="?", default="screenshots/web", type=Path)
+    main(parser.parse_args().out_dir)
