@@ -540,28 +540,12 @@ def apply_compaction(s: Session, c: Compaction) -> bool:
     everything ``c`` does.
 
     The older rows of the range are now redundant (applying an update twice changes
-    nothing) and go later, many documents at once: ``sweep_compacted``. Deleting them
-    here, a document at a time, rewrote a table page per row, since the rows of
-    documents edited together share pages.
+    nothing) and go later, many documents at once (``sweep_range``, ``settle_swept``).
+    Deleting them here, a document at a time, rewrote a table page per row, since the
+    rows of documents edited together share pages.
     """
     params = {"c_doc_id": c.doc_id, "c_keep": c.keep, "c_merged": c.merged}
     return s.connection().execute(_SET_MERGED, params).rowcount > 0
-
-
-def sweep_compacted(s: Session, compactions: Iterable[Compaction]) -> dict[str, int]:
-    """Delete the rows that applied compactions made redundant, all at once, and settle
-    (``settle_swept``); the rows removed per document. The server sweeps in slices
-    (``sweep_range``, then ``settle_swept``) so that no one batch carries it all.
-
-    Safe beside any later write: entries written since a compaction was read have
-    higher sequence numbers and stay; a row in a range that another compaction
-    wrote holds only entries up to its own number, all inside the merged row.
-    """
-    removed: dict[str, int] = {}
-    for c in compactions:
-        removed[c.doc_id] = removed.get(c.doc_id, 0) + sweep_range(s, [c], c.first, c.keep)
-    settle_swept(s, removed)
-    return removed
 
 
 def sweep_bounds(compactions: Iterable[Compaction]) -> tuple[int, int]:

@@ -28,6 +28,16 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
+def sweep_all(s, compactions) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The whole sweep in one transaction, as the idle writer does it: every redundant
+    row of each compaction, then the settling; the rows removed per document."""
+    removed: dict[str, int] = {}
+    for c in compactions:
+        removed[c.doc_id] = removed.get(c.doc_id, 0) + docs.sweep_range(s, [c], c.first, c.keep)
+    docs.settle_swept(s, removed)
+    return removed
+
+
 class Editor:
     """A client's Doc whose every edit is written to the log as the server would."""
 
@@ -75,7 +85,7 @@ def test_edits_written_between_merging_and_applying_are_kept(db: Database) -> No
     assert text == str(editor.text) and rows == kept == 1 + 30 + 5  # redundant, not gone
     editor.edit(2, "c")  # while it waits for the sweep
     with db.write() as s, s.begin():
-        removed = docs.sweep_compacted(s, [compaction])
+        removed = sweep_all(s, [compaction])
     text, rows, kept = editor.stored()
     assert removed == {"parking": 30}  # the first row and 30 edits became one row
     assert text == str(editor.text) and "<c1>" in text
@@ -101,7 +111,7 @@ def test_a_compaction_overtaken_by_a_newer_one_changes_nothing(db: Database) -> 
     editor, old, newer = read_twice(db, "school", 10)
     with db.write() as s, s.begin():
         assert docs.apply_compaction(s, newer)
-        assert docs.sweep_compacted(s, [newer]) == {"school": 20}
+        assert sweep_all(s, [newer]) == {"school": 20}
     with db.write() as s, s.begin():
         assert not docs.apply_compaction(s, old)  # its newest row is already folded in
     text, rows, kept = editor.stored()
@@ -114,10 +124,10 @@ def test_a_compaction_whose_range_holds_an_earlier_merged_row_keeps_everything(
     editor, small, wide = read_twice(db, "styleguide", 6)
     with db.write() as s, s.begin():
         assert docs.apply_compaction(s, small)
-        assert docs.sweep_compacted(s, [small]) == {"styleguide": 6}
+        assert sweep_all(s, [small]) == {"styleguide": 6}
     with db.write() as s, s.begin():  # small's merged row lies inside wide's range
         assert docs.apply_compaction(s, wide)
-        assert docs.sweep_compacted(s, [wide]) == {"styleguide": 6}
+        assert sweep_all(s, [wide]) == {"styleguide": 6}
     text, rows, kept = editor.stored()
     assert text == str(editor.text) and rows == kept == 1
 
@@ -133,7 +143,7 @@ def test_one_sweep_takes_many_documents(db: Database) -> None:
     with db.write() as s, s.begin():
         for c in compactions:
             assert c is not None and docs.apply_compaction(s, c)
-        assert docs.sweep_compacted(s, compactions) == {e.doc_id: 8 for e in editors}  # type: ignore[arg-type]
+        assert sweep_all(s, compactions) == {e.doc_id: 8 for e in editors}  # type: ignore[arg-type]
     for editor in editors:
         text, rows, kept = editor.stored()
         assert text == str(editor.text) and rows == kept == 1

@@ -36,6 +36,15 @@ def _update_rows(server: Server) -> dict[str, int]:
     return {doc_id: count for doc_id, count in rows}
 
 
+async def _read_afresh(server: Server, editor: WireClient) -> WireClient:
+    """A new session's sync: every document reads as the editor's copy does."""
+    reader = await WireClient.open(server, "sara")
+    await reader.sync()
+    for doc_id in DOCS:
+        assert reader.text(doc_id) == editor.text(doc_id)
+    return reader
+
+
 async def test_documents_due_together_are_all_compacted_one_per_batch(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -53,10 +62,8 @@ async def test_documents_due_together_are_all_compacted_one_per_batch(
         return all(n <= 5 for n in _update_rows(server).values())
 
     await eventually(compacted, f"compaction of every document: {_update_rows(server)}")
-    reader = await WireClient.open(server, "sara")
-    await reader.sync()
+    reader = await _read_afresh(server, editor)
     for doc_id in DOCS:
-        assert reader.text(doc_id) == editor.text(doc_id)
         assert all(f"<{doc_id}{i}>" in reader.text(doc_id) for i in range(8))
     await editor.close()
     await reader.close()
@@ -93,10 +100,7 @@ async def test_a_server_that_is_never_idle_still_sweeps_compacted_rows(
         if time.monotonic() > deadline:
             raise AssertionError(f"never swept while busy: {rows} from {start}")
         i += 1
-    reader = await WireClient.open(server, "sara")
-    await reader.sync()
-    for doc_id in DOCS:
-        assert reader.text(doc_id) == editor.text(doc_id)
+    reader = await _read_afresh(server, editor)
     await editor.close()
     await reader.close()
 
@@ -141,10 +145,7 @@ async def test_a_batch_of_plain_updates_needs_no_orm_session(
     assert job.error is None and job.seq is not None
     await editor.wait_for(lambda: len(editor.of_type("ack")) >= 6 * len(DOCS) + 1)
     assert any("MetaJob" in kinds for kinds in made)  # the metadata job used the ORM
-    reader = await WireClient.open(server, "sara")
-    await reader.sync()
-    for doc_id in DOCS:
-        assert reader.text(doc_id) == editor.text(doc_id)
+    reader = await _read_afresh(server, editor)
     assert "<after-meta>" in reader.text(DOCS[0])
     with server.db.read() as s:
         row = docs.get_document(s, DOCS[0])
@@ -245,9 +246,6 @@ async def test_a_sweep_is_spread_over_batches_a_slice_each(
         raise AssertionError(f"no sweep finished: slices {slices}, rows {_update_rows(server)}")
     assert len(slices) >= 4, slices  # 36+ rows, about 6 per slice
     assert max(slices) <= 12, slices  # a slice of sequence numbers, not the whole sweep
-    reader = await WireClient.open(server, "sara")
-    await reader.sync()
-    for doc_id in DOCS:
-        assert reader.text(doc_id) == editor.text(doc_id)
+    reader = await _read_afresh(server, editor)
     await editor.close()
     await reader.close()
