@@ -61,6 +61,7 @@ from latency_common import (
     WORK,
     cpu_pressure_us,
     log,
+    main_thread_cpu_seconds,
     summarize,
     tree_cpu_seconds,
     tree_memory_kib,
@@ -73,6 +74,7 @@ from latency_servers import (
     start_hocuspocus,
     start_node,
     start_ours,
+    start_py_relay,
     stop_process,
     wait_line,
 )
@@ -87,6 +89,8 @@ def start_server(target: str, args, run_dir: Path):
         return start_hocuspocus(args, run_dir)
     if target == "before":
         return start_ours(args, run_dir, Path(args.before).resolve(), "before")
+    if target in PY_FLOORS:
+        return start_py_relay(args, run_dir, target)
     if target == "ours-normal":  # the same code, not waiting for the disk at each commit
         return start_ours(args, run_dir, name=target, serve_args=("--sqlite-sync", "normal"))
     return start_ours(args, run_dir)
@@ -152,12 +156,12 @@ def run_one(target: str, rnd: int, args) -> dict:
             proc.stdin.flush()
         t_meas, t_end = t0 + args.warmup, t0 + args.warmup + args.duration
         time.sleep(max(0.0, t_meas - time.monotonic()))
-        cpu_a = tree_cpu_seconds(pid)
+        cpu_a, main_a = tree_cpu_seconds(pid), main_thread_cpu_seconds(pid)
         wait_a, psi_a = tree_runqueue_wait_s(pid), cpu_pressure_us()
         load_a = loadavg()[0]
         peak_seen = tree_memory_kib(pid)["peak_rss_kib"]
         time.sleep(max(0.0, t_end - time.monotonic()))
-        cpu_b = tree_cpu_seconds(pid)
+        cpu_b, main_b = tree_cpu_seconds(pid), main_thread_cpu_seconds(pid)
         wait_b, psi_b = tree_runqueue_wait_s(pid), cpu_pressure_us()
         peak_b = tree_memory_kib(pid)["peak_rss_kib"]
         peak_seen = max(filter(None, [peak_seen, peak_b]), default=None)
@@ -236,6 +240,9 @@ def run_one(target: str, rnd: int, args) -> dict:
             "cpu_pct_of_one_core": None
             if cpu_meas is None
             else round(100 * cpu_meas / args.duration, 1),
+            "main_thread_cpu_pct_of_one_core": None
+            if main_a is None or main_b is None
+            else round(100 * (main_b - main_a) / args.duration, 1),
             "runqueue_wait_s_measured_window": None
             if wait_a is None or wait_b is None
             else round(wait_b - wait_a, 3),
@@ -287,8 +294,9 @@ def run_one(target: str, rnd: int, args) -> dict:
     }
 
 
-TARGETS = ("node", "hocuspocus", "before", "ours", "ours-normal")
-KMSERVER_TARGETS = ("before", "ours", "ours-normal")
+PY_FLOORS = ("py-relay", "py-durable", "py-durable-inline")  # benchmarks/py_relay_server.py
+TARGETS = ("node", "hocuspocus", "before", "ours", "ours-normal", *PY_FLOORS)
+KMSERVER_TARGETS = ("before", "ours", "ours-normal", *PY_FLOORS)
 REFERENCES = ("node", "hocuspocus")  # in memory; the goal is measured against the best
 
 
@@ -304,7 +312,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="comma-separated: node (y-websocket@2 server.cjs), hocuspocus (@hocuspocus/server "
         "2, benchmarks/hocuspocus_server.cjs), ours (kmserver of this checkout), ours-normal "
         "(the same with --sqlite-sync normal: commits do not wait for the disk), before "
-        "(kmserver of the checkout given by --before)",
+        "(kmserver of the checkout given by --before), py-relay, py-durable and "
+        "py-durable-inline (benchmarks/py_relay_server.py: y-websocket's server in Python on "
+        "kmserver's libraries, in memory, committing each update first on a writer thread, "
+        "and on the event loop: the floors under ours)",
     )
     p.add_argument(
         "--before",
@@ -448,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"=== {target} round {rnd}, {clients} clients per room ===")
         try:
             floor = None
-            if args.disk_floor > 0 and target in KMSERVER_TARGETS:
+            if args.disk_floor > 0 and target in KMSERVER_TARGETS and target != "py-relay":
                 rate = args.rooms * 1000.0 / args.interval
                 floor = disk_floor.measure(WORK, rate, args.disk_floor)
                 log(

@@ -88,6 +88,17 @@ def tree_cpu_seconds(pid: int) -> float | None:
     return total / CLK_TCK
 
 
+def main_thread_cpu_seconds(pid: int) -> float | None:
+    """utime+stime of the process's main thread alone (/proc/<pid>/task/<pid>): the
+    event loop of kmserver and of the Python relays, Node's JavaScript thread; the
+    rest of the process's CPU is its other threads (kmserver's writer and compactor)."""
+    try:
+        fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
 def tree_runqueue_wait_s(pid: int) -> float | None:
     """Time the threads of pid and its descendants spent runnable but waiting for a CPU
     (/proc/<tid>/schedstat field 2): how much other load on the machine delayed them."""

@@ -78,7 +78,7 @@ def print_table(doc: dict) -> None:
     print("latency = writer send -> LAST other client of the room applied it (ms)")
     hdr = (
         f"{'target':<10} {'C':>3} {'rnd':>3} {'sent':>6} {'deliv':>6} {'lost':>5} {'p50':>7} "
-        f"{'p95':>7} {'p99':>7} {'max':>7} {'srvCPU%':>7} {'CPU s':>6} {'peakRSS':>8} "
+        f"{'p95':>7} {'p99':>7} {'max':>7} {'srvCPU%':>7} {'main%':>6} {'CPU s':>6} {'peakRSS':>8} "
         f"{'srvWait%':>8} {'cliCPU%':>7} {'lag p99':>7} {'PSI%':>5}"
     )
     print(hdr)
@@ -98,7 +98,8 @@ def print_table(doc: dict) -> None:
             f"{ed['delivered']:>6} "
             f"{ed['lost']:>5} {fmt(lat['p50'], 2):>7} {fmt(lat['p95'], 2):>7} "
             f"{fmt(lat['p99'], 2):>7} {fmt(lat['max'], 1):>7} "
-            f"{fmt(sv['cpu_pct_of_one_core']):>7} {fmt(sv['cpu_s_total'], 2):>6} "
+            f"{fmt(sv['cpu_pct_of_one_core']):>7} "
+            f"{fmt(sv.get('main_thread_cpu_pct_of_one_core')):>6} {fmt(sv['cpu_s_total'], 2):>6} "
             f"{fmt(sv['peak_rss_kib'] and sv['peak_rss_kib'] / 1024, 1):>6}Mi "
             f"{fmt(_pct(sv['runqueue_wait_s_measured_window'], cfg['duration_s'])):>8} "
             f"{fmt(cl['client_cpu_pct_of_one_core']):>7} "
@@ -140,7 +141,8 @@ def print_table(doc: dict) -> None:
                 )
                 print(f"  {key} {target}: {shown}")
     print()
-    print("Measured window: srvCPU% = server CPU time / wall time (100 = one core); srvWait% =")
+    print("Measured window: srvCPU% = server CPU time / wall time (100 = one core), main% the")
+    print("part of it on the main thread (event loop; Node's JavaScript thread); srvWait% =")
     print("time server threads were runnable but waited for a CPU (others' load); cliCPU%, lag")
     print("p99 = client process CPU and asyncio loop lag (ms); PSI% = share of time some task on")
     print("the machine waited for CPU (/proc/pressure/cpu). CPU s = server CPU s, whole run.")

@@ -261,6 +261,37 @@ def start_hocuspocus(args, run_dir: Path) -> Server:
     )
 
 
+def start_py_relay(args, run_dir: Path, name: str) -> Server:
+    """benchmarks/py_relay_server.py: y-websocket's server in Python on kmserver's
+    libraries, in memory (``py-relay``) or committing each update first (``py-durable``;
+    ``py-durable-inline`` commits on the event loop)."""
+    port = free_port()
+    durable = name != "py-relay"
+    cmd = [sys.executable, str(HERE / "py_relay_server.py"), "--port", str(port)]
+    if durable:
+        cmd += ["--durable", str(run_dir / "relay.db")]
+    if name == "py-durable-inline":
+        cmd.append("--inline")
+    log(f"starting {name} on 127.0.0.1:{port}")
+    proc, logfile = _spawn_server(
+        cmd,
+        dict(os.environ),
+        REPO,
+        run_dir / "server.log",
+        re.compile(r"py-relay running at .* on port \d+"),
+        args.server_timeout,
+    )
+    urls = [[f"ws://127.0.0.1:{port}/{room}"] * args.clients for room in room_names(args.rooms)]
+    info = {
+        "command": " ".join(cmd[1:]),
+        "persistence": "SQLite, synchronous=FULL, group commit before relaying"
+        if durable
+        else "none (in memory)",
+        "python": sys.version.split()[0],
+    }
+    return Server(name, proc, port, urls, info, logfile)
+
+
 def kmserver_cmd(args, repo: Path = REPO) -> list[str] | None:
     if args.kmserver_cmd and repo == REPO:
         return args.kmserver_cmd.split()
