@@ -267,10 +267,16 @@ def _backup(args: argparse.Namespace) -> int:
                 f"{info.users} users to {info.path} ({info.bytes:,} bytes)"
             )
         else:
-            info = backup.restore(url, args.file)
+            done = backup.restore(url, args.file)
+            info = done.backup
             print(
-                f"restored {info.documents} documents and {info.users} users from {info.path}; "
-                "the previous database is kept as *.before-restore"
+                f"restored {info.documents} documents and {info.users} users from {info.path} "
+                f"to {done.database}; "
+                + (
+                    f"the previous database is kept as {done.kept}"
+                    if done.kept is not None
+                    else "there was no database there before"
+                )
             )
     except backup.BackupError as exc:
         print(f"kmserver: {exc}", file=sys.stderr)

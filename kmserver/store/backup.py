@@ -39,6 +39,13 @@ class BackupInfo:
     users: int
 
 
+@dataclass(frozen=True)
+class RestoreInfo:
+    backup: BackupInfo
+    database: Path  # the file now holding the backup
+    kept: Path | None  # the previous database, or None if there was none
+
+
 def _sqlite_file(db_url: str) -> Path:
     path = sqlite_path(db_url)
     if path is None:
@@ -98,8 +105,10 @@ def _copy(source: Path, target: Path) -> None:
         src.close()
 
 
-def restore(db_url: str, backup_file: Path) -> BackupInfo:
-    """Put ``backup_file`` in place of the database of a stopped server."""
+def restore(db_url: str, backup_file: Path) -> RestoreInfo:
+    """Put ``backup_file`` in place of the database of a stopped server. Where it went is
+    part of the answer: run without the server's ``KMSERVER_DB`` (or as another user), a
+    restore lands in that user's default database, not the server's."""
     target = _sqlite_file(db_url)
     info = describe(backup_file.resolve())
     lock = ServeLock(target)
@@ -107,6 +116,7 @@ def restore(db_url: str, backup_file: Path) -> BackupInfo:
         lock.acquire()  # a running server holds it: restoring under it would lose its work
     except AlreadyServing as exc:
         raise BackupError(f"stop the server first: {exc}") from None
+    keep = None
     try:
         staged = target.with_name(target.name + ".restoring")
         shutil.copyfile(backup_file, staged)
@@ -119,4 +129,4 @@ def restore(db_url: str, backup_file: Path) -> BackupInfo:
         os.replace(staged, target)
     finally:
         lock.release()
-    return info
+    return RestoreInfo(info, target, keep)

@@ -154,3 +154,33 @@ async def test_postgresql_pg_dump_and_pg_restore(db_url: str, tmp_path: Path) ->
         await proc.wait()
     finally:
         pg_cluster.execute(admin, f"DROP DATABASE {restored} WITH (FORCE)")
+
+
+def test_restore_says_which_database_it_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run without the server's KMSERVER_DB, a restore lands in the invoking user's default
+    database: the answer names the file it wrote, and claims a kept previous database only
+    when there was one."""
+    from kmserver import cli
+    from kmserver.store.database import Database
+
+    live = f"sqlite:///{tmp_path / 'live.db'}"
+    Database(live).dispose()
+    assert cli.main(["backup", str(tmp_path / "nightly.db"), "--db", live]) == 0
+    capsys.readouterr()
+
+    fresh = tmp_path / "elsewhere" / "kmserver.db"
+    fresh.parent.mkdir()
+    assert (
+        cli.main(["restore-backup", str(tmp_path / "nightly.db"), "--db", f"sqlite:///{fresh}"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert f"to {fresh};" in out and "no database there before" in out
+    assert "before-restore" not in out and fresh.is_file()
+
+    assert cli.main(["restore-backup", str(tmp_path / "nightly.db"), "--db", live]) == 0
+    out = capsys.readouterr().out
+    assert f"to {tmp_path / 'live.db'};" in out
+    assert f"kept as {tmp_path / 'live.db.before-restore'}" in out
