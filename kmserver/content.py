@@ -32,7 +32,7 @@ from kmserver.protocol.ytext import body, replace_text, text_to_update
 from kmserver.publishing.ops import publish_state
 from kmserver.publishing.review_dates import parse_days
 from kmserver.store import documents as docs
-from kmserver.store import revisions
+from kmserver.store import revisions, row_bookkeeping
 from kmserver.store.database import Database
 from kmserver.store.models import LOG_UPDATE
 from kmserver.writer import WriteContext
@@ -340,7 +340,7 @@ def export_dir(db: Database, directory: Path, *, working: bool = False) -> list[
         for row in docs.live_documents(s):
             meta = docs.meta_of(s, row)
             if working:
-                text = row.body_text
+                text = row_bookkeeping.working_text(s, row)  # the row may lag the log
             else:
                 latest = revisions.get(s, row.id, row.published_rev) if row.published_rev else None
                 if latest is None:

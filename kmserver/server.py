@@ -33,6 +33,7 @@ from kmserver.publishing.service import Publishing
 from kmserver.signin import CLOSE_TRY_LATER, SignIn, Throttled
 from kmserver.state_cache import CachedState, StateCache
 from kmserver.store import documents as docs
+from kmserver.store import row_bookkeeping
 from kmserver.store.accounts import Accounts, AuthFailed
 from kmserver.store.database import PROCESS_ID, Database
 from kmserver.store.serve_lock import ServeLock, sqlite_path
@@ -137,6 +138,10 @@ class Server:
             return CachedState(state)
         return self.states.put(doc_id, published, version, state)
 
+    def _settle_rows(self) -> list[str]:
+        with self.db.write() as s, s.begin():
+            return row_bookkeeping.settle(s)
+
     async def run_blocking(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._readers, fn, *args)
 
@@ -150,6 +155,11 @@ class Server:
         if db_file is not None:  # several processes need PostgreSQL
             self._serve_lock = ServeLock(db_file)
             self._serve_lock.acquire()
+        # Rows a server stopped by kill -9 left behind their log: up to date before the
+        # catalog is read from them (store/row_bookkeeping.py).
+        settled = await self.run_blocking(self._settle_rows)
+        if settled:
+            log.info("brought %d document rows up to their log", len(settled))
         self.writer = Writer(self.db, on_tail=self._on_tail)
         self.writer.metrics = self.metrics
         metas = await self.read(docs.all_metas)

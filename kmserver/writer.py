@@ -44,6 +44,7 @@ from kmserver.store import documents as docs
 from kmserver.store.database import Database
 from kmserver.store.models import LOG_META, LOG_UPDATE, Document
 from kmserver.store.revisions import add_audit
+from kmserver.unsaved_rows import Unsaved, UnsavedRows
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,7 @@ class WriteContext:
         cache: OrderedDict[str, Doc],
         writer_id: str,
         counters: dict[str, DocCounters] | None = None,
+        unsaved: UnsavedRows | None = None,
     ) -> None:
         # The writer hands a Core connection in its transaction: a batch of plain
         # updates needs no ORM Session (its transaction bookkeeping cost more than the
@@ -223,6 +225,11 @@ class WriteContext:
         self.cache = cache
         self.counters = counters if counters is not None else {}
         self.writer_id = writer_id
+        # The server's writer lets rows lag their log (store/row_bookkeeping.py): what this
+        # batch left unsaved, and which lagging rows it wrote. None (a command): at once.
+        self.unsaved = unsaved
+        self.added: dict[str, Unsaved] = {}
+        self.saved: set[str] = set()
         self.rows: dict[str, Document] = {}  # ORM rows that metadata jobs changed
         self.touched: set[str] = set()
         # Committed by other processes before this transaction (read under the write lock).
@@ -288,7 +295,9 @@ class WriteContext:
         if counters is None:
             found = docs.doc_counters(self.conn, doc_id)  # type: ignore[arg-type]
             if found is not None:
-                counters = self.counters[doc_id] = DocCounters(*found)
+                deleted, rows, pending = found
+                lagging = self.unsaved.count(doc_id) if self.unsaved is not None else 0
+                counters = self.counters[doc_id] = DocCounters(deleted, rows + lagging, pending)
         if counters is None or counters.deleted:
             raise JobError(ErrorCode.NOT_FOUND, f"no document '{doc_id}'")
         self.touched.add(doc_id)
@@ -320,11 +329,14 @@ class WriteContext:
             self.updated.setdefault(doc_id, []).append(entry)
 
     def finish(self) -> None:
-        """Bring each touched document row up to date: once per batch, not per update."""
+        """Bring each touched document row up to date: once per batch, not per update; in
+        the server, a row no other job of the batch changed waits (``flush``)."""
+        stamp = docs.now()
         for doc_id, entries in self.updated.items():
             ydoc = self.cache.get(doc_id)
-            text = str(body(ydoc)) if ydoc is not None else None
             row = self.rows.get(doc_id)
+            deferred = row is None and self.unsaved is not None and ydoc is not None
+            text = str(body(ydoc)) if ydoc is not None and not deferred else None
             upto = self.published_upto.get(doc_id, 0)
             authors = [e.author for e in entries if e.seq > upto and e.author]
             if row is not None:  # loaded by a metadata job: change it through the ORM
@@ -337,6 +349,11 @@ class WriteContext:
                 pending = _with_authors(list(row.pending_authors or ()), authors)
                 if pending is not None:
                     row.pending_authors = pending
+            elif deferred:
+                last = entries[-1]
+                self.added[doc_id] = Unsaved(
+                    last.seq, len(entries), last.author, stamp, time.monotonic()
+                )
             elif text is not None:
                 docs.record_updates(
                     self.conn,  # type: ignore[arg-type]
@@ -345,6 +362,7 @@ class WriteContext:
                     len(entries),
                     entries[-1].author,
                     text,
+                    stamp,
                 )
             counters = self.counters.get(doc_id)
             if counters is not None:
@@ -356,6 +374,28 @@ class WriteContext:
             self.counters[doc_id] = DocCounters(
                 row.deleted, row.update_rows, list(row.pending_authors or ())
             )
+
+    def flush(self, doc_ids: list[str]) -> None:
+        """Write the lagging rows of ``doc_ids`` (committed entries only: before any job
+        of the batch) in this transaction; they count as saved once it commits."""
+        assert self.unsaved is not None
+        for doc_id in doc_ids:
+            lag = self.unsaved.get(doc_id)
+            if lag is None or doc_id in self.saved:
+                continue
+            ydoc = self.cache.get(doc_id)
+            if ydoc is None:  # evicted, or dropped for another process's entries
+                ydoc = new_doc(docs.full_state(self.conn, doc_id))  # type: ignore[arg-type]
+            docs.record_updates(
+                self.conn,  # type: ignore[arg-type]
+                doc_id,
+                lag.seq,
+                lag.count,
+                lag.author,
+                str(body(ydoc)),
+                lag.stamp,
+            )
+            self.saved.add(doc_id)
 
     def published(self) -> TailBatch:
         """What this transaction makes known, in sequence order: others' entries first."""
@@ -441,6 +481,7 @@ class Writer:
         self.thread = WriterThread("kmserver-writer")
         self.cache: OrderedDict[str, Doc] = OrderedDict()
         self.counters: dict[str, DocCounters] = {}
+        self.unsaved = UnsavedRows()  # rows behind their log (store/row_bookkeeping.py)
         self.compaction = Compactor(db, self.counters)
         self._conn: Connection | None = None  # the writer thread's own
         with db.read() as s:
@@ -462,6 +503,7 @@ class Writer:
             await self._task
         await asyncio.get_running_loop().run_in_executor(None, self.compaction.shutdown)
         await self.thread.run(self._apply_merged_alone)  # what is merged is applied now
+        await self.thread.run(self._flush_alone)  # every row up to its log
         await self.thread.run(self._close_connection)
         await self.thread.close()
 
@@ -561,8 +603,9 @@ class Writer:
         # Only after the tail has read them: compaction folds entries into one.
         if ctx is not None:
             self.compaction.due |= ctx.needs_compaction()
-        else:
-            self._apply_merged_alone()  # idle: nobody waits behind this transaction
+        else:  # idle: nobody waits behind these transactions
+            self._apply_merged_alone()
+            self._flush_alone()
         self.compaction.start_merges()
         return tail
 
@@ -603,9 +646,15 @@ class Writer:
         try:
             conn = self._connection()
             with conn.begin():
-                ctx = WriteContext(conn, self.cache, self.writer_id, self.counters)
+                ctx = WriteContext(conn, self.cache, self.writer_id, self.counters, self.unsaved)
                 try:
                     self._catch_up(ctx, after)
+                    # Lagging rows are written before any job: all of them when a job
+                    # may read or change rows through the ORM (rare), else those due.
+                    if all(type(job) is UpdateJob for job in jobs):
+                        ctx.flush(self.unsaved.due(time.monotonic()))
+                    else:
+                        ctx.flush(self.unsaved.all())
                     for job in jobs:
                         # A job raises JobError before it writes anything, so a
                         # refused job needs no savepoint to leave the batch intact.
@@ -626,6 +675,7 @@ class Writer:
                 self.counters.pop(doc_id, None)
             raise
         self.compaction.committed(compacted)
+        self.unsaved.committed(ctx.saved, ctx.added)
         return ctx
 
     def _catch_up(self, ctx: WriteContext, after: int) -> None:
@@ -634,6 +684,9 @@ class Writer:
         if docs.max_seq(ctx.conn) <= after:  # type: ignore[arg-type]
             return  # the usual case: nobody else wrote (one indexed lookup)
         entries = _read_log(ctx.s, after)
+        # Our lagging rows of those documents are written first, from the Docs about
+        # to be dropped (a row written from a newer state keeps its text: record_updates).
+        ctx.flush([e.doc_id for e in entries if e.writer != self.writer_id])
         self._forget_foreign(entries)
         ctx.before = entries
         ctx.before_metas = docs.metas_by_id(ctx.s, {e.doc_id for e in entries})
@@ -664,6 +717,20 @@ class Writer:
                 self.compaction.forget(done)
                 return
             self.compaction.committed(done)
+
+    def _flush_alone(self) -> None:
+        """Idle or stopping: every lagging row written, in a transaction of its own."""
+        if not self.unsaved:
+            return  # no empty transaction (an fsync)
+        try:
+            conn = self._connection()
+            with conn.begin():
+                ctx = WriteContext(conn, self.cache, self.writer_id, self.counters, self.unsaved)
+                ctx.flush(self.unsaved.all())
+        except Exception:
+            log.exception("writing document rows failed (the log is intact; retried when idle)")
+            return
+        self.unsaved.committed(ctx.saved, {})
 
     def _read_tail(self) -> TailBatch:
         """Idle: entries other processes committed past ``covered``. Commits happen in

@@ -24,7 +24,7 @@ from kmserver.protocol.audience import describe as describe_audience
 from kmserver.protocol.textdiff import describe, diff, render_plain, summarize
 from kmserver.publishing import ops, review_dates
 from kmserver.store import documents as docs
-from kmserver.store import revisions
+from kmserver.store import revisions, row_bookkeeping
 from kmserver.store.accounts import Account, Accounts
 from kmserver.store.database import Database
 from kmserver.writer import JobError, WriteContext
@@ -159,7 +159,7 @@ def _text_of(s: Any, doc_id: str, which: str) -> str:
     if which == WORKING:
         row = docs.get_document(s, doc_id)
         assert row is not None
-        return row.body_text
+        return row_bookkeeping.working_text(s, row)  # a running server's row may lag
     if not which.isdigit():
         raise ValueError(f"'{which}' is not a revision number or '{WORKING}'")
     rev = revisions.get(s, doc_id, int(which))

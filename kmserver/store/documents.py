@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pycrdt import merge_updates
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from kmserver.protocol.docmeta import DocMeta, Published, Review
@@ -234,15 +234,19 @@ def append_log(
 _SELECT_COUNTERS = select(Document.deleted, Document.update_rows, Document.pending_authors).where(
     Document.id == bindparam("doc_id")
 )
+# The writer brings a row up to its log at most once a second (store/row_bookkeeping.py);
+# another process may have written it from a newer state meanwhile (several processes
+# on PostgreSQL): then only the count is added, and the rest stays theirs.
+_ROW_IS_NEWER = Document.changed_seq > bindparam("seq")
 _RECORD_UPDATES = (
     update(Document)
     .where(Document.id == bindparam("doc_id"))
     .values(
-        changed_seq=bindparam("seq"),  # the writer's newest seq is above any the row holds
+        changed_seq=case((_ROW_IS_NEWER, Document.changed_seq), else_=bindparam("seq")),
         update_rows=Document.update_rows + bindparam("count"),
-        updated_at=bindparam("stamp"),
-        updated_by=bindparam("author"),
-        body_text=bindparam("body_text"),
+        updated_at=case((_ROW_IS_NEWER, Document.updated_at), else_=bindparam("stamp")),
+        updated_by=case((_ROW_IS_NEWER, Document.updated_by), else_=bindparam("author")),
+        body_text=case((_ROW_IS_NEWER, Document.body_text), else_=bindparam("body_text")),
     )
 )
 
@@ -268,10 +272,18 @@ def set_pending_authors(s: Session | Connection, doc_id: str, authors: list[str]
 
 
 def record_updates(
-    s: Session | Connection, doc_id: str, seq: int, count: int, author: str | None, body_text: str
+    s: Session | Connection,
+    doc_id: str,
+    seq: int,
+    count: int,
+    author: str | None,
+    body_text: str,
+    stamp: datetime | None = None,
 ) -> None:
-    """Bookkeeping after ``count`` updates of a document, the newest ``seq`` (one UPDATE,
-    on the driver: ``DriverStatement``)."""
+    """The row brought up to ``seq``: ``count`` more update rows, the newest by ``author``
+    at ``stamp`` (now if None), the text as of then. One UPDATE, on the driver
+    (``DriverStatement``); a row another process wrote from a newer state gets only
+    the count."""
     conn = _core(s)
     _driver(conn).record_updates.execute(
         conn,
@@ -279,7 +291,7 @@ def record_updates(
             "doc_id": doc_id,
             "seq": seq,
             "count": count,
-            "stamp": now(),
+            "stamp": stamp or now(),
             "author": author,
             "body_text": body_text,
         },

@@ -19,6 +19,7 @@ from kmclient.core.sync_engine import SyncEngine
 from kmclient.net.backoff import Backoff
 from kmserver.embedded import EmbeddedServer
 from kmserver.store import documents as server_docs
+from kmserver.store import row_bookkeeping
 from kmserver.store.database import Database
 from tests.server.conftest import PASSWORD, seed
 
@@ -34,7 +35,8 @@ class ServerThread(EmbeddedServer):
         try:
             with db.read() as s:
                 row = server_docs.get_document(s, doc_id)
-                return row.body_text if row else ""
+                # the log's text: the row may lag it by a second (store/row_bookkeeping.py)
+                return row_bookkeeping.working_text(s, row) if row else ""
         finally:
             db.dispose()
 
