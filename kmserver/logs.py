@@ -21,8 +21,10 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 FORMATS = ("text", "json")
+HEALTH_PATH = "/health"  # kmserver/server.py answers it
 
 
 def _when(record: logging.LogRecord) -> str:
@@ -75,11 +77,29 @@ class _NoSecrets(logging.Filter):
         return _SECRET.search(text) is None
 
 
+class _QuietHealthChecks(logging.Filter):
+    """A load balancer asks ``/health`` every few seconds of every process (HAProxy's
+    configuration in docs/operations.md: every 2 s); an answered check is not an event.
+    A failed one (not 200) and anything above INFO still are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        connection = getattr(record, "websocket", None)  # websockets' LoggerAdapter
+        request = getattr(connection, "request", None)
+        response = getattr(connection, "response", None)
+        if request is None or response is None or response.status_code != 200:
+            return True
+        return urlsplit(request.path).path != HEALTH_PATH
+
+
 def websockets_logger() -> logging.Logger:
-    """The logger handed to ``websockets.serve``: INFO at most, secrets filtered."""
+    """The logger handed to ``websockets.serve``: INFO at most, secrets filtered, load
+    balancers' health checks left out."""
     logger = logging.getLogger(WEBSOCKETS_LOGGER)
     if logger.level < logging.INFO:  # NOTSET (0) or DEBUG: frame traces stay off
         logger.setLevel(logging.INFO)
-    if not any(isinstance(f, _NoSecrets) for f in logger.filters):
-        logger.addFilter(_NoSecrets())
+    for kind in (_NoSecrets, _QuietHealthChecks):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
     return logger

@@ -7,6 +7,8 @@ import asyncio
 import json
 import re
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from websockets.asyncio.client import connect
@@ -83,3 +85,28 @@ async def test_json_and_text_lines_carry_no_secret(tmp_path: Path) -> None:
             for who, how in (("sara", "token"), ("rita", "password")):
                 said = f"signed in: user '{who}' from 127.0.0.1 ({how})"
                 assert any(said in line for line in signins), signins
+
+
+async def test_answered_health_checks_are_not_logged_but_failed_requests_are(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'logs.db'}"
+    seed(url, tmp_path)
+    proc, port = await serve(url, "text")
+
+    def get(path: str) -> int:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    for _ in range(3):  # what HAProxy's `option httpchk GET /health` asks every 2 s
+        assert await asyncio.to_thread(get, "/health") == 200
+    assert await asyncio.to_thread(get, "/no-such-page") == 404
+    proc.terminate()
+    _, err = await proc.communicate()
+    lines = [line for line in err.decode().splitlines() if " kmserver.websockets: " in line]
+    assert sum("HTTP response sent (404" in line for line in lines) == 1, lines
+    assert not any("(200 OK)" in line for line in lines), lines
+    assert sum(line.endswith("connection closed") for line in lines) == 1, lines
