@@ -587,6 +587,11 @@ def sweep_range(s: Session, compactions: Iterable[Compaction], lo: int, hi: int)
     return removed
 
 
+def count_update_rows(s: Session | Connection, doc_id: str) -> int:
+    """How many update rows the document's log holds (what ``update_rows`` counts)."""
+    return _core(s).execute(_COUNT_ROWS, {"c_doc_id": doc_id}).scalar_one()
+
+
 def settle_swept(s: Session, doc_ids: Iterable[str]) -> dict[str, int]:
     """After a sweep's last slice: each document's older meta markers go and its count
     of update rows is recounted; the counts. Recounted, not decremented: a sweep cut
@@ -595,7 +600,7 @@ def settle_swept(s: Session, doc_ids: Iterable[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for doc_id in doc_ids:
         conn.execute(_DELETE_OLD_METAS, {"c_doc_id": doc_id})
-        count = conn.execute(_COUNT_ROWS, {"c_doc_id": doc_id}).scalar_one()
+        count = count_update_rows(s, doc_id)
         conn.execute(_SET_ROWS, {"c_doc_id": doc_id, "c_rows": count})
         counts[doc_id] = count
     return counts

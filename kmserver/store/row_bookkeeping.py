@@ -17,7 +17,7 @@ the row lags.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kmserver.protocol.ytext import body, new_doc
@@ -60,9 +60,7 @@ def settle(s: Session) -> list[str]:
             select(LogEntry.author, LogEntry.created_at).where(LogEntry.seq == seq)
         ).one()
         row.body_text = str(body(new_doc(docs.full_state(s, doc_id))))
-        row.update_rows = s.scalar(
-            select(func.count()).where(LogEntry.doc_id == doc_id, LogEntry.kind == LOG_UPDATE)
-        )
+        row.update_rows = docs.count_update_rows(s, doc_id)
         row.changed_seq = max(row.changed_seq, seq)
         row.updated_by, row.updated_at = last.author, last.created_at
         rebuilt.append(doc_id)
