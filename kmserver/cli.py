@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import getpass
 import os
 import signal
@@ -16,7 +15,7 @@ from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 
-from kmserver import limits, logs
+from kmserver import gc_pacing, limits, logs
 from kmserver.content import ContentError, export_dir, import_dir
 from kmserver.durations import duration
 from kmserver.protocol.messages import ROLES
@@ -198,11 +197,7 @@ def _serve(args: argparse.Namespace) -> int:
         metrics=args.metrics,
     )
 
-    # The event loop and the writer thread hand work to each other all the time;
-    # with Python's default 5 ms GIL switch interval a thread back from fsync can
-    # wait that long for the loop to let go. 0.5 ms cut p99 from 24 to 4-5 ms
-    # at 500 edits/s (benchmarks/edit_latency.py, docs/benchmarks.md).
-    sys.setswitchinterval(0.0005)
+    gc_pacing.before_start()  # the GIL's switch interval (kmserver/gc_pacing.py)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -216,11 +211,7 @@ def _serve(args: argparse.Namespace) -> int:
         except AlreadyServing as exc:
             print(f"kmserver: {exc}", file=sys.stderr, flush=True)
             raise SystemExit(2) from None
-        # What start-up loaded (the catalog, the hub's documents, the modules) lives as
-        # long as the process: out of the collector's sight, a full collection no longer
-        # walks it, which a burst of connections made it do every few hundred ms.
-        gc.collect()
-        gc.freeze()
+        gc_pacing.after_start()  # start-up frozen, then collections rare: gc_pacing.py
         print(f"listening on {server.url}", flush=True)
         await stop.wait()
         await server.stop()

@@ -13,12 +13,24 @@ loopback address, ``on`` from anywhere, ``off`` nobody (404, as any unknown path
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import ipaddress
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
@@ -76,6 +88,10 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
+        # The process's own: CPU seconds, resident memory, open descriptors, collections.
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
+        GCCollector(registry=r)
         self.committed = Counter(
             "kmserver_log_entries_committed",
             "Log entries this process committed, by kind (update: an edit; record: a flag, "
@@ -116,9 +132,33 @@ class Metrics:
             registry=r,
         )
 
+        self.gc_pauses = Histogram(
+            "kmserver_gc_pause_seconds",
+            "Collections of Python's cyclic garbage collector, by generation (2: full); "
+            "each holds every socket and the writer up for its duration (gc_pacing.py)",
+            ["generation"],
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+            registry=r,
+        )
+        self._gc_started = 0.0
+
     def attach(self, state: State, refused: Callable[[], int]) -> None:
         self.registry.register(_StateCollector(state))
         self.refused_sockets.set_function(refused)
+        gc.callbacks.append(self._on_gc)
+
+    def close(self) -> None:
+        """The server stopped: its registry no longer hears of collections."""
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        # Collections run on whichever thread allocates, one at a time (under the GIL).
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            took = time.perf_counter() - self._gc_started
+            self.gc_pauses.labels(str(info["generation"])).observe(took)
 
     def committed_entries(self, kinds: Iterable[int]) -> None:
         """Once per group commit: one increment per kind, not per entry (and each

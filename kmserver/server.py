@@ -249,6 +249,7 @@ class Server:
         self.signin.shutdown()
         self._readers.shutdown(wait=True)
         self.db.dispose()
+        self.metrics.close()
         if self._serve_lock is not None:
             self._serve_lock.release()
 

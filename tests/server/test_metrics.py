@@ -5,6 +5,7 @@ sign-ins and edits, its counters have moved; ``--metrics off`` hides it, and
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import urllib.error
 import urllib.request
@@ -15,7 +16,7 @@ from websockets.asyncio.client import connect
 from kmserver.metrics import Metrics, allowed
 from kmserver.protocol.messages import PROTOCOL_VERSION
 from kmserver.store.models import LOG_META, LOG_RECORD, LOG_UPDATE
-from tests.server.conftest import WireClient, eventually
+from tests.server.conftest import WireClient, eventually, running_server
 from tests.server.processes import PortOnly, start_subprocess
 from tests.server.processes import reap_servers as _reap_servers  # noqa: F401 (autouse)
 
@@ -46,6 +47,11 @@ async def test_metrics_move_with_sign_ins_and_edits(db_url: str) -> None:
     _, port = await start_subprocess(db_url)
     before = await scrape(port)
     assert value(before, "kmserver_connections", kind="ws") == 0
+    # The full collection after start-up (kmserver/gc_pacing.py), seen by the registry.
+    assert value(before, "kmserver_gc_pause_seconds_count", generation="2") >= 1
+    assert value(before, "process_cpu_seconds_total") > 0  # the process's own, as documented
+    assert value(before, "process_resident_memory_bytes") > 0
+    assert value(before, "python_gc_collections_total", generation="2") >= 1
 
     async with connect(f"ws://127.0.0.1:{port}/ws") as ws:  # one wrong password
         await ws.send(
@@ -105,3 +111,24 @@ def test_committed_entries_are_counted_by_kind_one_batch_at_a_time() -> None:
     assert value(samples, name, kind="record") == 1
     assert value(samples, name, kind="9") == 1
     assert value(samples, name, kind="publish") == 0
+
+
+async def test_collections_are_observed_while_the_server_runs_and_not_after(
+    db_url: str,
+) -> None:
+    async with running_server(db_url) as server:
+
+        def full_collections() -> float:
+            text = server.metrics.render().decode()
+            samples = {
+                (s.name, tuple(sorted(s.labels.items()))): s.value
+                for family in text_string_to_metric_families(text)
+                for s in family.samples
+            }
+            return value(samples, "kmserver_gc_pause_seconds_count", generation="2")
+
+        seen = full_collections()
+        gc.collect()
+        assert full_collections() == seen + 1
+    gc.collect()  # a stopped server's registry hears of no more collections
+    assert full_collections() == seen + 1
