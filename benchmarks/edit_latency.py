@@ -159,10 +159,12 @@ def run_one(target: str, rnd: int, args) -> dict:
         cpu_a, main_a = tree_cpu_seconds(pid), main_thread_cpu_seconds(pid)
         wait_a, psi_a = tree_runqueue_wait_s(pid), cpu_pressure_us()
         load_a = loadavg()[0]
+        window_unix = [time.time()]
         peak_seen = tree_memory_kib(pid)["peak_rss_kib"]
         time.sleep(max(0.0, t_end - time.monotonic()))
         cpu_b, main_b = tree_cpu_seconds(pid), main_thread_cpu_seconds(pid)
         wait_b, psi_b = tree_runqueue_wait_s(pid), cpu_pressure_us()
+        window_unix.append(time.time())
         peak_b = tree_memory_kib(pid)["peak_rss_kib"]
         peak_seen = max(filter(None, [peak_seen, peak_b]), default=None)
         finish_deadline = t_end + args.drain + 30
@@ -236,6 +238,7 @@ def run_one(target: str, rnd: int, args) -> dict:
             **server.info,
             "pid": server.proc.pid,
             "alive_at_end": alive,
+            "measured_window_unix": [round(t, 3) for t in window_unix],  # gc_pauses.py
             "cpu_s_measured_window": None if cpu_meas is None else round(cpu_meas, 3),
             "cpu_pct_of_one_core": None
             if cpu_meas is None
