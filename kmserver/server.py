@@ -79,7 +79,8 @@ class ServerConfig:
 class Server:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.db = Database(config.db_url, config.sqlite_sync)
+        # Migrated in start(), once this process holds the database (serve_lock.py).
+        self.db = Database(config.db_url, config.sqlite_sync, migrated=False)
         self.accounts = Accounts(self.db)
         self.limits = config.limits
         self.rates = UserRates(config.limits)
@@ -155,6 +156,14 @@ class Server:
         if db_file is not None:  # several processes need PostgreSQL
             self._serve_lock = ServeLock(db_file)
             self._serve_lock.acquire()
+        # Only now: a second server (a newer release, say) must not change the schema
+        # under the one that serves this file before it refuses to start.
+        try:
+            await self.run_blocking(self.db.migrate)
+        except BaseException:
+            if self._serve_lock is not None:
+                self._serve_lock.release()
+            raise
         # Rows a server stopped by kill -9 left behind their log: up to date before the
         # catalog is read from them (store/row_bookkeeping.py).
         settled = await self.run_blocking(self._settle_rows)

@@ -10,7 +10,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from kmserver.store.migrate import migrate
+from kmserver.store.migrate import migrate as migrate_schema
 
 DB_ENV = "KMSERVER_DB"
 
@@ -83,16 +83,25 @@ def _engine(url: str, *, immediate: bool, sqlite_sync: str = "full") -> Engine:
 class Database:
     """One URL, two session factories: ``write()`` for the single writer, ``read()``."""
 
-    def __init__(self, url: str | None = None, sqlite_sync: str = "full") -> None:
+    def __init__(
+        self, url: str | None = None, sqlite_sync: str = "full", *, migrated: bool = True
+    ) -> None:
+        """``migrated=False``: the caller runs ``migrate()`` itself, once it may (the
+        server, after it holds the database's serve lock)."""
         if sqlite_sync not in SQLITE_SYNC_MODES:
             raise ValueError(f"sqlite sync mode must be one of {', '.join(SQLITE_SYNC_MODES)}")
         self.url = url or default_db_url()
         self.write_engine = _engine(self.url, immediate=True, sqlite_sync=sqlite_sync)
         # Reads never take the write lock: an engine (and pool) of their own.
         self.read_engine = _engine(self.url, immediate=False, sqlite_sync=sqlite_sync)
-        migrate(self.write_engine)  # new tables, new columns, data: Alembic migrations
         self.write = sessionmaker(self.write_engine, expire_on_commit=False)
         self.read = sessionmaker(self.read_engine, expire_on_commit=False)
+        if migrated:
+            self.migrate()
+
+    def migrate(self) -> None:
+        """New tables, new columns, data: the Alembic migrations up to this release's."""
+        migrate_schema(self.write_engine)
 
     @property
     def is_postgresql(self) -> bool:

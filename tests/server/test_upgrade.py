@@ -8,9 +8,11 @@ note, a watch and notifications.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,8 +28,11 @@ from kmserver.server import Server, ServerConfig
 from kmserver.store import migrate
 from kmserver.store.database import Database
 from kmserver.store.schema import metadata
+from kmserver.store.serve_lock import ServeLock
 from tests.server import pg_cluster
 from tests.server.conftest import WireClient
+from tests.server.processes import reap_servers as _reap_servers  # noqa: F401 (autouse)
+from tests.server.processes import start_subprocess
 
 DUMP = Path(__file__).with_name("fixtures") / "release-0.1.0.sql"
 PASSWORD = "demo-password"
@@ -153,3 +158,31 @@ def test_a_new_database_has_the_migrated_schema(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     Database(url).dispose()
     assert schema_differences(url) == []
+
+
+async def test_a_second_server_does_not_migrate_the_file_another_serves(tmp_path: Path) -> None:
+    """A newer release started beside a running server refuses before it touches the
+    schema the running one depends on; once the file is free it migrates and serves."""
+    path = tmp_path / "old.db"
+    url = load_release_db(path)
+    running = ServeLock(path.resolve())  # what the serving process holds
+    running.acquire()
+    try:
+        second = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "kmserver", "serve", "--db", url, "--port", "0",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(second.communicate(), 30)
+        assert second.returncode == 2 and b"already serving old.db" in err
+        engine = create_engine(url)
+        assert "alembic_version" not in inspect(engine).get_table_names()  # as 0.1.0 left it
+        engine.dispose()
+    finally:
+        running.release()
+    server, _ = await start_subprocess(url)
+    server.terminate()
+    await server.wait()
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert migrate.current(conn) == migrate.head()
+    engine.dispose()
