@@ -3,14 +3,14 @@ GIL's hand-offs between the event loop and the writer, and the cyclic garbage co
 
 A collection holds the GIL: while it runs, no socket is read and no commit is
 acknowledged. What it walks, measured under 50 rooms x 10 stock Yjs clients at
-500 edits/s (benchmarks/edit_latency.py, docs/benchmarks.md "Garbage collection"):
+500 edits/s (benchmarks/gc_probe, docs/benchmarks.md "Where the rest goes"):
 
 * every young collection walks the objects each connection keeps while it waits
   for its next frame (a coroutine chain, a future, a frame: about 13 per socket
   that received something since the last collection), about 6,500 objects at 500
   sockets: 2-4 ms each, with Python's default threshold (700) about once a second;
 * a full collection walks everything the connections hold (about 45,000 objects
-  at 500 sockets): 28-36 ms, about once a minute, and it grows with the sockets.
+  at 500 sockets): 28-44 ms, about once a minute, and it grows with the sockets.
 
 Collections are counted in allocations that outlive their statement, so a larger
 first threshold makes all three generations proportionally rarer without making
