@@ -17,19 +17,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 
 from kmclient import startup_gc
+from kmserver.release import version
 
 CLI_COMMANDS = ("sync", "search")
-
-
-def version() -> str:
-    try:
-        return metadata.version("kmdesk")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -12,10 +12,9 @@ import os
 import signal
 import sys
 from datetime import timedelta
-from importlib import metadata
 from pathlib import Path
 
-from kmserver import gc_pacing, limits, logs
+from kmserver import gc_pacing, limits, logs, release
 from kmserver.content import ContentError, export_dir, import_dir
 from kmserver.durations import duration
 from kmserver.protocol.messages import ROLES
@@ -35,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kmserver", description="Real-time knowledge base server for one-stop centres."
     )
-    p.add_argument("--version", action="version", version=f"kmserver {version()}")
+    p.add_argument("--version", action="version", version=f"kmserver {release.version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", parents=[common], help="serve /ws, /y/<doc> and /health")
@@ -219,13 +218,6 @@ def _serve(args: argparse.Namespace) -> int:
 
     asyncio.run(main())
     return 0
-
-
-def version() -> str:
-    try:
-        return metadata.version("kmdesk")
-    except metadata.PackageNotFoundError:
-        return "(not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from kmserver import logs, metrics
+from kmserver import logs, metrics, release
 from kmserver.admission import Admission
 from kmserver.attention.service import Attention
 from kmserver.cluster import Cluster
@@ -224,9 +224,10 @@ class Server:
         self.port = self._listener.sockets[0].getsockname()[1]
         self._account_watch = asyncio.get_running_loop().create_task(self._watch_accounts())
         log.info(
-            "serving %s on %s (process %s, log at %d%s)",
+            "serving %s on %s (kmdesk %s, process %s, log at %d%s)",
             self.db.write_engine.url.render_as_string(hide_password=True),
             self.url,
+            release.version(),
             PROCESS_ID,
             self.hub.covered,
             ", with other processes: PostgreSQL" if self.cluster and self.cluster.enabled else "",

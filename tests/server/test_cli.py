@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,6 +18,14 @@ def km(db: str, *args: str, stdin: str | None = None) -> subprocess.CompletedPro
         text=True,
         timeout=120,
     )
+
+
+def test_version_is_the_installed_release() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kmserver", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["kmserver", metadata.version("kmdesk")]
 
 
 def test_accounts_tokens_import_export(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 
 from kmserver.protocol.messages import PROTOCOL_VERSION
+from kmserver.release import version
 from kmserver.store.accounts import Accounts
 from kmserver.store.database import Database
 from tests.server.conftest import PASSWORD, WireClient, seed
@@ -75,7 +76,11 @@ async def test_json_and_text_lines_carry_no_secret(tmp_path: Path) -> None:
         else:
             shape = re.compile(r"^\S+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+: \S")
             assert all(shape.match(line) for line in lines), lines
-            assert any(" kmserver.server: serving " in line for line in lines)
+            # which release each process runs (a rolling upgrade has two at once)
+            assert any(
+                " kmserver.server: serving " in line and f"(kmdesk {version()}, process " in line
+                for line in lines
+            ), lines
             # sign-ins: who, from where, how; never what they signed in with
             signins = [line for line in lines if " kmserver.signin: " in line]
             assert any(

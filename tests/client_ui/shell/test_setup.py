@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def test_version_answers_without_starting_qt() -> None:
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.split()
-    assert lines[:2] == ["kmclient", "0.1.0"]
+    assert lines[:2] == ["kmclient", metadata.version("kmdesk")]
     assert "exit 0" in done.stdout and "no qt" in done.stdout
 
 
