@@ -17,8 +17,8 @@ the row lags.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kmserver.protocol.ytext import body, new_doc
 from kmserver.store import documents as docs
@@ -27,11 +27,12 @@ from kmserver.store.models import LOG_UPDATE, Document, LogEntry
 FLUSH_SECONDS = 1.0  # how long a row may lag its log while the server runs
 
 
-def _newest_update(doc_id_column):  # type: ignore[no-untyped-def]
-    """The seq of a document's newest update row (an index seek on (doc_id, seq))."""
+def _newest_update(doc_id: InstrumentedAttribute[str] | str) -> Select[tuple[int]]:
+    """The seq of a document's newest update row (an index seek on (doc_id, seq)): of
+    one document, or of each row's (``Document.id``, as a correlated subquery)."""
     return (
         select(LogEntry.seq)
-        .where(LogEntry.doc_id == doc_id_column, LogEntry.kind == LOG_UPDATE)
+        .where(LogEntry.doc_id == doc_id, LogEntry.kind == LOG_UPDATE)
         .order_by(LogEntry.seq.desc())
         .limit(1)
     )
